@@ -1,0 +1,2 @@
+export function chromiumArgs(): string[];
+export function findChromium(playwrightPath: string | undefined): string | null;
