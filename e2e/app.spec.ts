@@ -1,0 +1,35 @@
+// The app as a person opens it: served by the README's first command (`npm start`), it shows the
+// WebGPU adapter with its limits and runs a visible kernel self-check that passes.
+import { expect, test } from '@playwright/test';
+import { SELF_CHECK_CASES } from '../src/selfcheck/cases';
+
+test('shows the adapter and a passing kernel self-check', async ({ page }) => {
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto('/');
+
+  // What the browser itself reports, asked independently of the app.
+  const info = await page.evaluate(async () => {
+    const adapter = await navigator.gpu?.requestAdapter();
+    return adapter
+      ? { vendor: adapter.info.vendor, architecture: adapter.info.architecture }
+      : null;
+  });
+  expect(info, 'WebGPU adapter must be available (it fails, never skips, in CI)').not.toBeNull();
+
+  await expect(page.getByTestId('gpu.status')).toHaveText('Ready');
+  const adapterText = page.getByTestId('gpu.adapter');
+  await expect(adapterText).toContainText(info!.architecture);
+  await expect(adapterText).toContainText(info!.vendor);
+  await expect(page.getByTestId('gpu.limits')).toContainText('maxStorageBufferBindingSize');
+
+  const total = SELF_CHECK_CASES.length;
+  const summary = page.getByTestId('selfcheck.summary');
+  await expect(summary).toContainText(`${total}/${total} passed`, { timeout: 90_000 });
+  await expect(summary).not.toContainText('failed');
+  const rows = page.getByTestId('selfcheck.row');
+  await expect(rows).toHaveCount(total);
+  for (let i = 0; i < total; i++) await expect(rows.nth(i)).toHaveAttribute('data-status', 'pass');
+  console.log(`self-check: ${await summary.textContent()}`);
+  expect(pageErrors).toEqual([]);
+});

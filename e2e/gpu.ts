@@ -1,0 +1,25 @@
+// Playwright helpers for GPU tests: open the kernel harness and fail loudly without an adapter.
+import { expect, type Page } from '@playwright/test';
+import type { CheckResult } from '../src/selfcheck/kernels';
+import { formatMismatches } from '../src/reference/compare';
+
+export async function openHarness(page: Page): Promise<void> {
+  await page.goto('/e2e/harness/index.html');
+  await page.waitForFunction(() => window.harness || window.harnessError, undefined, {
+    timeout: 60_000,
+  });
+  const error = await page.evaluate(() => window.harnessError);
+  // A missing adapter is a failure, never a skip: CI must run every GPU test.
+  expect(error, 'WebGPU adapter and device must be available').toBeUndefined();
+}
+
+/** Asserts a kernel check passed, printing the first mismatches by index when it did not. */
+export function expectCheck(result: CheckResult): void {
+  const c = result.comparison;
+  const summary =
+    `${result.name}: ${c.count} values, max |err| ${c.maxAbsError.toExponential(2)}, ` +
+    `worst err/tol ${c.worstRatio.toFixed(3)} (atol ${result.tolerance.atol.toExponential(2)}, ` +
+    `rtol ${result.tolerance.rtol.toExponential(2)})`;
+  console.log(summary);
+  expect(c.failures, `${summary}\nfirst mismatches:\n${formatMismatches(c)}`).toBe(0);
+}

@@ -1,0 +1,124 @@
+/**
+ * Host class for shaders/gemm.wgsl: one pipeline per (layout, epilogue, tile) combination.
+ *
+ * Layouts (all row-major):
+ *  - `nn`: C[M,N] = A[M,K] · B[K,N]
+ *  - `nt`: C[M,N] = A[M,K] · B[N,K]ᵀ
+ *  - `tn`: C[M,N] = A[K,M]ᵀ · B[K,N]
+ * Epilogue: C = alpha·(op(A)·op(B)) + beta·C_old + bias[n], then ReLU if asked.
+ */
+import code from '../../../shaders/gemm.wgsl?raw';
+import { parseUniformLayout, Uniform } from '../uniforms';
+import { BindGroupCache, type KernelContext } from './context';
+
+export type GemmLayout = 'nn' | 'nt' | 'tn';
+
+export interface GemmTiles {
+  /** Threads along N; the block is 4·wgX columns wide. */
+  wgX: number;
+  /** Threads along M; the block is 4·wgY rows tall. */
+  wgY: number;
+  /** K step staged in workgroup memory per iteration (a multiple of 4). */
+  tk: number;
+}
+
+export const DEFAULT_GEMM_TILES: GemmTiles = { wgX: 8, wgY: 8, tk: 32 };
+/** Register block per thread (consts TM, TN in the WGSL). */
+export const GEMM_THREAD_BLOCK = 4;
+
+export interface GemmOptions {
+  layout: GemmLayout;
+  M: number;
+  N: number;
+  K: number;
+  alpha?: number;
+  beta?: number;
+  bias?: boolean;
+  relu?: boolean;
+  tiles?: GemmTiles;
+  label?: string;
+}
+
+export interface GemmBuffers {
+  a: GPUBuffer;
+  b: GPUBuffer;
+  c: GPUBuffer;
+  bias?: GPUBuffer;
+}
+
+const PARAMS = parseUniformLayout(code, 'Params');
+
+export class Gemm {
+  private readonly uniform: Uniform;
+  private readonly bindGroups = new BindGroupCache();
+  readonly label: string;
+
+  private constructor(
+    private readonly ctx: KernelContext,
+    private readonly pipeline: GPUComputePipeline,
+    readonly options: Required<Omit<GemmOptions, 'label'>>,
+    label: string,
+  ) {
+    this.label = label;
+    this.uniform = new Uniform(ctx.device, PARAMS, `${label}.params`);
+    this.setScalars(options.alpha, options.beta);
+  }
+
+  static async create(ctx: KernelContext, opts: GemmOptions): Promise<Gemm> {
+    const options = {
+      layout: opts.layout,
+      M: opts.M,
+      N: opts.N,
+      K: opts.K,
+      alpha: opts.alpha ?? 1,
+      beta: opts.beta ?? 0,
+      bias: opts.bias ?? false,
+      relu: opts.relu ?? false,
+      tiles: opts.tiles ?? DEFAULT_GEMM_TILES,
+    };
+    const label = opts.label ?? `Gemm.${opts.layout}`;
+    const t = options.tiles;
+    const pipeline = await ctx.pipelines.get('Gemm', code, 'gemm', {
+      TRANS_A: options.layout === 'tn' ? 1 : 0,
+      TRANS_B: options.layout === 'nt' ? 1 : 0,
+      HAS_BIAS: options.bias ? 1 : 0,
+      RELU: options.relu ? 1 : 0,
+      WG_X: t.wgX,
+      WG_Y: t.wgY,
+      TK: t.tk,
+    });
+    return new Gemm(ctx, pipeline, options, label);
+  }
+
+  /** Changes alpha and beta (takes effect at the next queue submission). */
+  setScalars(alpha: number, beta: number): void {
+    const { M, N, K } = this.options;
+    this.uniform.write({ M, N, K, alpha, beta });
+  }
+
+  /** Floating-point operations of one call (2·M·N·K). */
+  get flops(): number {
+    const { M, N, K } = this.options;
+    return 2 * M * N * K;
+  }
+
+  encode(pass: GPUComputePassEncoder, buffers: GemmBuffers): void {
+    const { M, N, tiles } = this.options;
+    const bindGroup = this.bindGroups.get(
+      this.ctx.device,
+      `${this.label}.bindGroup`,
+      this.pipeline.getBindGroupLayout(0),
+      [this.uniform.buffer, buffers.a, buffers.b, buffers.c, buffers.bias ?? this.ctx.empty],
+    );
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(
+      Math.ceil(N / (tiles.wgX * GEMM_THREAD_BLOCK)),
+      Math.ceil(M / (tiles.wgY * GEMM_THREAD_BLOCK)),
+    );
+  }
+
+  destroy(): void {
+    this.uniform.destroy();
+  }
+}

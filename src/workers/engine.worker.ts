@@ -1,0 +1,79 @@
+/// <reference lib="webworker" />
+/**
+ * The engine worker: the only place that holds a GPUDevice. It answers typed requests and posts
+ * small serialisable summaries back; the page never blocks on GPU work.
+ */
+import { acquireGpu, type GpuContext } from '../gpu/device';
+import { createKernelContext, type KernelContext } from '../gpu/kernels/context';
+import { SELF_CHECK_CASES, type SelfCheckCase } from '../selfcheck/cases';
+import {
+  checkAxpy,
+  checkGemm,
+  checkReduce,
+  gemmCaseName,
+  type CheckResult,
+} from '../selfcheck/kernels';
+import type { EngineMessage, EngineRequest } from './protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+let gpu: Promise<{ gpu: GpuContext; kernels: KernelContext } | null> | undefined;
+
+function post(message: EngineMessage): void {
+  self.postMessage(message);
+}
+
+function getGpu() {
+  gpu ??= acquireGpu({ label: 'Engine.device' }).then(
+    (g) => {
+      g.events.on((event) => post({ type: 'gpu-event', event }));
+      post({ type: 'gpu-ready', summary: g.summary, deviceFeatures: [...g.features] });
+      return { gpu: g, kernels: createKernelContext(g.device) };
+    },
+    (e: unknown) => {
+      post({ type: 'gpu-unavailable', message: e instanceof Error ? e.message : String(e) });
+      return null;
+    },
+  );
+  return gpu;
+}
+
+function runCase(ctx: KernelContext, c: SelfCheckCase): Promise<CheckResult> {
+  if (c.kernel === 'gemm') return checkGemm(ctx, c.spec);
+  if (c.kernel === 'reduce') return checkReduce(ctx, c.spec);
+  return checkAxpy(ctx, c.spec);
+}
+
+function caseName(c: SelfCheckCase): string {
+  return c.kernel === 'gemm' ? gemmCaseName(c.spec) : c.kernel;
+}
+
+async function selfCheck(): Promise<void> {
+  const g = await getGpu();
+  if (!g) return;
+  const t0 = performance.now();
+  post({ type: 'selfcheck-start', total: SELF_CHECK_CASES.length });
+  let passed = 0;
+  for (const [index, c] of SELF_CHECK_CASES.entries()) {
+    try {
+      const result = await runCase(g.kernels, c);
+      if (result.ok) passed++;
+      post({ type: 'selfcheck-result', index, result });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      post({ type: 'selfcheck-error', index, name: caseName(c), message });
+    }
+  }
+  post({
+    type: 'selfcheck-done',
+    passed,
+    total: SELF_CHECK_CASES.length,
+    ms: performance.now() - t0,
+  });
+}
+
+self.onmessage = (ev: MessageEvent<EngineRequest>) => {
+  const req = ev.data;
+  if (req.type === 'probe') void getGpu();
+  else if (req.type === 'selfcheck') void selfCheck();
+};
