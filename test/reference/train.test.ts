@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/reference/sae/rng.ts';
 import {
+  cloneTrainerState,
   createTrainer,
   stepMode,
   trainStep,
@@ -144,6 +145,28 @@ describe('one training step', () => {
     expect(Object.keys(report.grads).sort()).toEqual(['b_dec', 'decoder.weight']);
     expect(Array.from(state.params.tensors['k_estimator.0.weight'])).toEqual(Array.from(kEst));
     expect(Array.from(state.params.tensors['encoder.weight'])).toEqual(Array.from(enc));
+  });
+});
+
+describe('trainer state snapshots', () => {
+  it('a cloned state takes the identical next step and is independent of the original', () => {
+    const state = createTrainer(
+      { dict_size: 10, k: 2, steps: 20, batch_size: 8, warmup_steps: 2 },
+      6,
+    );
+    const x = sparseData(6, 8, 6, 5);
+    for (let s = 0; s < 4; s++) trainStep(state, x);
+    const snap = cloneTrainerState(state);
+    const a = trainStep(state, x);
+    const b = trainStep(snap, x);
+    expect(b.loss.total).toBe(a.loss.total);
+    for (const name of PARAM_NAMES) {
+      expect(Array.from(snap.params.tensors[name])).toEqual(Array.from(state.params.tensors[name]));
+      expect(Array.from(snap.adam.v[name])).toEqual(Array.from(state.adam.v[name]));
+    }
+    expect(snap.adam.step).toEqual(state.adam.step);
+    snap.params.tensors.b_dec[0] += 1;
+    expect(snap.params.tensors.b_dec[0]).not.toBe(state.params.tensors.b_dec[0]);
   });
 });
 

@@ -13,7 +13,10 @@ export interface TrainConfig {
   dict_size: number;
   /** Target k (budget of mean k̂ for SoftSAE; kept entries per row for TopK / BatchTopK). */
   k: number;
-  /** Upper scale of k̂ (default 2·k). */
+  /**
+   * Upper scale of k̂ (default 2·k, per the spec; the reference CLIP script, which builds its
+   * model with k = D when annealing, ends up with 2·D — set it explicitly to reproduce that).
+   */
   k_max: number;
   /** Target Laplace scale α (default 1e-4). */
   soft_topk_alpha: number;

@@ -87,8 +87,20 @@ export function encode(params: SaeParams, x: Float64Array): { xc: Float64Array; 
   return { xc, h };
 }
 
+/** Outputs of {@link estimateK}, each per row. */
+export interface KEstimate {
+  /** ReLU(W₁ xc + b₁) [B, F]. */
+  hidden: Float64Array;
+  /** σ(w₂·hidden + b₂) [B]. */
+  sig: Float64Array;
+  /** σ·k_max [B]. */
+  raw: Float64Array;
+  /** clamp(σ·k_max, 1, F) [B]. */
+  kHat: Float64Array;
+}
+
 /** k-estimator on xc = x − b_dec: hidden layer, σ, σ·k_max and k̂ = clamp(σ·k_max, 1, F). */
-export function estimateK(params: SaeParams, xc: Float64Array, B: number) {
+export function estimateK(params: SaeParams, xc: Float64Array, B: number): KEstimate {
   const { F, tensors } = params;
   const hidden = relu(
     linear(xc, B, tensors['k_estimator.0.weight'], tensors['k_estimator.0.bias'], F),
@@ -111,13 +123,6 @@ export function decode(params: SaeParams, f: Float64Array): Float64Array {
   const { D, F, tensors } = params;
   // decoder.weight is [D, F] = [out, in], exactly the layout `linear` expects.
   return linear(f, rowCount(f, F), tensors['decoder.weight'], tensors.b_dec, D);
-}
-
-/** Transpose of a row-major [R, C] matrix. */
-export function transpose(m: Float64Array, R: number, C: number): Float64Array {
-  const out = new Float64Array(R * C);
-  for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) out[c * R + r] = m[r * C + c];
-  return out;
 }
 
 function rowCount(x: Float64Array, width: number): number {

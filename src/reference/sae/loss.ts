@@ -55,6 +55,8 @@ export function kLoss(kHat: Float64Array, k: number): { value: number; dkHat: nu
  *
  * Note: in the soft path every positive h has p > 0, so "fired" means f ≠ 0 in float64; a float32
  * engine sees f = 0 once p underflows (|h − t| > ~100α) and may call such a feature unfired.
+ * For TopK the dictionary_learning trainer counts every *selected* index as fired, even with
+ * h = 0; here (as in the SoftSAE and BatchTopK trainers) only f ≠ 0 counts.
  */
 export function updateDeadCounters(counters: Float64Array, f: Float64Array, B: number): Uint8Array {
   const F = counters.length;

@@ -25,6 +25,7 @@ import {
   type AdamState,
 } from './optim.ts';
 import {
+  cloneParams,
   initParams,
   normalizeDecoderColumns,
   normalizeRows,
@@ -97,6 +98,19 @@ export function createTrainer(
     adam: createAdamState(params.tensors),
     step: 0,
     numTokensSinceFired: new Float64Array(F),
+  };
+}
+
+/** Deep copy of a trainer state (parameters, Adam moments and counts, counters, config). */
+export function cloneTrainerState(state: TrainerState): TrainerState {
+  const copy = <T extends Record<string, Float64Array>>(o: T): T =>
+    Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v.slice()])) as T;
+  return {
+    config: { ...state.config },
+    params: cloneParams(state.params),
+    adam: { m: copy(state.adam.m), v: copy(state.adam.v), step: { ...state.adam.step } },
+    step: state.step,
+    numTokensSinceFired: state.numTokensSinceFired.slice(),
   };
 }
 
