@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { createBuffer, createBufferFrom, readbackF32 } from '../src/gpu/buffers';
 import type { GpuContext } from '../src/gpu/device';
-import { createKernelContext } from '../src/gpu/kernels/context';
+import { createKernelContext, submitPass } from '../src/gpu/kernels/context';
 import { Gemm, type GemmLayout, type GemmTiles } from '../src/gpu/kernels/gemm';
 import { randomFloat32 } from '../src/reference/random';
 import { median } from './stats';
@@ -84,13 +84,7 @@ export async function benchGemm(
       const ta = layout === 'tn' ? tf.tensor2d(a, [K, M]) : tf.tensor2d(a, [M, K]);
       const tb = layout === 'nt' ? tf.tensor2d(b, [N, K]) : tf.tensor2d(b, [K, N]);
 
-      const runOurs = () => {
-        const enc = device.createCommandEncoder({ label: 'Bench.encoder' });
-        const pass = enc.beginComputePass({ label: 'Bench.pass' });
-        gemm.encode(pass, bufs);
-        pass.end();
-        device.queue.submit([enc.finish()]);
-      };
+      const runOurs = () => submitPass(device, 'Bench.gemm', (pass) => gemm.encode(pass, bufs));
       let last: tf.Tensor | undefined;
       const runTf = () => {
         last?.dispose();

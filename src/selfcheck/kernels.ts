@@ -4,7 +4,7 @@
  */
 import { createBufferFrom, createBuffer, readbackF32 } from '../gpu/buffers';
 import { Axpy } from '../gpu/kernels/axpy';
-import type { KernelContext } from '../gpu/kernels/context';
+import { submitPass, type KernelContext } from '../gpu/kernels/context';
 import { Gemm, type GemmLayout, type GemmTiles } from '../gpu/kernels/gemm';
 import { Reduce, type ReduceAxis, type ReduceOp } from '../gpu/kernels/reduce';
 import { compareArrays, type Comparison, type Tolerance } from '../reference/compare';
@@ -73,11 +73,9 @@ export async function checkGemm(ctx: KernelContext, c: GemmCase): Promise<CheckR
     bias: createBufferFrom(device, 'SelfCheck.bias', bias),
   };
   try {
-    const encoder = device.createCommandEncoder({ label: 'SelfCheck.gemmEncoder' });
-    const pass = encoder.beginComputePass({ label: 'SelfCheck.gemmPass' });
-    gemm.encode(pass, c.bias ? bufs : { ...bufs, bias: undefined });
-    pass.end();
-    device.queue.submit([encoder.finish()]);
+    submitPass(device, 'SelfCheck.gemm', (pass) =>
+      gemm.encode(pass, c.bias ? bufs : { ...bufs, bias: undefined }),
+    );
     const got = await readbackF32(device, bufs.c, c.M * c.N);
     const ref = gemmRef(c.layout, c.M, c.N, c.K, a, b, {
       alpha: c.alpha,
@@ -111,11 +109,7 @@ export async function checkReduce(ctx: KernelContext, c: ReduceCase): Promise<Ch
   const xBuf = createBufferFrom(device, 'SelfCheck.x', x);
   const outBuf = createBuffer(device, 'SelfCheck.out', kernel.outputLength * 4);
   try {
-    const encoder = device.createCommandEncoder({ label: 'SelfCheck.reduceEncoder' });
-    const pass = encoder.beginComputePass({ label: 'SelfCheck.reducePass' });
-    kernel.encode(pass, { x: xBuf, out: outBuf });
-    pass.end();
-    device.queue.submit([encoder.finish()]);
+    submitPass(device, 'SelfCheck.reduce', (pass) => kernel.encode(pass, { x: xBuf, out: outBuf }));
     const got = await readbackF32(device, outBuf, kernel.outputLength);
     const ref = reduceRef(c.axis, c.op, c.M, c.N, x);
     const n = c.axis === 'rows' ? c.N : c.M;
@@ -144,11 +138,7 @@ export async function checkAxpy(ctx: KernelContext, c: AxpyCase): Promise<CheckR
   const xBuf = createBufferFrom(device, 'SelfCheck.x', x);
   const yBuf = createBufferFrom(device, 'SelfCheck.y', y);
   try {
-    const encoder = device.createCommandEncoder({ label: 'SelfCheck.axpyEncoder' });
-    const pass = encoder.beginComputePass({ label: 'SelfCheck.axpyPass' });
-    kernel.encode(pass, { x: xBuf, y: yBuf });
-    pass.end();
-    device.queue.submit([encoder.finish()]);
+    submitPass(device, 'SelfCheck.axpy', (pass) => kernel.encode(pass, { x: xBuf, y: yBuf }));
     const got = await readbackF32(device, yBuf, c.n);
     // fma rounds once; the float64 reference is exact to ~1 ulp of the result.
     const tolerance = { atol: 4 * EPS32, rtol: 4 * EPS32 };

@@ -1,7 +1,7 @@
 /** Host class for shaders/axpy.wgsl: y ← alpha·x + y over n elements. */
 import code from '../../../shaders/axpy.wgsl?raw';
 import { parseUniformLayout, Uniform } from '../uniforms';
-import { BindGroupCache, dispatch2d, type KernelContext } from './context';
+import { BindGroupCache, dispatch, dispatch2d, type KernelContext } from './context';
 
 const PARAMS = parseUniformLayout(code, 'Params');
 const WG = 256;
@@ -39,9 +39,7 @@ export class Axpy {
       this.pipeline.getBindGroupLayout(0),
       [this.uniform.buffer, buffers.x, buffers.y],
     );
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(this.grid[0], this.grid[1]);
+    dispatch(pass, this.pipeline, bindGroup, this.grid);
   }
 
   destroy(): void {

@@ -55,3 +55,28 @@ export class BindGroupCache {
     return this.last;
   }
 }
+
+/** Sets a pipeline and its bind group 0 and dispatches the grid. */
+export function dispatch(
+  pass: GPUComputePassEncoder,
+  pipeline: GPUComputePipeline,
+  bindGroup: GPUBindGroup,
+  grid: readonly [number, number] | readonly [number, number, number],
+): void {
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bindGroup);
+  pass.dispatchWorkgroups(grid[0], grid[1], grid[2] ?? 1);
+}
+
+/** Encodes `work` into one labelled compute pass and submits it. */
+export function submitPass(
+  device: GPUDevice,
+  label: string,
+  work: (pass: GPUComputePassEncoder) => void,
+): void {
+  const encoder = device.createCommandEncoder({ label: `${label}.encoder` });
+  const pass = encoder.beginComputePass({ label: `${label}.pass` });
+  work(pass);
+  pass.end();
+  device.queue.submit([encoder.finish()]);
+}

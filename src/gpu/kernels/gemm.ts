@@ -9,7 +9,7 @@
  */
 import code from '../../../shaders/gemm.wgsl?raw';
 import { parseUniformLayout, Uniform } from '../uniforms';
-import { BindGroupCache, type KernelContext } from './context';
+import { BindGroupCache, dispatch, type KernelContext } from './context';
 
 export type GemmLayout = 'nn' | 'nt' | 'tn';
 
@@ -110,12 +110,10 @@ export class Gemm {
       this.pipeline.getBindGroupLayout(0),
       [this.uniform.buffer, buffers.a, buffers.b, buffers.c, buffers.bias ?? this.ctx.empty],
     );
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(
+    dispatch(pass, this.pipeline, bindGroup, [
       Math.ceil(N / (tiles.wgX * GEMM_THREAD_BLOCK)),
       Math.ceil(M / (tiles.wgY * GEMM_THREAD_BLOCK)),
-    );
+    ]);
   }
 
   destroy(): void {

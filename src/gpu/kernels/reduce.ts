@@ -6,7 +6,7 @@
  */
 import code from '../../../shaders/reduce.wgsl?raw';
 import { parseUniformLayout, Uniform } from '../uniforms';
-import { BindGroupCache, dispatch2d, type KernelContext } from './context';
+import { BindGroupCache, dispatch, dispatch2d, type KernelContext } from './context';
 
 export type ReduceAxis = 'rows' | 'cols';
 export type ReduceOp = 'sum' | 'sumsq';
@@ -66,9 +66,7 @@ export class Reduce {
       this.pipeline.getBindGroupLayout(0),
       [this.uniform.buffer, buffers.x, buffers.out],
     );
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(this.grid[0], this.grid[1]);
+    dispatch(pass, this.pipeline, bindGroup, this.grid);
   }
 
   destroy(): void {
