@@ -13,6 +13,16 @@ export async function openHarness(page: Page): Promise<void> {
   expect(error, 'WebGPU adapter and device must be available').toBeUndefined();
 }
 
+/** Runs a named check from e2e/harness/*.checks.ts in the page. */
+export function runCheck<T = CheckResult>(page: Page, name: string, arg?: unknown): Promise<T> {
+  return page.evaluate(([n, a]) => window.harness!.run(n, a), [name, arg] as const) as Promise<T>;
+}
+
+/** Fails if the device reported any uncaptured error (a "pass" beside one would be false). */
+export async function expectNoGpuErrors(page: Page): Promise<void> {
+  expect(await page.evaluate(() => window.harness?.errors ?? [])).toEqual([]);
+}
+
 /** Asserts a kernel check passed, printing the first mismatches by index when it did not. */
 export function expectCheck(result: CheckResult): void {
   const c = result.comparison;

@@ -1,15 +1,13 @@
 // Every kernel on Chromium's WebGPU vs its float64 reference: a control shape plus awkward ones
 // (1×1×1, one row, sizes that are not multiples of the 64×64×16 tile, F ≫ D, all-zero input).
-import { expect, test } from '@playwright/test';
+import { test } from '@playwright/test';
 import type { AxpyCase, GemmCase, ReduceCase } from '../src/selfcheck/kernels';
-import { expectCheck, openHarness } from './gpu';
+import { expectCheck, expectNoGpuErrors, openHarness, runCheck } from './gpu';
 
 test.describe.configure({ mode: 'serial' });
 
 // A kernel that "passes" while the device reported a validation error would be a false pass.
-test.afterEach(async ({ page }) => {
-  expect(await page.evaluate(() => window.harness?.errors ?? [])).toEqual([]);
-});
+test.afterEach(async ({ page }) => expectNoGpuErrors(page));
 
 const LAYOUTS = ['nn', 'nt', 'tn'] as const;
 // (M, K, N) read as (rows, D, F) for the forward products.
@@ -32,7 +30,7 @@ for (const layout of LAYOUTS) {
     cases.push({ layout, M: 37, K: 53, N: 129, zero: true, bias: true });
     cases.push({ layout, M: 37, K: 53, N: 129, bias: true, relu: true, alpha: 0.5, seed: 3 });
     cases.push({ layout, M: 33, K: 20, N: 70, beta: 1, alpha: -2, seed: 4 });
-    for (const c of cases) expectCheck(await page.evaluate((c) => window.harness!.gemm(c), c));
+    for (const c of cases) expectCheck(await runCheck(page, 'gemm', c));
   });
 }
 
@@ -44,7 +42,7 @@ test('gemm with non-default tile overrides', async ({ page }) => {
   ]) {
     for (const layout of LAYOUTS) {
       const c: GemmCase = { layout, M: 45, K: 70, N: 99, tiles, bias: true, seed: 5 };
-      expectCheck(await page.evaluate((c) => window.harness!.gemm(c), c));
+      expectCheck(await runCheck(page, 'gemm', c));
     }
   }
 });
@@ -65,7 +63,7 @@ test('row and column reductions (sum, sum of squares)', async ({ page }) => {
       shapes.forEach(([M, N], i) => cases.push({ axis, op, M, N, seed: 20 + i }));
       cases.push({ axis, op, M: 37, N: 129, zero: true });
     }
-  for (const c of cases) expectCheck(await page.evaluate((c) => window.harness!.reduce(c), c));
+  for (const c of cases) expectCheck(await runCheck(page, 'reduce', c));
 });
 
 test('axpy', async ({ page }) => {
@@ -78,5 +76,5 @@ test('axpy', async ({ page }) => {
     { n: 4097, alpha: 3.25 },
     { n: 100_003, alpha: -1e-3 },
   ];
-  for (const c of cases) expectCheck(await page.evaluate((c) => window.harness!.axpy(c), c));
+  for (const c of cases) expectCheck(await runCheck(page, 'axpy', c));
 });

@@ -1,6 +1,6 @@
 // The GPU runtime on a real WebGPU device: timer, pipeline cache, compile errors, error events.
 import { expect, test } from '@playwright/test';
-import { openHarness } from './gpu';
+import { openHarness, runCheck } from './gpu';
 
 test('device has the engine limits and optional features of the adapter', async ({ page }) => {
   await openHarness(page);
@@ -20,7 +20,11 @@ test('device has the engine limits and optional features of the adapter', async 
 
 test('GPU timer measures a GEMM', async ({ page }) => {
   await openHarness(page);
-  const t = await page.evaluate(() => window.harness!.timeGemm(64, 128, 64));
+  const t = await runCheck<{ ms: number; usesTimestamps: boolean }>(
+    page,
+    'timeGemm',
+    [64, 128, 64],
+  );
   console.log(`timer: ${t.ms.toFixed(3)} ms (timestamps: ${t.usesTimestamps})`);
   expect(t.ms).toBeGreaterThan(0);
   expect(Number.isFinite(t.ms)).toBe(true);
@@ -28,7 +32,7 @@ test('GPU timer measures a GEMM', async ({ page }) => {
 
 test('pipeline cache reuses equal constants and compiles new ones', async ({ page }) => {
   await openHarness(page);
-  const [s0, s1, s2, s3] = await page.evaluate(() => window.harness!.cacheSizes());
+  const [s0, s1, s2, s3] = await runCheck<number[]>(page, 'cacheSizes');
   expect(s1).toBe(s0 + 1);
   expect(s2).toBe(s1);
   expect(s3).toBe(s2 + 1);
@@ -38,7 +42,7 @@ test('a shader that does not compile fails with its label and the compiler messa
   page,
 }) => {
   await openHarness(page);
-  const err = await page.evaluate(() => window.harness!.compileError());
+  const err = await runCheck<{ name: string; message: string }>(page, 'compileError');
   expect(err.name).toBe('KernelCompileError');
   expect(err.message).toContain('Harness.broken');
   expect(err.message).toMatch(/error at \d+:\d+/);
@@ -46,7 +50,7 @@ test('a shader that does not compile fails with its label and the compiler messa
 
 test('uncaptured validation errors reach the app as events naming the object', async ({ page }) => {
   await openHarness(page);
-  const events = await page.evaluate(() => window.harness!.provokeValidationError());
+  const events = await runCheck<string[]>(page, 'provokeValidationError');
   expect(events.length).toBeGreaterThan(0);
   expect(events[0]).toMatch(/^error: /);
   expect(events.join('\n')).toContain('Harness.badBuffer');
