@@ -1,7 +1,7 @@
 /** Host class for shaders/axpy.wgsl: y ← alpha·x + y over n elements. */
 import code from '../../../shaders/axpy.wgsl?raw';
 import { parseUniformLayout, Uniform } from '../uniforms';
-import { BindGroupCache, dispatch, dispatch2d, type KernelContext } from './context';
+import { BindGroupCache, dispatch, dispatch2d, type Buf, type KernelContext } from './context';
 
 const PARAMS = parseUniformLayout(code, 'Params');
 const WG = 256;
@@ -32,7 +32,7 @@ export class Axpy {
     this.uniform.write({ n: this.n, alpha, rowStride: this.grid[0] * WG });
   }
 
-  encode(pass: GPUComputePassEncoder, buffers: { x: GPUBuffer; y: GPUBuffer }): void {
+  encode(pass: GPUComputePassEncoder, buffers: { x: Buf; y: Buf }): void {
     const bindGroup = this.bindGroups.get(
       this.ctx.device,
       `${this.label}.bindGroup`,

@@ -27,29 +27,46 @@ export function dispatch2d(workgroups: number, maxPerDim = 65535): [number, numb
   return [Math.ceil(workgroups / y), y];
 }
 
+/** A whole buffer, or a range of one (e.g. one tensor of the parameter arena). */
+export type Buf = GPUBuffer | GPUBufferBinding;
+
+function sameBinding(a: Buf, b: Buf): boolean {
+  if (a === b) return true;
+  if (a instanceof GPUBuffer || b instanceof GPUBuffer) return false;
+  return a.buffer === b.buffer && a.offset === b.offset && a.size === b.size;
+}
+
 /**
  * Remembers the bind group of the last set of buffers, so a kernel encoded repeatedly on the same
  * buffers (the training loop) creates it once.
  */
 export class BindGroupCache {
-  private lastKey: readonly GPUBuffer[] = [];
+  private lastKey: readonly Buf[] = [];
   private last?: GPUBindGroup;
 
+  /**
+   * @param bindings binding numbers of `buffers` (default 0, 1, 2, …), for entry points that use
+   *                 only some of their module's bindings
+   */
   get(
     device: GPUDevice,
     label: string,
     layout: GPUBindGroupLayout,
-    buffers: readonly GPUBuffer[],
+    buffers: readonly Buf[],
+    bindings?: readonly number[],
   ): GPUBindGroup {
     const same =
       this.last &&
       buffers.length === this.lastKey.length &&
-      buffers.every((b, i) => b === this.lastKey[i]);
+      buffers.every((b, i) => sameBinding(b, this.lastKey[i]));
     if (same && this.last) return this.last;
     this.last = device.createBindGroup({
       label,
       layout,
-      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+      entries: buffers.map((b, i) => ({
+        binding: bindings ? bindings[i] : i,
+        resource: b instanceof GPUBuffer ? { buffer: b } : b,
+      })),
     });
     this.lastKey = [...buffers];
     return this.last;

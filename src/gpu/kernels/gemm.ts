@@ -9,7 +9,7 @@
  */
 import code from '../../../shaders/gemm.wgsl?raw';
 import { parseUniformLayout, Uniform } from '../uniforms';
-import { BindGroupCache, dispatch, type KernelContext } from './context';
+import { BindGroupCache, dispatch, type Buf, type KernelContext } from './context';
 
 export type GemmLayout = 'nn' | 'nt' | 'tn';
 
@@ -40,10 +40,10 @@ export interface GemmOptions {
 }
 
 export interface GemmBuffers {
-  a: GPUBuffer;
-  b: GPUBuffer;
-  c: GPUBuffer;
-  bias?: GPUBuffer;
+  a: Buf;
+  b: Buf;
+  c: Buf;
+  bias?: Buf;
 }
 
 const PARAMS = parseUniformLayout(code, 'Params');

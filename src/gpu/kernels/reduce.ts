@@ -6,7 +6,7 @@
  */
 import code from '../../../shaders/reduce.wgsl?raw';
 import { parseUniformLayout, Uniform } from '../uniforms';
-import { BindGroupCache, dispatch, dispatch2d, type KernelContext } from './context';
+import { BindGroupCache, dispatch, dispatch2d, type Buf, type KernelContext } from './context';
 
 export type ReduceAxis = 'rows' | 'cols';
 export type ReduceOp = 'sum' | 'sumsq';
@@ -59,7 +59,7 @@ export class Reduce {
     return this.options.axis === 'rows' ? this.options.M : this.options.N;
   }
 
-  encode(pass: GPUComputePassEncoder, buffers: { x: GPUBuffer; out: GPUBuffer }): void {
+  encode(pass: GPUComputePassEncoder, buffers: { x: Buf; out: Buf }): void {
     const bindGroup = this.bindGroups.get(
       this.ctx.device,
       `${this.label}.bindGroup`,

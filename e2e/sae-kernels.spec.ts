@@ -1,0 +1,256 @@
+// SAE kernels on Chromium's WebGPU vs the float64 reference: soft top-k (forward and stable
+// backward), hard per-row top-k, and the k-estimator head. Inputs are generated and references
+// computed here in Node; the page only runs the GPU.
+import { expect, test } from '@playwright/test';
+import { compareArrays, formatMismatches, type Tolerance } from '../src/reference/compare';
+import { createRng } from '../src/reference/sae/rng';
+import { sigmoid } from '../src/reference/sae/forward';
+import { rowTopKMask } from '../src/reference/sae/select';
+import { softTopK, softTopKBackward } from '../src/reference/sae/softtopk';
+import type { KEstimateArg, RowTopKArg, SoftTopKArg } from './harness/sae.checks';
+import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
+
+test.describe.configure({ mode: 'serial' });
+test.afterEach(async ({ page }) => expectNoGpuErrors(page));
+
+const f32 = (x: number) => Math.fround(x);
+
+/** ReLU of N(0, σ²) draws rounded to float32: about half the entries are exactly zero. */
+function reluNormal(n: number, seed: number, sigma = 1): number[] {
+  const rng = createRng(seed);
+  return Array.from({ length: n }, () => f32(Math.max(0, sigma * rng.normal())));
+}
+
+function expectClose(name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>, tol: Tolerance) {
+  const c = compareArrays(gpu, ref, tol);
+  console.log(
+    `${name}: ${c.count} values, max |err| ${c.maxAbsError.toExponential(2)}, worst err/tol ${c.worstRatio.toFixed(3)}`,
+  );
+  expect(c.failures, `${name}\n${formatMismatches(c)}`).toBe(0);
+}
+
+interface SoftCase {
+  name: string;
+  arg: SoftTopKArg;
+}
+
+function softCase(
+  name: string,
+  B: number,
+  F: number,
+  alpha: number,
+  h: number[],
+  kHat: number[],
+  seed: number,
+): SoftCase {
+  const rng = createRng(seed);
+  const df = Array.from({ length: B * F }, () => f32(rng.normal()));
+  return { name, arg: { B, F, alpha, h, kHat: kHat.map(f32), df } };
+}
+
+function softCases(): SoftCase[] {
+  const cases: SoftCase[] = [];
+  const ks = (B: number, lo: number, hi: number, seed: number) => {
+    const rng = createRng(seed);
+    return Array.from({ length: B }, () => lo + (hi - lo) * rng.uniform());
+  };
+  cases.push(
+    softCase('control 8×64 α=0.05', 8, 64, 0.05, reluNormal(8 * 64, 1), ks(8, 1, 20, 2), 3),
+  );
+  cases.push(
+    softCase(
+      'F=300 (not a multiple of 256)',
+      5,
+      300,
+      0.05,
+      reluNormal(5 * 300, 4),
+      ks(5, 1, 40, 5),
+      6,
+    ),
+  );
+  // k̂ at the edges: 1, just above 1, just below F, exactly F (t = −∞, every p = 1).
+  cases.push(
+    softCase('k̂ near 1 and near F', 4, 50, 0.1, reluNormal(4 * 50, 7), [1, 1.001, 49.5, 50], 8),
+  );
+  // Ties: values on a coarse grid.
+  const tied = reluNormal(3 * 40, 9).map((v) => Math.round(v * 4) / 4);
+  cases.push(softCase('ties', 3, 40, 0.05, tied, [3.5, 7.25, 12], 10));
+  // Fewer positive entries than k̂: mostly zeros.
+  const sparse = reluNormal(2 * 64, 11).map((v, i) => (i % 16 === 0 ? v + 0.5 : 0));
+  cases.push(softCase('fewer positives than k̂', 2, 64, 0.05, sparse, [6.5, 10], 12));
+  // Gaps ≫ 87α: every g_i underflows in float32, the softmax form must still be right.
+  const gapped = Array.from({ length: 2 * 32 }, (_, i) => f32(((i * 7) % 32) * 0.5 + 0.25));
+  cases.push(softCase('gaps ≫ 87α (α=1e-3)', 2, 32, 1e-3, gapped, [4.5, 10.3], 13));
+  return cases;
+}
+
+test('soft top-k forward and backward vs reference', async ({ page }) => {
+  await openHarness(page);
+  for (const { name, arg } of softCases()) {
+    const { B, F, alpha } = arg;
+    const out = await runCheck<{ t: number[]; f: number[]; dpre: number[]; dkHat: number[] }>(
+      page,
+      'softTopK',
+      arg,
+    );
+    const refF = new Float64Array(B * F);
+    const refDpre = new Float64Array(B * F);
+    const refDk = new Float64Array(B);
+    const refT: number[] = [];
+    for (let b = 0; b < B; b++) {
+      const h = arg.h.slice(b * F, (b + 1) * F);
+      const df = arg.df.slice(b * F, (b + 1) * F);
+      const { p, t } = softTopK(h, arg.kHat[b], alpha);
+      refT.push(t);
+      const u = df.map((g, j) => g * h[j]);
+      const vjp = softTopKBackward(h, t, alpha, u);
+      refDk[b] = vjp.dkHat;
+      for (let j = 0; j < F; j++) {
+        refF[b * F + j] = h[j] * p[j];
+        refDpre[b * F + j] = h[j] > 0 ? df[j] * p[j] + vjp.dh[j] : 0;
+      }
+    }
+    // The GPU solves t to float32 resolution: t itself can be off by an ulp or two, and p moves
+    // by up to |Δt|/(2a). The tolerances on values that depend on p therefore scale with
+    // ε_t/a, the float32 resolution of t in units of α (1 for the usual α, large for α = 1e-3
+    // and t ≈ 10, where one ulp of t is 1e-3·α… ).
+    const tMax = Math.max(...refT.filter(Number.isFinite).map(Math.abs), 1);
+    const epsT = 2 * 2 ** (Math.floor(Math.log2(tMax)) - 23);
+    const s = Math.max(1, epsT / alpha / 1e-5);
+    const gpuT = out.t.map((t) => (t <= -1e38 ? -Infinity : t));
+    for (let b = 0; b < B; b++) {
+      if (refT[b] === -Infinity) expect(gpuT[b], `${name}: row ${b} t`).toBe(-Infinity);
+      else expect(Math.abs(gpuT[b] - refT[b]), `${name}: row ${b} t`).toBeLessThanOrEqual(4 * epsT);
+    }
+    expectClose(`${name}: f`, out.f, refF, { atol: 1e-5 * s, rtol: 1e-4 });
+    expectClose(`${name}: ∂pre`, out.dpre, refDpre, { atol: 1e-4 * s, rtol: 1e-3 });
+    expectClose(`${name}: ∂k̂`, out.dkHat, refDk, { atol: 1e-4 * s, rtol: 1e-3 });
+  }
+});
+
+test('soft top-k weights sum to k̂ on the GPU', async ({ page }) => {
+  await openHarness(page);
+  const B = 6;
+  const F = 257;
+  const h = reluNormal(B * F, 21, 2);
+  const kHat = [1, 2.5, 17.75, 64, 128.5, 256];
+  const arg: SoftTopKArg = { B, F, alpha: 0.02, h, kHat, df: new Array(B * F).fill(0) };
+  const out = await runCheck<{ f: number[] }>(page, 'softTopK', arg);
+  for (let b = 0; b < B; b++) {
+    // Σ p over positive entries (f/h) plus the zero entries' p, recovered from the reference t.
+    const row = h.slice(b * F, (b + 1) * F);
+    const { p } = softTopK(row, kHat[b], 0.02);
+    let sum = 0;
+    for (let j = 0; j < F; j++) sum += row[j] > 0 ? out.f[b * F + j] / row[j] : p[j];
+    expect(Math.abs(sum - kHat[b]), `row ${b}: Σp = ${sum}, k̂ = ${kHat[b]}`).toBeLessThan(
+      2e-3 * Math.max(1, kHat[b] / 10),
+    );
+  }
+});
+
+function topkRef(a: RowTopKArg) {
+  const counts = Array.from({ length: a.B }, (_, b) =>
+    a.k !== undefined ? a.k : Math.floor(a.kHat![b]),
+  );
+  const mask = rowTopKMask(Float64Array.from(a.h), a.B, a.F, counts);
+  const f = a.h.map((v, i) => (mask[i] && v > 0 ? v : 0));
+  const l0 = Array.from(
+    { length: a.B },
+    (_, b) => f.slice(b * a.F, (b + 1) * a.F).filter((v) => v !== 0).length,
+  );
+  return { f, l0 };
+}
+
+test('hard top-k per row: exact selection, ties to the lower index, short rows', async ({
+  page,
+}) => {
+  await openHarness(page);
+  const rng = createRng(31);
+  const cases: [string, RowTopKArg][] = [
+    [
+      'control 8×64 k̂',
+      {
+        B: 8,
+        F: 64,
+        h: reluNormal(512, 32),
+        kHat: Array.from({ length: 8 }, () => 1 + 20 * rng.uniform()),
+      },
+    ],
+    ['F=700 > workgroup', { B: 3, F: 700, h: reluNormal(2100, 33), kHat: [1.5, 37.9, 350] }],
+    ['F=5 < workgroup', { B: 4, F: 5, h: reluNormal(20, 34), kHat: [1, 2.9, 4, 5] }],
+    [
+      'ties on a grid',
+      {
+        B: 4,
+        F: 100,
+        h: reluNormal(400, 35).map((v) => Math.round(v * 2) / 2),
+        kHat: [3, 10, 25, 60],
+      },
+    ],
+    [
+      'fewer positives than ⌊k̂⌋',
+      { B: 2, F: 64, h: reluNormal(128, 36).map((v, i) => (i % 10 ? 0 : v + 0.1)), kHat: [20, 64] },
+    ],
+    [
+      'negative zero and all-zero row',
+      { B: 2, F: 8, h: [-0, 0, 0.5, -0, 0.25, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0], kHat: [2, 3] },
+    ],
+    ['constant k (TopK)', { B: 5, F: 130, h: reluNormal(650, 37), k: 7 }],
+  ];
+  for (const [name, arg] of cases) {
+    const out = await runCheck<{ f: number[]; l0: number[] }>(page, 'rowTopK', arg);
+    const ref = topkRef(arg);
+    expect(out.l0, `${name}: L0`).toEqual(ref.l0);
+    const diff = out.f.findIndex((v, i) => v !== Math.fround(ref.f[i]));
+    expect(diff, `${name}: first differing code at ${diff}`).toBe(-1);
+    console.log(`${name}: L0 ${out.l0.join(',')} exact`);
+  }
+});
+
+test('k-estimator head forward and backward', async ({ page }) => {
+  await openHarness(page);
+  const B = 9;
+  const F = 300;
+  const rng = createRng(41);
+  const z = reluNormal(B * F, 42, 0.5);
+  const w2 = Array.from({ length: F }, () => f32(0.05 * rng.normal()));
+  const arg: KEstimateArg = {
+    B,
+    F,
+    kMax: 40,
+    z,
+    w2,
+    b2: f32(-0.3),
+    dkHat: Array.from({ length: B }, () => f32(rng.normal())),
+    kLossGrad: f32(0.125),
+  };
+  // One row pushed into each clamp: σ·k_max < 1 and σ·k_max > F are impossible at k_max = 40 < F,
+  // so the lower clamp is exercised with a large negative logit in row 0.
+  for (let j = 0; j < F; j++) arg.z[j] = j < 10 ? 50 : 0;
+  for (let j = 0; j < 10; j++) arg.w2[j] = -1;
+  const out = await runCheck<{ kHat: number[]; kSig: number[]; ds: number[]; dz: number[] }>(
+    page,
+    'kEstimate',
+    arg,
+  );
+  const sig: number[] = [];
+  const kHat: number[] = [];
+  const ds: number[] = [];
+  const dz: number[] = [];
+  for (let b = 0; b < B; b++) {
+    let s = arg.b2;
+    for (let j = 0; j < F; j++) s += z[b * F + j] * w2[j];
+    const sg = sigmoid(s);
+    const raw = sg * arg.kMax;
+    sig.push(sg);
+    kHat.push(Math.min(F, Math.max(1, raw)));
+    const d = raw >= 1 && raw <= F ? (arg.dkHat[b] + arg.kLossGrad) * arg.kMax * sg * (1 - sg) : 0;
+    ds.push(d);
+    for (let j = 0; j < F; j++) dz.push(z[b * F + j] > 0 ? d * w2[j] : 0);
+  }
+  expect(kHat[0], 'row 0 is clamped at 1').toBe(1);
+  expectClose('σ', out.kSig, sig, { atol: 1e-6, rtol: 1e-5 });
+  expectClose('k̂', out.kHat, kHat, { atol: 1e-5, rtol: 1e-5 });
+  expectClose('∂s', out.ds, ds, { atol: 1e-6, rtol: 1e-4 });
+  expectClose('∂z', out.dz, dz, { atol: 1e-6, rtol: 1e-4 });
+});

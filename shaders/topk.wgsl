@@ -1,0 +1,116 @@
+// Hard top-k per row of h [B, F] (h ≥ 0, post-ReLU), one workgroup per row:
+//   f[b, j] = h[b, j] if j is among the kk largest positive entries of row b, else 0.
+// kk = ⌊k̂[b]⌋ (SoftSAE inference and hard phase; K_FROM_KHAT) or the constant params.k (TopK).
+// A row with fewer than kk positive entries keeps all of them (a smaller L0).
+// Ties at the threshold go to the lowest column index (as the float64 reference does).
+//
+// Method: for non-negative floats the IEEE bit patterns order like the values, so the kk-th
+// largest value τ is found exactly by a radix search on its bits, MSB first: keep bit i when at
+// least kk positive entries have bits ≥ (τ | 1 << i). Then entries > τ are kept, and of those
+// equal to τ the first (kk − #{> τ}) by index: each thread owns a contiguous chunk of columns,
+// and an exclusive scan of per-chunk tie counts gives each tie its rank.
+
+struct Params {
+  B: u32,
+  F: u32,
+  k: u32,
+  gridX: u32,
+}
+
+override WG: u32 = 256;
+override K_FROM_KHAT: bool = true;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> h: array<f32>;           // [B, F]
+@group(0) @binding(2) var<storage, read> kHat: array<f32>;        // [B] (K_FROM_KHAT)
+@group(0) @binding(3) var<storage, read_write> f: array<f32>;     // [B, F] out
+@group(0) @binding(4) var<storage, read_write> l0: array<u32>;    // [B] out: kept count
+
+var<workgroup> counts: array<u32, WG>;
+var<workgroup> total: u32;
+
+// Σ counts over the workgroup, returned to every thread as a uniform value (so it may steer
+// control flow that contains barriers).
+fn sumCounts(lid: u32) -> u32 {
+  workgroupBarrier();
+  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
+    if (lid < stride) { counts[lid] += counts[lid + stride]; }
+    workgroupBarrier();
+  }
+  if (lid == 0u) { total = counts[0]; }
+  return workgroupUniformLoad(&total);
+}
+
+// Sort key: the bit pattern of a positive value; 0 (never selected) for everything else.
+fn key(v: f32) -> u32 {
+  return select(0u, bitcast<u32>(v), v > 0.0);
+}
+
+@compute @workgroup_size(WG)
+fn rowTopK(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let row = wg.y * params.gridX + wg.x;
+  if (row >= params.B) { return; }
+  let F = params.F;
+  let base = row * F;
+  var kk = params.k;
+  if (K_FROM_KHAT) { kk = u32(max(floor(kHat[row]), 0.0)); }
+  let chunk = (F + WG - 1u) / WG;
+  let j0 = min(lid * chunk, F);
+  let j1 = min(j0 + chunk, F);
+
+  // Positive entries: all kept when there are at most kk of them.
+  var c = 0u;
+  for (var j = j0; j < j1; j++) { c += select(0u, 1u, h[base + j] > 0.0); }
+  counts[lid] = c;
+  let positives = sumCounts(lid);
+
+  var tau = 0u;
+  if (positives > kk) {
+    for (var bit = 30; bit >= 0; bit--) {
+      let cand = tau | (1u << u32(bit));
+      var n = 0u;
+      for (var j = j0; j < j1; j++) { n += select(0u, 1u, key(h[base + j]) >= cand); }
+      counts[lid] = n;
+      if (sumCounts(lid) >= kk) { tau = cand; }
+    }
+  } else {
+    tau = 1u; // the smallest positive bit pattern: keeps every positive entry
+  }
+
+  // Ties: how many entries equal to τ may still be kept, and this thread's first rank.
+  var gt = 0u;
+  var eq = 0u;
+  for (var j = j0; j < j1; j++) {
+    let b = key(h[base + j]);
+    gt += select(0u, 1u, b > tau);
+    eq += select(0u, 1u, b == tau);
+  }
+  counts[lid] = gt;
+  let nGreater = sumCounts(lid);
+  var need = 0u;
+  if (positives > kk) { need = kk - nGreater; } else { need = positives - nGreater; }
+  // Exclusive prefix sum of eq over threads (Hillis–Steele on the counts array).
+  counts[lid] = eq;
+  workgroupBarrier();
+  for (var off = 1u; off < WG; off *= 2u) {
+    var v = 0u;
+    if (lid >= off) { v = counts[lid - off]; }
+    workgroupBarrier();
+    counts[lid] += v;
+    workgroupBarrier();
+  }
+  var rank = counts[lid] - eq;
+  var kept = 0u;
+  for (var j = j0; j < j1; j++) {
+    let hv = h[base + j];
+    let b = key(hv);
+    var keep = b > tau;
+    if (b == tau) { keep = rank < need; rank += 1u; }
+    f[base + j] = select(0.0, hv, keep);
+    kept += select(0u, 1u, keep);
+  }
+  workgroupBarrier();
+  counts[lid] = kept;
+  let keptTotal = sumCounts(lid);
+  if (lid == 0u) { l0[row] = keptTotal; }
+}
