@@ -231,7 +231,7 @@ function zip(entries) {
 }
 const member = npy(dict("'<f4'", '(3, 2)'), ok6);
 put('npz-ok-stored.npz', zip([{ name: 'acts.npy', data: member }]));
-// 8 MiB of zeros declared as 200 bytes: inflating must stop at byte 201.
+// A 152-byte member plus 8 MiB of zeros, declared as 152 bytes: inflating must stop at byte 153.
 put(
   'npz-bomb.npz',
   zip([

@@ -1,5 +1,5 @@
 import type { Entry, FileEntry } from '@zip.js/zip.js';
-import { Reader, Writer, ZipReader } from '@zip.js/zip.js';
+import { ERR_UNSAFE_FILENAME, Reader, Writer, ZipReader } from '@zip.js/zip.js';
 import type { ArrayReader, TensorHeader } from './dataset.ts';
 import { activationReader } from './dataset.ts';
 import { IoError, fail, formatBytes } from './errors.ts';
@@ -111,6 +111,15 @@ export async function openNpz(src: ByteSource, opts: NpzOptions = {}): Promise<N
     entries = await zip.getEntries();
   } catch (e) {
     if (e instanceof IoError) throw e;
+    // zip.js refuses absolute and `..` names itself while listing; report it as such.
+    if (e instanceof Error && e.message === ERR_UNSAFE_FILENAME) {
+      fail(
+        file,
+        'npz/unsafe-name',
+        'archive has a member with an absolute or parent-directory path',
+        e,
+      );
+    }
     fail(
       file,
       'npz/bad-zip',

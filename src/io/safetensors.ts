@@ -146,7 +146,10 @@ export async function openSafetensors(src: ByteSource): Promise<SafetensorsFile>
     const bytes = elements * BigInt(size);
     if (e < b) bad('bad-offsets', `${what} has reversed data_offsets [${b}, ${e}]`);
     if (BigInt(dataStart) + e > BigInt(src.size))
-      bad('bad-offsets', `${what} data_offsets [${b}, ${e}] run past the end of the file`);
+      bad(
+        'truncated',
+        `file truncated: ${what} data_offsets [${b}, ${e}] run past the end of the file`,
+      );
     if (e - b !== bytes) {
       bad(
         'size-mismatch',
