@@ -41,7 +41,9 @@ class SourceReader extends Reader<ByteSource> {
     this.size = src.size;
   }
   readUint8Array(index: number, length: number): Promise<Uint8Array> {
-    return this.src.read(index, Math.max(0, Math.min(length, this.src.size - index)));
+    // zip.js may probe past the end of a corrupt archive; it expects a short (empty) result.
+    const n = Math.min(length, this.src.size - index);
+    return n > 0 && index >= 0 ? this.src.read(index, n) : Promise.resolve(new Uint8Array(0));
   }
 }
 

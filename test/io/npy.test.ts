@@ -20,6 +20,17 @@ describe('case 1: not a .npy file / unsupported version', () => {
   });
 });
 
+it('case 1: each of the six magic bytes is checked', async () => {
+  const good = new Uint8Array(
+    await fixture('npy-data-long.npy').read(0, fixture('npy-data-long.npy').size),
+  );
+  for (let i = 0; i < 6; i++) {
+    const b = good.slice();
+    b[i] ^= 0x20;
+    await expectIoError(openNpy(bytesSource('m.npy', b)), 'npy/bad-magic', 'm.npy');
+  }
+});
+
 describe('case 2: header length past the end or absurd → rejected before reading it', () => {
   it.each([
     ['npy-header-past-end.npy', 'npy/truncated'],
