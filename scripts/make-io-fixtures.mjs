@@ -250,6 +250,18 @@ put(
   ]);
   put('npz-truncated.npz', whole.subarray(0, Math.floor(whole.length * 0.6)));
 }
+put('npz-backslash.npz', zip([{ name: '..\\evil.npy', data: member }]));
+// A deflated member larger than the 64 KiB header prefix: 4096 × 16 float32 zeros (256 KiB).
+put(
+  'npz-large-deflated.npz',
+  zip([
+    {
+      name: 'big.npy',
+      data: npy(dict("'<f4'", '(4096, 16)'), new Uint8Array(4096 * 16 * 4)),
+      deflate: true,
+    },
+  ]),
+);
 put('npz-encrypted.npz', zip([{ name: 'acts.npy', data: member, flags: 1 }]));
 put('npz-traversal.npz', zip([{ name: '../../evil.npy', data: member }]));
 put('npz-absolute.npz', zip([{ name: '/etc/evil.npy', data: member }]));

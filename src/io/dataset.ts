@@ -139,13 +139,19 @@ export function activationReader(src: ByteSource, h: TensorHeader): ArrayReader 
     return h.order === 'F' ? readF(start, count) : readC(start, count);
   };
 
+  // e.g. `model.safetensors [acts]: bf16 (1024, 768)` or `a.npy: f32 big-endian (5, 3) (Fortran order)`
+  const where =
+    h.tensor !== undefined && h.format === 'safetensors' ? `${h.file} [${h.tensor}]` : h.file;
+  const byteOrder = h.littleEndian || isz === 1 ? '' : ' big-endian';
+  const order = h.order === 'F' ? ' (Fortran order)' : '';
+  const describe = (): string => `${where}: ${h.dtype}${byteOrder} ${shapeText}${order}`;
+
   const reader: ArrayReader = {
     header: h,
     rows,
     width,
     bytesPerRow: rowBytes,
-    describe: () =>
-      `${h.file}${h.tensor !== undefined && !h.file.endsWith(h.tensor) ? ` [${h.tensor}]` : ''}: ${h.dtype}${h.littleEndian || isz === 1 ? '' : ' big-endian'} ${shapeText}${h.order === 'F' ? ' (Fortran order)' : ''}`,
+    describe,
     readRows: async (start, count) =>
       decodeToFloat32(await readRaw(start, count), h.dtype, h.littleEndian),
     readBlocks: async (start, count) => [

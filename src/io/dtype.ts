@@ -196,3 +196,37 @@ export function scanNonFinite(
   }
   return res;
 }
+
+/**
+ * Decodes integer elements exactly to JavaScript numbers (token ids). 64-bit values above 2^53
+ * cannot be represented and are reported by index through `onUnsafe`.
+ */
+export function decodeIntegers(
+  raw: Uint8Array,
+  dtype: DType,
+  littleEndian: boolean,
+  onUnsafe: (index: number) => never,
+): number[] {
+  const size = ITEM_SIZE[dtype];
+  const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const n = Math.floor(raw.length / size);
+  const get: Record<string, (o: number) => number | bigint> = {
+    i8: (o) => dv.getInt8(o),
+    u8: (o) => dv.getUint8(o),
+    i16: (o) => dv.getInt16(o, littleEndian),
+    u16: (o) => dv.getUint16(o, littleEndian),
+    i32: (o) => dv.getInt32(o, littleEndian),
+    u32: (o) => dv.getUint32(o, littleEndian),
+    i64: (o) => dv.getBigInt64(o, littleEndian),
+    u64: (o) => dv.getBigUint64(o, littleEndian),
+  };
+  const read = get[dtype];
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const v = read(i * size);
+    const x = Number(v);
+    if (!Number.isSafeInteger(x)) onUnsafe(i);
+    out[i] = x;
+  }
+  return out;
+}

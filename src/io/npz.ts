@@ -66,7 +66,14 @@ class BoundedWriter extends Writer<Uint8Array> {
     this.buf = new Uint8Array(capacity);
   }
   async writeUint8Array(chunk: Uint8Array): Promise<void> {
-    if (this.written + chunk.length > this.buf.length) {
+    const room = this.buf.length - this.written;
+    if (chunk.length > room) {
+      if (this.stopAt !== Infinity) {
+        // Reading a prefix only: keep what fits and stop; this is not an overflow.
+        this.buf.set(chunk.subarray(0, room), this.written);
+        this.written += room;
+        throw STOP;
+      }
       this.overflow = true;
       throw new Error('inflated data exceeds the declared size');
     }

@@ -1,5 +1,5 @@
 import { fail } from './errors.ts';
-import { decodeToFloat32, isFloat } from './dtype.ts';
+import { decodeIntegers, isFloat } from './dtype.ts';
 import { readLines } from './lines.ts';
 import { readNpyHeader } from './npy.ts';
 import type { ByteSource } from './source.ts';
@@ -175,25 +175,9 @@ async function loadNpyIds(src: ByteSource, opts: TokenOptions): Promise<TokenTab
       `token ids must be a 1-D or 2-D C-order integer array, not ${h.dtype} (${h.shape.join(', ')})`,
     );
   }
-  if (h.dtype === 'i64' || h.dtype === 'u64' || h.dtype === 'u32') {
-    // Ids ≥ 2^24 would not survive float32; read 64-bit ids directly.
-    const raw = await src.read(h.dataOffset, h.dataBytes);
-    const view =
-      h.dtype === 'u32' ? null : new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    const n = h.shape.reduce((a, b) => a * b, 1);
-    const ids = Array.from({ length: n }, (_, i) =>
-      view === null
-        ? new DataView(raw.buffer, raw.byteOffset).getUint32(i * 4, h.littleEndian)
-        : Number(
-            h.dtype === 'i64'
-              ? view.getBigInt64(i * 8, h.littleEndian)
-              : view.getBigUint64(i * 8, h.littleEndian),
-          ),
-    );
-    return withIds(src.name, ids, h.shape, opts);
-  }
-  const ids = Array.from(
-    decodeToFloat32(await src.read(h.dataOffset, h.dataBytes), h.dtype, h.littleEndian),
+  const raw = await src.read(h.dataOffset, h.dataBytes);
+  const ids = decodeIntegers(raw, h.dtype, h.littleEndian, (i) =>
+    fail(src.name, 'tokens/bad-id', `token ${i} has an id beyond 2^53`),
   );
   return withIds(src.name, ids, h.shape, opts);
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { openNpz } from '../../src/io/npz.ts';
 import { openActivations } from '../../src/io/open.ts';
-import { expectIoError, fixture } from './helpers.ts';
+import { expectIoError, fixture, spy } from './helpers.ts';
 
 describe('a hand-built stored archive', () => {
   it('is listed and read from slices of the file', async () => {
@@ -15,6 +15,18 @@ describe('a hand-built stored archive', () => {
   it('openActivations picks the only 2-D array', async () => {
     const r = await openActivations(fixture('npz-ok-stored.npz'));
     expect([r.rows, r.width]).toEqual([3, 2]);
+  });
+});
+
+describe('a deflated member larger than the header prefix', () => {
+  it('header() inflates only a prefix; open() inflates it whole', async () => {
+    const s = spy(fixture('npz-large-deflated.npz'));
+    const npz = await openNpz(s.src);
+    const h = await npz.header('big');
+    expect([h.shape, h.dtype]).toEqual([[4096, 16], 'f32']);
+    const r = await npz.open('big');
+    expect(r.rows).toBe(4096);
+    expect(Array.from(await r.readRows(4095, 1))).toEqual(new Array(16).fill(0));
   });
 });
 
@@ -38,6 +50,7 @@ describe('case 20: truncated, encrypted, path traversal', () => {
     ['npz-truncated.npz', 'npz/bad-zip'],
     ['npz-traversal.npz', 'npz/unsafe-name'],
     ['npz-absolute.npz', 'npz/unsafe-name'],
+    ['npz-backslash.npz', 'npz/unsafe-name'],
   ])('%s', async (name, code) => {
     const e = await expectIoError(openNpz(fixture(name)), code, name);
     expect(e.message.length).toBeGreaterThan(name.length + 10);

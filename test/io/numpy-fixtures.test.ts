@@ -61,6 +61,10 @@ describe('NumPy-written .npy files decode exactly like NumPy (cases 5, 6, 7)', (
 
   it('case 6: Fortran order is transposed, not read row-major', async () => {
     const r = await openNpy(fixture('numpy', 'fortran_f4.npy'));
+    expect(r.describe()).toBe('fortran_f4.npy: f32 (4, 3) (Fortran order)');
+    expect((await openNpy(fixture('numpy', 'be_f4.npy'))).describe()).toBe(
+      'be_f4.npy: f32 big-endian (4, 3)',
+    );
     expect(r.header.order).toBe('F');
     const want = expectedF32('numpy', 'fortran_f4.f32.bin');
     // Row 1 of a [4, 3] array is elements 3..5 of the C-order copy NumPy made.

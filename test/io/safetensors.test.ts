@@ -79,6 +79,7 @@ describe('case 17: F32, F16, BF16, F64 decoded; unaligned offsets', () => {
     const f32 = await st.open('f32').readRows(0, 2);
     expect(Array.from(bits(f32))).toEqual(Array.from(bits(new Float32Array([1.5, -2, 0.1, -0]))));
     expect(Array.from(await st.open('f16').readRows(0, 2))).toEqual([1.5, -2, 65504, 2 ** -24]);
+    expect(st.open('f16').describe()).toBe('st-dtypes.safetensors [f16]: f16 (2, 2)');
     expect(Array.from(await st.open('bf16').readRows(0, 2))).toEqual([
       1.5,
       3.140625,
