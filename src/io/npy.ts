@@ -139,9 +139,13 @@ export async function readNpyHeader(
   if (!shapeV || typeof shapeV !== 'object' || shapeV instanceof Map || shapeV.kind !== 'tuple') {
     fail(file, 'npy/bad-shape', 'shape must be a tuple of integers');
   }
+  if (shapeV.items.length > 64) fail(file, 'npy/bad-shape', 'shape has more than 64 dimensions');
   const dims: bigint[] = shapeV.items.map((d) => {
     if (typeof d !== 'bigint') fail(file, 'npy/bad-shape', 'shape must be a tuple of integers');
     if (d < 0n) fail(file, 'npy/bad-shape', `shape has a negative dimension (${d})`);
+    // A zero elsewhere in the shape would let a huge dimension pass the size check.
+    if (d > BigInt(Number.MAX_SAFE_INTEGER))
+      fail(file, 'npy/bad-shape', `shape dimension ${d} is too large`);
     return d;
   });
   const shapeText = `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
@@ -162,7 +166,7 @@ export async function readNpyHeader(
     file,
     dtype,
     littleEndian,
-    shape: dims.map(Number), // exact: the product fits in the file, so each dimension is < 2^53
+    shape: dims.map(Number), // exact: each dimension was checked to be < 2^53
     order: fortran && dims.length > 1 ? 'F' : 'C',
     dataOffset,
     dataBytes: Number(need),

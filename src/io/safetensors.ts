@@ -10,6 +10,9 @@ import type { ByteSource } from './source.ts';
 /** The reference implementation's limit on the JSON header (`MAX_HEADER_SIZE`). */
 export const MAX_SAFETENSORS_HEADER = 100_000_000;
 
+/** Most dimensions accepted in a shape (NumPy 2 allows 64). */
+const MAX_RANK = 64;
+
 /** Every dtype the format defines, with its size in bytes; unknown names are an error. */
 export const SAFETENSORS_DTYPES: Readonly<Record<string, number>> = {
   BOOL: 1,
@@ -137,8 +140,11 @@ export async function openSafetensors(src: ByteSource): Promise<SafetensorsFile>
       return bad('bad-header', `${what} needs data_offsets [begin, end]`);
     const dims = shapeV.map((d) => jsonInt(d));
     const [b, e] = offV.map((d) => jsonInt(d));
-    if (dims.some((d) => d === undefined || d < 0n))
-      bad('bad-header', `${what} shape must be non-negative integers`);
+    // Dimensions beyond 2^53 could only pass the size check next to a zero; refuse them, and
+    // cap the rank so a hostile header cannot make the size product slow.
+    if (dims.length > MAX_RANK) bad('bad-header', `${what} has more than ${MAX_RANK} dimensions`);
+    if (dims.some((d) => d === undefined || d < 0n || d > BigInt(Number.MAX_SAFE_INTEGER)))
+      bad('bad-header', `${what} shape must be non-negative integers below 2^53`);
     if (b === undefined || e === undefined || b < 0n || e < 0n)
       return bad('bad-offsets', `${what} data_offsets must be non-negative integers`);
     let elements = 1n;

@@ -207,3 +207,11 @@ it('readNpyHeader accepts Python 2 long suffixes in shapes', async () => {
   const bytes = new Uint8Array([...pre, ...new TextEncoder().encode(text), ...new Uint8Array(8)]);
   expect((await readNpyHeader(bytesSource('py2.npy', bytes))).shape).toEqual([1, 2]);
 });
+
+it('case 8: a huge dimension next to a zero cannot slip through as an inexact number', async () => {
+  const text = "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 18014398509481985), }\n";
+  const pre = new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, text.length, 0]);
+  const bytes = new Uint8Array([...pre, ...new TextEncoder().encode(text)]);
+  const e = await expectIoError(openNpy(bytesSource('z.npy', bytes)), 'npy/bad-shape', 'z.npy');
+  expect(e.message).toMatch(/18014398509481985 is too large/);
+});
