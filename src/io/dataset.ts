@@ -126,8 +126,8 @@ export function activationReader(src: ByteSource, h: TensorHeader): ArrayReader 
       );
       parts.forEach((col, j) => {
         const d = cols[j];
-        for (let r = 0; r < count; r++) {
-          out.set(col.subarray(r * isz, (r + 1) * isz), (r * width + d) * isz);
+        for (let r = 0, src = 0, dst = d * isz; r < count; r++, dst += rowBytes) {
+          for (let b = 0; b < isz; b++) out[dst + b] = col[src++];
         }
       });
     }

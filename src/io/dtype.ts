@@ -165,33 +165,32 @@ export function scanNonFinite(
   if (!isFloat(dtype)) return res;
   const size = ITEM_SIZE[dtype];
   const n = Math.floor(raw.length / size);
-  const buf = aligned(toLittleEndian(raw.subarray(0, n * size), size, littleEndian));
-  let test: (i: number) => number; // 0 finite, 1 inf, 2 nan
-  if (dtype === 'f32') {
-    const u = new Uint32Array(buf);
-    test = (i) => ((u[i] & 0x7f800000) !== 0x7f800000 ? 0 : (u[i] & 0x7fffff) === 0 ? 1 : 2);
-  } else if (dtype === 'f64') {
-    const u = new Uint32Array(buf);
-    test = (i) => {
-      const hi = u[2 * i + 1];
-      if ((hi & 0x7ff00000) !== 0x7ff00000) return 0;
-      return (hi & 0xfffff) === 0 && u[2 * i] === 0 ? 1 : 2;
-    };
-  } else {
-    const u = new Uint16Array(buf);
-    const [e, m] = dtype === 'f16' ? [0x7c00, 0x3ff] : [0x7f80, 0x7f];
-    test = (i) => ((u[i] & e) !== e ? 0 : (u[i] & m) === 0 ? 1 : 2);
-  }
-  let lastRow = -1;
-  for (let i = 0; i < n; i++) {
-    const t = test(i);
-    if (t === 0) continue;
-    if (t === 1) res.inf++;
-    else res.nan++;
+  const le = toLittleEndian(raw.subarray(0, n * size), size, littleEndian);
+  // Scanning only reads, so an aligned buffer is viewed in place instead of copied.
+  const [buf, at] = le.byteOffset % size === 0 ? [le.buffer, le.byteOffset] : [aligned(le), 0];
+  // One tight loop per encoding (no per-element closure): this runs over every loaded value.
+  const note = (i: number, nan: boolean): void => {
+    if (nan) res.nan++;
+    else res.inf++;
     const row = Math.floor(i / width);
-    if (row !== lastRow) {
-      res.rows.push(row);
-      lastRow = row;
+    if (res.rows.length === 0 || res.rows[res.rows.length - 1] !== row) res.rows.push(row);
+  };
+  if (dtype === 'f32') {
+    const u = new Uint32Array(buf, at, n);
+    for (let i = 0; i < n; i++) {
+      if ((u[i] & 0x7f800000) === 0x7f800000) note(i, (u[i] & 0x7fffff) !== 0);
+    }
+  } else if (dtype === 'f64') {
+    const u = new Uint32Array(buf, at, 2 * n);
+    for (let i = 0; i < n; i++) {
+      const hi = u[2 * i + 1];
+      if ((hi & 0x7ff00000) === 0x7ff00000) note(i, (hi & 0xfffff) !== 0 || u[2 * i] !== 0);
+    }
+  } else {
+    const u = new Uint16Array(buf, at, n);
+    const [e, m] = dtype === 'f16' ? [0x7c00, 0x3ff] : [0x7f80, 0x7f];
+    for (let i = 0; i < n; i++) {
+      if ((u[i] & e) === e) note(i, (u[i] & m) !== 0);
     }
   }
   return res;

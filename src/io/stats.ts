@@ -92,7 +92,8 @@ export async function computeStats(
       for (let r = 0; r < b.rows; r++, row++) {
         const o = r * width;
         let ok = !bad.has(r);
-        if (ok) {
+        // Only f64 has finite values that become ±Inf in float32; other types skip this pass.
+        if (ok && b.dtype === 'f64') {
           for (let d = 0; d < width; d++) {
             if ((u[o + d] & 0x7f800000) === 0x7f800000) {
               overflowCount++;
