@@ -1,9 +1,9 @@
 // Reliability cases 1–11 (.npy). Fixtures: scripts/make-io-fixtures.mjs (hand-assembled bytes).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { activationReader } from '../../src/io/dataset.ts';
 import { openNpy, readNpyHeader } from '../../src/io/npy.ts';
 import { blobSource, bytesSource } from '../../src/io/source.ts';
-import { expectIoError, fixture, spy } from './helpers.ts';
+import { expectIoError, fixture, fixturePath, spy } from './helpers.ts';
 
 const open = (name: string) => openNpy(fixture(name));
 
@@ -214,4 +214,24 @@ it('case 8: a huge dimension next to a zero cannot slip through as an inexact nu
   const bytes = new Uint8Array([...pre, ...new TextEncoder().encode(text)]);
   const e = await expectIoError(openNpy(bytesSource('z.npy', bytes)), 'npy/bad-shape', 'z.npy');
   expect(e.message).toMatch(/18014398509481985 is too large/);
+});
+
+it('case 11: with a real Blob, arrayBuffer() is only ever called on slices', async () => {
+  const { openAsBlob } = await import('node:fs');
+  const blob = await openAsBlob(fixturePath('numpy', 'seq3d_f4.npy'));
+  const sizes: number[] = [];
+  const original = Blob.prototype.arrayBuffer;
+  const spyFn = vi.spyOn(Blob.prototype, 'arrayBuffer').mockImplementation(function (this: Blob) {
+    sizes.push(this.size);
+    return original.call(this);
+  });
+  try {
+    const r = await openNpy(blobSource(blob, 'seq3d_f4.npy'));
+    await r.readRows(2, 3);
+  } finally {
+    spyFn.mockRestore();
+  }
+  expect(sizes.length).toBeGreaterThan(0);
+  expect(sizes.every((n) => n < blob.size)).toBe(true);
+  expect(sizes).toContain(3 * 4 * 4); // the three requested rows, and nothing more
 });
