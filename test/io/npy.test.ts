@@ -53,7 +53,7 @@ describe('case 3: header must be exactly the three keys, tokenised, bounded', ()
     const t0 = performance.now();
     const err = await expectIoError(open(name), 'npy/bad-header', name);
     expect(err.message).toMatch(msg);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(performance.now() - t0).toBeLessThan(5000);
   });
 
   it('a code-like header is never evaluated: globals are untouched', async () => {

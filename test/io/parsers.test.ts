@@ -43,7 +43,8 @@ describe('parsePyLiteral (case 3: tokenised, never evaluated)', () => {
   it('stays fast on a 64 KiB header of nesting', () => {
     const t0 = performance.now();
     expect(() => parsePyLiteral('('.repeat(65536))).toThrow(/nested deeper/);
-    expect(performance.now() - t0).toBeLessThan(500);
+    // Generous for loaded CI machines; a quadratic parser would take minutes here.
+    expect(performance.now() - t0).toBeLessThan(5000);
   });
 });
 
