@@ -33,7 +33,7 @@ export interface NpyWriteOptions {
  * Writes a `.npy` file the way `numpy.lib.format` does: magic, version, little-endian header
  * length, a Python dict literal padded with spaces and ending in `\n`, then the raw data.
  */
-export function writeNpy(o: NpyWriteOptions): Uint8Array {
+export function writeNpy(o: NpyWriteOptions): Uint8Array<ArrayBuffer> {
   const size = Number(DESCR[o.dtype][1]);
   const bo = size === 1 ? '|' : o.littleEndian === false ? '>' : '<';
   const shape = o.shape.length === 1 ? `(${o.shape[0]},)` : `(${o.shape.join(', ')})`;

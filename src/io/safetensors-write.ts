@@ -17,7 +17,7 @@ export interface TensorToWrite {
 export function writeSafetensors(
   tensors: readonly TensorToWrite[],
   metadata?: Record<string, string>,
-): Uint8Array {
+): Uint8Array<ArrayBuffer> {
   const parts: string[] = [];
   if (metadata) {
     const m = Object.entries(metadata).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`);
