@@ -32,6 +32,10 @@ const ext = (name: string): string => name.slice(name.lastIndexOf('.')).toLowerC
  * sequence), `.jsonl` (`{"token": …, "doc"|"seq"?: …, "pos"?: …}` per line), or token ids
  * (`.npy` / `.json` of integers) with a vocabulary (`.json` array, or `{token: id}` map).
  * Errors name the file and the line.
+ *
+ * In `.txt` every line is one token, an empty line being the empty token; the final newline does
+ * not start another one, and a trailing `\r` is taken as part of a CRLF line ending. Tokens that
+ * contain line breaks (or end in `\r`) therefore need `.jsonl` or `.json`.
  */
 export async function loadTokens(src: ByteSource, opts: TokenOptions = {}): Promise<TokenTable> {
   const kind = ext(src.name);

@@ -135,3 +135,8 @@ describe('token ids', () => {
     expect(e.message).toMatch(/token 0 has id 5, which is not in v\.json \(2 entries\)/);
   });
 });
+
+it('.txt: an empty line is the empty token; the final newline adds none', async () => {
+  const t = await loadTokens(text('e.txt', 'a\n\nb\n'));
+  expect(t.tokens).toEqual(['a', '', 'b']);
+});
