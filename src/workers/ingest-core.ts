@@ -1,0 +1,106 @@
+/**
+ * The ingestion worker's logic, free of worker globals so it runs in Node tests: it owns the
+ * open dataset and answers {@link IngestRequest}s. A failed `open` leaves the previous dataset in
+ * place, so a bad file never costs the user the data already loaded.
+ */
+import { alignTokens } from '../io/align.ts';
+import type { DatasetSource } from '../io/dataset.ts';
+import { IoError } from '../io/errors.ts';
+import { openActivations } from '../io/open.ts';
+import { concatShards } from '../io/shards.ts';
+import { blobSource } from '../io/source.ts';
+import { computeStats } from '../io/stats.ts';
+import { loadTokens } from '../io/tokens.ts';
+import type { DatasetSummary, IngestMessage, IngestRequest } from './ingest-protocol.ts';
+
+/** Sends a message, transferring the listed buffers. */
+export type Post = (msg: IngestMessage, transfer: Transferable[]) => void;
+
+export class IngestSession {
+  private dataset: DatasetSource | undefined;
+  private readonly running = new Map<number, AbortController>();
+
+  constructor(private readonly post: Post) {}
+
+  /** Handles one request; never throws (errors become `error` messages). */
+  async handle(req: IngestRequest): Promise<void> {
+    if (req.type === 'cancel') {
+      this.running.get(req.id)?.abort();
+      return;
+    }
+    const ac = new AbortController();
+    this.running.set(req.id, ac);
+    try {
+      await this.dispatch(req, ac.signal);
+    } catch (e) {
+      this.post(errorMessage(req.id, e), []);
+    } finally {
+      this.running.delete(req.id);
+    }
+  }
+
+  private async dispatch(req: Exclude<IngestRequest, { type: 'cancel' }>, signal: AbortSignal) {
+    const { id } = req;
+    switch (req.type) {
+      case 'open': {
+        if (req.files.length === 0)
+          throw new IoError('(no file)', 'ingest/no-file', 'no file given');
+        const parts = [];
+        for (const f of req.files) parts.push(await openActivations(blobSource(f), req.tensor));
+        const ds = concatShards(parts);
+        this.dataset = ds; // only now: everything above validated
+        const dataset: DatasetSummary = {
+          describe: ds.describe(),
+          files: req.files.map((f) => f.name),
+          rows: ds.rows,
+          width: ds.width,
+          sequences: ds.sequences,
+          positions: ds.positions,
+          bytesPerRow: ds.bytesPerRow,
+          warnings: parts.flatMap((p) => p.header.warnings.map((w) => `${p.header.file}: ${w}`)),
+        };
+        this.post({ type: 'opened', id, dataset }, []);
+        return;
+      }
+      case 'stats': {
+        const stats = await computeStats(this.requireDataset(), {
+          chunkRows: req.chunkRows,
+          signal,
+          onProgress: (progress) => this.post({ type: 'progress', id, progress }, []),
+        });
+        this.post({ type: 'stats', id, stats }, [stats.mean.buffer]);
+        return;
+      }
+      case 'rows': {
+        const data = await this.requireDataset().readRows(req.start, req.count);
+        this.post({ type: 'rows', id, start: req.start, count: req.count, data }, [data.buffer]);
+        return;
+      }
+      case 'tokens': {
+        const vocab = req.vocab ? blobSource(req.vocab) : undefined;
+        const table = await loadTokens(blobSource(req.file), { vocab });
+        const a = alignTokens(table, this.requireDataset());
+        const sequence = a.sequence.slice(); // own copies, so they can be transferred
+        const position = a.position.slice();
+        this.post({ type: 'tokens', id, tokens: a.tokens, sequence, position }, [
+          sequence.buffer,
+          position.buffer,
+        ]);
+        return;
+      }
+    }
+  }
+
+  private requireDataset(): DatasetSource {
+    if (!this.dataset) throw new IoError('(no dataset)', 'ingest/no-dataset', 'open a file first');
+    return this.dataset;
+  }
+}
+
+function errorMessage(id: number, e: unknown): IngestMessage {
+  if (e instanceof IoError)
+    return { type: 'error', id, file: e.file, code: e.code, message: e.message };
+  // A bug, not a bad file: report it without losing the session.
+  const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return { type: 'error', id, file: '', code: 'internal', message };
+}

@@ -1,0 +1,38 @@
+/** Typed messages between the page and the ingestion worker (which owns the user's files). */
+import type { DatasetStats, StatsProgress } from '../io/stats.ts';
+
+/** What the page may show about the open dataset: small and serialisable. */
+export interface DatasetSummary {
+  /** One line per file, e.g. `acts.npy: f16 (2048, 768)`. */
+  describe: string;
+  files: string[];
+  rows: number;
+  width: number;
+  sequences?: number;
+  positions?: number;
+  bytesPerRow: number;
+  warnings: string[];
+}
+
+/** Requests; `id` is chosen by the page and echoed in every reply. */
+export type IngestRequest =
+  /** Open one file, or several as shards in order; replaces the dataset only on success. */
+  | { type: 'open'; id: number; files: File[]; tensor?: string }
+  /** One pass over the dataset: mean, norm_factor, range, non-finite census, with progress. */
+  | { type: 'stats'; id: number; chunkRows?: number }
+  /** Rows `[start, start + count)` as float32 (the buffer is transferred). */
+  | { type: 'rows'; id: number; start: number; count: number }
+  /** Load tokens (and a vocabulary for ids) and align them to the dataset rows. */
+  | { type: 'tokens'; id: number; file: File; vocab?: File }
+  /** Cancel the request with this id (statistics stop at the next chunk). */
+  | { type: 'cancel'; id: number };
+
+/** Replies and events. */
+export type IngestMessage =
+  | { type: 'opened'; id: number; dataset: DatasetSummary }
+  | { type: 'progress'; id: number; progress: StatsProgress }
+  | { type: 'stats'; id: number; stats: DatasetStats }
+  | { type: 'rows'; id: number; start: number; count: number; data: Float32Array }
+  | { type: 'tokens'; id: number; tokens: string[]; sequence: Int32Array; position: Int32Array }
+  /** `code` is the `IoError` code (`ingest/…` for protocol misuse, `internal` for bugs). */
+  | { type: 'error'; id: number; file: string; code: string; message: string };

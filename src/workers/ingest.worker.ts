@@ -1,0 +1,16 @@
+/**
+ * The ingestion worker: reads the user's activation and token files off the main thread.
+ * All logic is in `ingest-core.ts`; this file only wires it to the worker's message port.
+ */
+import { IngestSession } from './ingest-core.ts';
+import type { IngestMessage, IngestRequest } from './ingest-protocol.ts';
+
+const scope = self as unknown as {
+  postMessage(msg: IngestMessage, transfer: Transferable[]): void;
+  onmessage: ((ev: MessageEvent<IngestRequest>) => void) | null;
+};
+
+const session = new IngestSession((msg, transfer) => scope.postMessage(msg, transfer));
+scope.onmessage = (ev) => {
+  void session.handle(ev.data);
+};
