@@ -1,6 +1,6 @@
 /** The `softsae-small` fixture as reference-model inputs (see its README). */
 import { PARAM_NAMES, type ParamTensors, type SaeParams } from '../../src/reference/sae/params.ts';
-import { fixturePath, readNpyF32, readSafetensors, type Tensor } from './fixtures.ts';
+import { fixturePath, readNpy, readSafetensors, type Tensor } from './fixtures.ts';
 
 export interface SoftsaeSmall {
   params: SaeParams;
@@ -12,10 +12,10 @@ export interface SoftsaeSmall {
 }
 
 /** Loads model.safetensors, x.npy and expected.safetensors of `softsae-small`. */
-export function loadSoftsaeSmall(): SoftsaeSmall {
-  const model = readSafetensors(fixturePath('softsae-small', 'model.safetensors'));
-  const expected = readSafetensors(fixturePath('softsae-small', 'expected.safetensors'));
-  const x = readNpyF32(fixturePath('softsae-small', 'x.npy'));
+export async function loadSoftsaeSmall(): Promise<SoftsaeSmall> {
+  const model = await readSafetensors(fixturePath('softsae-small', 'model.safetensors'));
+  const expected = await readSafetensors(fixturePath('softsae-small', 'expected.safetensors'));
+  const x = await readNpy(fixturePath('softsae-small', 'x.npy'));
   const [F, D] = model['encoder.weight'].shape;
   const tensors = {} as ParamTensors;
   for (const name of PARAM_NAMES) tensors[name] = model[name].data;

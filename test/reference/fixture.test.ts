@@ -10,7 +10,7 @@ import { PARAM_NAMES, normalizeRows } from '../../src/reference/sae/params.ts';
 import { expectClose, maxErrors } from '../helpers/compare.ts';
 import { loadSoftsaeSmall } from '../helpers/softsaeSmall.ts';
 
-const fx = loadSoftsaeSmall();
+const fx = await loadSoftsaeSmall();
 const { params, expected } = fx;
 const x = normalizeRows(fx.x, params);
 const soft = forward(params, x, 'soft');
