@@ -7,7 +7,9 @@
 //   accurate to a few ulps per row. S is decreasing with S′(t) = −(E₊ + E₋)/a, and t lies in
 //     [min h + a·min(0, ln(2(F − k̂)/F)),  max h + a·max(0, ln(F/(2k̂)))]
 //   (the Laplace tails bound S at the ends). Newton steps safeguarded by bisection keep the
-//   bracket and converge to float32 resolution in a handful of iterations.
+//   bracket and converge to float32 resolution in a handful of iterations; the evaluated t with
+//   the smallest residual |S − k̂| is returned. The soft codes amplify an error in t by h/(2a),
+//   so stopping one or two ulps early would be visible in f.
 //   k̂ ≥ F has no finite solution: t = −∞ (stored as T_FULL) and every p_i = 1.
 //
 // softTopKBackward (stable form): with g_i = ½e^{−|h_i − t|/a}, w_i = g_i / Σ g = softmax of
@@ -94,7 +96,11 @@ fn softTopKForward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocati
   let Ff = f32(F);
   var lo = hMin + a * min(0.0, log(2.0 * (Ff - k) / Ff));
   var hi = hMax + a * max(0.0, log(Ff / (2.0 * k)));
-  if (lid == 0u) { tShared = 0.5 * (lo + hi); done = select(0u, 1u, k >= Ff); }
+  // Thread 0 keeps the evaluated t with the smallest |S(t) − k̂|: the answer, whichever of the
+  // stopping rules fires.
+  var bestT = 0.5 * (lo + hi);
+  var bestR = 3.4e38;
+  if (lid == 0u) { tShared = bestT; done = select(0u, 1u, k >= Ff); }
   if (workgroupUniformLoad(&done) == 0u) {
     for (var it = 0u; it < MAX_ITERS; it++) {
       let tc = tShared;
@@ -111,19 +117,20 @@ fn softTopKForward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocati
       reduce3(lid);
       if (lid == 0u) {
         let s = r0[0] - r1[0] + r2[0];
+        if (abs(s - k) < bestR) { bestR = abs(s - k); bestT = tc; }
         if (s > k) { lo = tc; } else { hi = tc; }
         let slope = (r1[0] + r2[0]) / a;
         var next = tc + (s - k) / slope;
         if (!(next > lo && next < hi)) { next = 0.5 * (lo + hi); }
-        // Converged when S hits k̂ exactly (keep tc), or when the step is below the float32
-        // resolution of t or the bracket has collapsed (take the last step).
-        let tiny = 4.0 * 1.2e-7 * max(abs(tc), a);
-        if (s == k) { next = tc; done = 1u; }
-        if (abs(next - tc) <= tiny || next == lo || next == hi) { done = 1u; }
+        // Stop when S hits k̂ exactly, when the next step is within an ulp of t (2⁻²³·|t|),
+        // or when the bracket has collapsed to adjacent floats.
+        let ulp = 1.2e-7 * max(abs(tc), a);
+        if (s == k || abs(next - tc) <= ulp || next == lo || next == hi) { done = 1u; }
         tShared = next;
       }
       if (workgroupUniformLoad(&done) != 0u) { break; }
     }
+    if (lid == 0u) { tShared = bestT; }
   }
   workgroupBarrier();
   let full = k >= Ff;

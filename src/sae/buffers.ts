@@ -1,0 +1,89 @@
+/**
+ * GPU memory of one SAE: the parameter arena and its three twins (gradients, Adam m and v), plus
+ * the per-batch workspace of activations. Everything is allocated once for (D, F, B) and reused
+ * every step; each buffer is labelled `Sae.<name>`.
+ */
+import { createBuffer, STORAGE } from '../gpu/buffers';
+import type { ParamName } from '../reference/sae/params';
+import { arenaLayout, type ArenaLayout } from './arena';
+
+export type ArenaKind = 'params' | 'grads' | 'adamM' | 'adamV';
+
+/** Per-batch activations and their gradients, all float32 row-major (u32 for l0). */
+export const WORKSPACE = {
+  x: 'BD', // raw rows as uploaded
+  xn: 'BD', // normalised (x − shift) / norm
+  xc: 'BD', // xn − b_dec
+  h: 'BF', // ReLU(W_enc xc + b_enc)
+  z: 'BF', // k-estimator hidden ReLU(W₁ xc + b₁)
+  kHat: 'B',
+  kSig: 'B',
+  t: 'B', // soft top-k thresholds
+  f: 'BF', // codes
+  l0: 'B', // kept counts (u32) of the hard path
+  xHat: 'BD',
+  resid: 'BD', // xn − x̂
+  sqErr: 'B',
+  gxHat: 'BD', // ∂ℒ/∂x̂ = 2(x̂ − xn)/B
+  df: 'BF',
+  dpre: 'BF',
+  dkHat: 'B',
+  ds: 'B',
+  dz: 'BF',
+  dxc: 'BD',
+  dbdec: 'BD', // gxHat − dxc, summed over rows into ∂b_dec
+  scalars: '8',
+  kLossGrad: '1',
+} as const;
+
+export type WorkspaceName = keyof typeof WORKSPACE;
+
+export class SaeBuffers {
+  readonly layout: ArenaLayout;
+  readonly arenas: Record<ArenaKind, GPUBuffer>;
+  readonly ws: Record<WorkspaceName, GPUBuffer>;
+  /** Normalisation: shift [D]. */
+  readonly shift: GPUBuffer;
+
+  constructor(
+    readonly device: GPUDevice,
+    readonly D: number,
+    readonly F: number,
+    readonly B: number,
+  ) {
+    this.layout = arenaLayout(D, F);
+    const bytes = this.layout.size * 4;
+    const kinds: ArenaKind[] = ['params', 'grads', 'adamM', 'adamV'];
+    this.arenas = Object.fromEntries(
+      kinds.map((k) => [k, createBuffer(device, `Sae.${k}`, bytes)]),
+    ) as Record<ArenaKind, GPUBuffer>;
+    const sizes = { BD: B * D, BF: B * F, B, '8': 8, '1': 1 };
+    this.ws = Object.fromEntries(
+      Object.entries(WORKSPACE).map(([name, s]) => [
+        name,
+        createBuffer(device, `Sae.${name}`, sizes[s] * 4, STORAGE),
+      ]),
+    ) as Record<WorkspaceName, GPUBuffer>;
+    this.shift = createBuffer(device, 'Sae.shift', D * 4);
+  }
+
+  /** One tensor of an arena as a binding range. */
+  tensor(name: ParamName, kind: ArenaKind = 'params'): GPUBufferBinding {
+    const e = this.layout.entries[name];
+    return { buffer: this.arenas[kind], offset: e.offset * 4, size: e.size * 4 };
+  }
+
+  /** Bytes held on the GPU (for the leak checks and the limits display). */
+  get bytes(): number {
+    let total = 0;
+    for (const b of Object.values(this.arenas)) total += b.size;
+    for (const b of Object.values(this.ws)) total += b.size;
+    return total + this.shift.size;
+  }
+
+  destroy(): void {
+    for (const b of Object.values(this.arenas)) b.destroy();
+    for (const b of Object.values(this.ws)) b.destroy();
+    this.shift.destroy();
+  }
+}
