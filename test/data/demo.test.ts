@@ -1,0 +1,24 @@
+/** The built-in presets: documented sizes, varying complexity, speed. */
+import { describe, expect, it } from 'vitest';
+import { demoDataset, quickDataset } from '../../src/data/demo.ts';
+
+describe('demo presets', () => {
+  it('quick: D = 16, G = 48, 2048 rows with 1–8 concepts per token', () => {
+    const q = quickDataset();
+    expect([q.D, q.G, q.rows]).toEqual([16, 48, 2048]);
+    expect(Math.min(...q.activeCount)).toBe(1);
+    expect(Math.max(...q.activeCount)).toBe(8);
+  });
+
+  it('demo: D = 64, G = 256, 16 384 rows, every concept fires, generated quickly', () => {
+    const t0 = performance.now();
+    const d = demoDataset();
+    const ms = performance.now() - t0;
+    expect([d.D, d.G, d.rows]).toEqual([64, 256, 16384]);
+    expect(d.x.length).toBe(64 * 16384);
+    expect(Math.min(...d.featureFrequency)).toBeGreaterThan(0);
+    expect(new Set(d.activeCount).size).toBe(12);
+    // Target < 200 ms; the bound is loose so a busy CI machine does not flake.
+    expect(ms).toBeLessThan(2000);
+  });
+});
