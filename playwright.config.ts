@@ -2,7 +2,8 @@ import { defineConfig } from '@playwright/test';
 import { chromiumArgs, findChromium } from './scripts/chromium.mjs';
 
 const executablePath = findChromium(undefined) ?? undefined;
-const port = 5173;
+// PW_PORT lets parallel worktrees run their suites side by side without fighting over 5173.
+const port = Number(process.env.PW_PORT ?? 5173);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -19,8 +20,8 @@ export default defineConfig({
     launchOptions: { executablePath, args: chromiumArgs() },
   },
   webServer: {
-    // The README's first command serves the app the same way.
-    command: 'npm start',
+    // Serves the app like `npm start` (the README's first command), on the chosen port.
+    command: `npx vite --host 127.0.0.1 --port ${port} --strictPort`,
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
