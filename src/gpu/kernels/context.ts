@@ -35,11 +35,16 @@ export class BindGroupCache {
   private lastKey: readonly GPUBuffer[] = [];
   private last?: GPUBindGroup;
 
+  /**
+   * @param bindings binding numbers of `buffers` (default 0, 1, 2, …), for entry points whose
+   *   auto layout skips bindings they do not use.
+   */
   get(
     device: GPUDevice,
     label: string,
     layout: GPUBindGroupLayout,
     buffers: readonly GPUBuffer[],
+    bindings?: readonly number[],
   ): GPUBindGroup {
     const same =
       this.last &&
@@ -49,7 +54,7 @@ export class BindGroupCache {
     this.last = device.createBindGroup({
       label,
       layout,
-      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+      entries: buffers.map((buffer, i) => ({ binding: bindings?.[i] ?? i, resource: { buffer } })),
     });
     this.lastKey = [...buffers];
     return this.last;
