@@ -1,9 +1,8 @@
 // Optimizer kernels (projection, norm/clip, Adam, renormalisation) and the whole optimizer step.
+import { checkAdam, type AdamCase } from '../../src/selfcheck/optimAdam';
 import {
-  checkAdam,
   checkAtoms,
   checkGradNorm,
-  type AdamCase,
   type AtomCase,
   type GradNormCase,
 } from '../../src/selfcheck/optimKernels';

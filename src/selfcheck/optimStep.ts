@@ -46,8 +46,9 @@ export interface OptimStepCase {
   warmup?: number;
   /** Tensors with a gradient at every step (default all). */
   hasGrad?: ParamName[];
-  /** A step (0-based) whose decoder gradient holds a NaN: it must be skipped entirely. */
+  /** A step (0-based) with a NaN in the decoder gradient or the loss: it must be skipped. */
   nanStep?: number;
+  nanIn?: 'grad' | 'loss';
 }
 
 export interface OptimStepResult {
@@ -83,19 +84,27 @@ export async function checkOptimStep(
   const grads = upload(device, 'SelfCheck.grads', zeros);
   const m = upload(device, 'SelfCheck.m', zeros);
   const v = upload(device, 'SelfCheck.v', zeros);
+  const loss = upload(device, 'SelfCheck.loss', new Float32Array(4));
   const pending: (PendingStatus | null)[] = [];
   const refNorms: number[] = [];
   const steps = c.gradScales.length;
   try {
     for (let s = 0; s < steps; s++) {
       const g = randomTensors(layout, seed + 100 + s, c.gradScales[s]);
-      if (s === c.nanStep) g['decoder.weight'][D + 1] = NaN;
+      const nan = s === c.nanStep;
+      if (nan && c.nanIn !== 'loss') g['decoder.weight'][D + 1] = NaN;
       writeInto(device, grads, arenaImage(layout, g));
+      // The loss sits at float 2 of its buffer, as a loss kernel might leave it.
+      writeInto(device, loss, Float32Array.from([1, 1, nan && c.nanIn === 'loss' ? NaN : 0.25, 1]));
       const lr = c.lr * lrFactor(s, steps, c.warmup ?? 0, null);
 
       const encoder = device.createCommandEncoder({ label: 'SelfCheck.optimStep' });
       const pass = encoder.beginComputePass({ label: 'SelfCheck.optimStep.pass' });
-      optimizer.encode(pass, { params, grads, m, v }, { lr, hasGrad });
+      optimizer.encode(
+        pass,
+        { params, grads, m, v, loss: { buffer: loss, index: 2 } },
+        { lr, hasGrad },
+      );
       pass.end();
       pending.push(optimizer.copyStatus(encoder));
       device.queue.submit([encoder.finish()]);
@@ -149,7 +158,7 @@ export async function checkOptimStep(
       refNorms,
     };
   } finally {
-    for (const b of [params, grads, m, v]) b.destroy();
+    for (const b of [params, grads, m, v, loss]) b.destroy();
     optimizer.destroy();
   }
 }
