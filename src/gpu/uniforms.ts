@@ -78,3 +78,19 @@ export class Uniform {
     this.buffer.destroy();
   }
 }
+
+/** Reads values by field name from bytes laid out as `layout` (e.g. a storage struct read back). */
+export function unpackStruct(
+  layout: UniformLayout,
+  bytes: ArrayBuffer,
+  byteOffset = 0,
+): Record<string, number> {
+  const view = new DataView(bytes, byteOffset);
+  const out: Record<string, number> = {};
+  for (const f of layout.fields) {
+    if (f.type === 'f32') out[f.name] = view.getFloat32(f.offset, true);
+    else if (f.type === 'u32') out[f.name] = view.getUint32(f.offset, true);
+    else out[f.name] = view.getInt32(f.offset, true);
+  }
+  return out;
+}

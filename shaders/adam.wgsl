@@ -1,0 +1,67 @@
+// Adam over the parameter arena (spec §5.6; torch.optim.Adam, no weight decay), for every tensor
+// s with a gradient this step (bit s of gradMask), with the clip coefficient from OptimStatus:
+//   g ← scale·g
+//   m ← β₁m + (1−β₁)g,   v ← β₂v + (1−β₂)g²
+//   θ ← θ − (lr/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε)
+// t is the tensor's own step count (Segment.step, already advanced by gradnorm.finalize).
+// The bias corrections (1−β₁ᵗ, √(1−β₂ᵗ)) come from a table computed on the host in float64 and
+// rounded once to f32; past the table both are exactly 1 in f32. If the step was flagged
+// non-finite nothing is written: parameters and moments stay bit for bit.
+// Arena buffers: theta, grad, m, v all share the arena layout; padding is never touched.
+
+struct Params {
+  lr: f32,          // lr · lrFactor(step), computed on the host
+  gradMask: u32,
+  numTensors: u32,
+  tableLen: u32,    // entries in `biasCorrection`
+  stride: u32,      // threads in the dispatch (grid-stride loop)
+}
+
+// Same layouts as in gradnorm.wgsl (a unit test checks it).
+struct OptimStatus {
+  scale: f32,
+  norm: f32,
+  nonFinite: u32,
+  skipped: u32,
+}
+struct Segment { offset: u32, size: u32, step: u32, pad: u32 }
+
+override WG: u32 = 256;
+override BETA1: f32 = 0.9;
+override BETA2: f32 = 0.999;
+// 1 − β, computed by the host in float64: 1 − f32(0.999) would be off by 1.3e-5 relative.
+override ONE_MINUS_BETA1: f32 = 0.1;
+override ONE_MINUS_BETA2: f32 = 0.001;
+override EPS: f32 = 1e-8;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> status: OptimStatus;
+@group(0) @binding(2) var<storage, read> segments: array<Segment>;
+// biasCorrection[t − 1] = (1 − β₁ᵗ, √(1 − β₂ᵗ))
+@group(0) @binding(3) var<storage, read> biasCorrection: array<vec2<f32>>;
+@group(0) @binding(4) var<storage, read_write> theta: array<f32>;
+@group(0) @binding(5) var<storage, read> grad: array<f32>;
+@group(0) @binding(6) var<storage, read_write> m: array<f32>;
+@group(0) @binding(7) var<storage, read_write> v: array<f32>;
+
+@compute @workgroup_size(WG)
+fn adam(@builtin(global_invocation_id) gid: vec3<u32>) {
+  if (status.nonFinite != 0u) { return; }
+  let scale = status.scale;
+  for (var s = 0u; s < params.numTensors; s++) {
+    if ((params.gradMask & (1u << s)) == 0u) { continue; }
+    let seg = segments[s];
+    var bc = vec2<f32>(1.0, 1.0);
+    if (seg.step >= 1u && seg.step <= params.tableLen) { bc = biasCorrection[seg.step - 1u]; }
+    let stepSize = params.lr / bc.x;
+    for (var i = gid.x; i < seg.size; i += params.stride) {
+      let k = seg.offset + i;
+      let g = grad[k] * scale;
+      let mk = fma(BETA1, m[k], ONE_MINUS_BETA1 * g);
+      let vk = fma(BETA2, v[k], ONE_MINUS_BETA2 * g * g);
+      m[k] = mk;
+      v[k] = vk;
+      theta[k] -= stepSize * mk / (sqrt(vk) / bc.y + EPS);
+    }
+  }
+}

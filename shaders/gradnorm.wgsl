@@ -1,0 +1,125 @@
+// Global gradient norm over the gradient arena and the clip coefficient (spec §5.5,
+// torch.nn.utils.clip_grad_norm_): norm = ‖(g_s)_s‖₂ over every tensor s that has a gradient this
+// step (bit s of gradMask); scale = min(1, maxNorm / (norm + 1e-6)). Padding between tensors and
+// tensors without a gradient never count. Two stages, no CPU readback:
+//   partials: NP workgroups, each thread grid-strides over the enabled tensors → partials[NP]
+//   finalize: one workgroup folds the partials and writes OptimStatus, which Adam and the
+//             renormalisation read; it also advances the per-tensor Adam step counts.
+//
+// Overflow-safe accumulation: a sum of squares is kept as (e, s) meaning 2^(2e)·s, with every
+// value scaled by the exact power of two 2^(−e) of the largest exponent seen, so |g| up to
+// FLT_MAX neither overflows g² nor loses small terms (LAPACK's nrm2 idea, with exact scaling).
+// Subnormal values (|g| < 2^−126) are dropped: their squares are below f32 range anyway.
+//
+// Non-finite detection reads the exponent bits (WGSL compilers may assume NaN never occurs, so
+// isNan-style tests can be optimised away). Any NaN/±Inf in an enabled tensor, or a non-finite
+// loss (hasLoss), sets nonFinite: Adam and the renormalisation then write nothing and the step
+// counts stay, so the step is skipped bit for bit; `skipped` counts such steps (sticky).
+
+struct Params {
+  gradMask: u32,    // bit s: tensor s has a gradient this step
+  numTensors: u32,
+  numPartials: u32, // NP, ≤ WG
+  maxNorm: f32,
+  hasLoss: u32,
+  lossIndex: u32,   // float index of the loss scalar in `loss`
+}
+
+struct OptimStatus {
+  scale: f32,       // clip coefficient applied to every gradient by Adam
+  norm: f32,        // global norm before clipping (+Inf if it exceeds the f32 range)
+  nonFinite: u32,   // 1: this step is skipped
+  skipped: u32,     // steps skipped so far
+}
+
+// One tensor of the arena; `step` is its Adam step count t (updates it has received).
+struct Segment { offset: u32, size: u32, step: u32, pad: u32 }
+
+// A partial sum of squares 2^(2e)·s (e = −127 with s = 0 for "empty") and a non-finite flag.
+struct Partial { e: i32, s: f32, bad: u32, pad: u32 }
+
+override WG: u32 = 256;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read_write> segments: array<Segment>;
+@group(0) @binding(2) var<storage, read> grads: array<f32>;
+@group(0) @binding(3) var<storage, read_write> partials: array<Partial>;
+@group(0) @binding(4) var<storage, read_write> status: OptimStatus;
+@group(0) @binding(5) var<storage, read> loss: array<f32>;
+
+var<workgroup> tree: array<Partial, WG>;
+
+fn combine(a: Partial, b: Partial) -> Partial {
+  let e = max(a.e, b.e);
+  let s = ldexp(a.s, 2 * (a.e - e)) + ldexp(b.s, 2 * (b.e - e));
+  return Partial(e, s, a.bad | b.bad, 0u);
+}
+
+fn isNonFinite(v: f32) -> bool {
+  return (bitcast<u32>(v) & 0x7f800000u) == 0x7f800000u;
+}
+
+// Adds v² to p, rescaling p when v has a larger exponent.
+fn accumulate(p: Partial, v: f32) -> Partial {
+  let biased = i32((bitcast<u32>(v) >> 23u) & 0xffu);
+  if (biased == 255) { return Partial(p.e, p.s, 1u, 0u); }
+  if (biased == 0) { return p; }  // zero or subnormal
+  var q = p;
+  let ev = biased - 127;          // 2^ev ≤ |v| < 2^(ev+1)
+  if (ev > q.e) {
+    q.s = ldexp(q.s, 2 * (q.e - ev));
+    q.e = ev;
+  }
+  let r = ldexp(abs(v), -q.e);    // exact; in (0, 2)
+  q.s = fma(r, r, q.s);
+  return q;
+}
+
+fn reduceTree(lid: u32) {
+  workgroupBarrier();
+  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
+    if (lid < stride) { tree[lid] = combine(tree[lid], tree[lid + stride]); }
+    workgroupBarrier();
+  }
+}
+
+@compute @workgroup_size(WG)
+fn partialSums(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let stride = params.numPartials * WG;
+  var p = Partial(-127, 0.0, 0u, 0u);
+  for (var t = 0u; t < params.numTensors; t++) {
+    if ((params.gradMask & (1u << t)) == 0u) { continue; }
+    let seg = segments[t];
+    for (var i = wg.x * WG + lid; i < seg.size; i += stride) {
+      p = accumulate(p, grads[seg.offset + i]);
+    }
+  }
+  tree[lid] = p;
+  reduceTree(lid);
+  if (lid == 0u) { partials[wg.x] = tree[0]; }
+}
+
+@compute @workgroup_size(WG)
+fn finalize(@builtin(local_invocation_index) lid: u32) {
+  var p = Partial(-127, 0.0, 0u, 0u);
+  for (var i = lid; i < params.numPartials; i += WG) { p = combine(p, partials[i]); }
+  tree[lid] = p;
+  reduceTree(lid);
+  if (lid != 0u) { return; }
+  let total = tree[0];
+  var bad = total.bad != 0u;
+  if (params.hasLoss != 0u && isNonFinite(loss[params.lossIndex])) { bad = true; }
+  // norm = 2^e·r; scale = min(1, maxNorm/(2^e·r + 1e-6)) computed as 2^−e·maxNorm/(r + 2^−e·1e-6)
+  // so that neither the norm nor the scale overflows on the way.
+  let r = sqrt(total.s);
+  status.norm = ldexp(r, total.e);
+  status.scale = min(1.0, ldexp(params.maxNorm / (r + ldexp(1e-6, -total.e)), -total.e));
+  status.nonFinite = select(0u, 1u, bad);
+  if (bad) {
+    status.skipped += 1u;
+    return;
+  }
+  for (var t = 0u; t < params.numTensors; t++) {
+    if ((params.gradMask & (1u << t)) != 0u) { segments[t].step += 1u; }
+  }
+}

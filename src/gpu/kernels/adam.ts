@@ -1,0 +1,117 @@
+/**
+ * Host class for shaders/adam.wgsl: one Adam update over the enabled segments of an arena, with
+ * the clip coefficient and skip flag read from the optimizer status buffer and each segment's own
+ * step count t read from the segments buffer (both written by {@link GradNorm}'s finalize pass).
+ */
+import code from '../../../shaders/adam.wgsl?raw';
+import { createBufferFrom } from '../buffers';
+import { parseUniformLayout, Uniform } from '../uniforms';
+import { BindGroupCache, dispatch, type KernelContext } from './context';
+import type { Segment } from './gradnorm';
+
+const PARAMS = parseUniformLayout(code, 'Params');
+const WG = 256;
+/** Cap on workgroups; threads then loop over the rest (grid stride). */
+const MAX_WORKGROUPS = 2048;
+
+export interface AdamHyper {
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+
+/**
+ * Bias corrections (1 − β₁ᵗ, √(1 − β₂ᵗ)) for t = 1…T, computed in float64 exactly as the reference
+ * writes them and rounded once to f32; T is the first t from which both round to exactly 1 in f32,
+ * so the kernel uses (1, 1) past the table without any error.
+ */
+export function biasCorrectionTable(beta1: number, beta2: number): Float32Array {
+  const out: number[] = [];
+  for (let t = 1; ; t++) {
+    const bc1 = Math.fround(1 - beta1 ** t);
+    const bc2 = Math.fround(Math.sqrt(1 - beta2 ** t));
+    if (bc1 === 1 && bc2 === 1) break;
+    out.push(bc1, bc2);
+    if (t > 1e7) throw new Error('biasCorrectionTable: betas too close to 1');
+  }
+  return Float32Array.from(out);
+}
+
+export interface AdamOptions {
+  segments: readonly Segment[];
+  hyper: AdamHyper;
+  label?: string;
+}
+
+export interface AdamBuffers {
+  /** `OptimStatus` (clip scale, skip flag). */
+  status: GPUBuffer;
+  /** `array<Segment>` with the step counts already advanced for this step. */
+  segments: GPUBuffer;
+  params: GPUBuffer;
+  grads: GPUBuffer;
+  m: GPUBuffer;
+  v: GPUBuffer;
+}
+
+export class Adam {
+  private readonly uniform: Uniform;
+  private readonly table: GPUBuffer;
+  private readonly tableLen: number;
+  private readonly bindGroups = new BindGroupCache();
+  private readonly workgroups: number;
+
+  private constructor(
+    private readonly ctx: KernelContext,
+    private readonly pipeline: GPUComputePipeline,
+    readonly options: AdamOptions,
+    readonly label: string,
+  ) {
+    const { beta1, beta2 } = options.hyper;
+    const table = biasCorrectionTable(beta1, beta2);
+    this.tableLen = table.length / 2;
+    this.table = createBufferFrom(ctx.device, `${label}.biasCorrection`, table);
+    const largest = Math.max(1, ...options.segments.map((s) => s.size));
+    this.workgroups = Math.min(MAX_WORKGROUPS, Math.ceil(largest / WG));
+    this.uniform = new Uniform(ctx.device, PARAMS, `${label}.params`);
+  }
+
+  static async create(ctx: KernelContext, options: AdamOptions): Promise<Adam> {
+    const { beta1, beta2, eps } = options.hyper;
+    const pipeline = await ctx.pipelines.get('Adam', code, 'adam', {
+      WG,
+      BETA1: beta1,
+      BETA2: beta2,
+      ONE_MINUS_BETA1: 1 - beta1,
+      ONE_MINUS_BETA2: 1 - beta2,
+      EPS: eps,
+    });
+    return new Adam(ctx, pipeline, options, options.label ?? 'Adam');
+  }
+
+  /** Per-step scalars (before the submit that runs {@link encode}). */
+  setStep(lr: number, gradMask: number): void {
+    this.uniform.write({
+      lr,
+      gradMask,
+      numTensors: this.options.segments.length,
+      tableLen: this.tableLen,
+      stride: this.workgroups * WG,
+    });
+  }
+
+  encode(pass: GPUComputePassEncoder, b: AdamBuffers): void {
+    const bindGroup = this.bindGroups.get(
+      this.ctx.device,
+      `${this.label}.bindGroup`,
+      this.pipeline.getBindGroupLayout(0),
+      [this.uniform.buffer, b.status, b.segments, this.table, b.params, b.grads, b.m, b.v],
+    );
+    dispatch(pass, this.pipeline, bindGroup, [this.workgroups, 1]);
+  }
+
+  destroy(): void {
+    this.uniform.destroy();
+    this.table.destroy();
+  }
+}

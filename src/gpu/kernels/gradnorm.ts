@@ -1,0 +1,191 @@
+/**
+ * Host class for shaders/gradnorm.wgsl: the global gradient norm over a set of arena segments and
+ * the clip coefficient, in two dispatches (partials, finalize) that leave their result in a small
+ * status buffer on the GPU — Adam and the renormalisation read it there; the host reads it back
+ * only when it wants to, pipelined (see {@link decodeStatus}).
+ *
+ * Also defines the two small buffers the optimizer kernels share:
+ *  - segments: one `Segment` {offset, size, step, pad} per tensor (step = Adam step count t)
+ *  - status:   `OptimStatus` {scale, norm, nonFinite, skipped}
+ * Their layouts are read from the WGSL.
+ */
+import code from '../../../shaders/gradnorm.wgsl?raw';
+import { createBufferFrom } from '../buffers';
+import { packUniform, parseUniformLayout, unpackStruct, Uniform } from '../uniforms';
+import { BindGroupCache, dispatch, type KernelContext } from './context';
+
+const PARAMS = parseUniformLayout(code, 'Params');
+export const STATUS_LAYOUT = parseUniformLayout(code, 'OptimStatus');
+export const SEGMENT_LAYOUT = parseUniformLayout(code, 'Segment');
+const PARTIAL_BYTES = parseUniformLayout(code, 'Partial').size;
+/** Threads per workgroup; also the most partials the finalize pass folds per lane round. */
+const WG = 256;
+/** Partials of the first stage: enough workgroups to fill a GPU, few enough for one finalize. */
+const MAX_PARTIALS = 256;
+/** gradMask is a u32 bit set. */
+export const MAX_SEGMENTS = 32;
+
+/** A tensor of the arena: float offset and length. */
+export interface Segment {
+  offset: number;
+  size: number;
+}
+
+/** What the optimizer status buffer holds after a step. */
+export interface OptimStatus {
+  /** Clip coefficient min(1, maxNorm/(norm + 1e-6)) applied to every gradient. */
+  scale: number;
+  /** Global gradient norm before clipping (f32). */
+  norm: number;
+  /** The step's gradients (or loss) were not finite: nothing was updated. */
+  nonFinite: boolean;
+  /** Steps skipped so far. */
+  skipped: number;
+}
+
+export function decodeStatus(bytes: ArrayBuffer, byteOffset = 0): OptimStatus {
+  const s = unpackStruct(STATUS_LAYOUT, bytes, byteOffset);
+  return { scale: s.scale, norm: s.norm, nonFinite: s.nonFinite !== 0, skipped: s.skipped };
+}
+
+/** Bit set of the segments that have a gradient this step. */
+export function segmentMask(indices: Iterable<number>): number {
+  let mask = 0;
+  for (const i of indices) {
+    if (!Number.isInteger(i) || i < 0 || i >= MAX_SEGMENTS)
+      throw new Error(`segment index ${i} outside 0..${MAX_SEGMENTS - 1}`);
+    mask |= 1 << i;
+  }
+  return mask >>> 0;
+}
+
+/** Packs segments (with Adam step counts, default 0) into the `array<Segment>` image. */
+export function packSegments(segments: readonly Segment[], steps?: readonly number[]): Uint32Array {
+  const stride = SEGMENT_LAYOUT.size;
+  const bytes = new Uint8Array(stride * segments.length);
+  segments.forEach((s, i) => {
+    const one = packUniform(SEGMENT_LAYOUT, { ...s, step: steps?.[i] ?? 0, pad: 0 });
+    bytes.set(new Uint8Array(one), i * stride);
+  });
+  return new Uint32Array(bytes.buffer);
+}
+
+/** Reads the Adam step counts out of a read-back `array<Segment>` image. */
+export function unpackSegmentSteps(bytes: ArrayBuffer, count: number): number[] {
+  return Array.from(
+    { length: count },
+    (_, i) => unpackStruct(SEGMENT_LAYOUT, bytes, i * SEGMENT_LAYOUT.size).step,
+  );
+}
+
+export function createSegmentsBuffer(
+  device: GPUDevice,
+  label: string,
+  segments: readonly Segment[],
+): GPUBuffer {
+  return createBufferFrom(device, label, packSegments(segments));
+}
+
+/** A zeroed status buffer (scale 0, finite, nothing skipped). */
+export function createStatusBuffer(device: GPUDevice, label: string): GPUBuffer {
+  return device.createBuffer({
+    label,
+    size: STATUS_LAYOUT.size,
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+  });
+}
+
+export interface GradNormOptions {
+  segments: readonly Segment[];
+  maxNorm: number;
+  label?: string;
+}
+
+export interface GradNormBuffers {
+  /** The gradient arena. */
+  grads: GPUBuffer;
+  /** `array<Segment>`; the finalize pass advances `step` of every enabled segment. */
+  segments: GPUBuffer;
+  /** `OptimStatus`, written by the finalize pass. */
+  status: GPUBuffer;
+  /** Optional loss scalar: a non-finite value there also skips the step. */
+  loss?: GPUBuffer;
+}
+
+export class GradNorm {
+  private readonly uniform: Uniform;
+  private readonly partials: GPUBuffer;
+  private readonly partialGroups = new BindGroupCache();
+  private readonly finalGroups = new BindGroupCache();
+  readonly numPartials: number;
+
+  private constructor(
+    private readonly ctx: KernelContext,
+    private readonly partialPipeline: GPUComputePipeline,
+    private readonly finalPipeline: GPUComputePipeline,
+    readonly options: GradNormOptions,
+    readonly label: string,
+  ) {
+    const total = options.segments.reduce((a, s) => a + s.size, 0);
+    this.numPartials = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(total / WG)));
+    this.uniform = new Uniform(ctx.device, PARAMS, `${label}.params`);
+    this.partials = ctx.device.createBuffer({
+      label: `${label}.partials`,
+      size: this.numPartials * PARTIAL_BYTES,
+      usage: GPUBufferUsage.STORAGE,
+    });
+    this.setStep(segmentMask(options.segments.map((_, i) => i)));
+  }
+
+  static async create(ctx: KernelContext, options: GradNormOptions): Promise<GradNorm> {
+    if (options.segments.length > MAX_SEGMENTS) throw new Error('GradNorm: too many segments');
+    const [partialPipeline, finalPipeline] = await Promise.all([
+      ctx.pipelines.get('GradNorm.partials', code, 'partialSums', { WG }),
+      ctx.pipelines.get('GradNorm.finalize', code, 'finalize', { WG }),
+    ]);
+    const label = options.label ?? 'GradNorm';
+    return new GradNorm(ctx, partialPipeline, finalPipeline, options, label);
+  }
+
+  /**
+   * Per-step scalars, written to the uniform (call before the submit that runs {@link encode}).
+   * @param gradMask  bit s set: segment s has a gradient this step (see {@link segmentMask})
+   * @param lossIndex float index of the loss in `buffers.loss`, when one is checked
+   */
+  setStep(gradMask: number, lossIndex?: number): void {
+    this.uniform.write({
+      gradMask,
+      numTensors: this.options.segments.length,
+      numPartials: this.numPartials,
+      maxNorm: this.options.maxNorm,
+      hasLoss: lossIndex === undefined ? 0 : 1,
+      lossIndex: lossIndex ?? 0,
+    });
+  }
+
+  encode(pass: GPUComputePassEncoder, buffers: GradNormBuffers): void {
+    const { device } = this.ctx;
+    const u = this.uniform.buffer;
+    const partialGroup = this.partialGroups.get(
+      device,
+      `${this.label}.partials.bindGroup`,
+      this.partialPipeline.getBindGroupLayout(0),
+      [u, buffers.segments, buffers.grads, this.partials],
+      [0, 1, 2, 3],
+    );
+    const finalGroup = this.finalGroups.get(
+      device,
+      `${this.label}.finalize.bindGroup`,
+      this.finalPipeline.getBindGroupLayout(0),
+      [u, buffers.segments, this.partials, buffers.status, buffers.loss ?? this.ctx.empty],
+      [0, 1, 3, 4, 5],
+    );
+    dispatch(pass, this.partialPipeline, partialGroup, [this.numPartials, 1]);
+    dispatch(pass, this.finalPipeline, finalGroup, [1, 1]);
+  }
+
+  destroy(): void {
+    this.uniform.destroy();
+    this.partials.destroy();
+  }
+}

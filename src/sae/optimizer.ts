@@ -1,0 +1,193 @@
+/**
+ * The optimizer half of a training step on the parameter arena (spec §5.4–5.6, 5.8), as one
+ * sequence of dispatches in the caller's compute pass:
+ *
+ *   AtomProjection (decoder gradient ⟂ atoms) → GradNorm (partials, finalize: norm, clip scale,
+ *   non-finite flag, step counts) → Adam (clip scale applied, lr from the uniform) → AtomRenorm
+ *
+ * Nothing is read back inside the step: the clip coefficient, the non-finite flag and the
+ * per-tensor Adam step counts live in two small GPU buffers (`status`, `segments`) that the later
+ * kernels read. The host learns about the step later, pipelined, with {@link Optimizer.copyStatus}.
+ *
+ * "No gradient this step" (the reference's missing entry, PyTorch's `grad is None`): the caller
+ * lists the tensors that have one; the others are left out of the norm, not updated by Adam, and
+ * their step counts stay. A non-finite gradient (or loss) skips the whole step bit for bit:
+ * parameters, moments and step counts (reliability case 25).
+ *
+ * The Adam step counts live on the GPU, not in the uniform: the host cannot know, without a
+ * readback inside the loop, whether a step was skipped, and the reference's bias correction
+ * depends on how many updates each tensor actually received.
+ */
+import { ReadbackRing, type PendingRead } from '../gpu/readbackRing';
+import { Adam } from '../gpu/kernels/adam';
+import { AtomProjection, AtomRenorm } from '../gpu/kernels/atoms';
+import type { KernelContext } from '../gpu/kernels/context';
+import {
+  createSegmentsBuffer,
+  createStatusBuffer,
+  decodeStatus,
+  GradNorm,
+  packSegments,
+  segmentMask,
+  SEGMENT_LAYOUT,
+  STATUS_LAYOUT,
+  unpackSegmentSteps,
+  type OptimStatus,
+  type Segment,
+} from '../gpu/kernels/gradnorm';
+import { readbackBytes, upload } from '../gpu/buffers';
+import type { TrainConfig } from '../reference/sae/config';
+import { ADAM, lrFactor } from '../reference/sae/optim';
+import { PARAM_NAMES, type ParamName } from '../reference/sae/params';
+import { CLIP_NORM, RENORM_EPS } from '../reference/sae/train';
+import type { ArenaLayout } from './arena';
+
+/** ŵ_j = w_j/(‖w_j‖ + 1e-6): the epsilon hard-coded in the reference's projectDecoderGrad. */
+export const PROJECTION_EPS = 1e-6;
+
+/** The learning rate of step `step` (0-based): the reference schedule, evaluated in float64. */
+export function scheduledLr(config: TrainConfig, step: number): number {
+  return config.lr * lrFactor(step, config.steps, config.warmup_steps, config.decay_start);
+}
+
+/** Bit set over PARAM_NAMES (the arena's segment order) of the tensors that have a gradient. */
+export function gradMask(names: Iterable<ParamName>): number {
+  return segmentMask([...names].map((n) => PARAM_NAMES.indexOf(n)));
+}
+
+/** The arena's tensors as segments, in PARAM_NAMES order. */
+export function arenaSegments(layout: ArenaLayout): Segment[] {
+  return PARAM_NAMES.map((n) => ({
+    offset: layout.entries[n].offset,
+    size: layout.entries[n].size,
+  }));
+}
+
+/** The four arena-layout buffers (float32, `layout.size` floats each). */
+export interface OptimizerBuffers {
+  params: GPUBuffer;
+  grads: GPUBuffer;
+  /** Adam first and second moments. */
+  m: GPUBuffer;
+  v: GPUBuffer;
+  /** Optional: a loss scalar at float `index` of `buffer`; non-finite there skips the step. */
+  loss?: { buffer: GPUBuffer; index: number };
+}
+
+export interface OptimizerStep {
+  /** Learning rate for this step, e.g. {@link scheduledLr}(config, step). */
+  lr: number;
+  /** Tensors with a gradient this step (default: all). */
+  hasGrad?: Iterable<ParamName>;
+}
+
+export interface OptimizerOptions {
+  /** Global-norm clip threshold (default CLIP_NORM = 1). */
+  maxNorm?: number;
+  label?: string;
+}
+
+/** The status of one step, read back later. */
+export interface PendingStatus {
+  read(): Promise<OptimStatus>;
+}
+
+export class Optimizer {
+  /** `OptimStatus`: clip scale, norm, non-finite flag and skipped-step count of the last step. */
+  readonly status: GPUBuffer;
+  /** `array<Segment>`: each tensor's offset, size and Adam step count. */
+  readonly segments: GPUBuffer;
+  private readonly ring: ReadbackRing;
+
+  private constructor(
+    private readonly ctx: KernelContext,
+    readonly layout: ArenaLayout,
+    private readonly project: AtomProjection,
+    private readonly norm: GradNorm,
+    private readonly adam: Adam,
+    private readonly renorm: AtomRenorm,
+    readonly label: string,
+  ) {
+    const { device } = ctx;
+    this.status = createStatusBuffer(device, `${label}.status`);
+    this.segments = createSegmentsBuffer(device, `${label}.segments`, arenaSegments(layout));
+    this.ring = new ReadbackRing(device, STATUS_LAYOUT.size, `${label}.statusReadback`);
+  }
+
+  static async create(
+    ctx: KernelContext,
+    layout: ArenaLayout,
+    options: OptimizerOptions = {},
+  ): Promise<Optimizer> {
+    const label = options.label ?? 'Optimizer';
+    const { D, F } = layout;
+    const offset = layout.entries['decoder.weight'].offset;
+    const segments = arenaSegments(layout);
+    const [project, norm, adam, renorm] = await Promise.all([
+      AtomProjection.create(ctx, { D, F, offset, eps: PROJECTION_EPS, label: `${label}.project` }),
+      GradNorm.create(ctx, {
+        segments,
+        maxNorm: options.maxNorm ?? CLIP_NORM,
+        label: `${label}.norm`,
+      }),
+      Adam.create(ctx, { segments, hyper: ADAM, label: `${label}.adam` }),
+      AtomRenorm.create(ctx, { D, F, offset, eps: RENORM_EPS, label: `${label}.renorm` }),
+    ]);
+    return new Optimizer(ctx, layout, project, norm, adam, renorm, label);
+  }
+
+  /**
+   * Writes this step's scalars to the uniforms and encodes projection → norm/clip → Adam →
+   * renormalisation into `pass`. The uniform writes take effect at the next queue submit, so
+   * submit each step's pass before encoding the next step.
+   */
+  encode(pass: GPUComputePassEncoder, buffers: OptimizerBuffers, step: OptimizerStep): void {
+    if (!(step.lr >= 0 && Number.isFinite(step.lr)))
+      throw new Error(`Optimizer: bad lr ${step.lr}`);
+    const mask = gradMask(step.hasGrad ?? PARAM_NAMES);
+    this.norm.setStep(mask, buffers.loss?.index);
+    this.adam.setStep(step.lr, mask);
+    const { params, grads, m, v } = buffers;
+    const { status, segments } = this;
+    if (mask & (1 << PARAM_NAMES.indexOf('decoder.weight')))
+      this.project.encode(pass, { params, grads });
+    this.norm.encode(pass, { grads, segments, status, loss: buffers.loss?.buffer });
+    this.adam.encode(pass, { status, segments, params, grads, m, v });
+    this.renorm.encode(pass, { params, status });
+  }
+
+  /**
+   * Encodes a copy of the status into a staging buffer (after the step's pass); call `read()` on
+   * the result after submitting. Null when earlier reads are still pending (that step goes
+   * unreported; `skipped` in a later status still counts it).
+   */
+  copyStatus(encoder: GPUCommandEncoder): PendingStatus | null {
+    const pending: PendingRead | null = this.ring.copy(encoder, this.status);
+    if (!pending) return null;
+    return { read: async () => decodeStatus(await pending.read()) };
+  }
+
+  /** Adam step counts per tensor (for checkpoints; awaits the GPU, not for the step loop). */
+  async readStepCounts(): Promise<Record<ParamName, number>> {
+    const n = PARAM_NAMES.length;
+    const bytes = await readbackBytes(this.ctx.device, this.segments, n * SEGMENT_LAYOUT.size);
+    const steps = unpackSegmentSteps(bytes, n);
+    return Object.fromEntries(PARAM_NAMES.map((name, i) => [name, steps[i]])) as Record<
+      ParamName,
+      number
+    >;
+  }
+
+  /** Sets the Adam step counts (restoring a checkpoint). */
+  setStepCounts(counts: Record<ParamName, number>): void {
+    const steps = PARAM_NAMES.map((n) => counts[n]);
+    upload(this.ctx.device, this.segments, packSegments(arenaSegments(this.layout), steps));
+  }
+
+  destroy(): void {
+    for (const k of [this.project, this.norm, this.adam, this.renorm]) k.destroy();
+    this.status.destroy();
+    this.segments.destroy();
+    this.ring.destroy();
+  }
+}
