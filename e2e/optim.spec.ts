@@ -65,6 +65,7 @@ test('global gradient norm, clip scale, non-finite flag and step counts', async 
     { D: 3, F: 700, scale: 0.01, hasGrad: NO_K_ESTIMATOR }, // F ≫ D, tensors without gradient
     { D: 130, F: 9, scale: 1, hasGrad: ['decoder.weight', 'b_dec'] },
     { D: 13, F: 70, scale: 1, loss: 2.5 },
+    { D: 64, F: 700, scale: 1 }, // 525 partials: the finalize lanes fold several each
   ];
   for (const c of cases) {
     const r = await runCheck<GradNormResult>(page, 'gradNorm', c);
@@ -103,6 +104,8 @@ test('Adam with per-tensor step counts, clip scale and missing gradients', async
     { D: 3, F: 700, lr: 1e-2, scale: 1, t: t.map((x) => x + 4) },
     { D: 13, F: 70, lr: 1e-3, scale: 0.5, t, hasGrad: NO_K_ESTIMATOR },
     { D: 13, F: 70, lr: 0, scale: 1, t }, // warm-up step 0: lr = 0 moves only the moments
+    // 540 000-float tensors > 2048 workgroups × 256 threads: the grid-stride loop runs twice.
+    { D: 3, F: 180_000, lr: 1e-3, scale: 1, t: [1, 2, 3, 4, 5, 6, 7, 8] },
   ];
   for (const c of cases) {
     const r = await runCheck<AdamResult>(page, 'adam', c);

@@ -19,7 +19,7 @@
 struct Params {
   gradMask: u32,    // bit s: tensor s has a gradient this step
   numTensors: u32,
-  numPartials: u32, // NP, ≤ WG
+  numPartials: u32, // NP (finalize folds any number, WG lanes at a time)
   maxNorm: f32,
   hasLoss: u32,
   lossIndex: u32,   // float index of the loss scalar in `loss`
@@ -85,14 +85,19 @@ fn reduceTree(lid: u32) {
 
 @compute @workgroup_size(WG)
 fn partialSums(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  // Thread `k` takes elements k, k + stride, … of the enabled segments laid end to end, so every
+  // thread gets a fair share however the sizes are spread over the segments.
   let stride = params.numPartials * WG;
+  let k = wg.x * WG + lid;
+  var base = 0u;  // start of segment t in that concatenation
   var p = Partial(-127, 0.0, 0u, 0u);
   for (var t = 0u; t < params.numTensors; t++) {
     if ((params.gradMask & (1u << t)) == 0u) { continue; }
     let seg = segments[t];
-    for (var i = wg.x * WG + lid; i < seg.size; i += stride) {
-      p = accumulate(p, grads[seg.offset + i]);
-    }
+    // First index i ≥ 0 of this segment with base + i ≡ k (mod stride).
+    var i = (k + stride - base % stride) % stride;
+    for (; i < seg.size; i += stride) { p = accumulate(p, grads[seg.offset + i]); }
+    base += seg.size;
   }
   tree[lid] = p;
   reduceTree(lid);

@@ -18,10 +18,13 @@ const PARAMS = parseUniformLayout(code, 'Params');
 export const STATUS_LAYOUT = parseUniformLayout(code, 'OptimStatus');
 export const SEGMENT_LAYOUT = parseUniformLayout(code, 'Segment');
 const PARTIAL_BYTES = parseUniformLayout(code, 'Partial').size;
-/** Threads per workgroup; also the most partials the finalize pass folds per lane round. */
+/** Threads per workgroup, in both passes. */
 const WG = 256;
-/** Partials of the first stage: enough workgroups to fill a GPU, few enough for one finalize. */
-const MAX_PARTIALS = 256;
+/**
+ * Workgroups of the first stage: 1024 × 256 threads keep a large GPU's memory system busy, and
+ * the single finalize workgroup folds 4 partials per lane.
+ */
+const MAX_PARTIALS = 1024;
 /** gradMask is a u32 bit set. */
 export const MAX_SEGMENTS = 32;
 
