@@ -114,6 +114,18 @@ export class SaeBackward {
     k.dbdec.encode(pass, { x: w.dbdec, out: g('b_dec') });
   }
 
+  /**
+   * Hard phase (spec §5.3): the codes carry no gradient, so only the decoder and b_dec learn:
+   * ∂W_dec = fᵀ·g and ∂b_dec = Σ_b g. Encode after {@link SaeForward.encode}(pass, 'hard').
+   */
+  encodeHard(pass: GPUComputePassEncoder): void {
+    const w = this.bufs.ws;
+    const g = (n: Parameters<SaeBuffers['tensor']>[0]) => this.bufs.tensor(n, 'grads');
+    this.k.gxHat.encode(pass, { x: w.xHat, y: w.xn, out: w.gxHat });
+    this.k.dWdec.encode(pass, { a: w.f, b: w.gxHat, c: g('decoder.weight') });
+    this.k.dbdec.encode(pass, { x: w.gxHat, out: g('b_dec') });
+  }
+
   destroy(): void {
     for (const kernel of Object.values(this.k)) kernel.destroy();
   }

@@ -1,0 +1,63 @@
+// GPU training steps from a given state, for comparison with the float64 reference trainer.
+import { resolveConfig, type TrainConfigInput } from '../../src/reference/sae/config';
+import { PARAM_NAMES, type ParamName } from '../../src/reference/sae/params';
+import { GpuTrainer, type StepMetrics } from '../../src/sae/trainer';
+import type { HarnessCheck } from './env';
+
+export interface TrainStepsArg {
+  config: TrainConfigInput;
+  D: number;
+  /** Initial parameters, reference layout. */
+  tensors: Record<ParamName, number[]>;
+  normFactor: number;
+  shift: number[];
+  /** Raw batches, one per step. */
+  batches: number[][];
+  /** Read parameters and moments after these step counts (1 = after the first step). */
+  snapshots: number[];
+}
+
+export interface TrainSnapshot {
+  after: number;
+  params: Record<ParamName, number[]>;
+  m: Record<ParamName, number[]>;
+  v: Record<ParamName, number[]>;
+}
+
+const plain = (r: Record<ParamName, Float32Array>) =>
+  Object.fromEntries(PARAM_NAMES.map((n) => [n, [...r[n]]])) as Record<ParamName, number[]>;
+
+export const checks: Record<string, HarnessCheck> = {
+  async trainSteps(env, a: TrainStepsArg) {
+    const config = resolveConfig(a.config, a.D);
+    const metrics: StepMetrics[] = [];
+    const trainer = await GpuTrainer.create(
+      env.ctx,
+      config,
+      a.D,
+      a.tensors,
+      { normFactor: a.normFactor, shift: Float32Array.from(a.shift) },
+      (m) => metrics.push(m),
+    );
+    const snapshots: TrainSnapshot[] = [];
+    try {
+      for (const batch of a.batches) {
+        trainer.trainStep(Float32Array.from(batch));
+        if (a.snapshots.includes(trainer.step)) {
+          await trainer.flush();
+          const { m, v } = await trainer.readMoments();
+          snapshots.push({
+            after: trainer.step,
+            params: plain(await trainer.readParams()),
+            m: plain(m),
+            v: plain(v),
+          });
+        }
+      }
+      await trainer.flush();
+      return { snapshots, metrics };
+    } finally {
+      trainer.destroy();
+    }
+  },
+};
