@@ -3,6 +3,7 @@ import { EngineClient } from '../workers/engineClient';
 import { useAppStore } from '../store';
 import { GpuPanel } from './GpuPanel';
 import { SelfCheckPanel } from './SelfCheckPanel';
+import { TrainPanel } from './TrainPanel';
 
 export function App() {
   const engine = useRef<EngineClient | null>(null);
@@ -38,6 +39,7 @@ export function App() {
       </header>
       <main>
         <GpuPanel />
+        <TrainPanel send={(r) => engine.current?.send(r)} />
         <SelfCheckPanel onRun={() => engine.current?.send({ type: 'selfcheck' })} />
       </main>
     </>

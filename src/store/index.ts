@@ -2,10 +2,12 @@
 import { create } from 'zustand';
 import { createGpuSlice, type GpuSlice } from './gpuSlice';
 import { createSelfCheckSlice, type SelfCheckSlice } from './selfCheckSlice';
+import { createTrainingSlice, type TrainingSlice } from './trainingSlice';
 
-export type AppState = GpuSlice & SelfCheckSlice;
+export type AppState = GpuSlice & SelfCheckSlice & TrainingSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createGpuSlice(...a),
   ...createSelfCheckSlice(...a),
+  ...createTrainingSlice(...a),
 }));

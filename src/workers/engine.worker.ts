@@ -14,6 +14,7 @@ import {
   type CheckResult,
 } from '../selfcheck/kernels';
 import type { EngineMessage, EngineRequest } from './protocol';
+import { TrainingRun } from './training';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -72,8 +73,35 @@ async function selfCheck(): Promise<void> {
   });
 }
 
+let run: TrainingRun | null = null;
+
+async function startTraining(req: Extract<EngineRequest, { type: 'train-start' }>): Promise<void> {
+  const g = await getGpu();
+  if (!g) {
+    post({ type: 'train-state', state: 'failed', message: 'WebGPU is unavailable' });
+    return;
+  }
+  run?.stop();
+  const current = new TrainingRun(post);
+  run = current;
+  await current.run(g.kernels, req.dataset, req.config);
+  if (run === current) run = null;
+}
+
 self.onmessage = (ev: MessageEvent<EngineRequest>) => {
   const req = ev.data;
-  if (req.type === 'probe') void getGpu();
-  else if (req.type === 'selfcheck') void selfCheck();
+  switch (req.type) {
+    case 'probe':
+      return void getGpu();
+    case 'selfcheck':
+      return void selfCheck();
+    case 'train-start':
+      return void startTraining(req);
+    case 'train-pause':
+      return run?.pause();
+    case 'train-resume':
+      return run?.resume();
+    case 'train-stop':
+      return run?.stop();
+  }
 };

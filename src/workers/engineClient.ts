@@ -53,5 +53,11 @@ function route(msg: EngineMessage): void {
       return s.selfCheckRow(msg.index, { name: msg.name, status: 'error', message: msg.message });
     case 'selfcheck-done':
       return s.selfCheckDone(msg.passed, msg.ms);
+    case 'train-started':
+      return s.trainingStarted(msg.dataset, msg.config);
+    case 'train-state':
+      return s.trainingState(msg.state, msg.message);
+    case 'train-progress':
+      return s.trainingProgress(msg.step, msg.steps, msg.rowsPerSec, msg.metrics);
   }
 }

@@ -6,9 +6,10 @@
 import code from '../../../shaders/kestimate.wgsl?raw';
 import { parseUniformLayout } from '../uniforms';
 import { dispatch2d, type Buf, type KernelContext } from './context';
-import { RowKernelBase, type EntryPoint } from './rowKernel';
+import { RowKernelBase, rowWorkgroupSize, type EntryPoint } from './rowKernel';
 
 const PARAMS = parseUniformLayout(code, 'Params');
+/** Threads per workgroup of the elementwise backward. */
 const WG = 256;
 
 export class KEstimate extends RowKernelBase {
@@ -35,7 +36,7 @@ export class KEstimate extends RowKernelBase {
   ): Promise<KEstimate> {
     const label = o.label ?? 'KEstimate';
     const [fwd, bwd] = await Promise.all([
-      RowKernelBase.entry(ctx, 'KEstimate', code, 'kForward', { WG }, label),
+      RowKernelBase.entry(ctx, 'KEstimate', code, 'kForward', { WG: rowWorkgroupSize(o.F) }, label),
       RowKernelBase.entry(ctx, 'KEstimate', code, 'kBackward', { WG }, label),
     ]);
     return new KEstimate(ctx, fwd, bwd, o.F, o.B, o.kMax, label);

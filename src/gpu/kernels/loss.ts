@@ -5,10 +5,10 @@
  */
 import code from '../../../shaders/loss.wgsl?raw';
 import { parseUniformLayout, Uniform } from '../uniforms';
+import { rowWorkgroupSize } from './rowKernel';
 import { BindGroupCache, dispatch, type Buf, type KernelContext } from './context';
 
 const PARAMS = parseUniformLayout(code, 'Params');
-const WG = 256;
 
 /** Indices into the scalars buffer. */
 export const LOSS_SCALARS = { l2: 0, kMean: 1, kMin: 2, kMax: 3, kLoss: 4, total: 5 } as const;
@@ -33,7 +33,7 @@ export class BatchLoss {
     o: { B: number; hasKHat: boolean; label?: string },
   ): Promise<BatchLoss> {
     const pipeline = await ctx.pipelines.get('BatchLoss', code, 'batchScalars', {
-      WG,
+      WG: rowWorkgroupSize(o.B),
       HAS_KHAT: o.hasKHat ? 1 : 0,
     });
     const loss = new BatchLoss(ctx, pipeline, o.B, o.hasKHat, o.label ?? 'BatchLoss');

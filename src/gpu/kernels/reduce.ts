@@ -6,6 +6,7 @@
  */
 import code from '../../../shaders/reduce.wgsl?raw';
 import { parseUniformLayout, Uniform } from '../uniforms';
+import { rowWorkgroupSize } from './rowKernel';
 import { BindGroupCache, dispatch, dispatch2d, type Buf, type KernelContext } from './context';
 
 export type ReduceAxis = 'rows' | 'cols';
@@ -47,7 +48,7 @@ export class Reduce {
     const entry = options.axis === 'rows' ? 'reduceRows' : 'reduceCols';
     const pipeline = await ctx.pipelines.get('Reduce', code, entry, {
       SQUARE: options.op === 'sumsq' ? 1 : 0,
-      WG,
+      WG: options.axis === 'rows' ? rowWorkgroupSize(options.N) : WG,
       COLS,
       ROW_LANES,
     });

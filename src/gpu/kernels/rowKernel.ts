@@ -6,6 +6,19 @@
 import { Uniform, type UniformLayout } from '../uniforms';
 import { BindGroupCache, dispatch, dispatch2d, type Buf, type KernelContext } from './context';
 
+/**
+ * Threads per workgroup for a kernel that reduces rows of length n: a power of two with about 8
+ * elements per thread, between 32 and 256. Short rows get small workgroups: every idle thread
+ * still pays for each barrier of the tree reductions (on CPU adapters such as SwiftShader, each
+ * barrier switches between all of the workgroup's fibres).
+ */
+export function rowWorkgroupSize(n: number): number {
+  const want = Math.ceil(n / 8);
+  let wg = 32;
+  while (wg < want && wg < 256) wg *= 2;
+  return wg;
+}
+
 export interface EntryPoint {
   pipeline: GPUComputePipeline;
   bindGroups: BindGroupCache;

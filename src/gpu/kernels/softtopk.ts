@@ -6,10 +6,9 @@
 import code from '../../../shaders/softtopk.wgsl?raw';
 import { parseUniformLayout } from '../uniforms';
 import type { Buf, KernelContext } from './context';
-import { RowKernelBase, type EntryPoint } from './rowKernel';
+import { RowKernelBase, rowWorkgroupSize, type EntryPoint } from './rowKernel';
 
 const PARAMS = parseUniformLayout(code, 'Params');
-const WG = 256;
 
 /** The stored threshold of a row whose k̂ ≥ F (t = −∞, every p = 1); T_FULL in the WGSL. */
 export const SOFT_TOPK_T_FULL = -3.0e38;
@@ -33,6 +32,7 @@ export class SoftTopK extends RowKernelBase {
     o: { B: number; F: number; alpha: number; label?: string },
   ): Promise<SoftTopK> {
     const label = o.label ?? 'SoftTopK';
+    const WG = rowWorkgroupSize(o.F);
     const [fwd, bwd] = await Promise.all([
       RowKernelBase.entry(ctx, 'SoftTopK', code, 'softTopKForward', { WG }, label),
       RowKernelBase.entry(ctx, 'SoftTopK', code, 'softTopKBackward', { WG }, label),

@@ -6,10 +6,9 @@
 import code from '../../../shaders/topk.wgsl?raw';
 import { parseUniformLayout } from '../uniforms';
 import type { Buf, KernelContext } from './context';
-import { RowKernelBase, type EntryPoint } from './rowKernel';
+import { RowKernelBase, rowWorkgroupSize, type EntryPoint } from './rowKernel';
 
 const PARAMS = parseUniformLayout(code, 'Params');
-const WG = 256;
 
 export type TopKMode = { kind: 'kHat' } | { kind: 'constant'; k: number };
 
@@ -32,7 +31,7 @@ export class RowTopK extends RowKernelBase {
     o: { B: number; F: number; mode: TopKMode; label?: string },
   ): Promise<RowTopK> {
     const label = o.label ?? 'RowTopK';
-    const constants = { WG, K_FROM_KHAT: o.mode.kind === 'kHat' ? 1 : 0 };
+    const constants = { WG: rowWorkgroupSize(o.F), K_FROM_KHAT: o.mode.kind === 'kHat' ? 1 : 0 };
     const e = await RowKernelBase.entry(ctx, 'RowTopK', code, 'rowTopK', constants, label);
     return new RowTopK(ctx, e, o.F, o.B, o.mode, label);
   }

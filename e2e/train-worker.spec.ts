@@ -1,0 +1,65 @@
+// Training in the engine worker from the app: the quick demo trains to the end, the loss goes
+// down, pause/resume work, and the page's main thread never blocks for more than 100 ms.
+import { expect, test } from '@playwright/test';
+
+declare global {
+  interface Window {
+    longTasks?: { start: number; duration: number }[];
+  }
+}
+
+test('the quick demo trains in the worker while the page stays responsive', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.addInitScript(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries())
+        window.longTasks!.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto('/');
+  await expect(page.getByTestId('gpu.status')).toHaveText('Ready');
+  // Invalid settings are refused in the form, before any GPU work (reliability case 26).
+  await page.getByTestId('train.k').fill('500');
+  await expect(page.getByTestId('train.errors')).toContainText(
+    'k (500) must not exceed dict_size (96)',
+  );
+  await expect(page.getByTestId('train.start')).toBeDisabled();
+  await page.getByTestId('train.k').fill('4');
+  await expect(page.getByTestId('train.errors')).toHaveCount(0);
+
+  const started = await page.evaluate(() => performance.now());
+  await page.getByTestId('train.start').click();
+  await expect(page.getByTestId('train.state')).toHaveText('running');
+  await expect(page.getByTestId('train.loss')).toBeVisible({ timeout: 60_000 });
+  const early = Number(await page.getByTestId('train.loss').textContent());
+
+  await page.getByTestId('train.pause').click();
+  await expect(page.getByTestId('train.state')).toHaveText('paused');
+  const stepAtPause = await page.getByTestId('train.step').textContent();
+  await page.waitForTimeout(1000);
+  expect(await page.getByTestId('train.step').textContent(), 'no steps while paused').toBe(
+    stepAtPause,
+  );
+  await page.getByTestId('train.resume').click();
+
+  await expect(page.getByTestId('train.state')).toHaveText('done', { timeout: 240_000 });
+  await expect(page.getByTestId('train.step')).toContainText('step 300 / 300');
+  const final = Number(await page.getByTestId('train.loss').textContent());
+  console.log(`loss: ${early} early → ${final} at the end`);
+  expect(final).toBeLessThan(0.5 * early);
+
+  const tasks = await page.evaluate(
+    (t0) => window.longTasks!.filter((t) => t.start >= t0),
+    started,
+  );
+  const worst = Math.max(0, ...tasks.map((t) => t.duration));
+  const when = tasks.map(
+    (t) => `${((t.start - started) / 1000).toFixed(1)} s: ${t.duration.toFixed(0)} ms`,
+  );
+  console.log(
+    `main-thread long tasks during training: ${tasks.length}, longest ${worst.toFixed(0)} ms` +
+      (tasks.length ? ` (${when.join(', ')})` : ''),
+  );
+  expect(worst).toBeLessThanOrEqual(100);
+});

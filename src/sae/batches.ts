@@ -1,0 +1,60 @@
+/**
+ * Training batches from rows held in memory: each epoch visits every row once in a seeded
+ * shuffled order (Fisher–Yates), and a batch is a copy of `batchSize` consecutive rows of that
+ * order. Deterministic for a seed, so a run can be replayed.
+ */
+import { createRng, type Rng } from '../reference/sae/rng';
+
+export class BatchSampler {
+  private order: Uint32Array;
+  private cursor = 0;
+  private readonly rng: Rng;
+  epoch = 0;
+
+  constructor(
+    private readonly x: Float32Array,
+    readonly rows: number,
+    readonly D: number,
+    readonly batchSize: number,
+    seed: number,
+  ) {
+    if (batchSize > rows) throw new Error(`batch size ${batchSize} exceeds the ${rows} rows`);
+    this.rng = createRng(seed);
+    this.order = new Uint32Array(rows).map((_, i) => i);
+    this.shuffle();
+  }
+
+  private shuffle(): void {
+    const o = this.order;
+    for (let i = o.length - 1; i > 0; i--) {
+      const j = Math.floor(this.rng.uniform() * (i + 1));
+      const t = o[i];
+      o[i] = o[j];
+      o[j] = t;
+    }
+  }
+
+  /** The next batch [batchSize, D]; starts a new shuffled epoch when too few rows remain. */
+  next(): Float32Array {
+    if (this.cursor + this.batchSize > this.rows) {
+      this.shuffle();
+      this.cursor = 0;
+      this.epoch++;
+    }
+    const { D } = this;
+    const out = new Float32Array(this.batchSize * D);
+    for (let i = 0; i < this.batchSize; i++) {
+      const r = this.order[this.cursor + i];
+      out.set(this.x.subarray(r * D, (r + 1) * D), i * D);
+    }
+    this.cursor += this.batchSize;
+    return out;
+  }
+}
+
+/** norm_factor = sqrt(mean ‖x‖²) over the given rows (spec §2: uncentred). */
+export function normFactorOf(x: Float32Array, rows: number, D: number): number {
+  let s = 0;
+  for (let i = 0; i < rows * D; i++) s += x[i] * x[i];
+  return Math.sqrt(s / rows) || 1;
+}

@@ -1,0 +1,56 @@
+import type { StateCreator } from 'zustand';
+import type { StepMetrics } from '../sae/trainer';
+import type { TrainState } from '../workers/protocol';
+
+/** Most metric points kept for charts; older ones are thinned to every other point. */
+const MAX_POINTS = 4000;
+
+export interface TrainingSlice {
+  training: {
+    state: TrainState | 'idle';
+    message: string | null;
+    dataset: { name: string; rows: number; D: number } | null;
+    config: Record<string, unknown> | null;
+    step: number;
+    steps: number;
+    rowsPerSec: number;
+    /** Step metrics in step order (thinned when long). */
+    history: StepMetrics[];
+    latest: StepMetrics | null;
+  };
+  trainingStarted(
+    dataset: { name: string; rows: number; D: number },
+    config: Record<string, unknown>,
+  ): void;
+  trainingState(state: TrainState, message?: string): void;
+  trainingProgress(step: number, steps: number, rowsPerSec: number, metrics: StepMetrics[]): void;
+  trainingReset(): void;
+}
+
+const initial: TrainingSlice['training'] = {
+  state: 'idle',
+  message: null,
+  dataset: null,
+  config: null,
+  step: 0,
+  steps: 0,
+  rowsPerSec: 0,
+  history: [],
+  latest: null,
+};
+
+export const createTrainingSlice: StateCreator<TrainingSlice, [], [], TrainingSlice> = (set) => ({
+  training: initial,
+  trainingStarted: (dataset, config) =>
+    set((s) => ({ training: { ...s.training, dataset, config, history: [], latest: null } })),
+  trainingState: (state, message) =>
+    set((s) => ({ training: { ...s.training, state, message: message ?? null } })),
+  trainingProgress: (step, steps, rowsPerSec, metrics) =>
+    set((s) => {
+      let history = metrics.length ? [...s.training.history, ...metrics] : s.training.history;
+      if (history.length > MAX_POINTS) history = history.filter((_, i) => i % 2 === 0);
+      const latest = metrics.length ? metrics[metrics.length - 1] : s.training.latest;
+      return { training: { ...s.training, step, steps, rowsPerSec, history, latest } };
+    }),
+  trainingReset: () => set({ training: initial }),
+});
