@@ -19,6 +19,8 @@ const VARIANTS: [string, Partial<TrainConfigInput>][] = [
     'annealed k and α, then the hard phase',
     { steps: 3, k_anneal_steps: 2, alpha_anneal_steps: 2, hard_topk_steps: 2 },
   ],
+  // TopK baseline on the same kernels; k anneals from D = 16 to 4 over 2 steps.
+  ['TopK with k annealing', { arch: 'topk', steps: 3, k_anneal_steps: 2 }],
 ];
 
 for (const [title, variant] of VARIANTS)
@@ -84,8 +86,9 @@ for (const [title, variant] of VARIANTS)
       expect(Math.abs(gm!.gradNorm - rep.gradNorm), `step ${s} grad norm`).toBeLessThanOrEqual(
         1e-4 + 1e-3 * rep.gradNorm,
       );
+      expect(gm!.mode, `step ${s} mode`).toBe(rep.mode);
       report.push(
-        `step ${s}: loss gpu ${gm!.loss.toFixed(6)} ref ${rep.loss.total.toFixed(6)}, ‖g‖ gpu ${gm!.gradNorm.toFixed(5)} ref ${rep.gradNorm.toFixed(5)}`,
+        `step ${s} (${rep.mode}): loss gpu ${gm!.loss.toFixed(6)} ref ${rep.loss.total.toFixed(6)}, ‖g‖ gpu ${gm!.gradNorm.toFixed(5)} ref ${rep.gradNorm.toFixed(5)}`,
       );
       const snap = out.snapshots.find((x) => x.after === s + 1);
       if (!snap) continue;

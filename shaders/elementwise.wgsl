@@ -2,6 +2,8 @@
 // that n may exceed 65535·WG:
 //   subRow:    out[i] = (x[i] − v[i mod D]) · scale     (input normalisation, x − b_dec)
 //   subScaled: out[i] = (x[i] − y[i]) · scale           (residuals, ∂ℒ/∂x̂ = 2(x̂ − x)/B)
+//   maskNonzero: out[i] = y[i] ≠ 0 ? x[i] : 0           (straight-through gradient of a top-k:
+//                                                       ∂pre = ∂f on the kept, positive codes)
 
 struct Params {
   n: u32,
@@ -15,7 +17,7 @@ override WG: u32 = 256;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
-// subRow: v [D]; subScaled: y [n]
+// subRow: v [D]; subScaled, maskNonzero: y [n]
 @group(0) @binding(2) var<storage, read> y: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 
@@ -31,4 +33,11 @@ fn subScaled(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.y * params.rowStride + gid.x;
   if (i >= params.n) { return; }
   out[i] = (x[i] - y[i]) * params.scale;
+}
+
+@compute @workgroup_size(WG)
+fn maskNonzero(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.y * params.rowStride + gid.x;
+  if (i >= params.n) { return; }
+  out[i] = select(0.0, x[i], y[i] != 0.0);
 }

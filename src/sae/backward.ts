@@ -34,6 +34,7 @@ export class SaeBackward {
       dxcK: Gemm;
       dbdecRows: Elementwise;
       dbdec: Reduce;
+      straightThrough: Elementwise;
     },
   ) {}
 
@@ -43,22 +44,37 @@ export class SaeBackward {
       Gemm.create(ctx, { layout: 'tn', M, N, K: B, label });
     const colSum = (N: number, label: string) =>
       Reduce.create(ctx, { axis: 'cols', op: 'sum', M: B, N, label });
-    const [gxHat, dWdec, df, dW2, db2, dW1, db1, dWenc, dbenc, dxcEnc, dxcK, dbdecRows, dbdec] =
-      await Promise.all([
-        Elementwise.create(ctx, 'subScaled', B * D, D, 2 / B, 'Sae.gxHat'),
-        tn(F, D, 'Sae.dWdec'),
-        Gemm.create(ctx, { layout: 'nt', M: B, N: F, K: D, label: 'Sae.df' }),
-        tn(1, F, 'Sae.dW2'),
-        colSum(1, 'Sae.db2'),
-        tn(F, D, 'Sae.dW1'),
-        colSum(F, 'Sae.db1'),
-        tn(F, D, 'Sae.dWenc'),
-        colSum(F, 'Sae.dbenc'),
-        Gemm.create(ctx, { layout: 'nn', M: B, N: D, K: F, label: 'Sae.dxcEnc' }),
-        Gemm.create(ctx, { layout: 'nn', M: B, N: D, K: F, beta: 1, label: 'Sae.dxcK' }),
-        Elementwise.create(ctx, 'subScaled', B * D, D, 1, 'Sae.dbdecRows'),
-        colSum(D, 'Sae.dbdec'),
-      ]);
+    const [
+      gxHat,
+      dWdec,
+      df,
+      dW2,
+      db2,
+      dW1,
+      db1,
+      dWenc,
+      dbenc,
+      dxcEnc,
+      dxcK,
+      dbdecRows,
+      dbdec,
+      straightThrough,
+    ] = await Promise.all([
+      Elementwise.create(ctx, 'subScaled', B * D, D, 2 / B, 'Sae.gxHat'),
+      tn(F, D, 'Sae.dWdec'),
+      Gemm.create(ctx, { layout: 'nt', M: B, N: F, K: D, label: 'Sae.df' }),
+      tn(1, F, 'Sae.dW2'),
+      colSum(1, 'Sae.db2'),
+      tn(F, D, 'Sae.dW1'),
+      colSum(F, 'Sae.db1'),
+      tn(F, D, 'Sae.dWenc'),
+      colSum(F, 'Sae.dbenc'),
+      Gemm.create(ctx, { layout: 'nn', M: B, N: D, K: F, label: 'Sae.dxcEnc' }),
+      Gemm.create(ctx, { layout: 'nn', M: B, N: D, K: F, beta: 1, label: 'Sae.dxcK' }),
+      Elementwise.create(ctx, 'subScaled', B * D, D, 1, 'Sae.dbdecRows'),
+      colSum(D, 'Sae.dbdec'),
+      Elementwise.create(ctx, 'maskNonzero', B * F, F, 1, 'Sae.straightThrough'),
+    ]);
     return new SaeBackward(bufs, fwd, {
       gxHat,
       dWdec,
@@ -73,6 +89,7 @@ export class SaeBackward {
       dxcK,
       dbdecRows,
       dbdec,
+      straightThrough,
     });
   }
 
@@ -110,6 +127,27 @@ export class SaeBackward {
     k.dbenc.encode(pass, { x: w.dpre, out: g('encoder.bias') });
     k.dxcEnc.encode(pass, { a: w.dpre, b: p('encoder.weight'), c: w.dxc });
     k.dxcK.encode(pass, { a: w.dz, b: p('k_estimator.0.weight'), c: w.dxc });
+    k.dbdecRows.encode(pass, { x: w.gxHat, y: w.dxc, out: w.dbdec });
+    k.dbdec.encode(pass, { x: w.dbdec, out: g('b_dec') });
+  }
+
+  /**
+   * TopK (spec §6): straight-through on the kept codes, ∂pre = ∂f·1[f ≠ 0]; then the encoder
+   * and decoder gradients as in the soft path (no k-estimator). Encode after the 'topk' forward.
+   */
+  encodeTopK(pass: GPUComputePassEncoder): void {
+    const b = this.bufs;
+    const w = b.ws;
+    const p = (n: Parameters<SaeBuffers['tensor']>[0]) => b.tensor(n);
+    const g = (n: Parameters<SaeBuffers['tensor']>[0]) => b.tensor(n, 'grads');
+    const k = this.k;
+    k.gxHat.encode(pass, { x: w.xHat, y: w.xn, out: w.gxHat });
+    k.dWdec.encode(pass, { a: w.f, b: w.gxHat, c: g('decoder.weight') });
+    k.df.encode(pass, { a: w.gxHat, b: p('decoder.weight'), c: w.df });
+    k.straightThrough.encode(pass, { x: w.df, y: w.f, out: w.dpre });
+    k.dWenc.encode(pass, { a: w.dpre, b: w.xc, c: g('encoder.weight') });
+    k.dbenc.encode(pass, { x: w.dpre, out: g('encoder.bias') });
+    k.dxcEnc.encode(pass, { a: w.dpre, b: p('encoder.weight'), c: w.dxc });
     k.dbdecRows.encode(pass, { x: w.gxHat, y: w.dxc, out: w.dbdec });
     k.dbdec.encode(pass, { x: w.dbdec, out: g('b_dec') });
   }

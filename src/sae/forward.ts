@@ -1,13 +1,14 @@
 /**
- * The SAE forward pass on the GPU (spec §2–4), encoded as a sequence of dispatches on the
+ * The SAE forward pass on the GPU (spec §2–4, §6), encoded as a sequence of dispatches on the
  * workspace of {@link SaeBuffers}:
  *   xn = (x − shift)/norm;  xc = xn − b_dec
  *   h  = ReLU(xc·W_encᵀ + b_enc)                       GEMM nt + bias + ReLU   [B, F]
- *   z  = ReLU(xc·W₁ᵀ + b₁);  k̂ = clamp(σ(z·w₂ + b₂)·k_max, 1, F)               [B]
- *   f  = h ⊙ softTopK(h, k̂, α)   (soft)   |   top-⌊k̂⌋ of h   (hard)            [B, F]
+ *   SoftSAE: z = ReLU(xc·W₁ᵀ + b₁);  k̂ = clamp(σ(z·w₂ + b₂)·k_max, 1, F)        [B]
+ *            f = h ⊙ softTopK(h, k̂, α) (soft)  |  top-⌊k̂⌋ of h (hard)          [B, F]
+ *   TopK:    f = top-k of h per row
  *   x̂  = f·W_dec + b_dec  (decoder stored [F, D])      GEMM nn + bias          [B, D]
  *   sqErr = Σ_d (xn − x̂)²;  batch scalars (l2, k̄, k-loss) and the k-loss gradient
- * This first engine path is dense: every product runs over all F features.
+ * This engine path is dense: every product runs over all F features.
  */
 import type { KernelContext } from '../gpu/kernels/context';
 import { Elementwise } from '../gpu/kernels/elementwise';
@@ -19,12 +20,22 @@ import { SoftTopK } from '../gpu/kernels/softtopk';
 import { RowTopK } from '../gpu/kernels/topk';
 import type { SaeBuffers } from './buffers';
 
-export type GpuForwardMode = 'soft' | 'hard';
+export type GpuForwardMode = 'soft' | 'hard' | 'topk';
 
 export interface ForwardSettings {
+  arch?: 'softsae' | 'topk';
   kMax: number;
   alpha: number;
   normFactor: number;
+  /** TopK: kept entries per row (settable per step with {@link SaeForward.setKTarget}). */
+  k?: number;
+}
+
+interface SoftSaeKernels {
+  kHidden: Gemm;
+  kHead: KEstimate;
+  soft: SoftTopK;
+  hard: RowTopK;
 }
 
 export class SaeForward {
@@ -34,15 +45,13 @@ export class SaeForward {
       normalize: Elementwise;
       center: Elementwise;
       encoder: Gemm;
-      kHidden: Gemm;
-      kHead: KEstimate;
-      soft: SoftTopK;
-      hard: RowTopK;
       decoder: Gemm;
       resid: Elementwise;
       sqErr: Reduce;
       loss: BatchLoss;
     },
+    private readonly soft: SoftSaeKernels | null,
+    private readonly topk: RowTopK | null,
   ) {}
 
   static async create(
@@ -51,67 +60,69 @@ export class SaeForward {
     s: ForwardSettings,
   ): Promise<SaeForward> {
     const { D, F, B } = bufs;
-    const [normalize, center, encoder, kHidden, kHead, soft, hard, decoder, resid, sqErr, loss] =
-      await Promise.all([
-        Elementwise.create(ctx, 'subRow', B * D, D, 1 / s.normFactor, 'Sae.normalize'),
-        Elementwise.create(ctx, 'subRow', B * D, D, 1, 'Sae.center'),
-        Gemm.create(ctx, {
-          layout: 'nt',
-          M: B,
-          N: F,
-          K: D,
-          bias: true,
-          relu: true,
-          label: 'Sae.encoder',
-        }),
-        Gemm.create(ctx, {
-          layout: 'nt',
-          M: B,
-          N: F,
-          K: D,
-          bias: true,
-          relu: true,
-          label: 'Sae.kHidden',
-        }),
-        KEstimate.create(ctx, { B, F, kMax: s.kMax, label: 'Sae.kHead' }),
-        SoftTopK.create(ctx, { B, F, alpha: s.alpha, label: 'Sae.softTopK' }),
-        RowTopK.create(ctx, { B, F, mode: { kind: 'kHat' }, label: 'Sae.hardTopK' }),
-        Gemm.create(ctx, { layout: 'nn', M: B, N: D, K: F, bias: true, label: 'Sae.decoder' }),
-        Elementwise.create(ctx, 'subScaled', B * D, D, 1, 'Sae.resid'),
-        Reduce.create(ctx, { axis: 'rows', op: 'sumsq', M: B, N: D, label: 'Sae.sqErr' }),
-        BatchLoss.create(ctx, { B, hasKHat: true, label: 'Sae.loss' }),
-      ]);
-    return new SaeForward(bufs, {
-      normalize,
-      center,
-      encoder,
-      kHidden,
-      kHead,
-      soft,
-      hard,
-      decoder,
-      resid,
-      sqErr,
-      loss,
-    });
+    const isSoft = (s.arch ?? 'softsae') === 'softsae';
+    const [normalize, center, encoder, decoder, resid, sqErr, loss] = await Promise.all([
+      Elementwise.create(ctx, 'subRow', B * D, D, 1 / s.normFactor, 'Sae.normalize'),
+      Elementwise.create(ctx, 'subRow', B * D, D, 1, 'Sae.center'),
+      Gemm.create(ctx, {
+        layout: 'nt',
+        M: B,
+        N: F,
+        K: D,
+        bias: true,
+        relu: true,
+        label: 'Sae.encoder',
+      }),
+      Gemm.create(ctx, { layout: 'nn', M: B, N: D, K: F, bias: true, label: 'Sae.decoder' }),
+      Elementwise.create(ctx, 'subScaled', B * D, D, 1, 'Sae.resid'),
+      Reduce.create(ctx, { axis: 'rows', op: 'sumsq', M: B, N: D, label: 'Sae.sqErr' }),
+      BatchLoss.create(ctx, { B, hasKHat: isSoft, label: 'Sae.loss' }),
+    ]);
+    const common = { normalize, center, encoder, decoder, resid, sqErr, loss };
+    if (!isSoft) {
+      const mode = { kind: 'constant', k: s.k ?? 1 } as const;
+      const topk = await RowTopK.create(ctx, { B, F, mode, label: 'Sae.topK' });
+      return new SaeForward(bufs, common, null, topk);
+    }
+    const [kHidden, kHead, soft, hard] = await Promise.all([
+      Gemm.create(ctx, {
+        layout: 'nt',
+        M: B,
+        N: F,
+        K: D,
+        bias: true,
+        relu: true,
+        label: 'Sae.kHidden',
+      }),
+      KEstimate.create(ctx, { B, F, kMax: s.kMax, label: 'Sae.kHead' }),
+      SoftTopK.create(ctx, { B, F, alpha: s.alpha, label: 'Sae.softTopK' }),
+      RowTopK.create(ctx, { B, F, mode: { kind: 'kHat' }, label: 'Sae.hardTopK' }),
+    ]);
+    return new SaeForward(bufs, common, { kHidden, kHead, soft, hard }, null);
+  }
+
+  private get softKernels(): SoftSaeKernels {
+    if (!this.soft) throw new Error('SaeForward: this model has no k-estimator (TopK)');
+    return this.soft;
   }
 
   /** The soft top-k kernel, shared with the backward pass (same α). */
   get softTopK(): SoftTopK {
-    return this.k.soft;
+    return this.softKernels.soft;
   }
 
   get kHead(): KEstimate {
-    return this.k.kHead;
+    return this.softKernels.kHead;
   }
 
   setAlpha(alpha: number): void {
-    this.k.soft.setAlpha(alpha);
+    this.soft?.soft.setAlpha(alpha);
   }
 
-  /** k budget and λ_k of the k-loss for this step. */
+  /** SoftSAE: the k budget and λ_k of the k-loss; TopK: the kept count k. */
   setKTarget(k: number, kLossWeight: number): void {
     this.k.loss.setTarget(k, kLossWeight);
+    this.topk?.setK(k);
   }
 
   encode(pass: GPUComputePassEncoder, mode: GpuForwardMode): void {
@@ -122,27 +133,33 @@ export class SaeForward {
     k.normalize.encode(pass, { x: w.x, y: b.shift, out: w.xn });
     k.center.encode(pass, { x: w.xn, y: p('b_dec'), out: w.xc });
     k.encoder.encode(pass, { a: w.xc, b: p('encoder.weight'), c: w.h, bias: p('encoder.bias') });
-    k.kHidden.encode(pass, {
-      a: w.xc,
-      b: p('k_estimator.0.weight'),
-      c: w.z,
-      bias: p('k_estimator.0.bias'),
-    });
-    k.kHead.encodeForward(pass, {
-      z: w.z,
-      w2: p('k_estimator.2.weight'),
-      b2: p('k_estimator.2.bias'),
-      kHat: w.kHat,
-      kSig: w.kSig,
-    });
-    if (mode === 'soft') k.soft.encodeForward(pass, { h: w.h, kHat: w.kHat, t: w.t, f: w.f });
-    else k.hard.encode(pass, { h: w.h, kHat: w.kHat, f: w.f, l0: w.l0 });
+    if (mode === 'topk') {
+      if (!this.topk) throw new Error('SaeForward: TopK mode on a SoftSAE model');
+      this.topk.encode(pass, { h: w.h, f: w.f, l0: w.l0 });
+    } else {
+      const s = this.softKernels;
+      s.kHidden.encode(pass, {
+        a: w.xc,
+        b: p('k_estimator.0.weight'),
+        c: w.z,
+        bias: p('k_estimator.0.bias'),
+      });
+      s.kHead.encodeForward(pass, {
+        z: w.z,
+        w2: p('k_estimator.2.weight'),
+        b2: p('k_estimator.2.bias'),
+        kHat: w.kHat,
+        kSig: w.kSig,
+      });
+      if (mode === 'soft') s.soft.encodeForward(pass, { h: w.h, kHat: w.kHat, t: w.t, f: w.f });
+      else s.hard.encode(pass, { h: w.h, kHat: w.kHat, f: w.f, l0: w.l0 });
+    }
     k.decoder.encode(pass, { a: w.f, b: p('decoder.weight'), c: w.xHat, bias: p('b_dec') });
     k.resid.encode(pass, { x: w.xn, y: w.xHat, out: w.resid });
     k.sqErr.encode(pass, { x: w.resid, out: w.sqErr });
     k.loss.encode(pass, {
       sqErr: w.sqErr,
-      kHat: w.kHat,
+      kHat: this.soft ? w.kHat : undefined,
       scalars: w.scalars,
       kLossGrad: w.kLossGrad,
     });
@@ -150,5 +167,7 @@ export class SaeForward {
 
   destroy(): void {
     for (const kernel of Object.values(this.k)) kernel.destroy();
+    if (this.soft) for (const kernel of Object.values(this.soft)) kernel.destroy();
+    this.topk?.destroy();
   }
 }

@@ -8,8 +8,9 @@
  * Nothing is read back inside a step: the loss terms, k̂ statistics, dead count and optimizer
  * status are copied to a small ring of staging buffers and reported when they arrive.
  *
+ * TopK runs on the same kernels (straight-through gradient on the kept codes, no k-estimator).
  * Not yet on the GPU: the aux-k term (dead features only exist after dead_feature_threshold rows)
- * and the TopK / BatchTopK baselines — see the README's status section.
+ * and BatchTopK — see the README's status section.
  */
 import { readbackF32, upload } from '../gpu/buffers';
 import type { KernelContext } from '../gpu/kernels/context';
@@ -22,7 +23,7 @@ import type { ParamName } from '../reference/sae/params';
 import { packArena, unpackArena } from './arena';
 import { SaeBackward } from './backward';
 import { SaeBuffers } from './buffers';
-import { SaeForward } from './forward';
+import { SaeForward, type GpuForwardMode } from './forward';
 import { decoderBiasInit, writeDecoderBias } from './median';
 import { Optimizer, scheduledLr } from './optimizer';
 
@@ -35,7 +36,7 @@ export interface GpuNormalization {
 /** What one step reports once its scalars arrive from the GPU. */
 export interface StepMetrics {
   step: number;
-  mode: 'soft' | 'hard';
+  mode: GpuForwardMode;
   lr: number;
   l2: number;
   kLoss: number;
@@ -50,7 +51,12 @@ export interface StepMetrics {
   nonFinite: boolean;
 }
 
-const HARD_GRADS: ParamName[] = ['decoder.weight', 'b_dec'];
+/** Tensors with a gradient in each mode (the reference's `grad is None` for the others). */
+const GRADS: Record<GpuForwardMode, ParamName[] | undefined> = {
+  soft: undefined, // all
+  hard: ['decoder.weight', 'b_dec'],
+  topk: ['encoder.weight', 'encoder.bias', 'decoder.weight', 'b_dec'],
+};
 
 export class GpuTrainer {
   /** Index of the next step. */
@@ -99,10 +105,12 @@ export class GpuTrainer {
     norm: GpuNormalization,
     onMetrics: (m: StepMetrics) => void = () => {},
   ): Promise<GpuTrainer> {
-    if (config.arch !== 'softsae')
-      throw new Error(`GPU training of ${config.arch} is not implemented yet (SoftSAE only)`);
+    if (config.arch === 'batchtopk')
+      throw new Error('GPU training of BatchTopK is not implemented yet (SoftSAE and TopK are)');
     const bufs = new SaeBuffers(ctx.device, D, config.dict_size, config.batch_size);
     const fwd = await SaeForward.create(ctx, bufs, {
+      arch: config.arch,
+      k: config.k_anneal_steps ? D : config.k,
       kMax: config.k_max,
       alpha: config.soft_topk_alpha,
       normFactor: norm.normFactor,
@@ -123,7 +131,8 @@ export class GpuTrainer {
   }
 
   /** The forward mode of step s (the reference's off-by-one kept: step > steps − hard). */
-  modeOf(s: number): 'soft' | 'hard' {
+  modeOf(s: number): GpuForwardMode {
+    if (this.config.arch === 'topk') return 'topk';
     const h = this.config.hard_topk_steps;
     return h !== null && h > 0 && s > this.config.steps - h ? 'hard' : 'soft';
   }
@@ -157,7 +166,8 @@ export class GpuTrainer {
       deadCount: this.deadCount,
     });
     if (mode === 'soft') this.bwd.encodeSoft(pass);
-    else this.bwd.encodeHard(pass);
+    else if (mode === 'hard') this.bwd.encodeHard(pass);
+    else this.bwd.encodeTopK(pass);
     const a = bufs.arenas;
     this.optimizer.encode(
       pass,
@@ -168,7 +178,7 @@ export class GpuTrainer {
         v: a.adamV,
         loss: { buffer: w.scalars, index: LOSS_SCALARS.total },
       },
-      { lr, hasGrad: mode === 'soft' ? undefined : HARD_GRADS },
+      { lr, hasGrad: GRADS[mode] },
     );
     pass.end();
     // Metrics: 6 loss scalars + the dead count, copied next to each other in one staging buffer.

@@ -2,12 +2,13 @@
  * Host class for shaders/elementwise.wgsl over n = rows·D elements:
  *  - `subRow`:    out = (x − v[col]) · scale, v a row vector [D] (normalisation, x − b_dec)
  *  - `subScaled`: out = (x − y) · scale (residuals and ∂ℒ/∂x̂)
+ *  - `maskNonzero`: out = y ≠ 0 ? x : 0 (straight-through gradient of a hard top-k)
  */
 import code from '../../../shaders/elementwise.wgsl?raw';
 import { parseUniformLayout, Uniform } from '../uniforms';
 import { BindGroupCache, dispatch, dispatch2d, type Buf, type KernelContext } from './context';
 
-export type ElementwiseOp = 'subRow' | 'subScaled';
+export type ElementwiseOp = 'subRow' | 'subScaled' | 'maskNonzero';
 
 const PARAMS = parseUniformLayout(code, 'Params');
 const WG = 256;

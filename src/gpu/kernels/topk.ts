@@ -22,8 +22,12 @@ export class RowTopK extends RowKernelBase {
     label: string,
   ) {
     super(ctx, PARAMS, label, B);
-    const k = mode.kind === 'constant' ? mode.k : 0;
-    this.uniform.write({ B, F, k, gridX: this.rowGrid[0] });
+    this.setK(mode.kind === 'constant' ? mode.k : 0);
+  }
+
+  /** The constant k (TopK; annealed during training). Takes effect at the next submit. */
+  setK(k: number): void {
+    this.uniform.write({ B: this.B, F: this.F, k, gridX: this.rowGrid[0] });
   }
 
   static async create(
