@@ -1,0 +1,137 @@
+// The page behind `softsae train` / `softsae eval`: the same engine as the app, driven from Node
+// (bin/softsae.mjs) through Playwright. Input files are fetched from /__cli/in/<name> and outputs
+// posted to /__cli/out/<name>; both routes are served by the Node side, nothing else is reached.
+import { acquireGpu, adapterName } from '../src/gpu/device';
+import { createKernelContext } from '../src/gpu/kernels/context';
+import { openActivations } from '../src/io/open';
+import { openSafetensors } from '../src/io/safetensors';
+import { blobSource } from '../src/io/source';
+import { resolveConfig, type TrainConfigInput } from '../src/reference/sae/config';
+import { initParams } from '../src/reference/sae/params';
+import { BatchSampler, normFactorOf } from '../src/sae/batches';
+import { evaluateModel, type EvalReport } from '../src/sae/evaluate';
+import { readModel, writeModel, type SaeModel } from '../src/sae/modelFile';
+import { GpuTrainer, type StepMetrics } from '../src/sae/trainer';
+
+declare global {
+  interface Window {
+    softsaeCli?: {
+      eval(a: { model: string; acts: string; batch: number }): Promise<EvalReport>;
+      train(a: { acts: string; config: TrainConfigInput }): Promise<unknown>;
+    };
+  }
+}
+
+const log = (s: string) => console.log(s);
+
+async function input(name: string) {
+  const res = await fetch(`/__cli/in/${encodeURIComponent(name)}`);
+  if (!res.ok) throw new Error(`cannot read ${name}`);
+  return blobSource(await res.blob(), name);
+}
+
+async function output(name: string, body: BodyInit) {
+  const res = await fetch(`/__cli/out/${encodeURIComponent(name)}`, { method: 'POST', body });
+  if (!res.ok) throw new Error(`cannot write ${name}`);
+}
+
+async function engine() {
+  const gpu = await acquireGpu({ label: 'Cli.device' });
+  log(`adapter: ${adapterName(gpu.summary)}`);
+  gpu.events.on((e) => log(`GPU ${e.type}: ${e.message}`));
+  return { gpu, ctx: createKernelContext(gpu.device) };
+}
+
+/** Every row of an activation file in memory (the CLI trains on files that fit). */
+async function loadRows(name: string) {
+  const ds = await openActivations(await input(name));
+  if (ds.rows * ds.width > 2 ** 28) throw new Error(`${name}: too large to train from memory`);
+  return { ds, x: await ds.readRows(0, ds.rows) };
+}
+
+window.softsaeCli = {
+  async eval(a) {
+    const { ctx } = await engine();
+    const model = await readModel(await openSafetensors(await input(a.model)));
+    log(`model: ${model.arch}, D = ${model.D}, F = ${model.F}, k = ${model.k}`);
+    const ds = await openActivations(await input(a.acts));
+    return evaluateModel(ctx, model, ds, a.batch, (n) => log(`eval: ${n}/${ds.rows} rows`));
+  },
+
+  async train(a) {
+    const { ds, x } = await loadRows(a.acts);
+    const D = ds.width;
+    const config = resolveConfig(a.config, D);
+    if (config.batch_size > ds.rows)
+      throw new Error(`batch_size ${config.batch_size} exceeds the ${ds.rows} rows of ${a.acts}`);
+    const { ctx } = await engine();
+    const normFactor = normFactorOf(x, Math.min(ds.rows, 8 * config.batch_size), D);
+    const init = initParams({
+      D,
+      F: config.dict_size,
+      k: config.k,
+      kMax: config.k_max,
+      alpha: config.soft_topk_alpha,
+      seed: config.seed,
+    });
+    const history: StepMetrics[] = [];
+    const shift = new Float32Array(D);
+    const trainer = await GpuTrainer.create(
+      ctx,
+      config,
+      D,
+      init.tensors,
+      { normFactor, shift },
+      (m) => {
+        history.push(m);
+        if (m.step % 50 === 0 || m.step === config.steps - 1)
+          log(
+            `step ${m.step + 1}/${config.steps}: loss ${m.loss.toPrecision(5)} (L2 ${m.l2.toPrecision(5)}), mean k̂ ${m.kMean.toFixed(2)}, dead ${m.deadCount}`,
+          );
+      },
+    );
+    const sampler = new BatchSampler(x, ds.rows, D, config.batch_size, config.seed + 1);
+    while (trainer.step < config.steps) {
+      trainer.trainStep(sampler.next());
+      if (trainer.step % 2 === 0) await ctx.device.queue.onSubmittedWorkDone();
+    }
+    await trainer.flush();
+    const model: SaeModel = {
+      arch: config.arch,
+      D,
+      F: config.dict_size,
+      tensors: await trainer.readParams(),
+      k: config.k,
+      kMax: config.k_max,
+      alpha: config.soft_topk_alpha,
+      normFactor,
+      shift,
+    };
+    const last = history[history.length - 1];
+    trainer.destroy();
+    await output('model.safetensors', writeModel(model));
+    const evalReport = await evaluateModel(
+      ctx,
+      model,
+      { rows: ds.rows, width: D, readRows: async (s, n) => x.subarray(s * D, (s + n) * D) },
+      config.batch_size,
+    );
+    const metrics = {
+      fvu: evalReport.fvu,
+      mean_l0: evalReport.mean_l0,
+      dead_fraction: last ? last.deadCount / config.dict_size : 0,
+      skipped_steps: last?.skipped ?? 0,
+      config,
+      loss_history: history.map((m) => ({
+        step: m.step,
+        loss: m.loss,
+        l2: m.l2,
+        k_loss: m.kLoss,
+        mean_k_hat: m.kMean,
+      })),
+    };
+    await output('metrics.json', JSON.stringify(metrics, null, 2));
+    return { fvu: metrics.fvu, mean_l0: metrics.mean_l0, steps: config.steps };
+  },
+};
+document.getElementById('status')!.textContent = 'ready';

@@ -1,0 +1,171 @@
+// The headless runner as a user calls it: `softsae eval` reproduces the softsae-small fixture,
+// `softsae train` writes a model and metrics that `softsae eval` agrees with, and bad input exits
+// non-zero with the reason.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { quickDataset } from '../src/data/demo';
+import { writeNpy } from '../src/io/npy-write';
+import { openSafetensors } from '../src/io/safetensors';
+import { bytesSource } from '../src/io/source';
+import { compareArrays, formatMismatches } from '../src/reference/compare';
+import { readModel } from '../src/sae/modelFile';
+import { fixturePath } from '../test/helpers/fixtures';
+import { loadSoftsaeSmall } from '../test/helpers/softsaeSmall';
+
+const CLI = join(import.meta.dirname, '..', 'bin', 'softsae.mjs');
+const run = (...args: string[]) =>
+  spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
+
+test.describe.configure({ mode: 'serial', timeout: 300_000 });
+
+test('softsae eval reproduces the fixture (k̂, L0, squared error, FVU)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'softsae-eval-'));
+  const out = join(dir, 'report.json');
+  const r = run(
+    'eval',
+    '--model',
+    fixturePath('softsae-small', ''),
+    '--acts',
+    fixturePath('softsae-small', 'x.npy'),
+    '--out',
+    out,
+  );
+  expect(r.status, r.stderr).toBe(0);
+  const report = JSON.parse(readFileSync(out, 'utf8'));
+  const fx = await loadSoftsaeSmall();
+  const e = (n: string) => fx.expected[n].data;
+  const { F, D } = fx.params;
+  expect(report.rows).toBe(fx.N);
+  const kHat = compareArrays(report.k_hat, e('k_hat'), { atol: 1e-5, rtol: 1e-4 });
+  expect(kHat.failures, formatMismatches(kHat)).toBe(0);
+  const sq = compareArrays(report.sq_err, e('sq_err_hard'), { atol: 1e-5, rtol: 1e-4 });
+  expect(sq.failures, formatMismatches(sq)).toBe(0);
+  const l0 = Array.from(
+    { length: fx.N },
+    (_, b) =>
+      e('codes_hard')
+        .slice(b * F, (b + 1) * F)
+        .filter((v) => v !== 0).length,
+  );
+  expect(report.l0).toEqual(l0);
+  // FVU (spec §7) from the fixture's own x_norm and x_hat_hard, in float64.
+  const xn = e('x_norm');
+  const xh = e('x_hat_hard');
+  let varX = 0;
+  let varE = 0;
+  for (let d = 0; d < D; d++) {
+    let sx = 0,
+      sxx = 0,
+      se = 0,
+      see = 0;
+    for (let b = 0; b < fx.N; b++) {
+      const v = xn[b * D + d];
+      const r2 = v - xh[b * D + d];
+      sx += v;
+      sxx += v * v;
+      se += r2;
+      see += r2 * r2;
+    }
+    varX += sxx - (sx * sx) / fx.N;
+    varE += see - (se * se) / fx.N;
+  }
+  console.log(`FVU: cli ${report.fvu}, fixture ${varE / varX}`);
+  expect(Math.abs(report.fvu - varE / varX)).toBeLessThan(1e-4 * (varE / varX));
+});
+
+test('softsae train writes a model and metrics that softsae eval agrees with', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'softsae-train-'));
+  const lab = quickDataset();
+  const acts = join(dir, 'acts.npy');
+  writeFileSync(
+    acts,
+    writeNpy({
+      dtype: 'f32',
+      shape: [lab.rows, lab.D],
+      data: new Uint8Array(lab.x.buffer, lab.x.byteOffset, lab.x.byteLength),
+    }),
+  );
+  const cfg = join(dir, 'cfg.json');
+  const config = {
+    arch: 'softsae',
+    dict_size: 64,
+    k: 4,
+    k_max: 16,
+    soft_topk_alpha: 0.01,
+    lr: 3e-3,
+    steps: 60,
+    batch_size: 128,
+    warmup_steps: 5,
+    seed: 3,
+  };
+  writeFileSync(cfg, JSON.stringify(config));
+  const out = join(dir, 'run');
+  const r = run('train', '--acts', acts, '--config', cfg, '--out', out);
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stderr).toContain('step 60/60');
+
+  const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+  expect(metrics.loss_history).toHaveLength(60);
+  const first = metrics.loss_history[0].loss;
+  const last = metrics.loss_history[59].loss;
+  console.log(`train: loss ${first} → ${last}, FVU ${metrics.fvu}, mean L0 ${metrics.mean_l0}`);
+  expect(last).toBeLessThan(first);
+  expect(metrics.fvu).toBeGreaterThan(0);
+  expect(metrics.fvu).toBeLessThan(1);
+
+  // The model file has the reference names and shapes, and evaluates to the same FVU.
+  const bytes = new Uint8Array(readFileSync(join(out, 'model.safetensors')));
+  const model = await readModel(await openSafetensors(bytesSource('model.safetensors', bytes)));
+  expect(model.arch).toBe('softsae');
+  expect([model.D, model.F, model.k, model.kMax]).toEqual([lab.D, 64, 4, 16]);
+  const report = join(dir, 'report.json');
+  const e = run('eval', '--model', out, '--acts', acts, '--out', report);
+  expect(e.status, e.stderr).toBe(0);
+  const evalReport = JSON.parse(readFileSync(report, 'utf8'));
+  expect(evalReport.rows).toBe(lab.rows);
+  expect(Math.abs(evalReport.fvu - metrics.fvu)).toBeLessThan(1e-6);
+  expect(evalReport.mean_l0).toBeCloseTo(metrics.mean_l0, 10);
+});
+
+test('bad input exits non-zero with the reason', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'softsae-bad-'));
+  const cfg = join(dir, 'cfg.json');
+  writeFileSync(cfg, JSON.stringify({ dict_size: 8, k: 20, steps: 10, batch_size: 4, bogus: 1 }));
+  const r = run(
+    'train',
+    '--acts',
+    fixturePath('softsae-small', 'x.npy'),
+    '--config',
+    cfg,
+    '--out',
+    join(dir, 'o'),
+  );
+  expect(r.status).toBe(1);
+  expect(r.stderr).toContain("unknown config key 'bogus'");
+  const missing = run(
+    'eval',
+    '--model',
+    join(dir, 'nope.safetensors'),
+    '--acts',
+    cfg,
+    '--out',
+    join(dir, 'r.json'),
+  );
+  expect(missing.status).toBe(1);
+  expect(missing.stderr).toContain('no such file');
+  const notNpy = run(
+    'eval',
+    '--model',
+    fixturePath('softsae-small', ''),
+    '--acts',
+    cfg,
+    '--out',
+    join(dir, 'r.json'),
+  );
+  expect(notNpy.status).toBe(1);
+  expect(notNpy.stderr).toMatch(/cfg\.json/);
+  expect(run('frobnicate').status).toBe(2);
+});
