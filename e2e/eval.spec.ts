@@ -1,0 +1,218 @@
+// The evaluation-pass accumulators (shaders/eval*.wgsl via src/sae/eval.ts) on Chromium's WebGPU
+// vs the float64 reference (src/reference/eval.ts), over several batches. Counts, histograms,
+// L0, maxima and the top-N lists (indices and values) must match exactly; float sums, moments and
+// the FVU within the tolerances justified at TOL below.
+import { expect, test } from '@playwright/test';
+import { compareArrays, formatMismatches, type Tolerance } from '../src/reference/compare';
+import { EvalReference, type EvalReferenceSummary } from '../src/reference/eval';
+import { createRng, type Rng } from '../src/reference/sae/rng';
+import type { EvalBatchArg, EvalRunArg, EvalRunResult, PlainSummary } from './harness/eval.checks';
+import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
+
+test.describe.configure({ mode: 'serial' });
+test.afterEach(async ({ page }) => expectNoGpuErrors(page));
+
+const f32 = (x: number) => Math.fround(x);
+
+/**
+ * Float tolerances. Codes are ≥ 0, so Σf and Σf² have no cancellation: float32 recursive
+ * summation of m terms errs by at most (m − 1)·u·Σ|v| (u = 2⁻²⁴ ≈ 6e-8). Per batch a thread sums
+ * B/4 rows, the tree adds log₂4 = 2 steps, and the compensated cross-batch sum adds ~u: at B ≤ 64
+ * that is ≤ 18·u ≈ 1.1e-6 relative, so rtol 1e-5 leaves 10× slack (atol only for all-zero sums).
+ * Moments: the batch mean errs by ~m·u·|mean|; Chan's merge term δ²·n_a·n_b/n then errs by about
+ * 2u·|mean|·√B/σ relative — with |mean|/σ ≈ 6 and B = 64 about 6e-6 of Σ(x − x̄)² — and M2 sums
+ * carry the same (m − 1)·u as above: rtol 1e-4 on variances, FVU and MSE; means within
+ * 1e-5·(|mean| + σ).
+ */
+const TOL = {
+  sums: { atol: 1e-6, rtol: 1e-5 },
+  moments: { atol: 1e-6, rtol: 1e-4 },
+  means: { atol: 1e-5 * 4, rtol: 1e-5 },
+} satisfies Record<string, Tolerance>;
+
+function expectClose(name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>, tol: Tolerance) {
+  const c = compareArrays(gpu, ref, tol);
+  console.log(
+    `${name}: ${c.count} values, max |err| ${c.maxAbsError.toExponential(2)}, worst err/tol ${c.worstRatio.toFixed(3)}`,
+  );
+  expect(c.failures, `${name}\n${formatMismatches(c)}`).toBe(0);
+}
+
+/** Exact equality, reporting the first differing indices. */
+function expectExact(name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>) {
+  expect(gpu.length, `${name} length`).toBe(ref.length);
+  const bad: string[] = [];
+  for (let i = 0; i < ref.length && bad.length < 8; i++)
+    if (!Object.is(gpu[i], ref[i])) bad.push(`  [${i}] gpu=${gpu[i]} ref=${ref[i]}`);
+  expect(bad.join('\n'), `${name}: first mismatches`).toBe('');
+}
+
+/** Compares a GPU summary with the reference summary of the same batches. */
+function expectSummary(label: string, gpu: PlainSummary, ref: EvalReferenceSummary) {
+  const n = (k: string) => `${label} ${k}`;
+  expect(gpu.rows, n('rows')).toBe(ref.rows);
+  expectExact(n('fireCount'), gpu.fireCount, ref.fireCount);
+  expectExact(n('actMax'), gpu.actMax, ref.actMax);
+  expectExact(n('hist'), gpu.hist, ref.hist);
+  expectExact(n('histOutside'), gpu.histOutside, ref.histOutside);
+  expectExact(n('topRows'), gpu.topRows, ref.topRows);
+  expectExact(n('topValues'), gpu.topValues, ref.topValues);
+  expect([gpu.l0Min, gpu.l0Max], n('l0 min/max')).toEqual([ref.l0Min, ref.l0Max]);
+  expect(gpu.l0Mean, n('l0Mean')).toBeCloseTo(ref.l0Mean, 12);
+  expect(gpu.aliveFraction, n('aliveFraction')).toBe(ref.aliveFraction);
+  expectClose(n('actSum'), gpu.actSum, ref.actSum, TOL.sums);
+  expectClose(n('actSumSq'), gpu.actSumSq, ref.actSumSq, TOL.sums);
+  expectClose(n('meanX'), gpu.meanX, ref.meanX, TOL.means);
+  expectClose(n('meanE'), gpu.meanE, ref.meanE, TOL.means);
+  expectClose(n('varX'), gpu.varX, ref.varX, TOL.moments);
+  expectClose(n('varE'), gpu.varE, ref.varE, TOL.moments);
+  expectClose(n('fvu, mse'), [gpu.fvu, gpu.mse], [ref.fvu, ref.mse], TOL.moments);
+}
+
+interface Gen {
+  /** Value of f[r, j] for global row r (0 = not fired). */
+  code(rng: Rng, row: number, j: number): number;
+  meanX: number;
+}
+
+function makeBatches(F: number, D: number, sizes: number[], seed: number, g: Gen): EvalBatchArg[] {
+  const rng = createRng(seed);
+  let rowOffset = 0;
+  return sizes.map((B) => {
+    const f: number[] = [];
+    const xn: number[] = [];
+    const xHat: number[] = [];
+    for (let r = 0; r < B; r++) {
+      for (let j = 0; j < F; j++) f.push(f32(g.code(rng, rowOffset + r, j)));
+      for (let d = 0; d < D; d++) {
+        const x = f32(g.meanX + 0.5 * rng.normal() + 0.1 * d);
+        xn.push(x);
+        xHat.push(f32(x + 0.2 * rng.normal()));
+      }
+    }
+    const batch = { B, rowOffset, f, xn, xHat };
+    rowOffset += B;
+    return batch;
+  });
+}
+
+/** Folds the batches into a reference; returns its summary and L0 per row of each batch. */
+function reference(a: EvalRunArg, ranges?: { hi: ArrayLike<number>; scale: ArrayLike<number> }) {
+  const ref = new EvalReference({ F: a.F, D: a.D, bins: a.bins, topN: a.topN });
+  if (ranges) ref.setHistogramRange(ranges.hi, ranges.scale);
+  const l0: number[][] = [];
+  const partials: EvalReferenceSummary[] = [];
+  a.batches.forEach((b) => {
+    partials.push(ref.summary());
+    l0.push([...ref.addBatch(b)]);
+  });
+  return { summary: ref.summary(), l0, partials, ref };
+}
+
+test('control: F=70, 4 batches (one of 1 row), host range, bin edges, ties, dead features', async ({
+  page,
+}) => {
+  const F = 70; // not a multiple of the 64-column workgroup
+  const D = 12;
+  const bins = 32;
+  const hi = 8; // scale = bins / hi = 4 exactly: the edges are the multiples of 0.25
+  const dead = new Set([3, 64, 69]);
+  const g: Gen = {
+    meanX: 3, // |mean| / σ ≈ 6: Σx² − n·mean² would lose digits here
+    code(rng, row, j) {
+      if (dead.has(j)) return 0;
+      if (j === 5) return 1; // every row ties: the earliest N rows must win
+      if (j === 6) return row === 40 ? 2.5 : 0; // fires only in the 1-row batch
+      if (j === 7) return [8, 0, 0.25, 8.25, 0][row % 5]; // the max, the first edge, just outside
+      if (rng.uniform() > 0.3) return 0;
+      return Math.ceil(rng.uniform() * 36) / 4; // 0.25 … 9 on the bin edges (> 8 is outside)
+    },
+  };
+  const arg: EvalRunArg = {
+    F,
+    D,
+    bins,
+    topN: 16,
+    batches: makeBatches(F, D, [40, 1, 33, 64], 11, g),
+    range: { hi: Array.from({ length: F }, () => hi) },
+  };
+  await openHarness(page);
+  const out = await runCheck<EvalRunResult>(page, 'evalRun', arg);
+  const scale = Array.from({ length: F }, () => bins / hi);
+  const ref = reference(arg, { hi: Array.from({ length: F }, () => hi), scale });
+  expectExact('histScale', out.summary.histScale, scale);
+  expectSummary('control', out.summary, ref.summary);
+  out.l0.forEach((l0, i) => expectExact(`l0 batch ${i}`, l0, ref.l0[i]));
+  // The awkward features did what they were built to do (so the exact matches above mean something).
+  const s = ref.summary;
+  expect(s.fireCount[3]).toBe(0);
+  expect(s.topRows.slice(5 * 16, 6 * 16)).toEqual(Float64Array.from({ length: 16 }, (_, i) => i));
+  expect(s.topRows[6 * 16]).toBe(40);
+  expect(s.hist[7 * bins + bins - 1]).toBeGreaterThan(0); // v = hi in the last bin
+  expect(s.hist[7 * bins + 1]).toBeGreaterThan(0); // v = 0.25 opens bin 1
+  expect(s.histOutside[7]).toBeGreaterThan(0);
+});
+
+test('two passes: range from the GPU max, all batches in one submit, F=130, D=70', async ({
+  page,
+}) => {
+  const F = 130;
+  const D = 70;
+  const bins = 16;
+  const g: Gen = {
+    meanX: -1,
+    code: (rng, _row, j) => (j % 13 === 0 ? 0 : Math.max(0, rng.normal() * (1 + j / 50))),
+  };
+  const arg: EvalRunArg = {
+    F,
+    D,
+    bins,
+    topN: 5,
+    batches: makeBatches(F, D, [17, 50, 1], 23, g),
+    range: 'fromMax',
+    oneSubmit: true,
+  };
+  await openHarness(page);
+  const out = await runCheck<EvalRunResult>(page, 'evalRun', arg);
+  const first = reference(arg);
+  // The range is the exact max; the scale is bins / max rounded by the GPU's division (≤ 2.5
+  // ulp in WGSL), so the reference bins with the scale the GPU used.
+  expectExact('histHi = max', out.summary.histHi, first.summary.actMax);
+  const scaleRef = Array.from(first.summary.actMax, (m) => (m > 0 ? bins / m : 0));
+  expectClose('histScale', out.summary.histScale, scaleRef, { atol: 0, rtol: 4 * 2 ** -23 });
+  const ref = first.ref;
+  ref.setHistogramRange(out.summary.histHi, out.summary.histScale);
+  for (const b of arg.batches) ref.addHistogram(b);
+  const s = ref.summary();
+  expectSummary('two-pass', out.summary, s);
+  out.l0.forEach((l0, i) => expectExact(`l0 batch ${i}`, l0, first.l0[i]));
+  // With the range from the max nothing is outside and every feature's max is in its last bin.
+  expect(s.histOutside.every((c) => c === 0)).toBe(true);
+  for (let j = 0; j < F; j++)
+    if (s.fireCount[j] > 0) expect(s.hist[j * bins + bins - 1]).toBeGreaterThan(0);
+});
+
+test('reset forgets earlier batches; a live read mid-pass matches the reference so far', async ({
+  page,
+}) => {
+  const F = 20;
+  const D = 8;
+  const g: Gen = { meanX: 0.5, code: (rng) => (rng.uniform() < 0.4 ? rng.uniform() * 3 : 0) };
+  const arg: EvalRunArg = {
+    F,
+    D,
+    bins: 8,
+    topN: 3,
+    before: makeBatches(F, D, [12], 5, { meanX: 9, code: () => 7 }),
+    batches: makeBatches(F, D, [10, 10, 10], 31, g),
+    range: 'none',
+    readAfter: 2,
+  };
+  await openHarness(page);
+  const out = await runCheck<EvalRunResult>(page, 'evalRun', arg);
+  const ref = reference(arg);
+  expectSummary('after reset', out.summary, ref.summary);
+  expect(out.partial, 'partial summary').toBeDefined();
+  expectSummary('live read', out.partial!, ref.partials[2]);
+  expect(out.summary.hist.every((c) => c === 0)).toBe(true);
+});

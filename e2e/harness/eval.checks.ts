@@ -1,0 +1,118 @@
+// The evaluation accumulator run over batches sent from the test; the test computes the float64
+// reference in Node (src/reference/eval.ts) and compares. Arrays cross the page as number arrays.
+import { createBuffer, readbackU32, upload } from '../../src/gpu/buffers';
+import { submitPass } from '../../src/gpu/kernels/context';
+import { EvalAccumulator, type EvalSummary } from '../../src/sae/eval';
+import type { HarnessCheck } from './env';
+
+export interface EvalBatchArg {
+  B: number;
+  rowOffset: number;
+  f: number[];
+  xn: number[];
+  xHat: number[];
+}
+
+export interface EvalRunArg {
+  F: number;
+  D: number;
+  bins: number;
+  topN: number;
+  batches: EvalBatchArg[];
+  /** Histogram range: per-feature hi set by the host before the pass, or a second pass. */
+  range: { hi: number[] } | 'fromMax' | 'none';
+  /** Encode every batch into one pass and one submit (distinct buffers per batch). */
+  oneSubmit?: boolean;
+  /** Fold these batches in first, then reset: the result must not remember them. */
+  before?: EvalBatchArg[];
+  /** Also read the summary after this many batches (a live view). */
+  readAfter?: number;
+}
+
+/** The summary with its typed arrays as plain arrays. */
+export type PlainSummary = {
+  [K in keyof EvalSummary]: EvalSummary[K] extends ArrayLike<number> ? number[] : EvalSummary[K];
+};
+
+export interface EvalRunResult {
+  summary: PlainSummary;
+  partial?: PlainSummary;
+  /** L0 per row of every batch, as written to the caller's buffer. */
+  l0: number[][];
+}
+
+function plain(s: EvalSummary): PlainSummary {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s))
+    out[k] = ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v;
+  return out as PlainSummary;
+}
+
+export const checks: Record<string, HarnessCheck> = {
+  async evalRun(env, a: EvalRunArg): Promise<EvalRunResult> {
+    const dev = env.gpu.device;
+    const acc = await EvalAccumulator.create(
+      env.ctx,
+      { F: a.F, D: a.D, bins: a.bins, topN: a.topN },
+      'Harness.eval',
+    );
+    const all = [...(a.before ?? []), ...a.batches];
+    const maxB = Math.max(1, ...all.map((b) => b.B));
+    const bufs: GPUBuffer[] = [];
+    const alloc = (label: string, n: number) => {
+      const b = createBuffer(dev, `Harness.eval.${label}`, n * 4);
+      bufs.push(b);
+      return b;
+    };
+    // The workspace of a batch: shared by every batch unless they go into one submit.
+    const workspace = () => ({
+      f: alloc('f', maxB * a.F),
+      xn: alloc('xn', maxB * a.D),
+      xHat: alloc('xHat', maxB * a.D),
+      l0: alloc('l0', maxB),
+    });
+    const shared = workspace();
+    const load = (b: EvalBatchArg, ws = shared) => {
+      upload(dev, ws.f, Float32Array.from(b.f));
+      upload(dev, ws.xn, Float32Array.from(b.xn));
+      upload(dev, ws.xHat, Float32Array.from(b.xHat));
+      return { ...ws, rowOffset: b.rowOffset, B: b.B };
+    };
+    const l0: number[][] = [];
+    const fold = async (b: EvalBatchArg, keepL0: boolean) => {
+      const batch = load(b);
+      submitPass(dev, 'Harness.eval', (pass) => acc.encodeBatch(pass, batch));
+      if (keepL0) l0.push([...(await readbackU32(dev, shared.l0, b.B))]);
+    };
+
+    for (const b of a.before ?? []) await fold(b, false);
+    if (a.before) acc.reset();
+    if (typeof a.range === 'object') acc.setHistogramRange(a.range.hi);
+
+    let partial: PlainSummary | undefined;
+    if (a.oneSubmit) {
+      const loaded = a.batches.map((b) => load(b, workspace()));
+      submitPass(dev, 'Harness.eval', (pass) => {
+        for (const b of loaded) acc.encodeBatch(pass, b);
+      });
+      for (let i = 0; i < loaded.length; i++)
+        l0.push([...(await readbackU32(dev, loaded[i].l0, a.batches[i].B))]);
+    } else {
+      for (let i = 0; i < a.batches.length; i++) {
+        if (i === a.readAfter) partial = plain(await acc.read());
+        await fold(a.batches[i], true);
+      }
+    }
+    if (a.range === 'fromMax') {
+      submitPass(dev, 'Harness.eval.range', (pass) => acc.encodeRangeFromMax(pass));
+      for (const b of a.batches) {
+        const batch = load(b);
+        submitPass(dev, 'Harness.eval.hist', (pass) => acc.encodeHistogram(pass, batch));
+      }
+    }
+    const summary = plain(await acc.read());
+    acc.destroy();
+    bufs.forEach((b) => b.destroy());
+    return { summary, partial, l0 };
+  },
+};
