@@ -21,13 +21,17 @@ const f32 = (x: number) => Math.fround(x);
  * that is ≤ 18·u ≈ 1.1e-6 relative, so rtol 1e-5 leaves 10× slack (atol only for all-zero sums).
  * Moments: the batch mean errs by ~m·u·|mean|; Chan's merge term δ²·n_a·n_b/n then errs by about
  * 2u·|mean|·√B/σ relative — with |mean|/σ ≈ 6 and B = 64 about 6e-6 of Σ(x − x̄)² — and M2 sums
- * carry the same (m − 1)·u as above: rtol 1e-4 on variances, FVU and MSE; means within
- * 1e-5·(|mean| + σ).
+ * carry the same (m − 1)·u as above: rtol 1e-4 on variances, FVU and MSE. Means: the running
+ * mean is rounded to float32 at each of the ≤ 24 merges (≤ 24·u·|mean| ≈ 1.4e-6·|mean|): atol and
+ * rtol 1e-5.
  */
 const TOL = {
   sums: { atol: 1e-6, rtol: 1e-5 },
   moments: { atol: 1e-6, rtol: 1e-4 },
-  means: { atol: 1e-5 * 4, rtol: 1e-5 },
+  means: { atol: 1e-5, rtol: 1e-5 },
+  // cos = ⟨x, x̂⟩/(‖x‖‖x̂‖): each float32 sum errs by ≤ (m − 1)·u of Σ|x_d·y_d| ≤ ‖x‖‖x̂‖ with
+  // m ≤ ⌈D/64⌉ + 6 terms per path; at D ≤ 70 that is ≤ 8u ≈ 5e-7 absolute on the cosine.
+  cosine: { atol: 5e-6, rtol: 0 },
 } satisfies Record<string, Tolerance>;
 
 function expectClose(name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>, tol: Tolerance) {
@@ -59,6 +63,8 @@ function expectSummary(label: string, gpu: PlainSummary, ref: EvalReferenceSumma
   expectExact(n('topValues'), gpu.topValues, ref.topValues);
   expect([gpu.l0Min, gpu.l0Max], n('l0 min/max')).toEqual([ref.l0Min, ref.l0Max]);
   expect(gpu.l0Mean, n('l0Mean')).toBeCloseTo(ref.l0Mean, 12);
+  expect(gpu.kHatRows, n('kHatRows')).toBe(ref.kHatRows);
+  expect([gpu.kHatMin, gpu.kHatMax], n('k̂ min/max')).toEqual([ref.kHatMin, ref.kHatMax]);
   expect(gpu.aliveFraction, n('aliveFraction')).toBe(ref.aliveFraction);
   expectClose(n('actSum'), gpu.actSum, ref.actSum, TOL.sums);
   expectClose(n('actSumSq'), gpu.actSumSq, ref.actSumSq, TOL.sums);
@@ -67,12 +73,29 @@ function expectSummary(label: string, gpu: PlainSummary, ref: EvalReferenceSumma
   expectClose(n('varX'), gpu.varX, ref.varX, TOL.moments);
   expectClose(n('varE'), gpu.varE, ref.varE, TOL.moments);
   expectClose(n('fvu, mse'), [gpu.fvu, gpu.mse], [ref.fvu, ref.mse], TOL.moments);
+  // Sums of positive terms (norms, k̂ ≥ 1): the same bound as for Σf.
+  expectClose(n('l2Ratio'), [gpu.l2Ratio], [ref.l2Ratio], TOL.sums);
+  if (ref.kHatRows === 0) expect(gpu.kHatMean, n('k̂ mean without k̂')).toBeNaN();
+  else expectClose(n('k̂ mean'), [gpu.kHatMean], [ref.kHatMean], TOL.sums);
+}
+
+/** Per-row outputs of every batch: L0 exactly, cosine within TOL.cosine. */
+function expectRows(out: EvalRunResult, rows: { l0: Float64Array; cosine: Float64Array }[]) {
+  expect(out.l0.length).toBe(rows.length);
+  rows.forEach((r, i) => {
+    expectExact(`l0 batch ${i}`, out.l0[i], r.l0);
+    expectClose(`cosine batch ${i}`, out.cosine[i], r.cosine, TOL.cosine);
+  });
 }
 
 interface Gen {
   /** Value of f[r, j] for global row r (0 = not fired). */
   code(rng: Rng, row: number, j: number): number;
   meanX: number;
+  /** Send k̂ ∈ [1, 40) with every row (SoftSAE). */
+  kHat?: boolean;
+  /** Global rows whose reconstruction is all zeros (cosine 0 by definition). */
+  zeroXHat?: number[];
 }
 
 function makeBatches(F: number, D: number, sizes: number[], seed: number, g: Gen): EvalBatchArg[] {
@@ -82,15 +105,18 @@ function makeBatches(F: number, D: number, sizes: number[], seed: number, g: Gen
     const f: number[] = [];
     const xn: number[] = [];
     const xHat: number[] = [];
+    const kHat: number[] = [];
     for (let r = 0; r < B; r++) {
       for (let j = 0; j < F; j++) f.push(f32(g.code(rng, rowOffset + r, j)));
+      const zero = g.zeroXHat?.includes(rowOffset + r) ?? false;
       for (let d = 0; d < D; d++) {
         const x = f32(g.meanX + 0.5 * rng.normal() + 0.1 * d);
         xn.push(x);
-        xHat.push(f32(x + 0.2 * rng.normal()));
+        xHat.push(zero ? 0 : f32(x + 0.2 * rng.normal()));
       }
+      kHat.push(f32(1 + 39 * rng.uniform()));
     }
-    const batch = { B, rowOffset, f, xn, xHat };
+    const batch = { B, rowOffset, f, xn, xHat, kHat: g.kHat ? kHat : undefined };
     rowOffset += B;
     return batch;
   });
@@ -100,13 +126,13 @@ function makeBatches(F: number, D: number, sizes: number[], seed: number, g: Gen
 function reference(a: EvalRunArg, ranges?: { hi: ArrayLike<number>; scale: ArrayLike<number> }) {
   const ref = new EvalReference({ F: a.F, D: a.D, bins: a.bins, topN: a.topN });
   if (ranges) ref.setHistogramRange(ranges.hi, ranges.scale);
-  const l0: number[][] = [];
+  const rows: { l0: Float64Array; cosine: Float64Array }[] = [];
   const partials: EvalReferenceSummary[] = [];
   a.batches.forEach((b) => {
     partials.push(ref.summary());
-    l0.push([...ref.addBatch(b)]);
+    rows.push(ref.addBatch(b));
   });
-  return { summary: ref.summary(), l0, partials, ref };
+  return { summary: ref.summary(), rows, partials, ref };
 }
 
 test('control: F=70, 4 batches (one of 1 row), host range, bin edges, ties, dead features', async ({
@@ -119,6 +145,8 @@ test('control: F=70, 4 batches (one of 1 row), host range, bin edges, ties, dead
   const dead = new Set([3, 64, 69]);
   const g: Gen = {
     meanX: 3, // |mean| / σ ≈ 6: Σx² − n·mean² would lose digits here
+    kHat: true,
+    zeroXHat: [7, 40],
     code(rng, row, j) {
       if (dead.has(j)) return 0;
       if (j === 5) return 1; // every row ties: the earliest N rows must win
@@ -142,7 +170,7 @@ test('control: F=70, 4 batches (one of 1 row), host range, bin edges, ties, dead
   const ref = reference(arg, { hi: Array.from({ length: F }, () => hi), scale });
   expectExact('histScale', out.summary.histScale, scale);
   expectSummary('control', out.summary, ref.summary);
-  out.l0.forEach((l0, i) => expectExact(`l0 batch ${i}`, l0, ref.l0[i]));
+  expectRows(out, ref.rows);
   // The awkward features did what they were built to do (so the exact matches above mean something).
   const s = ref.summary;
   expect(s.fireCount[3]).toBe(0);
@@ -185,7 +213,7 @@ test('two passes: range from the GPU max, all batches in one submit, F=130, D=70
   for (const b of arg.batches) ref.addHistogram(b);
   const s = ref.summary();
   expectSummary('two-pass', out.summary, s);
-  out.l0.forEach((l0, i) => expectExact(`l0 batch ${i}`, l0, first.l0[i]));
+  expectRows(out, first.rows);
   // With the range from the max nothing is outside and every feature's max is in its last bin.
   expect(s.histOutside.every((c) => c === 0)).toBe(true);
   for (let j = 0; j < F; j++)
@@ -212,7 +240,50 @@ test('reset forgets earlier batches; a live read mid-pass matches the reference 
   const out = await runCheck<EvalRunResult>(page, 'evalRun', arg);
   const ref = reference(arg);
   expectSummary('after reset', out.summary, ref.summary);
+  expectRows(out, ref.rows);
   expect(out.partial, 'partial summary').toBeDefined();
   expectSummary('live read', out.partial!, ref.partials[2]);
   expect(out.summary.hist.every((c) => c === 0)).toBe(true);
+});
+
+test('FVU when |mean| ≫ σ: centred batch moments merged with Chan, over 24 batches', async ({
+  page,
+}) => {
+  const F = 4;
+  const D = 16;
+  const g: Gen = { meanX: 50, code: (rng) => (rng.uniform() < 0.5 ? 1 : 0) }; // |mean|/σ ≈ 100
+  const arg: EvalRunArg = {
+    F,
+    D,
+    bins: 4,
+    topN: 2,
+    batches: makeBatches(
+      F,
+      D,
+      Array.from({ length: 24 }, () => 8),
+      41,
+      g,
+    ),
+    range: 'none',
+  };
+  await openHarness(page);
+  const out = await runCheck<EvalRunResult>(page, 'evalRun', arg);
+  const ref = reference(arg);
+  expectSummary('|mean| ≫ σ', out.summary, ref.summary);
+  // What the tolerance guards against: Σx²/n − mean² in float32 over the same rows.
+  const naive = new Float64Array(D);
+  for (let d = 0; d < D; d++) {
+    let s = 0;
+    let q = 0;
+    for (const b of arg.batches)
+      for (let r = 0; r < b.B; r++) {
+        s = f32(s + b.xn[r * D + d]);
+        q = f32(q + f32(b.xn[r * D + d] ** 2));
+      }
+    const n = ref.summary.rows;
+    naive[d] = f32(f32(q / n) - f32(f32(s / n) ** 2));
+  }
+  const c = compareArrays(naive, ref.summary.varX, TOL.moments);
+  console.log(`naive float32 Σx² − n·mean²: max |err| ${c.maxAbsError.toExponential(2)}`);
+  expect(c.ok, 'the naive formula would fail this tolerance').toBe(false);
 });

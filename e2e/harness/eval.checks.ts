@@ -1,6 +1,6 @@
 // The evaluation accumulator run over batches sent from the test; the test computes the float64
 // reference in Node (src/reference/eval.ts) and compares. Arrays cross the page as number arrays.
-import { createBuffer, readbackU32, upload } from '../../src/gpu/buffers';
+import { createBuffer, readbackF32, readbackU32, upload } from '../../src/gpu/buffers';
 import { submitPass } from '../../src/gpu/kernels/context';
 import { EvalAccumulator, type EvalSummary } from '../../src/sae/eval';
 import type { HarnessCheck } from './env';
@@ -11,6 +11,8 @@ export interface EvalBatchArg {
   f: number[];
   xn: number[];
   xHat: number[];
+  /** k̂ [B] (SoftSAE); omitted for TopK-like runs. */
+  kHat?: number[];
 }
 
 export interface EvalRunArg {
@@ -37,8 +39,9 @@ export type PlainSummary = {
 export interface EvalRunResult {
   summary: PlainSummary;
   partial?: PlainSummary;
-  /** L0 per row of every batch, as written to the caller's buffer. */
+  /** L0 and cos(xn, x̂) per row of every batch, as written to the caller's buffers. */
   l0: number[][];
+  cosine: number[][];
 }
 
 function plain(s: EvalSummary): PlainSummary {
@@ -69,20 +72,28 @@ export const checks: Record<string, HarnessCheck> = {
       f: alloc('f', maxB * a.F),
       xn: alloc('xn', maxB * a.D),
       xHat: alloc('xHat', maxB * a.D),
+      kHat: alloc('kHat', maxB),
       l0: alloc('l0', maxB),
+      cosine: alloc('cosine', maxB),
     });
     const shared = workspace();
     const load = (b: EvalBatchArg, ws = shared) => {
       upload(dev, ws.f, Float32Array.from(b.f));
       upload(dev, ws.xn, Float32Array.from(b.xn));
       upload(dev, ws.xHat, Float32Array.from(b.xHat));
-      return { ...ws, rowOffset: b.rowOffset, B: b.B };
+      if (b.kHat) upload(dev, ws.kHat, Float32Array.from(b.kHat));
+      return { ...ws, kHat: b.kHat ? ws.kHat : undefined, rowOffset: b.rowOffset, B: b.B };
     };
     const l0: number[][] = [];
-    const fold = async (b: EvalBatchArg, keepL0: boolean) => {
+    const cosine: number[][] = [];
+    const keepRows = async (ws: { l0: GPUBuffer; cosine: GPUBuffer }, B: number) => {
+      l0.push([...(await readbackU32(dev, ws.l0, B))]);
+      cosine.push([...(await readbackF32(dev, ws.cosine, B))]);
+    };
+    const fold = async (b: EvalBatchArg, keep: boolean) => {
       const batch = load(b);
       submitPass(dev, 'Harness.eval', (pass) => acc.encodeBatch(pass, batch));
-      if (keepL0) l0.push([...(await readbackU32(dev, shared.l0, b.B))]);
+      if (keep) await keepRows(shared, b.B);
     };
 
     for (const b of a.before ?? []) await fold(b, false);
@@ -95,8 +106,7 @@ export const checks: Record<string, HarnessCheck> = {
       submitPass(dev, 'Harness.eval', (pass) => {
         for (const b of loaded) acc.encodeBatch(pass, b);
       });
-      for (let i = 0; i < loaded.length; i++)
-        l0.push([...(await readbackU32(dev, loaded[i].l0, a.batches[i].B))]);
+      for (let i = 0; i < loaded.length; i++) await keepRows(loaded[i], a.batches[i].B);
     } else {
       for (let i = 0; i < a.batches.length; i++) {
         if (i === a.readAfter) partial = plain(await acc.read());
@@ -113,6 +123,6 @@ export const checks: Record<string, HarnessCheck> = {
     const summary = plain(await acc.read());
     acc.destroy();
     bufs.forEach((b) => b.destroy());
-    return { summary, partial, l0 };
+    return { summary, partial, l0, cosine };
   },
 };

@@ -7,7 +7,8 @@
  *  - top-N: every fired (value, global row) of a feature kept, sorted once (value desc, row asc:
  *    of tied values the earlier row wins) — not a batch-by-batch merge;
  *  - FVU: Welford's update row by row in float64 (independent of the batch split);
- *  - L0 per row: nonzeros of the row.
+ *  - per row: L0 = nonzeros of the row, cos(xn, x̂) (0 when a norm is 0), and the sums of the
+ *    norms for l2_ratio, the k̂ sum / min / max over rows that came with k̂.
  */
 import type { EvalShape } from '../sae/evalSummary';
 
@@ -18,10 +19,13 @@ export interface EvalBatchData {
   xHat: ArrayLike<number>;
   rowOffset: number;
   B: number;
+  /** [B] (SoftSAE). */
+  kHat?: ArrayLike<number>;
 }
 
 export interface EvalReferenceSummary extends EvalShape {
   rows: number;
+  kHatRows: number;
   fireCount: Float64Array;
   actSum: Float64Array;
   actSumSq: Float64Array;
@@ -40,6 +44,10 @@ export interface EvalReferenceSummary extends EvalShape {
   l0Mean: number;
   l0Min: number;
   l0Max: number;
+  l2Ratio: number;
+  kHatMean: number;
+  kHatMin: number;
+  kHatMax: number;
   aliveFraction: number;
 }
 
@@ -71,6 +79,12 @@ export class EvalReference {
   private l0Min = Infinity;
   private l0Max = -Infinity;
   private range?: { hi: Float64Array; scale: Float64Array };
+  private normX = 0;
+  private normXHat = 0;
+  private kRows = 0;
+  private kSum = 0;
+  private kMin = Infinity;
+  private kMax = -Infinity;
 
   constructor(readonly shape: EvalShape) {
     this.reset();
@@ -94,6 +108,12 @@ export class EvalReference {
     this.l0Min = Infinity;
     this.l0Max = -Infinity;
     this.range = undefined;
+    this.normX = 0;
+    this.normXHat = 0;
+    this.kRows = 0;
+    this.kSum = 0;
+    this.kMin = Infinity;
+    this.kMax = -Infinity;
   }
 
   /** Histogram range per feature: (0, hi] split by the given float32 scale. */
@@ -101,10 +121,14 @@ export class EvalReference {
     this.range = { hi: Float64Array.from(hi), scale: Float64Array.from(scale) };
   }
 
-  /** Folds a batch in; returns L0 per row [B]. Counts the histogram when a range is set. */
-  addBatch(b: EvalBatchData): Float64Array {
+  /**
+   * Folds a batch in; returns L0 and cos(xn, x̂) per row [B]. Counts the histogram when a range is
+   * set.
+   */
+  addBatch(b: EvalBatchData): { l0: Float64Array; cosine: Float64Array } {
     const { F, D } = this.shape;
     const l0 = new Float64Array(b.B);
+    const cosine = new Float64Array(b.B);
     for (let r = 0; r < b.B; r++) {
       for (let j = 0; j < F; j++) {
         const v = b.f[r * F + j];
@@ -120,9 +144,16 @@ export class EvalReference {
       this.l0Min = Math.min(this.l0Min, l0[r]);
       this.l0Max = Math.max(this.l0Max, l0[r]);
       this.n++;
+      let dot = 0;
+      let xx = 0;
+      let yy = 0;
       for (let d = 0; d < D; d++) {
         const x = b.xn[r * D + d];
-        const e = x - b.xHat[r * D + d];
+        const y = b.xHat[r * D + d];
+        dot += x * y;
+        xx += x * x;
+        yy += y * y;
+        const e = x - y;
         this.sumE2 += e * e;
         const dx = x - this.meanX[d];
         this.meanX[d] += dx / this.n;
@@ -131,9 +162,19 @@ export class EvalReference {
         this.meanE[d] += de / this.n;
         this.m2E[d] += de * (e - this.meanE[d]);
       }
+      cosine[r] = xx > 0 && yy > 0 ? dot / Math.sqrt(xx * yy) : 0;
+      this.normX += Math.sqrt(xx);
+      this.normXHat += Math.sqrt(yy);
+      if (b.kHat) {
+        const k = b.kHat[r];
+        this.kRows++;
+        this.kSum += k;
+        this.kMin = Math.min(this.kMin, k);
+        this.kMax = Math.max(this.kMax, k);
+      }
     }
     if (this.range) this.addHistogram(b);
-    return l0;
+    return { l0, cosine };
   }
 
   addHistogram(b: Pick<EvalBatchData, 'f' | 'B'>): void {
@@ -178,6 +219,7 @@ export class EvalReference {
     return {
       ...this.shape,
       rows: n,
+      kHatRows: this.kRows,
       fireCount: this.fireCount.slice(),
       actSum: this.actSum.slice(),
       actSumSq: this.actSumSq.slice(),
@@ -195,6 +237,10 @@ export class EvalReference {
       l0Mean: fired / n,
       l0Min: this.l0Min,
       l0Max: this.l0Max,
+      l2Ratio: this.normXHat / this.normX,
+      kHatMean: this.kRows > 0 ? this.kSum / this.kRows : NaN,
+      kHatMin: this.kRows > 0 ? this.kMin : NaN,
+      kHatMax: this.kRows > 0 ? this.kMax : NaN,
       aliveFraction: alive / F,
     };
   }

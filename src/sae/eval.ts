@@ -3,6 +3,8 @@
  * the forward pass, and after each batch {@link EvalAccumulator.encodeBatch} folds its codes f,
  * inputs xn and reconstructions x̂ into accumulators that stay on the GPU; `read()` brings them
  * back once at the end (or now and then for a live view) as a serialisable {@link EvalSummary}.
+ * Per batch it also writes what the per-row table needs and the forward pass does not leave: L0
+ * of the dense codes and cos(xn, x̂) (k̂ and ‖xn − x̂‖² are already in the workspace).
  *
  * Histogram range. Bins must be fixed before counting, and the useful range — [0, max f_j] — is
  * only known after seeing the data. Two ways, both per feature:
@@ -21,7 +23,7 @@
 import { readbackBytes } from '../gpu/buffers';
 import { DimMoments } from '../gpu/kernels/evalDims';
 import { FeatureStats } from '../gpu/kernels/evalFeature';
-import { RowL0 } from '../gpu/kernels/evalRows';
+import { RowStats } from '../gpu/kernels/evalRows';
 import { TopRows } from '../gpu/kernels/evalTopN';
 import type { Buf, KernelContext } from '../gpu/kernels/context';
 import {
@@ -47,8 +49,12 @@ export interface EvalBatch {
   rowOffset: number;
   /** Rows in this batch (the buffers may be longer). */
   B: number;
+  /** SoftSAE's k̂ [B], for the k̂ mean / min / max; omit for TopK / BatchTopK. */
+  kHat?: Buf;
   /** Where to write L0 per row [B] (u32) for the per-row table; scratch when omitted. */
   l0?: Buf;
+  /** Where to write cos(xn, x̂) per row [B]; scratch when omitted. */
+  cosine?: Buf;
 }
 
 export class EvalAccumulator {
@@ -56,16 +62,17 @@ export class EvalAccumulator {
   /** All accumulators, one section each (see {@link evalLayout}). */
   readonly buffer: GPUBuffer;
   private readonly init: ArrayBuffer;
-  private l0Scratch?: GPUBuffer;
+  private readonly scratch = new Map<string, GPUBuffer>();
   /** Outgrown scratch buffers: a pass encoded but not yet submitted may still name them. */
   private retired: GPUBuffer[] = [];
   private rowsSeen = 0;
+  private kHatRows = 0;
   private hasRange = false;
 
   private constructor(
     private readonly ctx: KernelContext,
     readonly shape: EvalShape,
-    private readonly k: { feature: FeatureStats; top: TopRows; dims: DimMoments; rows: RowL0 },
+    private readonly k: { feature: FeatureStats; top: TopRows; dims: DimMoments; rows: RowStats },
     readonly label: string,
   ) {
     this.layout = evalLayout(shape);
@@ -88,7 +95,7 @@ export class EvalAccumulator {
       FeatureStats.create(ctx, { F: s.F, bins: s.bins, label: `${label}.feature` }),
       TopRows.create(ctx, { F: s.F, N: s.topN, label: `${label}.topRows` }),
       DimMoments.create(ctx, { D: s.D, label: `${label}.dims` }),
-      RowL0.create(ctx, { F: s.F, label: `${label}.rowL0` }),
+      RowStats.create(ctx, { F: s.F, D: s.D, label: `${label}.rows` }),
     ]);
     return new EvalAccumulator(ctx, s, { feature, top, dims, rows }, label);
   }
@@ -107,6 +114,7 @@ export class EvalAccumulator {
   reset(): void {
     this.ctx.device.queue.writeBuffer(this.buffer, 0, this.init);
     this.rowsSeen = 0;
+    this.kHatRows = 0;
     this.hasRange = false;
   }
 
@@ -148,8 +156,19 @@ export class EvalAccumulator {
     if (this.hasRange) this.encodeHistogram(pass, b);
     this.k.top.encode(pass, B, b.rowOffset, { f: b.f, topVal: s('topVal'), topRow: s('topRow') });
     this.k.dims.encode(pass, B, { xn: b.xn, xHat: b.xHat, acc: s('dims') });
-    this.k.rows.encode(pass, B, { f: b.f, l0: b.l0 ?? this.scratch(B), l0Range: s('l0Range') });
+    this.k.rows.encode(pass, B, {
+      f: b.f,
+      xn: b.xn,
+      xHat: b.xHat,
+      kHat: b.kHat,
+      l0: b.l0 ?? this.scratchBuffer('l0', B),
+      cosine: b.cosine ?? this.scratchBuffer('cosine', B),
+      norms: this.scratchBuffer('norms', 2 * B),
+      l0Range: s('l0Range'),
+      rowAcc: s('rowAcc'),
+    });
     this.rowsSeen += B;
+    if (b.kHat) this.kHatRows += B;
   }
 
   /** Counts only the histogram of a batch (the second pass of a two-pass evaluation). */
@@ -167,14 +186,14 @@ export class EvalAccumulator {
 
   /** Reads every accumulator back (one copy) and decodes the summary. */
   async read(): Promise<EvalSummary> {
-    const rows = this.rowsSeen;
+    const counts = { rows: this.rowsSeen, kHatRows: this.kHatRows };
     const bytes = await readbackBytes(this.ctx.device, this.buffer, this.layout.size);
-    return decodeEvalSummary(this.shape, bytes, rows);
+    return decodeEvalSummary(this.shape, bytes, counts);
   }
 
   destroy(): void {
     this.buffer.destroy();
-    this.l0Scratch?.destroy();
+    for (const b of this.scratch.values()) b.destroy();
     for (const b of this.retired) b.destroy();
     for (const k of Object.values(this.k)) k.destroy();
   }
@@ -184,15 +203,17 @@ export class EvalAccumulator {
     return { buffer: this.buffer, offset: s.offset, size: Math.max(4, s.size) };
   }
 
-  private scratch(B: number): GPUBuffer {
-    if (!this.l0Scratch || this.l0Scratch.size < B * 4) {
-      if (this.l0Scratch) this.retired.push(this.l0Scratch);
-      this.l0Scratch = this.ctx.device.createBuffer({
-        label: `${this.label}.l0Scratch`,
-        size: Math.max(4, B * 4),
-        usage: GPUBufferUsage.STORAGE,
-      });
-    }
-    return this.l0Scratch;
+  /** A scratch storage buffer of at least n 4-byte entries, grown on demand. */
+  private scratchBuffer(name: string, n: number): GPUBuffer {
+    const old = this.scratch.get(name);
+    if (old && old.size >= n * 4) return old;
+    if (old) this.retired.push(old);
+    const b = this.ctx.device.createBuffer({
+      label: `${this.label}.${name}Scratch`,
+      size: Math.max(16, n * 4),
+      usage: GPUBufferUsage.STORAGE,
+    });
+    this.scratch.set(name, b);
+    return b;
   }
 }

@@ -30,6 +30,7 @@ export const EVAL_SECTIONS = [
   'topRow', // u32 [F, N]
   'dims', // [D] × (n u32, mean_x, M2_x, mean_e, M2_e f32)
   'l0Range', // u32 [2]: min, max L0 of a row
+  'rowAcc', // f32 [8]: Σ‖x‖, comp., Σ‖x̂‖, comp., Σk̂, comp., min k̂, max k̂
 ] as const;
 
 export type EvalSection = (typeof EVAL_SECTIONS)[number];
@@ -54,6 +55,7 @@ export function evalLayout(s: EvalShape): EvalLayout {
     topRow: F * topN,
     dims: 5 * D,
     l0Range: 2,
+    rowAcc: 8,
   };
   let offset = 0;
   const sections = {} as EvalLayout['sections'];
@@ -65,11 +67,21 @@ export function evalLayout(s: EvalShape): EvalLayout {
   return { sections, size: offset };
 }
 
-/** The reset contents: zeros (empty lists, no histogram range), and L0 min = 0xffffffff. */
+/**
+ * The reset contents: zeros (empty lists, no histogram range), except the running minima and
+ * maxima: L0 min = 0xffffffff, k̂ min = +∞, k̂ max = −∞.
+ */
 export function evalInitialBytes(layout: EvalLayout): ArrayBuffer {
   const bytes = new ArrayBuffer(layout.size);
   new Uint32Array(bytes, layout.sections.l0Range.offset, 1)[0] = 0xffffffff;
+  new Float32Array(bytes, layout.sections.rowAcc.offset + 24, 2).set([Infinity, -Infinity]);
   return bytes;
+}
+
+/** Row counts kept by the host: all rows, and rows that came with k̂. */
+export interface EvalRowCounts {
+  rows: number;
+  kHatRows: number;
 }
 
 /**
@@ -78,8 +90,9 @@ export function evalInitialBytes(layout: EvalLayout): ArrayBuffer {
  * arrays and numbers, so it can be posted from the worker (transfer the arrays' buffers).
  */
 export interface EvalSummary extends EvalShape {
-  /** Rows accumulated since the last reset. */
+  /** Rows accumulated since the last reset, and how many of them came with k̂. */
   rows: number;
+  kHatRows: number;
   /** Per feature [F]: rows with f ≠ 0, that count / rows, Σf, Σf², max f. */
   fireCount: Uint32Array;
   density: Float64Array;
@@ -108,13 +121,24 @@ export interface EvalSummary extends EvalShape {
   l0Mean: number;
   l0Min: number;
   l0Max: number;
+  /** E‖x̂‖ / E‖x‖ over the rows (norms of the normalised rows). */
+  l2Ratio: number;
+  /** k̂ over the rows that came with it: mean, min, max (NaN when none did). */
+  kHatMean: number;
+  kHatMin: number;
+  kHatMax: number;
   /** Fraction of features that fired at least once / never. */
   aliveFraction: number;
   deadFraction: number;
 }
 
 /** Decodes the accumulator bytes read back from the GPU. */
-export function decodeEvalSummary(shape: EvalShape, bytes: ArrayBuffer, rows: number): EvalSummary {
+export function decodeEvalSummary(
+  shape: EvalShape,
+  bytes: ArrayBuffer,
+  counts: EvalRowCounts,
+): EvalSummary {
+  const { rows, kHatRows } = counts;
   const { F, D, bins, topN } = shape;
   const { sections } = evalLayout(shape);
   const u32 = (name: EvalSection, n = sections[name].size / 4) =>
@@ -169,13 +193,16 @@ export function decodeEvalSummary(shape: EvalShape, bytes: ArrayBuffer, rows: nu
   }
   const fvu = m2E / m2X;
   const l0Range = u32('l0Range', 2);
+  const acc = f32('rowAcc');
   const none = rows === 0;
+  const noK = kHatRows === 0;
   return {
     F,
     D,
     bins,
     topN,
     rows,
+    kHatRows,
     fireCount,
     density,
     actSum,
@@ -197,6 +224,10 @@ export function decodeEvalSummary(shape: EvalShape, bytes: ArrayBuffer, rows: nu
     l0Mean: none ? NaN : fired / rows,
     l0Min: none ? NaN : l0Range[0],
     l0Max: none ? NaN : l0Range[1],
+    l2Ratio: (acc[2] + acc[3]) / (acc[0] + acc[1]),
+    kHatMean: noK ? NaN : (acc[4] + acc[5]) / kHatRows,
+    kHatMin: noK ? NaN : acc[6],
+    kHatMax: noK ? NaN : acc[7],
     aliveFraction: alive / F,
     deadFraction: 1 - alive / F,
   };

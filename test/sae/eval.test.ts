@@ -29,12 +29,16 @@ describe('evaluation accumulator layout', () => {
     expect(layout.size).toBeGreaterThanOrEqual(end);
   });
 
-  it('resets to zeros except the running L0 minimum', () => {
+  it('resets to zeros except the running minima and maxima', () => {
     const layout = evalLayout(shape);
-    const u = new Uint32Array(evalInitialBytes(layout));
+    const bytes = evalInitialBytes(layout);
+    const u = new Uint32Array(bytes);
     const at = layout.sections.l0Range.offset / 4;
+    const k = layout.sections.rowAcc.offset / 4 + 6;
     expect(u[at]).toBe(0xffffffff);
-    expect(u.reduce((a, v, i) => a + (i === at ? 0 : v), 0)).toBe(0);
+    expect([...new Float32Array(bytes, 4 * k, 2)]).toEqual([Infinity, -Infinity]);
+    const others = u.filter((_, i) => i !== at && i !== k && i !== k + 1);
+    expect(others.every((v) => v === 0)).toBe(true);
   });
 });
 
@@ -52,12 +56,13 @@ describe('decodeEvalSummary', () => {
     f32('topVal', [2, 1, 0, 0, 3, 0]);
     u32('topRow', [7, 9, 0, 0, 5, 0]);
     u32('l0Range', [1, 2]);
+    f32('rowAcc', [6, 0.5, 3, 0.25, 9, 1, 4, 6]);
     // dims: d0 n=4, mean_x 1, M2_x 8, mean_e 0.5, M2_e 2; d1 n=4, mean_x 0, M2_x 8, mean_e 0, M2_e 0
     const dims = new DataView(bytes, sec.dims.offset, sec.dims.size);
     [4, 1, 8, 0.5, 2, 4, 0, 8, 0, 0].forEach((v, i) =>
       i % 5 === 0 ? dims.setUint32(4 * i, v, true) : dims.setFloat32(4 * i, v, true),
     );
-    const s = decodeEvalSummary(shape, bytes, 4);
+    const s = decodeEvalSummary(shape, bytes, { rows: 4, kHatRows: 2 });
     expect([...s.actSum]).toEqual([10.5, 0, 3.25]);
     expect([...s.actSumSq]).toEqual([30.125, 0, 5.5]);
     expect([...s.density]).toEqual([1, 0, 0.5]);
@@ -70,11 +75,23 @@ describe('decodeEvalSummary', () => {
     expect(s.l0Mean).toBe(6 / 4);
     expect([s.l0Min, s.l0Max]).toEqual([1, 2]);
     expect(s.aliveFraction).toBeCloseTo(2 / 3, 15);
+    expect(s.l2Ratio).toBe(3.25 / 6.5);
+    expect([s.kHatMean, s.kHatMin, s.kHatMax]).toEqual([5, 4, 6]);
   });
 
   it('reports NaN L0 and MSE before any row', () => {
-    const s = decodeEvalSummary(shape, evalInitialBytes(evalLayout(shape)), 0);
-    expect([s.l0Mean, s.l0Min, s.l0Max, s.mse]).toEqual([NaN, NaN, NaN, NaN]);
+    const s = decodeEvalSummary(shape, evalInitialBytes(evalLayout(shape)), {
+      rows: 0,
+      kHatRows: 0,
+    });
+    expect([s.l0Mean, s.l0Min, s.l0Max, s.mse, s.kHatMean, s.kHatMin]).toEqual([
+      NaN,
+      NaN,
+      NaN,
+      NaN,
+      NaN,
+      NaN,
+    ]);
     expect(s.deadFraction).toBe(1);
   });
 });
@@ -142,7 +159,7 @@ describe('evaluation reference', () => {
     const xn = Array.from({ length: B * D }, () => rng.normal() - 2);
     const xHat = xn.map((x) => x + 0.3 * rng.normal());
     const ref = new EvalReference({ F, D, bins: 4, topN: 2 });
-    const l0 = ref.addBatch({ B, rowOffset: 0, f, xn, xHat });
+    const { l0, cosine } = ref.addBatch({ B, rowOffset: 0, f, xn, xHat });
     const s = ref.summary();
     const m = computeMetrics(
       Float64Array.from(xn),
@@ -152,6 +169,8 @@ describe('evaluation reference', () => {
       F,
     );
     expect([...l0]).toEqual([...m.l0]);
+    cosine.forEach((c, b) => expect(c).toBeCloseTo(m.cosine[b], 12));
+    expect(s.l2Ratio).toBeCloseTo(m.l2Ratio, 12);
     expect(s.fvu).toBeCloseTo(m.fvu, 12);
     expect(s.mse).toBeCloseTo(m.mse, 12);
     expect([s.l0Mean, s.l0Min, s.l0Max]).toEqual([m.l0Mean, m.l0Min, m.l0Max]);

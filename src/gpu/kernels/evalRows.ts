@@ -1,6 +1,9 @@
 /**
- * Host class for shaders/evalrows.wgsl: L0 of dense codes per row, and its running min / max.
- *   encode: f [B, F] → l0 [B] (u32), l0Range [2] (u32 min, max; atomics across batches)
+ * Host class for shaders/evalrows.wgsl: per-row L0 (dense codes), cosine(xn, x̂) and norms of one
+ * evaluation batch, and their totals across batches.
+ *   encode: f [B, F], xn, x̂ [B, D], k̂ [B]? → l0 [B] (u32), cosine [B], norms [2, B] (scratch),
+ *           l0Range [2] (u32 min, max), rowAcc [8] (Σ‖xn‖, Σ‖x̂‖, Σk̂ with compensations;
+ *           min k̂, max k̂)
  */
 import code from '../../../shaders/evalrows.wgsl?raw';
 import { parseUniformLayout } from '../uniforms';
@@ -10,26 +13,57 @@ import { RingKernelBase, type RingEntryPoint } from './ringKernel';
 const PARAMS = parseUniformLayout(code, 'Params');
 const WG = 64;
 
-export class RowL0 extends RingKernelBase {
+/** Entries of the rowAcc accumulator. */
+export const ROW_ACC = { normX: 0, normXHat: 2, kSum: 4, kMin: 6, kMax: 7, length: 8 } as const;
+
+export interface RowStatsBuffers {
+  f: Buf;
+  xn: Buf;
+  xHat: Buf;
+  /** Omitted: no k̂ totals for this batch. */
+  kHat?: Buf;
+  l0: Buf;
+  cosine: Buf;
+  norms: Buf;
+  l0Range: Buf;
+  rowAcc: Buf;
+}
+
+export class RowStats extends RingKernelBase {
   private constructor(
     ctx: KernelContext,
-    private readonly e: RingEntryPoint,
+    private readonly e: { stats: RingEntryPoint; totals: RingEntryPoint },
     readonly F: number,
+    readonly D: number,
     label: string,
   ) {
     super(ctx, PARAMS, label);
   }
 
-  static async create(ctx: KernelContext, o: { F: number; label?: string }): Promise<RowL0> {
-    const label = o.label ?? 'RowL0';
-    const e = await RingKernelBase.entry(ctx, 'RowL0', code, 'rowL0', { WG }, label);
-    return new RowL0(ctx, e, o.F, label);
+  static async create(
+    ctx: KernelContext,
+    o: { F: number; D: number; label?: string },
+  ): Promise<RowStats> {
+    const label = o.label ?? 'RowStats';
+    const [stats, totals] = await Promise.all([
+      RingKernelBase.entry(ctx, 'RowStats', code, 'rowStats', { WG }, label),
+      RingKernelBase.entry(ctx, 'RowStats', code, 'rowTotals', { WG }, label),
+    ]);
+    return new RowStats(ctx, { stats, totals }, o.F, o.D, label);
   }
 
-  encode(pass: GPUComputePassEncoder, B: number, b: { f: Buf; l0: Buf; l0Range: Buf }): void {
+  encode(pass: GPUComputePassEncoder, B: number, b: RowStatsBuffers): void {
     if (B === 0) return;
     const grid = dispatch2d(B);
-    const params = { B, F: this.F, gridX: grid[0] };
-    this.run(pass, this.e, params, { 1: b.f, 2: b.l0, 3: b.l0Range }, grid);
+    const params = { B, F: this.F, D: this.D, gridX: grid[0], hasKHat: b.kHat ? 1 : 0 };
+    this.run(
+      pass,
+      this.e.stats,
+      params,
+      { 1: b.f, 2: b.xn, 3: b.xHat, 5: b.l0, 6: b.cosine, 7: b.norms, 8: b.l0Range },
+      grid,
+    );
+    const kHat = b.kHat ?? this.ctx.empty;
+    this.run(pass, this.e.totals, params, { 4: kHat, 7: b.norms, 9: b.rowAcc }, [1, 1]);
   }
 }
