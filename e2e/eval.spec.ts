@@ -287,3 +287,38 @@ test('FVU when |mean| ≫ σ: centred batch moments merged with Chan, over 24 ba
   console.log(`naive float32 Σx² − n·mean²: max |err| ${c.maxAbsError.toExponential(2)}`);
   expect(c.ok, 'the naive formula would fail this tolerance').toBe(false);
 });
+
+test('top-N at the extremes: N = 32 (MAX_N) and N = 1, B = 300 rows per batch, many ties', async ({
+  page,
+}) => {
+  const F = 3;
+  const D = 2;
+  // Feature 0: coarse values (ties across threads and batches); 1: distinct; 2: fires rarely.
+  const g: Gen = {
+    meanX: 0,
+    code: (rng, row, j) =>
+      j === 0
+        ? Math.floor(rng.uniform() * 6) / 2
+        : j === 1
+          ? rng.uniform()
+          : row % 97 === 5
+            ? 1
+            : 0,
+  };
+  await openHarness(page);
+  for (const topN of [32, 1]) {
+    const arg: EvalRunArg = {
+      F,
+      D,
+      bins: 2,
+      topN,
+      batches: makeBatches(F, D, [300, 7, 300], 53 + topN, g),
+      range: 'none',
+    };
+    const out = await runCheck<EvalRunResult>(page, 'evalRun', arg);
+    const ref = reference(arg);
+    expectSummary(`N=${topN}`, out.summary, ref.summary);
+    // Feature 0 at N = 32: all 2.5s from batch 0; the tied 2.5s of batch 2 must not displace them.
+    if (topN === 32) expect(ref.summary.topValues.slice(0, 32).every((v) => v === 2.5)).toBe(true);
+  }
+});
