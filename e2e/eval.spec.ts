@@ -6,7 +6,16 @@ import { expect, test } from '@playwright/test';
 import { compareArrays, formatMismatches, type Tolerance } from '../src/reference/compare';
 import { EvalReference, type EvalReferenceSummary } from '../src/reference/eval';
 import { createRng, type Rng } from '../src/reference/sae/rng';
-import type { EvalBatchArg, EvalRunArg, EvalRunResult, PlainSummary } from './harness/eval.checks';
+import { arenaLayout, packArena } from '../src/sae/arena';
+import { loadSoftsaeSmall } from '../test/helpers/softsaeSmall';
+import type {
+  EvalBatchArg,
+  EvalModelArg,
+  EvalModelResult,
+  EvalRunArg,
+  EvalRunResult,
+  PlainSummary,
+} from './harness/eval.checks';
 import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
 
 test.describe.configure({ mode: 'serial' });
@@ -320,5 +329,42 @@ test('top-N at the extremes: N = 32 (MAX_N) and N = 1, B = 300 rows per batch, m
     expectSummary(`N=${topN}`, out.summary, ref.summary);
     // Feature 0 at N = 32: all 2.5s from batch 0; the tied 2.5s of batch 2 must not displace them.
     if (topN === 32) expect(ref.summary.topValues.slice(0, 32).every((v) => v === 2.5)).toBe(true);
+  }
+});
+
+test('an evaluation pass over softsae-small streamed through the GPU forward pass (soft, hard)', async ({
+  page,
+}) => {
+  const fx = await loadSoftsaeSmall();
+  const { D, F, tensors } = fx.params;
+  await openHarness(page);
+  for (const mode of ['soft', 'hard'] as const) {
+    const arg: EvalModelArg = {
+      D,
+      F,
+      B: 12, // 32 rows: batches of 12, 12 and a short one of 8 in a 12-row workspace
+      mode,
+      arena: [...packArena(arenaLayout(D, F), tensors)],
+      shift: [...fx.params.shiftFactor],
+      normFactor: fx.params.normFactor,
+      kMax: fx.params.kMax,
+      alpha: fx.params.alpha,
+      k: fx.params.k,
+      kLossWeight: 1,
+      x: [...fx.x],
+    };
+    const out = await runCheck<EvalModelResult>(page, 'evalModel', arg);
+    expect(out.batches.map((b) => b.B)).toEqual([12, 12, 8]);
+    const ref = new EvalReference({ F, D, bins: 8, topN: 4 });
+    for (const b of out.batches) {
+      const rows = ref.addBatch(b);
+      expectExact(`${mode} l0 rows ${b.rowOffset}…`, b.l0, rows.l0);
+      expectClose(`${mode} cosine rows ${b.rowOffset}…`, b.cosine, rows.cosine, TOL.cosine);
+      // The hard path's kept counts are the nonzero counts of its codes.
+      if (mode === 'hard') expectExact(`hard kept count = L0`, b.l0Hard, rows.l0);
+    }
+    const s = ref.summary();
+    expect(s.rows).toBe(fx.N);
+    expectSummary(mode, out.summary, s);
   }
 });
