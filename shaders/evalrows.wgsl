@@ -4,7 +4,9 @@
 //     l0[b]     = #{j : f[b,j] ≠ 0}                 (dense codes: the soft path has no kept count)
 //     cosine[b] = ⟨xn_b, x̂_b⟩ / (‖xn_b‖·‖x̂_b‖), 0 when either norm is 0
 //     norms[b] = ‖xn_b‖, norms[B + b] = ‖x̂_b‖        (scratch for rowTotals)
-//     l0Range  = (min, max) of l0 over every row of the pass (u32 atomics, reset to (~0, 0))
+//     rowCounts = (min l0, max l0, rows, rows with k̂) over the pass (u32 atomics, reset to
+//                 (~0, 0, 0, 0)): the row counts live with the sums they divide, so a read taken
+//                 while batches are in flight is still a consistent snapshot
 //   rowTotals (one workgroup for the batch), added into rowAcc:
 //     [0] += Σ_b ‖xn_b‖, [2] += Σ_b ‖x̂_b‖  (l2_ratio = E‖x̂‖ / E‖x‖)
 //     [4] += Σ_b k̂[b], [6] = min(…, min_b k̂), [7] = max(…, max_b k̂)   (when hasKHat ≠ 0)
@@ -28,7 +30,7 @@ override WG: u32 = 64;
 @group(0) @binding(5) var<storage, read_write> l0: array<u32>;               // [B]
 @group(0) @binding(6) var<storage, read_write> cosine: array<f32>;           // [B]
 @group(0) @binding(7) var<storage, read_write> norms: array<f32>;            // [2, B]
-@group(0) @binding(8) var<storage, read_write> l0Range: array<atomic<u32>>;  // [2]
+@group(0) @binding(8) var<storage, read_write> rowCounts: array<atomic<u32>>; // [4]
 @group(0) @binding(9) var<storage, read_write> rowAcc: array<f32>;           // [8]
 
 var<workgroup> w0: array<f32, WG>;
@@ -81,8 +83,10 @@ fn rowStats(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_inde
   if (lid == 0u) {
     let total = u32(w3[0]);
     l0[row] = total;
-    atomicMin(&l0Range[0], total);
-    atomicMax(&l0Range[1], total);
+    atomicMin(&rowCounts[0], total);
+    atomicMax(&rowCounts[1], total);
+    atomicAdd(&rowCounts[2], 1u);
+    if (params.hasKHat != 0u) { atomicAdd(&rowCounts[3], 1u); }
     let nx = sqrt(w1[0]);
     let ny = sqrt(w2[0]);
     cosine[row] = select(0.0, w0[0] / (nx * ny), nx > 0.0 && ny > 0.0);

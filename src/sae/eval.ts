@@ -65,8 +65,6 @@ export class EvalAccumulator {
   private readonly scratch = new Map<string, GPUBuffer>();
   /** Outgrown scratch buffers: a pass encoded but not yet submitted may still name them. */
   private retired: GPUBuffer[] = [];
-  private rowsSeen = 0;
-  private kHatRows = 0;
   private hasRange = false;
 
   private constructor(
@@ -100,11 +98,6 @@ export class EvalAccumulator {
     return new EvalAccumulator(ctx, s, { feature, top, dims, rows }, label);
   }
 
-  /** Rows folded in since the last reset. */
-  get rows(): number {
-    return this.rowsSeen;
-  }
-
   /** Whether histograms are counted (a range has been set since the last reset). */
   get histogramReady(): boolean {
     return this.hasRange;
@@ -113,8 +106,6 @@ export class EvalAccumulator {
   /** Clears every accumulator and the histogram range (through the queue). */
   reset(): void {
     this.ctx.device.queue.writeBuffer(this.buffer, 0, this.init);
-    this.rowsSeen = 0;
-    this.kHatRows = 0;
     this.hasRange = false;
   }
 
@@ -164,11 +155,9 @@ export class EvalAccumulator {
       l0: b.l0 ?? this.scratchBuffer('l0', B),
       cosine: b.cosine ?? this.scratchBuffer('cosine', B),
       norms: this.scratchBuffer('norms', 2 * B),
-      l0Range: s('l0Range'),
+      rowCounts: s('rowCounts'),
       rowAcc: s('rowAcc'),
     });
-    this.rowsSeen += B;
-    if (b.kHat) this.kHatRows += B;
   }
 
   /** Counts only the histogram of a batch (the second pass of a two-pass evaluation). */
@@ -184,11 +173,14 @@ export class EvalAccumulator {
     });
   }
 
-  /** Reads every accumulator back (one copy) and decodes the summary. */
+  /**
+   * Reads every accumulator back (one copy, queued after the work already submitted) and decodes
+   * the summary. Row counts are kept on the GPU with the sums, so a read taken mid-pass is a
+   * consistent snapshot of the batches submitted before it.
+   */
   async read(): Promise<EvalSummary> {
-    const counts = { rows: this.rowsSeen, kHatRows: this.kHatRows };
     const bytes = await readbackBytes(this.ctx.device, this.buffer, this.layout.size);
-    return decodeEvalSummary(this.shape, bytes, counts);
+    return decodeEvalSummary(this.shape, bytes);
   }
 
   destroy(): void {

@@ -29,7 +29,7 @@ export const EVAL_SECTIONS = [
   'topVal', // f32 [F, N]
   'topRow', // u32 [F, N]
   'dims', // [D] × (n u32, mean_x, M2_x, mean_e, M2_e f32)
-  'l0Range', // u32 [2]: min, max L0 of a row
+  'rowCounts', // u32 [4]: min L0, max L0, rows, rows with k̂
   'rowAcc', // f32 [8]: Σ‖x‖, comp., Σ‖x̂‖, comp., Σk̂, comp., min k̂, max k̂
 ] as const;
 
@@ -54,7 +54,7 @@ export function evalLayout(s: EvalShape): EvalLayout {
     topVal: F * topN,
     topRow: F * topN,
     dims: 5 * D,
-    l0Range: 2,
+    rowCounts: 4,
     rowAcc: 8,
   };
   let offset = 0;
@@ -73,15 +73,9 @@ export function evalLayout(s: EvalShape): EvalLayout {
  */
 export function evalInitialBytes(layout: EvalLayout): ArrayBuffer {
   const bytes = new ArrayBuffer(layout.size);
-  new Uint32Array(bytes, layout.sections.l0Range.offset, 1)[0] = 0xffffffff;
+  new Uint32Array(bytes, layout.sections.rowCounts.offset, 1)[0] = 0xffffffff;
   new Float32Array(bytes, layout.sections.rowAcc.offset + 24, 2).set([Infinity, -Infinity]);
   return bytes;
-}
-
-/** Row counts kept by the host: all rows, and rows that came with k̂. */
-export interface EvalRowCounts {
-  rows: number;
-  kHatRows: number;
 }
 
 /**
@@ -90,7 +84,7 @@ export interface EvalRowCounts {
  * arrays and numbers, so it can be posted from the worker (transfer the arrays' buffers).
  */
 export interface EvalSummary extends EvalShape {
-  /** Rows accumulated since the last reset, and how many of them came with k̂. */
+  /** Rows accumulated since the last reset, and how many of them came with k̂ (GPU counts). */
   rows: number;
   kHatRows: number;
   /** Per feature [F]: rows with f ≠ 0, that count / rows, Σf, Σf², max f. */
@@ -133,12 +127,7 @@ export interface EvalSummary extends EvalShape {
 }
 
 /** Decodes the accumulator bytes read back from the GPU. */
-export function decodeEvalSummary(
-  shape: EvalShape,
-  bytes: ArrayBuffer,
-  counts: EvalRowCounts,
-): EvalSummary {
-  const { rows, kHatRows } = counts;
+export function decodeEvalSummary(shape: EvalShape, bytes: ArrayBuffer): EvalSummary {
   const { F, D, bins, topN } = shape;
   const { sections } = evalLayout(shape);
   const u32 = (name: EvalSection, n = sections[name].size / 4) =>
@@ -148,6 +137,7 @@ export function decodeEvalSummary(
       bytes.slice(sections[name].offset, sections[name].offset + sections[name].size),
     );
 
+  const [l0Min, l0Max, rows, kHatRows] = u32('rowCounts', 4);
   const fireCount = u32('count');
   const mom = f32('mom');
   const range = f32('range');
@@ -192,7 +182,6 @@ export function decodeEvalSummary(
     sumE2 += qe + n * me * me;
   }
   const fvu = m2E / m2X;
-  const l0Range = u32('l0Range', 2);
   const acc = f32('rowAcc');
   const none = rows === 0;
   const noK = kHatRows === 0;
@@ -222,8 +211,8 @@ export function decodeEvalSummary(
     explainedVariance: 1 - fvu,
     mse: none ? NaN : sumE2 / (rows * D),
     l0Mean: none ? NaN : fired / rows,
-    l0Min: none ? NaN : l0Range[0],
-    l0Max: none ? NaN : l0Range[1],
+    l0Min: none ? NaN : l0Min,
+    l0Max: none ? NaN : l0Max,
     l2Ratio: (acc[2] + acc[3]) / (acc[0] + acc[1]),
     kHatMean: noK ? NaN : (acc[4] + acc[5]) / kHatRows,
     kHatMin: noK ? NaN : acc[6],

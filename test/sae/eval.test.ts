@@ -33,7 +33,7 @@ describe('evaluation accumulator layout', () => {
     const layout = evalLayout(shape);
     const bytes = evalInitialBytes(layout);
     const u = new Uint32Array(bytes);
-    const at = layout.sections.l0Range.offset / 4;
+    const at = layout.sections.rowCounts.offset / 4;
     const k = layout.sections.rowAcc.offset / 4 + 6;
     expect(u[at]).toBe(0xffffffff);
     expect([...new Float32Array(bytes, 4 * k, 2)]).toEqual([Infinity, -Infinity]);
@@ -55,14 +55,14 @@ describe('decodeEvalSummary', () => {
     f32('mom', [10, 0, 3, 0.5, 0, 0.25, 30, 0, 5, 0.125, 0, 0.5]);
     f32('topVal', [2, 1, 0, 0, 3, 0]);
     u32('topRow', [7, 9, 0, 0, 5, 0]);
-    u32('l0Range', [1, 2]);
+    u32('rowCounts', [1, 2, 4, 2]);
     f32('rowAcc', [6, 0.5, 3, 0.25, 9, 1, 4, 6]);
     // dims: d0 n=4, mean_x 1, M2_x 8, mean_e 0.5, M2_e 2; d1 n=4, mean_x 0, M2_x 8, mean_e 0, M2_e 0
     const dims = new DataView(bytes, sec.dims.offset, sec.dims.size);
     [4, 1, 8, 0.5, 2, 4, 0, 8, 0, 0].forEach((v, i) =>
       i % 5 === 0 ? dims.setUint32(4 * i, v, true) : dims.setFloat32(4 * i, v, true),
     );
-    const s = decodeEvalSummary(shape, bytes, { rows: 4, kHatRows: 2 });
+    const s = decodeEvalSummary(shape, bytes);
     expect([...s.actSum]).toEqual([10.5, 0, 3.25]);
     expect([...s.actSumSq]).toEqual([30.125, 0, 5.5]);
     expect([...s.density]).toEqual([1, 0, 0.5]);
@@ -80,10 +80,7 @@ describe('decodeEvalSummary', () => {
   });
 
   it('reports NaN L0 and MSE before any row', () => {
-    const s = decodeEvalSummary(shape, evalInitialBytes(evalLayout(shape)), {
-      rows: 0,
-      kHatRows: 0,
-    });
+    const s = decodeEvalSummary(shape, evalInitialBytes(evalLayout(shape)));
     expect([s.l0Mean, s.l0Min, s.l0Max, s.mse, s.kHatMean, s.kHatMin]).toEqual([
       NaN,
       NaN,

@@ -2,7 +2,7 @@
  * Host class for shaders/evalrows.wgsl: per-row L0 (dense codes), cosine(xn, x̂) and norms of one
  * evaluation batch, and their totals across batches.
  *   encode: f [B, F], xn, x̂ [B, D], k̂ [B]? → l0 [B] (u32), cosine [B], norms [2, B] (scratch),
- *           l0Range [2] (u32 min, max), rowAcc [8] (Σ‖xn‖, Σ‖x̂‖, Σk̂ with compensations;
+ *           rowCounts [4] (u32 min L0, max L0, rows, rows with k̂), rowAcc [8] (Σ‖xn‖, Σ‖x̂‖, Σk̂ with compensations;
  *           min k̂, max k̂)
  */
 import code from '../../../shaders/evalrows.wgsl?raw';
@@ -25,7 +25,7 @@ export interface RowStatsBuffers {
   l0: Buf;
   cosine: Buf;
   norms: Buf;
-  l0Range: Buf;
+  rowCounts: Buf;
   rowAcc: Buf;
 }
 
@@ -60,7 +60,7 @@ export class RowStats extends RingKernelBase {
       pass,
       this.e.stats,
       params,
-      { 1: b.f, 2: b.xn, 3: b.xHat, 5: b.l0, 6: b.cosine, 7: b.norms, 8: b.l0Range },
+      { 1: b.f, 2: b.xn, 3: b.xHat, 5: b.l0, 6: b.cosine, 7: b.norms, 8: b.rowCounts },
       grid,
     );
     const kHat = b.kHat ?? this.ctx.empty;
