@@ -31,7 +31,7 @@ const f32 = (x: number) => Math.fround(x);
  * Moments: the batch mean errs by ~m·u·|mean|; Chan's merge term δ²·n_a·n_b/n then errs by about
  * 2u·|mean|·√B/σ relative — with |mean|/σ ≈ 6 and B = 64 about 6e-6 of Σ(x − x̄)² — and M2 sums
  * carry the same (m − 1)·u as above: rtol 1e-4 on variances, FVU and MSE. Means: the running
- * mean is rounded to float32 at each of the ≤ 24 merges (≤ 24·u·|mean| ≈ 1.4e-6·|mean|): atol and
+ * mean is rounded to float32 at each of the ≤ 40 merges (≤ 40·u·|mean| ≈ 2.4e-6·|mean|): atol and
  * rtol 1e-5.
  */
 const TOL = {
@@ -255,7 +255,7 @@ test('reset forgets earlier batches; a live read mid-pass matches the reference 
   expect(out.summary.hist.every((c) => c === 0)).toBe(true);
 });
 
-test('FVU when |mean| ≫ σ: centred batch moments merged with Chan, over 24 batches', async ({
+test('FVU when |mean| ≫ σ: centred moments merged with Chan, 40 batches in one submit', async ({
   page,
 }) => {
   const F = 4;
@@ -269,11 +269,12 @@ test('FVU when |mean| ≫ σ: centred batch moments merged with Chan, over 24 ba
     batches: makeBatches(
       F,
       D,
-      Array.from({ length: 24 }, () => 8),
+      Array.from({ length: 40 }, () => 8),
       41,
       g,
     ),
     range: 'none',
+    oneSubmit: true, // 40 batches' uniforms in distinct ring slots
   };
   await openHarness(page);
   const out = await runCheck<EvalRunResult>(page, 'evalRun', arg);

@@ -15,9 +15,9 @@
  *    `encodeHistogram` for every batch again.
  * A running max is not used: bins would change meaning mid-pass.
  *
- * Uniform parameters (B, row offset) go through per-kernel uniform rings, so several batches may
- * be encoded before one submit (at most 64 per kernel; normally the host submits each batch, as
- * it must when the batches share the workspace). `reset` and `setHistogramRange` write through
+ * Uniform parameters (B, row offset) go through per-kernel uniform rings of 128 slots, so several
+ * batches may be encoded before one submit: at most 64 (a batch takes ≤ 2 slots of a ring).
+ * Normally the host submits each batch anyway, as it must when the batches share the workspace. `reset` and `setHistogramRange` write through
  * the queue: call them between submits, not between batches encoded into the same submit.
  */
 import { readbackBytes } from '../gpu/buffers';

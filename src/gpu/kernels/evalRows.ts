@@ -56,14 +56,10 @@ export class RowStats extends RingKernelBase {
     if (B === 0) return;
     const grid = dispatch2d(B);
     const params = { B, F: this.F, D: this.D, gridX: grid[0], hasKHat: b.kHat ? 1 : 0 };
-    this.run(
-      pass,
-      this.e.stats,
-      params,
-      { 1: b.f, 2: b.xn, 3: b.xHat, 5: b.l0, 6: b.cosine, 7: b.norms, 8: b.rowCounts },
-      grid,
-    );
+    const slot = this.push(params);
+    const rowBindings = { 1: b.f, 2: b.xn, 3: b.xHat, 5: b.l0, 6: b.cosine, 7: b.norms };
+    this.runAt(pass, this.e.stats, slot, { ...rowBindings, 8: b.rowCounts }, grid);
     const kHat = b.kHat ?? this.ctx.empty;
-    this.run(pass, this.e.totals, params, { 4: kHat, 7: b.norms, 9: b.rowAcc }, [1, 1]);
+    this.runAt(pass, this.e.totals, slot, { 4: kHat, 7: b.norms, 9: b.rowAcc }, [1, 1]);
   }
 }

@@ -21,7 +21,7 @@ export class RingKernelBase {
     protected readonly ctx: KernelContext,
     layout: UniformLayout,
     readonly label: string,
-    slots?: number,
+    slots = 128,
   ) {
     this.ring = new UniformRing(ctx.device, layout, `${label}.params`, slots);
   }
@@ -38,6 +38,11 @@ export class RingKernelBase {
     return { pipeline, bindGroups: [], label: `${label}.${name}` };
   }
 
+  /** Writes `params` to the next ring slot and returns it (for {@link runAt}). */
+  protected push(params: Record<string, number>): number {
+    return this.ring.push(params);
+  }
+
   /**
    * Writes `params` to the next ring slot, binds it at 0 and `bindings` at their numbers, and
    * dispatches `grid`.
@@ -49,7 +54,17 @@ export class RingKernelBase {
     bindings: Record<number, Buf>,
     grid: readonly [number, number],
   ): void {
-    const slot = this.ring.push(params);
+    this.runAt(pass, e, this.push(params), bindings, grid);
+  }
+
+  /** Dispatches with the uniform of an already written slot (dispatches sharing parameters). */
+  protected runAt(
+    pass: GPUComputePassEncoder,
+    e: RingEntryPoint,
+    slot: number,
+    bindings: Record<number, Buf>,
+    grid: readonly [number, number],
+  ): void {
     const numbers = [0, ...Object.keys(bindings).map(Number)];
     const buffers = [this.ring.binding(slot), ...numbers.slice(1).map((n) => bindings[n])];
     const cache = (e.bindGroups[slot] ??= new BindGroupCache());
