@@ -221,3 +221,13 @@ export function decodeEvalSummary(shape: EvalShape, bytes: ArrayBuffer): EvalSum
     deadFraction: 1 - alive / F,
   };
 }
+
+/**
+ * The buffers of a summary's typed arrays, for `postMessage(summary, transfer)` from the worker
+ * (each array owns its buffer, so none is listed twice).
+ */
+export function evalSummaryTransfer(s: EvalSummary): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const v of Object.values(s)) if (ArrayBuffer.isView(v)) out.add(v.buffer as ArrayBuffer);
+  return [...out];
+}

@@ -9,6 +9,7 @@ import {
   EVAL_SECTIONS,
   evalInitialBytes,
   evalLayout,
+  evalSummaryTransfer,
   type EvalShape,
 } from '../../src/sae/evalSummary';
 
@@ -77,6 +78,16 @@ describe('decodeEvalSummary', () => {
     expect(s.aliveFraction).toBeCloseTo(2 / 3, 15);
     expect(s.l2Ratio).toBe(3.25 / 6.5);
     expect([s.kHatMean, s.kHatMin, s.kHatMax]).toEqual([5, 4, 6]);
+  });
+
+  it('lists every typed array buffer once, so the summary can be transferred', () => {
+    const s = decodeEvalSummary(shape, evalInitialBytes(evalLayout(shape)));
+    const views = Object.values(s).filter((v) => ArrayBuffer.isView(v));
+    const transfer = evalSummaryTransfer(s);
+    expect(transfer.length).toBe(views.length); // no two arrays share a buffer
+    const copy = structuredClone(s, { transfer });
+    expect(copy.topRows.length).toBe(shape.F * shape.topN);
+    expect(s.topRows.length).toBe(0); // detached: moved, not copied
   });
 
   it('reports NaN L0 and MSE before any row', () => {
