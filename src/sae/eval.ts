@@ -89,6 +89,9 @@ export class EvalAccumulator {
     label = 'Eval',
   ): Promise<EvalAccumulator> {
     const s: EvalShape = { bins: 32, topN: 16, ...shape };
+    for (const key of ['F', 'D', 'bins', 'topN'] as const)
+      if (!(Number.isInteger(s[key]) && s[key] >= 1))
+        throw new Error(`${label}: ${key} must be a positive integer, got ${s[key]}`);
     const [feature, top, dims, rows] = await Promise.all([
       FeatureStats.create(ctx, { F: s.F, bins: s.bins, label: `${label}.feature` }),
       TopRows.create(ctx, { F: s.F, N: s.topN, label: `${label}.topRows` }),
@@ -136,6 +139,9 @@ export class EvalAccumulator {
   encodeBatch(pass: GPUComputePassEncoder, b: EvalBatch): void {
     const { B } = b;
     if (!(Number.isInteger(B) && B >= 0)) throw new Error(`${this.label}: bad batch size ${B}`);
+    // Rows are reported as Int32 (−1 = empty slot) in the summary.
+    if (!(Number.isInteger(b.rowOffset) && b.rowOffset >= 0 && b.rowOffset + B <= 0x7fffffff))
+      throw new Error(`${this.label}: row offset ${b.rowOffset} out of range`);
     if (B === 0) return;
     const s = (name: EvalSection) => this.section(name);
     this.k.feature.encodeStats(pass, B, {
