@@ -369,3 +369,28 @@ test('an evaluation pass over softsae-small streamed through the GPU forward pas
     expectSummary(mode, out.summary, s);
   }
 });
+
+test('cross-batch sums keep what float32 drops (Neumaier compensation)', async ({ page }) => {
+  // 2²⁴ then nine 1s, one row per batch: in float32 2²⁴ + 1 = 2²⁴, so a plain running sum would
+  // stay at 2²⁴ (and Σf² at 2⁴⁸); the compensation term collects the nine 1s exactly.
+  const big = 2 ** 24;
+  const arg: EvalRunArg = {
+    F: 1,
+    D: 1,
+    bins: 1,
+    topN: 1,
+    batches: Array.from({ length: 10 }, (_, i) => ({
+      B: 1,
+      rowOffset: i,
+      f: [i === 0 ? big : 1],
+      xn: [0],
+      xHat: [0],
+    })),
+    range: 'none',
+  };
+  await openHarness(page);
+  const out = await runCheck<EvalRunResult>(page, 'evalRun', arg);
+  expect(out.summary.actSum[0]).toBe(big + 9);
+  expect(out.summary.actSumSq[0]).toBe(big * big + 9);
+  expect(out.summary.topRows[0]).toBe(0);
+});
