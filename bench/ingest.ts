@@ -6,10 +6,12 @@
  *
  * The `.npy` files come from disk through the page's <input type="file"> (written by
  * scripts/bench-files.mjs), as a researcher's files do. Blobs built in the page cannot be used at
- * these sizes: headless Chromium refuses to read a Blob of 300 MB or more built in the page
- * (NotReadableError) in Playwright's default context, and a route would build the same Blob.
+ * these sizes: reading a 300 MB Blob built in the page fails with NotReadableError in Playwright's
+ * default (off-the-record) context, 800 MB even with a persistent profile (Chromium 156, measured),
+ * and a Playwright route would end in the same kind of Blob.
  * Runs on the page's main thread, not in the ingestion worker, because `performance.memory` (the
- * heap figure) exists only there.
+ * heap figure) exists only there; `measureUserAgentSpecificMemory` would need a cross-origin
+ * isolated page and reports after a GC, not a peak.
  */
 import { openActivations } from '../src/io/open';
 import { blobSource, type ByteSource } from '../src/io/source';
