@@ -237,6 +237,76 @@ test('three shards (f32, f16, f32) read as one dataset; .txt and .jsonl tokens a
   }
 });
 
+// Every .npy of test/fixtures/io/numpy (written by NumPy) against NumPy's astype('<f4'), by bit
+// pattern: versions 1.0/2.0/3.0, <f2 specials, >f4, <f8 rounding, Fortran order, 3-D (cases 5–7).
+const NUMPY_FIXTURES = [
+  'v1_f4',
+  'f2_special',
+  'be_f4',
+  'f8',
+  'fortran_f4',
+  'fortran_f8',
+  'seq3d_f4',
+  'v2_f2',
+  'v3_f4',
+];
+
+test('every NumPy-written .npy decodes in the browser bit for bit like NumPy', async ({ page }) => {
+  await openPage(page);
+  for (const name of NUMPY_FIXTURES) {
+    const b = readFileSync(ioFixture(`numpy/${name}.f32.bin`));
+    const want = Array.from({ length: b.length / 4 }, (_, i) => b.readUInt32LE(4 * i));
+    const m = await open(page, [ioFixture(`numpy/${name}.npy`)]);
+    expect(m.type, m.type === 'error' ? m.message : name).toBe('opened');
+    if (m.type !== 'opened') continue;
+    expect(m.dataset.rows * m.dataset.width, name).toBe(want.length);
+    const bits = await page.evaluate(([n]) => window.ingest!.rowBits(0, n), [m.dataset.rows]);
+    expect(bits, name).toEqual(want);
+  }
+});
+
+test('3-D [sequences, positions, D] rows carry (sequence, position); tokens must match them', async ({
+  page,
+}) => {
+  await openPage(page);
+  const opened = await open(page, [ioFixture('numpy/seq3d_f4.npy')]); // shape (2, 3, 4)
+  expect(opened).toMatchObject({
+    type: 'opened',
+    dataset: { rows: 6, sequences: 2, positions: 3 },
+  });
+  const jsonl = (docs: number[]) => ({
+    name: 'toks.jsonl',
+    mimeType: 'application/jsonl',
+    buffer: Buffer.from(docs.map((d, i) => JSON.stringify({ token: `t${i}`, doc: d })).join('\n')),
+  });
+  await page.getByTestId('ingest.tokens').setInputFiles(jsonl([0, 0, 0, 1, 1, 1]));
+  const ok = await page.evaluate(() => window.ingest!.tokens());
+  expect(ok).toMatchObject({
+    type: 'tokens',
+    sequence: [0, 0, 0, 1, 1, 1],
+    position: [0, 1, 2, 0, 1, 2],
+  });
+  // Same count, different sequence boundaries: refused, never silently re-labelled.
+  await page.getByTestId('ingest.tokens').setInputFiles(jsonl([0, 0, 1, 1, 1, 1]));
+  const bad = await page.evaluate(() => window.ingest!.tokens());
+  expect(bad).toMatchObject({
+    type: 'error',
+    code: 'tokens/sequence-mismatch',
+    file: 'toks.jsonl',
+  });
+
+  // Case 9, longer data: accepted with a warning naming the file; the extra bytes are not rows.
+  const long = await open(page, [ioFixture('npy-data-long.npy')]);
+  expect(long).toMatchObject({
+    type: 'opened',
+    dataset: {
+      rows: 3,
+      warnings: ['npy-data-long.npy: 5 trailing bytes after the data were ignored'],
+    },
+  });
+  expect(dataOf(await rows(page, 0, 3))).toEqual([1, 2, 3, 4, 5, 6]);
+});
+
 test('a 96 MiB file is streamed in slices: no whole-file read (case 11); cancel stops mid-file', async ({
   page,
 }, testInfo) => {

@@ -29,6 +29,8 @@ export interface IngestPage {
     cancelAfter?: number;
   }): Promise<{ reply: PlainReply; progress: StatsProgress[] }>;
   rows(start: number, count: number): Promise<PlainReply>;
+  /** The same rows as raw float32 bit patterns (NaN payloads survive; numbers lose them). */
+  rowBits(start: number, count: number): Promise<number[] | string>;
   batch(indices: number[]): Promise<PlainReply>;
   /** Reads the worker made (through the spy), and reads in this page. */
   workerReads: BlobRead[];
@@ -61,6 +63,7 @@ installBlobSpy((r) => pageReads.push(r));
 
 interface Pending {
   resolve: (m: Reply) => void;
+  reject: (e: Error) => void;
   onProgress: (p: StatsProgress) => void;
 }
 const pending = new Map<number, Pending>();
@@ -82,16 +85,30 @@ worker.onmessage = (ev: MessageEvent<IngestMessage | { type: 'blob-read'; read: 
   p.resolve(m);
 };
 
-function send(
+// A worker that fails to load (e.g. a module request the dev server cannot answer) or throws
+// outside the session would otherwise leave requests waiting until the test times out.
+let workerFailure: string | undefined;
+worker.onerror = (ev) => {
+  workerFailure = `ingestion worker failed: ${ev.message || 'module did not load'}`;
+  $('ingest.status').textContent = workerFailure;
+  for (const p of pending.values()) p.reject(new Error(workerFailure));
+  pending.clear();
+};
+
+function request(
   req: Request,
   onProgress: (p: StatsProgress, id: number) => void = () => {},
-): Promise<PlainReply> {
+): Promise<Reply> {
   const id = nextId++;
-  return new Promise<Reply>((resolve) => {
-    pending.set(id, { resolve, onProgress: (p) => onProgress(p, id) });
+  return new Promise<Reply>((resolve, reject) => {
+    if (workerFailure) return reject(new Error(workerFailure));
+    pending.set(id, { resolve, reject, onProgress: (p) => onProgress(p, id) });
     worker.postMessage({ ...req, id } as IngestRequest);
-  }).then(show);
+  });
 }
+
+const send = (req: Request, onProgress?: (p: StatsProgress, id: number) => void) =>
+  request(req, onProgress).then(show);
 
 /** Shows what a person would see, and returns the reply with plain arrays. */
 function show(m: Reply): PlainReply {
@@ -125,6 +142,12 @@ window.ingest = {
     return { reply, progress };
   },
   rows: (start, count) => send({ type: 'rows', start, count }),
+  async rowBits(start, count) {
+    const m = await request({ type: 'rows', start, count });
+    show(m);
+    if (m.type !== 'rows') return m.type === 'error' ? m.message : m.type;
+    return Array.from(new Uint32Array(m.data.buffer, m.data.byteOffset, m.data.length));
+  },
   batch: (indices) => send({ type: 'batch', indices: Uint32Array.from(indices) }),
   async readWholeFileInPage() {
     return (await filesInput.files![0].arrayBuffer()).byteLength;
