@@ -16,12 +16,15 @@
 import { openActivations } from '../src/io/open';
 import { blobSource, type ByteSource } from '../src/io/source';
 import { computeStats } from '../src/io/stats';
+import type { IngestMessage, IngestRequest } from '../src/workers/ingest-protocol';
 import { median } from './stats';
 
 export interface IngestBenchOptions {
   /** `.npy` activation files. */
   files: File[];
   reps: number;
+  /** Untimed passes of every mode first (JIT warm-up, file in the page cache); default 1. */
+  warmup?: number;
   log: (s: string) => void;
 }
 
@@ -33,10 +36,12 @@ export interface IngestBenchRow {
   dataMB: number;
   chunkMiB: number;
   reps: number;
-  /** Median MB/s over `reps` of each mode. */
+  /** Median MB/s over `reps` of each mode, after the warm-up. */
   plainMBs: number;
   decodeMBs: number;
   statsMBs: number;
+  /** The same statistics pass in the ingestion worker, as the app runs it (no heap figure). */
+  workerMBs: number;
   /** Heap after gc() before the first run, and the highest `usedJSHeapSize` seen during each. */
   baseMiB: number;
   plainPeakMiB: number;
@@ -82,6 +87,27 @@ class HeapPeak {
   }
 }
 
+/** The real ingestion worker with a request → reply helper. */
+function ingestWorker() {
+  const worker = new Worker(new URL('../src/workers/ingest.worker.ts', import.meta.url), {
+    type: 'module',
+  });
+  let nextId = 1;
+  const call = (req: Omit<IngestRequest, 'id'>): Promise<IngestMessage> => {
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      worker.onerror = (e) => reject(new Error(`ingestion worker: ${e.message}`));
+      worker.onmessage = (ev: MessageEvent<IngestMessage>) => {
+        if (ev.data.id !== id || ev.data.type === 'progress') return;
+        if (ev.data.type === 'error') reject(new Error(ev.data.message));
+        else resolve(ev.data);
+      };
+      worker.postMessage({ ...req, id } as IngestRequest);
+    });
+  };
+  return { call, close: () => worker.terminate() };
+}
+
 /** A source that samples the heap each time a read resolves. */
 function sampled(src: ByteSource, heap: HeapPeak): ByteSource {
   return {
@@ -100,6 +126,7 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<IngestBench
   const heapSource = Number.isNaN(heapBytes())
     ? 'none (performance.memory unavailable)'
     : `performance.memory.usedJSHeapSize${gc ? ', gc() before each run' : ''}`;
+  const worker = ingestWorker();
   for (const file of opts.files) {
     const probe = await openActivations(blobSource(file));
     const { rows, width, bytesPerRow } = probe;
@@ -112,10 +139,18 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<IngestBench
       `ingest ${file.name}: ${rows} × ${width} ${dtype}, ${(dataBytes / 1e6).toFixed(0)} MB`,
     );
 
-    const times = { plain: [] as number[], decode: [] as number[], stats: [] as number[] };
+    const times = {
+      plain: [] as number[],
+      decode: [] as number[],
+      stats: [] as number[],
+      worker: [] as number[],
+    };
     const peaks = { plain: 0, decode: 0, stats: 0 };
     let baseMiB = Infinity;
-    for (let rep = 0; rep < opts.reps; rep++) {
+    const warmup = opts.warmup ?? 1;
+    for (let rep = -warmup; rep < opts.reps; rep++) {
+      const took: Record<keyof typeof times, number> = { plain: 0, decode: 0, stats: 0, worker: 0 };
+      const peak = { plain: 0, decode: 0, stats: 0 };
       // Plain reads: the same byte ranges, nothing done with them.
       let heap = new HeapPeak();
       await heap.start();
@@ -126,9 +161,9 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<IngestBench
         heap.sample();
         if (buf.byteLength !== end - dataOffset - at) throw new Error('short read');
       }
-      times.plain.push((performance.now() - t) / 1000);
-      baseMiB = Math.min(baseMiB, heap.base / 2 ** 20);
-      peaks.plain = Math.max(peaks.plain, heap.mib);
+      took.plain = (performance.now() - t) / 1000;
+      const base = heap.base / 2 ** 20;
+      peak.plain = heap.mib;
 
       // Read + decode to float32 rows, the loader's path without statistics.
       heap = new HeapPeak();
@@ -140,8 +175,8 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<IngestBench
         heap.sample();
         if (x.length === 0) throw new Error('empty read');
       }
-      times.decode.push((performance.now() - t) / 1000);
-      peaks.decode = Math.max(peaks.decode, heap.mib);
+      took.decode = (performance.now() - t) / 1000;
+      peak.decode = heap.mib;
 
       // The loader: open + one statistics pass.
       heap = new HeapPeak();
@@ -151,15 +186,29 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<IngestBench
         chunkRows,
         onProgress: () => heap.sample(),
       });
-      times.stats.push((performance.now() - t) / 1000);
-      peaks.stats = Math.max(peaks.stats, heap.mib);
+      took.stats = (performance.now() - t) / 1000;
+      peak.stats = heap.mib;
       // The data is finite by construction: anything else means the pass read the wrong bytes.
       if (st.bytesRead !== dataBytes || st.finiteRows !== rows || !(st.normFactor > 0))
         throw new Error(`stats pass is wrong: ${JSON.stringify({ ...st, mean: undefined })}`);
-      const mbs = (k: keyof typeof times) => (dataBytes / 1e6 / times[k][rep]).toFixed(0);
+
+      // The same pass in the ingestion worker: open, then stats, timed from the page.
+      t = performance.now();
+      await worker.call({ type: 'open', files: [file] });
+      const ws = await worker.call({ type: 'stats', chunkRows });
+      took.worker = (performance.now() - t) / 1000;
+      if (ws.type !== 'stats' || ws.stats.bytesRead !== dataBytes || ws.stats.finiteRows !== rows)
+        throw new Error('worker stats pass is wrong');
+
+      const mbs = (k: keyof typeof times) => (dataBytes / 1e6 / took[k]).toFixed(0);
       opts.log(
-        `  rep ${rep + 1}: plain ${mbs('plain')} MB/s, decode ${mbs('decode')} MB/s, stats ${mbs('stats')} MB/s`,
+        `  ${rep < 0 ? 'warm-up' : `rep ${rep + 1}`}: plain ${mbs('plain')} MB/s, decode ${mbs('decode')} MB/s, stats ${mbs('stats')} MB/s, worker ${mbs('worker')} MB/s`,
       );
+      if (rep < 0) continue;
+      for (const k of Object.keys(times) as (keyof typeof times)[]) times[k].push(took[k]);
+      for (const k of Object.keys(peaks) as (keyof typeof peaks)[])
+        peaks[k] = Math.max(peaks[k], peak[k]);
+      baseMiB = Math.min(baseMiB, base);
     }
     const rate = (xs: number[]) => dataBytes / 1e6 / median(xs);
     out.push({
@@ -173,6 +222,7 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<IngestBench
       plainMBs: rate(times.plain),
       decodeMBs: rate(times.decode),
       statsMBs: rate(times.stats),
+      workerMBs: rate(times.worker),
       baseMiB,
       plainPeakMiB: peaks.plain,
       decodePeakMiB: peaks.decode,
@@ -180,5 +230,6 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<IngestBench
       heapSource,
     });
   }
+  worker.close();
   return out;
 }
