@@ -2,6 +2,7 @@
 import { acquireGpu, adapterName } from '../src/gpu/device';
 import type { GemmTiles } from '../src/gpu/kernels/gemm';
 import { benchGemm, type GemmBenchRow } from './gemm';
+import { benchIngest, type IngestBenchOptions, type IngestBenchRow } from './ingest';
 
 export interface BenchOptions {
   shapes: [number, number, number][];
@@ -18,6 +19,8 @@ export interface BenchReport {
 declare global {
   interface Window {
     runBench?: (opts: BenchOptions) => Promise<BenchReport>;
+    /** The ingestion benchmark; needs no GPU. */
+    runIngestBench?: (opts: Omit<IngestBenchOptions, 'log' | 'files'>) => Promise<IngestBenchRow[]>;
   }
 }
 
@@ -33,5 +36,10 @@ window.runBench = async (opts) => {
   gpu.events.on((e) => log(`GPU ${e.type}: ${e.message}`));
   const gemm = await benchGemm(gpu, opts.shapes, { ...opts, log });
   return { adapter: adapterName(gpu.summary), gemm };
+};
+// The files set on #ingest-files (scripts/bench.mjs uses setInputFiles, a person can pick them).
+window.runIngestBench = (opts) => {
+  const input = document.getElementById('ingest-files') as HTMLInputElement;
+  return benchIngest({ ...opts, files: [...(input.files ?? [])], log });
 };
 out.textContent = 'ready';

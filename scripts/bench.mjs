@@ -1,8 +1,14 @@
 // `npm run bench`: serves the bench page with Vite, runs it in headless Chromium (WebGPU) and
-// prints the tables. Options: --quick (small shapes, few reps), --shapes 'r,D,F;…', --reps N,
-// --warmup N, --tiles wgX,wgY,tk.
+// prints the tables. Options: --quick (small shapes and files, few reps), --shapes 'r,D,F;…',
+// --reps N, --warmup N, --tiles wgX,wgY,tk; --ingest (only the ingestion table),
+// --ingest-mb F32,F16 (generated file sizes in MB, default 512,256), --ingest-reps N,
+// --ingest-width D (row width, default 2304).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
+import { writeBenchNpy } from './bench-files.mjs';
 import { chromiumArgs, findChromium } from './chromium.mjs';
 
 const argv = process.argv.slice(2);
@@ -30,12 +36,21 @@ const tiles = tilesArg
   ? Object.fromEntries(tilesArg.split(',').map((v, i) => [['wgX', 'wgY', 'tk'][i], Number(v)]))
   : undefined;
 
+const ingestOnly = flag('--ingest');
+const [f32MB, f16MB] = value('--ingest-mb', quick ? '16,8' : '512,256')
+  .split(',')
+  .map(Number);
+const ingestReps = Number(value('--ingest-reps', quick ? 1 : 2));
+const ingestWidth = Number(value('--ingest-width', 2304));
+
 const server = await createServer({ server: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
 await server.listen();
 const { port } = server.httpServer.address();
 const browser = await chromium.launch({
   executablePath: findChromium(undefined) ?? undefined,
-  args: chromiumArgs(),
+  // Exact heap figures for the ingestion table (performance.memory is otherwise bucketed), and
+  // gc() so each measurement starts from a collected heap.
+  args: [...chromiumArgs(), '--enable-precise-memory-info', '--js-flags=--expose-gc'],
 });
 try {
   const page = await browser.newPage();
@@ -43,13 +58,32 @@ try {
   page.setDefaultTimeout(0);
   await page.goto(`http://127.0.0.1:${port}/bench/index.html`);
   await page.waitForFunction(() => typeof window.runBench === 'function');
-  const report = await page.evaluate((opts) => window.runBench(opts), {
-    shapes,
-    reps,
-    warmup,
-    tiles,
-  });
-  printGemm(report);
+  if (!ingestOnly) {
+    const report = await page.evaluate((opts) => window.runBench(opts), {
+      shapes,
+      reps,
+      warmup,
+      tiles,
+    });
+    printGemm(report);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'softsae-bench-'));
+  try {
+    const t0 = performance.now();
+    const files = [
+      writeBenchNpy(join(dir, `acts_f32_${f32MB}MB.npy`), 'f32', f32MB, ingestWidth),
+      writeBenchNpy(join(dir, `acts_f16_${f16MB}MB.npy`), 'f16', f16MB, ingestWidth),
+    ];
+    const writeSeconds = (performance.now() - t0) / 1000;
+    await page.locator('#ingest-files').setInputFiles(files.map((f) => f.path));
+    const t1 = performance.now();
+    const ingest = await page.evaluate((opts) => window.runIngestBench(opts), {
+      reps: ingestReps,
+    });
+    printIngest(ingest, writeSeconds, (performance.now() - t1) / 1000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 } finally {
   await browser.close();
   await server.close();
@@ -84,6 +118,56 @@ function printGemm(report) {
   ]);
   table(head, rows);
   console.log('\nratio = TF.js ms / ours ms (≥ 1 means ours is at least as fast)');
+}
+
+function printIngest(rows, writeSeconds, seconds) {
+  console.log(
+    `\nIngestion: streaming loader vs plain Blob.slice().arrayBuffer(), same bytes, same chunks`,
+  );
+  console.log(
+    `.npy files written by Node, given to the page through <input type=file> (disk-backed Files, ` +
+      `warm page cache); main thread of headless Chromium; MB/s = 10^6 bytes of data per second, ` +
+      `median of ${ingestReps} after 1 warm-up; heap = ${rows[0]?.heapSource ?? ''}: base after gc(), peak sampled after every read\n`,
+  );
+  const head = [
+    'file',
+    'rows × D',
+    'data MB',
+    'chunk MiB',
+    'plain MB/s',
+    'decode MB/s',
+    'stats MB/s',
+    'stats/plain',
+    'worker MB/s',
+    'heap base MiB',
+    'plain peak MiB',
+    'decode peak MiB',
+    'stats peak MiB',
+  ];
+  table(
+    head,
+    rows.map((r) => [
+      r.file,
+      `${r.rows} × ${r.width}`,
+      r.dataMB.toFixed(0),
+      r.chunkMiB.toFixed(2),
+      r.plainMBs.toFixed(0),
+      r.decodeMBs.toFixed(0),
+      r.statsMBs.toFixed(0),
+      (r.statsMBs / r.plainMBs).toFixed(2),
+      r.workerMBs.toFixed(0),
+      r.baseMiB.toFixed(1),
+      r.plainPeakMiB.toFixed(1),
+      r.decodePeakMiB.toFixed(1),
+      r.statsPeakMiB.toFixed(1),
+    ]),
+  );
+  console.log(
+    '\nplain = slice().arrayBuffer() only; decode = + .npy rows decoded to float32 (readRows);\n' +
+      'stats = the loader: open + one pass of mean, norm factor, min/max and NaN/Inf scan;\n' +
+      'worker = the same pass in the ingestion worker (open + stats requests), timed from the page.\n' +
+      `ingestion section: files written in ${writeSeconds.toFixed(1)} s, measured in ${seconds.toFixed(1)} s`,
+  );
 }
 
 function table(head, rows) {

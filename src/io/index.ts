@@ -9,6 +9,8 @@ export type { ArrayReader, DatasetSource, RawBlock, TensorHeader } from './datas
 export { ITEM_SIZE, decodeToFloat32, halfToFloatBits, scanNonFinite } from './dtype.ts';
 export type { DType, NonFiniteScan } from './dtype.ts';
 export { IoError } from './errors.ts';
+export { gatherRows } from './gather.ts';
+export type { GatherOptions } from './gather.ts';
 export { MAX_LINE_BYTES, readLines } from './lines.ts';
 export { MAX_NPY_HEADER, openNpy, readNpyHeader } from './npy.ts';
 export { writeNpy } from './npy-write.ts';

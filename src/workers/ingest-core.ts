@@ -6,6 +6,7 @@
 import { alignTokens } from '../io/align.ts';
 import type { DatasetSource } from '../io/dataset.ts';
 import { IoError } from '../io/errors.ts';
+import { gatherRows } from '../io/gather.ts';
 import { openActivations } from '../io/open.ts';
 import { concatShards } from '../io/shards.ts';
 import { blobSource } from '../io/source.ts';
@@ -74,6 +75,11 @@ export class IngestSession {
       case 'rows': {
         const data = await this.requireDataset().readRows(req.start, req.count);
         this.post({ type: 'rows', id, start: req.start, count: req.count, data }, [data.buffer]);
+        return;
+      }
+      case 'batch': {
+        const data = await gatherRows(this.requireDataset(), req.indices);
+        this.post({ type: 'batch', id, count: req.indices.length, data }, [data.buffer]);
         return;
       }
       case 'tokens': {

@@ -22,6 +22,8 @@ export type IngestRequest =
   | { type: 'stats'; id: number; chunkRows?: number }
   /** Rows `[start, start + count)` as float32 (the buffer is transferred). */
   | { type: 'rows'; id: number; start: number; count: number }
+  /** Rows at `indices` (any order, repeats allowed), e.g. a random training batch. */
+  | { type: 'batch'; id: number; indices: Uint32Array }
   /** Load tokens (and a vocabulary for ids) and align them to the dataset rows. */
   | { type: 'tokens'; id: number; file: File; vocab?: File }
   /** Cancel the request with this id (statistics stop at the next chunk). */
@@ -33,6 +35,8 @@ export type IngestMessage =
   | { type: 'progress'; id: number; progress: StatsProgress }
   | { type: 'stats'; id: number; stats: DatasetStats }
   | { type: 'rows'; id: number; start: number; count: number; data: Float32Array }
+  /** `data` is `[indices.length, width]`, row `i` being dataset row `indices[i]`. */
+  | { type: 'batch'; id: number; count: number; data: Float32Array }
   | { type: 'tokens'; id: number; tokens: string[]; sequence: Int32Array; position: Int32Array }
   /** `code` is the `IoError` code (`ingest/…` for protocol misuse, `internal` for bugs). */
   | { type: 'error'; id: number; file: string; code: string; message: string };

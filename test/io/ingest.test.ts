@@ -50,6 +50,10 @@ describe('IngestSession', () => {
     const m = last();
     expect(m.type === 'rows' && Array.from(m.data)).toEqual([1, 2, 3, 4]);
     expect(out[out.length - 1].transfer).toHaveLength(1);
+    await s.handle({ type: 'batch', id: 4, indices: Uint32Array.from([1, 0, 1]) });
+    const b = last();
+    expect(b.type === 'batch' && [b.count, Array.from(b.data)]).toEqual([3, [3, 4, 1, 2, 3, 4]]);
+    expect(out[out.length - 1].transfer).toHaveLength(1);
   });
 
   it('statistics with progress, and cancel', async () => {
