@@ -35,7 +35,7 @@ export function layoutDims(layout: GemmLayout, rows: number, D: number, F: numbe
   return { M: rows, N: F, K: D };
 }
 
-async function setupTf(gpu: GpuContext): Promise<WebGPUBackend> {
+export async function setupTf(gpu: GpuContext): Promise<WebGPUBackend> {
   const backend = new WebGPUBackend(gpu.device);
   // Kernels are registered under the name 'webgpu': replace that backend's factory with one that
   // wraps our device, so both implementations share one queue and one clock.

@@ -3,6 +3,7 @@ import { acquireGpu, adapterName } from '../src/gpu/device';
 import type { GemmTiles } from '../src/gpu/kernels/gemm';
 import { benchGemm, type GemmBenchRow } from './gemm';
 import { benchIngest, type IngestBenchOptions, type IngestBenchRow } from './ingest';
+import { benchSteps, type StepBenchRow } from './step';
 
 export interface BenchOptions {
   shapes: [number, number, number][];
@@ -21,6 +22,12 @@ declare global {
     runBench?: (opts: BenchOptions) => Promise<BenchReport>;
     /** The ingestion benchmark; needs no GPU. */
     runIngestBench?: (opts: Omit<IngestBenchOptions, 'log' | 'files'>) => Promise<IngestBenchRow[]>;
+    /** Training steps of our engine vs TF.js, in GEMM equivalents. */
+    runStepBench?: (opts: {
+      shapes: [number, number, number][];
+      reps: number;
+      warmup: number;
+    }) => Promise<{ adapter: string; rows: StepBenchRow[] }>;
   }
 }
 
@@ -36,6 +43,12 @@ window.runBench = async (opts) => {
   gpu.events.on((e) => log(`GPU ${e.type}: ${e.message}`));
   const gemm = await benchGemm(gpu, opts.shapes, { ...opts, log });
   return { adapter: adapterName(gpu.summary), gemm };
+};
+window.runStepBench = async (opts) => {
+  const gpu = await acquireGpu({ label: 'Bench.stepDevice' });
+  gpu.events.on((e) => log(`GPU ${e.type}: ${e.message}`));
+  const rows = await benchSteps(gpu, opts.shapes, { ...opts, log });
+  return { adapter: adapterName(gpu.summary), rows };
 };
 // The files set on #ingest-files (scripts/bench.mjs uses setInputFiles, a person can pick them).
 window.runIngestBench = (opts) => {

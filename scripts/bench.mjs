@@ -1,6 +1,7 @@
 // `npm run bench`: serves the bench page with Vite, runs it in headless Chromium (WebGPU) and
 // prints the tables. Options: --quick (small shapes and files, few reps), --shapes 'r,D,F;…',
-// --reps N, --warmup N, --tiles wgX,wgY,tk; --ingest (only the ingestion table),
+// --reps N, --warmup N, --tiles wgX,wgY,tk; sections --gemm, --steps, --ingest (any of them;
+// none runs all),
 // --ingest-mb F32,F16 (generated file sizes in MB, default 512,256), --ingest-reps N,
 // --ingest-width D (row width, default 2304).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -36,7 +37,16 @@ const tiles = tilesArg
   ? Object.fromEntries(tilesArg.split(',').map((v, i) => [['wgX', 'wgY', 'tk'][i], Number(v)]))
   : undefined;
 
-const ingestOnly = flag('--ingest');
+// Sections: --gemm, --ingest, --steps select some; none selected runs all three.
+const chosen = ['--gemm', '--ingest', '--steps'].filter(flag);
+const runs = (section) => chosen.length === 0 || chosen.includes(section);
+const stepShapes = quick
+  ? [[16, 64, 64]]
+  : [
+      [64, 512, 256],
+      [128, 1024, 256],
+      [128, 2048, 256],
+    ];
 const [f32MB, f16MB] = value('--ingest-mb', quick ? '16,8' : '512,256')
   .split(',')
   .map(Number);
@@ -58,7 +68,7 @@ try {
   page.setDefaultTimeout(0);
   await page.goto(`http://127.0.0.1:${port}/bench/index.html`);
   await page.waitForFunction(() => typeof window.runBench === 'function');
-  if (!ingestOnly) {
+  if (runs('--gemm')) {
     const report = await page.evaluate((opts) => window.runBench(opts), {
       shapes,
       reps,
@@ -67,26 +77,66 @@ try {
     });
     printGemm(report);
   }
-  const dir = mkdtempSync(join(tmpdir(), 'softsae-bench-'));
-  try {
-    const t0 = performance.now();
-    const files = [
-      writeBenchNpy(join(dir, `acts_f32_${f32MB}MB.npy`), 'f32', f32MB, ingestWidth),
-      writeBenchNpy(join(dir, `acts_f16_${f16MB}MB.npy`), 'f16', f16MB, ingestWidth),
-    ];
-    const writeSeconds = (performance.now() - t0) / 1000;
-    await page.locator('#ingest-files').setInputFiles(files.map((f) => f.path));
-    const t1 = performance.now();
-    const ingest = await page.evaluate((opts) => window.runIngestBench(opts), {
-      reps: ingestReps,
+  if (runs('--steps')) {
+    const steps = await page.evaluate((opts) => window.runStepBench(opts), {
+      shapes: stepShapes,
+      reps: quick ? 3 : 5,
+      warmup: 2,
     });
-    printIngest(ingest, writeSeconds, (performance.now() - t1) / 1000);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    printSteps(steps);
   }
+  const dir = runs('--ingest') ? mkdtempSync(join(tmpdir(), 'softsae-bench-')) : null;
+  if (dir)
+    try {
+      const t0 = performance.now();
+      const files = [
+        writeBenchNpy(join(dir, `acts_f32_${f32MB}MB.npy`), 'f32', f32MB, ingestWidth),
+        writeBenchNpy(join(dir, `acts_f16_${f16MB}MB.npy`), 'f16', f16MB, ingestWidth),
+      ];
+      const writeSeconds = (performance.now() - t0) / 1000;
+      await page.locator('#ingest-files').setInputFiles(files.map((f) => f.path));
+      const t1 = performance.now();
+      const ingest = await page.evaluate((opts) => window.runIngestBench(opts), {
+        reps: ingestReps,
+      });
+      printIngest(ingest, writeSeconds, (performance.now() - t1) / 1000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
 } finally {
   await browser.close();
   await server.close();
+}
+
+function printSteps(report) {
+  console.log(
+    `\nTraining step: ours vs the same SoftSAE step in plain TensorFlow.js — ${report.adapter}`,
+  );
+  console.log(
+    'median of 5 after 2 warm-up, wall time submit→done, same device; GEMM-eq = step ms / ms of one\n' +
+      'dense rows×D×F GEMM (ours, x·W_encᵀ); k = 32, batch = rows; every product is dense today\n',
+  );
+  const head = [
+    '(D, F, rows)',
+    'GEMM ms',
+    'SoftSAE ms',
+    'GEMM-eq',
+    'TopK ms',
+    'GEMM-eq',
+    'TF.js SoftSAE ms',
+    'TF.js / ours',
+  ];
+  const rows = report.rows.map((r) => [
+    `(${r.D}, ${r.F}, ${r.rows})`,
+    r.gemmMs.toFixed(2),
+    r.softsaeMs.toFixed(1),
+    (r.softsaeMs / r.gemmMs).toFixed(1),
+    r.topkMs.toFixed(1),
+    (r.topkMs / r.gemmMs).toFixed(1),
+    r.tfjsMs.toFixed(1),
+    (r.tfjsMs / r.softsaeMs).toFixed(2),
+  ]);
+  table(head, rows);
 }
 
 function printGemm(report) {
