@@ -53,7 +53,11 @@ const [f32MB, f16MB] = value('--ingest-mb', quick ? '16,8' : '512,256')
 const ingestReps = Number(value('--ingest-reps', quick ? 1 : 2));
 const ingestWidth = Number(value('--ingest-width', 2304));
 
-const server = await createServer({ server: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
+const server = await createServer({
+  // No file watching or HMR: a long run must not reload when sources change on disk.
+  server: { port: 0, host: '127.0.0.1', hmr: false, watch: null },
+  logLevel: 'warn',
+});
 await server.listen();
 const { port } = server.httpServer.address();
 const browser = await chromium.launch({

@@ -68,7 +68,8 @@ if (command === 'eval') {
 const server = await createServer({
   root: ROOT,
   configFile: join(ROOT, 'vite.config.ts'),
-  server: { port: 0, host: '127.0.0.1' },
+  // No file watching or HMR: a long run must not reload when sources change on disk.
+  server: { port: 0, host: '127.0.0.1', hmr: false, watch: null },
   logLevel: 'error',
 });
 await server.listen();

@@ -13,6 +13,7 @@ import type { KernelContext } from '../gpu/kernels/context';
 import { Elementwise } from '../gpu/kernels/elementwise';
 import { Gemm } from '../gpu/kernels/gemm';
 import { Reduce } from '../gpu/kernels/reduce';
+import type { ParamName } from '../reference/sae/params';
 import type { SaeBuffers } from './buffers';
 import type { SaeForward } from './forward';
 
@@ -93,16 +94,37 @@ export class SaeBackward {
     });
   }
 
+  private param = (n: ParamName) => this.bufs.tensor(n);
+  private grad = (n: ParamName) => this.bufs.tensor(n, 'grads');
+
+  /** g = ∂ℒ/∂x̂ = 2(x̂ − xn)/B, ∂W_dec = fᵀ·g, and (if asked) ∂f = g·W_decᵀ. */
+  private encodeDecoder(pass: GPUComputePassEncoder, withDf: boolean): void {
+    const w = this.bufs.ws;
+    this.k.gxHat.encode(pass, { x: w.xHat, y: w.xn, out: w.gxHat });
+    this.k.dWdec.encode(pass, { a: w.f, b: w.gxHat, c: this.grad('decoder.weight') });
+    if (withDf) this.k.df.encode(pass, { a: w.gxHat, b: this.param('decoder.weight'), c: w.df });
+  }
+
+  /**
+   * From ∂pre (and ∂z when the k-estimator trains): ∂W_enc, ∂b_enc, ∂xc = ∂pre·W_enc (+ ∂z·W₁)
+   * and ∂b_dec = Σ_b (g − ∂xc).
+   */
+  private encodeEncoder(pass: GPUComputePassEncoder, withK: boolean): void {
+    const w = this.bufs.ws;
+    const k = this.k;
+    k.dWenc.encode(pass, { a: w.dpre, b: w.xc, c: this.grad('encoder.weight') });
+    k.dbenc.encode(pass, { x: w.dpre, out: this.grad('encoder.bias') });
+    k.dxcEnc.encode(pass, { a: w.dpre, b: this.param('encoder.weight'), c: w.dxc });
+    if (withK) k.dxcK.encode(pass, { a: w.dz, b: this.param('k_estimator.0.weight'), c: w.dxc });
+    k.dbdecRows.encode(pass, { x: w.gxHat, y: w.dxc, out: w.dbdec });
+    k.dbdec.encode(pass, { x: w.dbdec, out: this.grad('b_dec') });
+  }
+
   /** Encodes the soft-path backward after {@link SaeForward.encode}(pass, 'soft'). */
   encodeSoft(pass: GPUComputePassEncoder): void {
-    const b = this.bufs;
-    const w = b.ws;
-    const p = (n: Parameters<SaeBuffers['tensor']>[0]) => b.tensor(n);
-    const g = (n: Parameters<SaeBuffers['tensor']>[0]) => b.tensor(n, 'grads');
+    const w = this.bufs.ws;
     const k = this.k;
-    k.gxHat.encode(pass, { x: w.xHat, y: w.xn, out: w.gxHat });
-    k.dWdec.encode(pass, { a: w.f, b: w.gxHat, c: g('decoder.weight') });
-    k.df.encode(pass, { a: w.gxHat, b: p('decoder.weight'), c: w.df });
+    this.encodeDecoder(pass, true);
     this.fwd.softTopK.encodeBackward(pass, {
       h: w.h,
       t: w.t,
@@ -112,23 +134,18 @@ export class SaeBackward {
     });
     this.fwd.kHead.encodeBackward(pass, {
       z: w.z,
-      w2: p('k_estimator.2.weight'),
+      w2: this.param('k_estimator.2.weight'),
       kSig: w.kSig,
       dkHat: w.dkHat,
       kLossGrad: w.kLossGrad,
       ds: w.ds,
       dz: w.dz,
     });
-    k.dW2.encode(pass, { a: w.ds, b: w.z, c: g('k_estimator.2.weight') });
-    k.db2.encode(pass, { x: w.ds, out: g('k_estimator.2.bias') });
-    k.dW1.encode(pass, { a: w.dz, b: w.xc, c: g('k_estimator.0.weight') });
-    k.db1.encode(pass, { x: w.dz, out: g('k_estimator.0.bias') });
-    k.dWenc.encode(pass, { a: w.dpre, b: w.xc, c: g('encoder.weight') });
-    k.dbenc.encode(pass, { x: w.dpre, out: g('encoder.bias') });
-    k.dxcEnc.encode(pass, { a: w.dpre, b: p('encoder.weight'), c: w.dxc });
-    k.dxcK.encode(pass, { a: w.dz, b: p('k_estimator.0.weight'), c: w.dxc });
-    k.dbdecRows.encode(pass, { x: w.gxHat, y: w.dxc, out: w.dbdec });
-    k.dbdec.encode(pass, { x: w.dbdec, out: g('b_dec') });
+    k.dW2.encode(pass, { a: w.ds, b: w.z, c: this.grad('k_estimator.2.weight') });
+    k.db2.encode(pass, { x: w.ds, out: this.grad('k_estimator.2.bias') });
+    k.dW1.encode(pass, { a: w.dz, b: w.xc, c: this.grad('k_estimator.0.weight') });
+    k.db1.encode(pass, { x: w.dz, out: this.grad('k_estimator.0.bias') });
+    this.encodeEncoder(pass, true);
   }
 
   /**
@@ -136,20 +153,10 @@ export class SaeBackward {
    * and decoder gradients as in the soft path (no k-estimator). Encode after the 'topk' forward.
    */
   encodeTopK(pass: GPUComputePassEncoder): void {
-    const b = this.bufs;
-    const w = b.ws;
-    const p = (n: Parameters<SaeBuffers['tensor']>[0]) => b.tensor(n);
-    const g = (n: Parameters<SaeBuffers['tensor']>[0]) => b.tensor(n, 'grads');
-    const k = this.k;
-    k.gxHat.encode(pass, { x: w.xHat, y: w.xn, out: w.gxHat });
-    k.dWdec.encode(pass, { a: w.f, b: w.gxHat, c: g('decoder.weight') });
-    k.df.encode(pass, { a: w.gxHat, b: p('decoder.weight'), c: w.df });
-    k.straightThrough.encode(pass, { x: w.df, y: w.f, out: w.dpre });
-    k.dWenc.encode(pass, { a: w.dpre, b: w.xc, c: g('encoder.weight') });
-    k.dbenc.encode(pass, { x: w.dpre, out: g('encoder.bias') });
-    k.dxcEnc.encode(pass, { a: w.dpre, b: p('encoder.weight'), c: w.dxc });
-    k.dbdecRows.encode(pass, { x: w.gxHat, y: w.dxc, out: w.dbdec });
-    k.dbdec.encode(pass, { x: w.dbdec, out: g('b_dec') });
+    const w = this.bufs.ws;
+    this.encodeDecoder(pass, true);
+    this.k.straightThrough.encode(pass, { x: w.df, y: w.f, out: w.dpre });
+    this.encodeEncoder(pass, false);
   }
 
   /**
@@ -157,11 +164,8 @@ export class SaeBackward {
    * ∂W_dec = fᵀ·g and ∂b_dec = Σ_b g. Encode after {@link SaeForward.encode}(pass, 'hard').
    */
   encodeHard(pass: GPUComputePassEncoder): void {
-    const w = this.bufs.ws;
-    const g = (n: Parameters<SaeBuffers['tensor']>[0]) => this.bufs.tensor(n, 'grads');
-    this.k.gxHat.encode(pass, { x: w.xHat, y: w.xn, out: w.gxHat });
-    this.k.dWdec.encode(pass, { a: w.f, b: w.gxHat, c: g('decoder.weight') });
-    this.k.dbdec.encode(pass, { x: w.gxHat, out: g('b_dec') });
+    this.encodeDecoder(pass, false);
+    this.k.dbdec.encode(pass, { x: this.bufs.ws.gxHat, out: this.grad('b_dec') });
   }
 
   destroy(): void {

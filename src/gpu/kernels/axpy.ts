@@ -1,24 +1,23 @@
 /** Host class for shaders/axpy.wgsl: y ← alpha·x + y over n elements. */
 import code from '../../../shaders/axpy.wgsl?raw';
-import { parseUniformLayout, Uniform } from '../uniforms';
-import { BindGroupCache, dispatch, dispatch2d, type Buf, type KernelContext } from './context';
+import { parseUniformLayout } from '../uniforms';
+import { SingleKernel } from './kernel';
+import { dispatch2d, type Buf, type KernelContext } from './context';
 
 const PARAMS = parseUniformLayout(code, 'Params');
 const WG = 256;
 
-export class Axpy {
-  private readonly uniform: Uniform;
-  private readonly bindGroups = new BindGroupCache();
+export class Axpy extends SingleKernel {
   private readonly grid: [number, number];
 
   private constructor(
-    private readonly ctx: KernelContext,
-    private readonly pipeline: GPUComputePipeline,
+    ctx: KernelContext,
+    pipeline: GPUComputePipeline,
     readonly n: number,
-    readonly label: string,
+    label: string,
     alpha: number,
   ) {
-    this.uniform = new Uniform(ctx.device, PARAMS, `${label}.params`);
+    super(ctx, pipeline, PARAMS, label);
     this.grid = dispatch2d(Math.ceil(n / WG));
     this.setAlpha(alpha);
   }
@@ -33,16 +32,6 @@ export class Axpy {
   }
 
   encode(pass: GPUComputePassEncoder, buffers: { x: Buf; y: Buf }): void {
-    const bindGroup = this.bindGroups.get(
-      this.ctx.device,
-      `${this.label}.bindGroup`,
-      this.pipeline.getBindGroupLayout(0),
-      [this.uniform.buffer, buffers.x, buffers.y],
-    );
-    dispatch(pass, this.pipeline, bindGroup, this.grid);
-  }
-
-  destroy(): void {
-    this.uniform.destroy();
+    this.bindAndDispatch(pass, [buffers.x, buffers.y], this.grid);
   }
 }

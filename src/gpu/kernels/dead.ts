@@ -4,25 +4,23 @@
  *           must be zero before the dispatch: the trainer clears it each step)
  */
 import code from '../../../shaders/dead.wgsl?raw';
-import { parseUniformLayout, Uniform } from '../uniforms';
-import { BindGroupCache, dispatch, type Buf, type KernelContext } from './context';
+import { parseUniformLayout } from '../uniforms';
+import { SingleKernel } from './kernel';
+import { type Buf, type KernelContext } from './context';
 
 const PARAMS = parseUniformLayout(code, 'Params');
 const WG = 64;
 
-export class DeadFeatures {
-  private readonly uniform: Uniform;
-  private readonly bindGroups = new BindGroupCache();
-
+export class DeadFeatures extends SingleKernel {
   private constructor(
-    private readonly ctx: KernelContext,
-    private readonly pipeline: GPUComputePipeline,
+    ctx: KernelContext,
+    pipeline: GPUComputePipeline,
     readonly B: number,
     readonly F: number,
     threshold: number,
-    readonly label: string,
+    label: string,
   ) {
-    this.uniform = new Uniform(ctx.device, PARAMS, `${label}.params`);
+    super(ctx, pipeline, PARAMS, label);
     // Thresholds beyond u32 mean "never dead".
     this.uniform.write({ B, F, threshold: Math.min(threshold, 0xffffffff) });
   }
@@ -39,16 +37,10 @@ export class DeadFeatures {
     pass: GPUComputePassEncoder,
     b: { f: Buf; sinceFired: Buf; dead: Buf; deadCount: Buf },
   ): void {
-    const bg = this.bindGroups.get(
-      this.ctx.device,
-      `${this.label}.bindGroup`,
-      this.pipeline.getBindGroupLayout(0),
-      [this.uniform.buffer, b.f, b.sinceFired, b.dead, b.deadCount],
+    this.bindAndDispatch(
+      pass,
+      [b.f, b.sinceFired, b.dead, b.deadCount],
+      [Math.ceil(this.F / WG), 1],
     );
-    dispatch(pass, this.pipeline, bg, [Math.ceil(this.F / WG), 1]);
-  }
-
-  destroy(): void {
-    this.uniform.destroy();
   }
 }

@@ -5,29 +5,28 @@
  *  - `maskNonzero`: out = y ≠ 0 ? x : 0 (straight-through gradient of a hard top-k)
  */
 import code from '../../../shaders/elementwise.wgsl?raw';
-import { parseUniformLayout, Uniform } from '../uniforms';
-import { BindGroupCache, dispatch, dispatch2d, type Buf, type KernelContext } from './context';
+import { parseUniformLayout } from '../uniforms';
+import { SingleKernel } from './kernel';
+import { dispatch2d, type Buf, type KernelContext } from './context';
 
 export type ElementwiseOp = 'subRow' | 'subScaled' | 'maskNonzero';
 
 const PARAMS = parseUniformLayout(code, 'Params');
 const WG = 256;
 
-export class Elementwise {
-  private readonly uniform: Uniform;
-  private readonly bindGroups = new BindGroupCache();
+export class Elementwise extends SingleKernel {
   private readonly grid: [number, number];
 
   private constructor(
-    private readonly ctx: KernelContext,
-    private readonly pipeline: GPUComputePipeline,
+    ctx: KernelContext,
+    pipeline: GPUComputePipeline,
     readonly op: ElementwiseOp,
     readonly n: number,
     readonly D: number,
-    readonly label: string,
+    label: string,
     scale: number,
   ) {
-    this.uniform = new Uniform(ctx.device, PARAMS, `${label}.params`);
+    super(ctx, pipeline, PARAMS, label);
     this.grid = dispatch2d(Math.ceil(n / WG));
     this.setScale(scale);
   }
@@ -54,16 +53,6 @@ export class Elementwise {
 
   /** `y` is the row vector v [D] for `subRow`, the second operand [n] for `subScaled`. */
   encode(pass: GPUComputePassEncoder, b: { x: Buf; y: Buf; out: Buf }): void {
-    const bindGroup = this.bindGroups.get(
-      this.ctx.device,
-      `${this.label}.bindGroup`,
-      this.pipeline.getBindGroupLayout(0),
-      [this.uniform.buffer, b.x, b.y, b.out],
-    );
-    dispatch(pass, this.pipeline, bindGroup, this.grid);
-  }
-
-  destroy(): void {
-    this.uniform.destroy();
+    this.bindAndDispatch(pass, [b.x, b.y, b.out], this.grid);
   }
 }

@@ -8,8 +8,9 @@
  * Epilogue: C = alpha·(op(A)·op(B)) + beta·C_old + bias[n], then ReLU if asked.
  */
 import code from '../../../shaders/gemm.wgsl?raw';
-import { parseUniformLayout, Uniform } from '../uniforms';
-import { BindGroupCache, dispatch, type Buf, type KernelContext } from './context';
+import { parseUniformLayout } from '../uniforms';
+import { SingleKernel } from './kernel';
+import { type Buf, type KernelContext } from './context';
 
 export type GemmLayout = 'nn' | 'nt' | 'tn';
 
@@ -48,19 +49,14 @@ export interface GemmBuffers {
 
 const PARAMS = parseUniformLayout(code, 'Params');
 
-export class Gemm {
-  private readonly uniform: Uniform;
-  private readonly bindGroups = new BindGroupCache();
-  readonly label: string;
-
+export class Gemm extends SingleKernel {
   private constructor(
-    private readonly ctx: KernelContext,
-    private readonly pipeline: GPUComputePipeline,
+    ctx: KernelContext,
+    pipeline: GPUComputePipeline,
     readonly options: Required<Omit<GemmOptions, 'label'>>,
     label: string,
   ) {
-    this.label = label;
-    this.uniform = new Uniform(ctx.device, PARAMS, `${label}.params`);
+    super(ctx, pipeline, PARAMS, label);
     this.setScalars(options.alpha, options.beta);
   }
 
@@ -104,19 +100,13 @@ export class Gemm {
 
   encode(pass: GPUComputePassEncoder, buffers: GemmBuffers): void {
     const { M, N, tiles } = this.options;
-    const bindGroup = this.bindGroups.get(
-      this.ctx.device,
-      `${this.label}.bindGroup`,
-      this.pipeline.getBindGroupLayout(0),
-      [this.uniform.buffer, buffers.a, buffers.b, buffers.c, buffers.bias ?? this.ctx.empty],
+    this.bindAndDispatch(
+      pass,
+      [buffers.a, buffers.b, buffers.c, buffers.bias ?? this.ctx.empty],
+      [
+        Math.ceil(N / (tiles.wgX * GEMM_THREAD_BLOCK)),
+        Math.ceil(M / (tiles.wgY * GEMM_THREAD_BLOCK)),
+      ],
     );
-    dispatch(pass, this.pipeline, bindGroup, [
-      Math.ceil(N / (tiles.wgX * GEMM_THREAD_BLOCK)),
-      Math.ceil(M / (tiles.wgY * GEMM_THREAD_BLOCK)),
-    ]);
-  }
-
-  destroy(): void {
-    this.uniform.destroy();
   }
 }

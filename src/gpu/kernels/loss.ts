@@ -4,9 +4,10 @@
  *           kLossGrad [1]
  */
 import code from '../../../shaders/loss.wgsl?raw';
-import { parseUniformLayout, Uniform } from '../uniforms';
+import { parseUniformLayout } from '../uniforms';
+import { SingleKernel } from './kernel';
 import { rowWorkgroupSize } from './rowKernel';
-import { BindGroupCache, dispatch, type Buf, type KernelContext } from './context';
+import { type Buf, type KernelContext } from './context';
 
 const PARAMS = parseUniformLayout(code, 'Params');
 
@@ -14,18 +15,15 @@ const PARAMS = parseUniformLayout(code, 'Params');
 export const LOSS_SCALARS = { l2: 0, kMean: 1, kMin: 2, kMax: 3, kLoss: 4, total: 5 } as const;
 export const LOSS_SCALAR_COUNT = 6;
 
-export class BatchLoss {
-  private readonly uniform: Uniform;
-  private readonly bindGroups = new BindGroupCache();
-
+export class BatchLoss extends SingleKernel {
   private constructor(
-    private readonly ctx: KernelContext,
-    private readonly pipeline: GPUComputePipeline,
+    ctx: KernelContext,
+    pipeline: GPUComputePipeline,
     readonly B: number,
     readonly hasKHat: boolean,
-    readonly label: string,
+    label: string,
   ) {
-    this.uniform = new Uniform(ctx.device, PARAMS, `${label}.params`);
+    super(ctx, pipeline, PARAMS, label);
   }
 
   static async create(
@@ -50,16 +48,6 @@ export class BatchLoss {
     pass: GPUComputePassEncoder,
     b: { sqErr: Buf; kHat?: Buf; scalars: Buf; kLossGrad: Buf },
   ): void {
-    const bg = this.bindGroups.get(
-      this.ctx.device,
-      `${this.label}.bindGroup`,
-      this.pipeline.getBindGroupLayout(0),
-      [this.uniform.buffer, b.sqErr, b.kHat ?? this.ctx.empty, b.scalars, b.kLossGrad],
-    );
-    dispatch(pass, this.pipeline, bg, [1, 1]);
-  }
-
-  destroy(): void {
-    this.uniform.destroy();
+    this.bindAndDispatch(pass, [b.sqErr, b.kHat ?? this.ctx.empty, b.scalars, b.kLossGrad], [1, 1]);
   }
 }

@@ -5,9 +5,10 @@
  *  - `cols`: out[n] = Σ_m φ(X[m, n]), out has N entries
  */
 import code from '../../../shaders/reduce.wgsl?raw';
-import { parseUniformLayout, Uniform } from '../uniforms';
+import { parseUniformLayout } from '../uniforms';
+import { SingleKernel } from './kernel';
 import { rowWorkgroupSize } from './rowKernel';
-import { BindGroupCache, dispatch, dispatch2d, type Buf, type KernelContext } from './context';
+import { dispatch2d, type Buf, type KernelContext } from './context';
 
 export type ReduceAxis = 'rows' | 'cols';
 export type ReduceOp = 'sum' | 'sumsq';
@@ -26,18 +27,16 @@ const WG = 256;
 const COLS = 64;
 const ROW_LANES = 4;
 
-export class Reduce {
-  private readonly uniform: Uniform;
-  private readonly bindGroups = new BindGroupCache();
+export class Reduce extends SingleKernel {
   private readonly grid: [number, number];
 
   private constructor(
-    private readonly ctx: KernelContext,
-    private readonly pipeline: GPUComputePipeline,
+    ctx: KernelContext,
+    pipeline: GPUComputePipeline,
     readonly options: ReduceOptions,
-    readonly label: string,
+    label: string,
   ) {
-    this.uniform = new Uniform(ctx.device, PARAMS, `${label}.params`);
+    super(ctx, pipeline, PARAMS, label);
     const { M, N, axis } = options;
     this.grid = axis === 'rows' ? dispatch2d(M) : [Math.ceil(N / COLS), 1];
     this.uniform.write({ M, N, rowsPerGridRow: this.grid[0] });
@@ -61,16 +60,6 @@ export class Reduce {
   }
 
   encode(pass: GPUComputePassEncoder, buffers: { x: Buf; out: Buf }): void {
-    const bindGroup = this.bindGroups.get(
-      this.ctx.device,
-      `${this.label}.bindGroup`,
-      this.pipeline.getBindGroupLayout(0),
-      [this.uniform.buffer, buffers.x, buffers.out],
-    );
-    dispatch(pass, this.pipeline, bindGroup, this.grid);
-  }
-
-  destroy(): void {
-    this.uniform.destroy();
+    this.bindAndDispatch(pass, [buffers.x, buffers.out], this.grid);
   }
 }
