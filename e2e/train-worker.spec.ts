@@ -46,6 +46,16 @@ test('the quick demo trains in the worker while the page stays responsive', asyn
   await expect(page.getByTestId('train.state')).toHaveText('done', { timeout: 240_000 });
   await expect(page.getByTestId('train.step')).toContainText('step 300 / 300');
   const final = Number(await page.getByTestId('train.loss').textContent());
+  // The evaluation pass over all 2048 rows: FVU in (0, 1) and a rank correlation of k̂ with the
+  // true number of active concepts (how large it gets is measured by scripts/lab.mjs, not here:
+  // 300 steps are too few for the claim).
+  const fvu = Number(await page.getByTestId('eval.fvu').textContent());
+  const rho = Number(await page.getByTestId('eval.spearmanKHat').textContent());
+  console.log(`evaluation: FVU ${fvu}, Spearman(k̂, true count) ${rho}`);
+  expect(fvu).toBeGreaterThan(0);
+  expect(fvu).toBeLessThan(1);
+  expect(rho).toBeGreaterThanOrEqual(-1);
+  expect(rho).toBeLessThanOrEqual(1);
   console.log(`loss: ${early} early → ${final} at the end`);
   expect(final).toBeLessThan(0.5 * early);
 

@@ -165,6 +165,34 @@ export function TrainPanel({ send }: { send: (r: EngineRequest) => void }) {
           </tbody>
         </table>
       )}
+      {t.evaluation && (
+        <table className="metrics" data-testid="train.evaluation">
+          <caption>
+            Evaluation over all {t.evaluation.rows.toLocaleString('en-US')} rows (hard path)
+          </caption>
+          <tbody>
+            <tr>
+              <th scope="row">FVU</th>
+              <td data-testid="eval.fvu">{fmt(t.evaluation.fvu)}</td>
+              <th scope="row">mean L0</th>
+              <td data-testid="eval.meanL0">{fmt(t.evaluation.meanL0, 3)}</td>
+            </tr>
+            <tr>
+              <th
+                scope="row"
+                title="rank correlation with each row's true number of active concepts"
+              >
+                Spearman(k̂, true count)
+              </th>
+              <td data-testid="eval.spearmanKHat">
+                {t.evaluation.spearmanKHat === null ? '—' : fmt(t.evaluation.spearmanKHat, 3)}
+              </td>
+              <th scope="row">Spearman(L0, true count)</th>
+              <td data-testid="eval.spearmanL0">{fmt(t.evaluation.spearmanL0, 3)}</td>
+            </tr>
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { StepMetrics } from '../sae/trainer';
-import type { TrainState } from '../workers/protocol';
+import type { TrainEvaluation, TrainState } from '../workers/protocol';
 
 /** Most metric points kept for charts; older ones are thinned to every other point. */
 const MAX_POINTS = 4000;
@@ -17,6 +17,7 @@ export interface TrainingSlice {
     /** Step metrics in step order (thinned when long). */
     history: StepMetrics[];
     latest: StepMetrics | null;
+    evaluation: TrainEvaluation | null;
   };
   trainingStarted(
     dataset: { name: string; rows: number; D: number },
@@ -24,6 +25,7 @@ export interface TrainingSlice {
   ): void;
   trainingState(state: TrainState, message?: string): void;
   trainingProgress(step: number, steps: number, rowsPerSec: number, metrics: StepMetrics[]): void;
+  trainingEvaluated(e: TrainEvaluation): void;
   trainingReset(): void;
 }
 
@@ -37,12 +39,15 @@ const initial: TrainingSlice['training'] = {
   rowsPerSec: 0,
   history: [],
   latest: null,
+  evaluation: null,
 };
 
 export const createTrainingSlice: StateCreator<TrainingSlice, [], [], TrainingSlice> = (set) => ({
   training: initial,
   trainingStarted: (dataset, config) =>
-    set((s) => ({ training: { ...s.training, dataset, config, history: [], latest: null } })),
+    set((s) => ({
+      training: { ...s.training, dataset, config, history: [], latest: null, evaluation: null },
+    })),
   trainingState: (state, message) =>
     set((s) => ({ training: { ...s.training, state, message: message ?? null } })),
   trainingProgress: (step, steps, rowsPerSec, metrics) =>
@@ -52,5 +57,6 @@ export const createTrainingSlice: StateCreator<TrainingSlice, [], [], TrainingSl
       const latest = metrics.length ? metrics[metrics.length - 1] : s.training.latest;
       return { training: { ...s.training, step, steps, rowsPerSec, history, latest } };
     }),
+  trainingEvaluated: (evaluation) => set((s) => ({ training: { ...s.training, evaluation } })),
   trainingReset: () => set({ training: initial }),
 });

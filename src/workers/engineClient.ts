@@ -57,6 +57,14 @@ function route(msg: EngineMessage): void {
       return s.trainingStarted(msg.dataset, msg.config);
     case 'train-state':
       return s.trainingState(msg.state, msg.message);
+    case 'train-eval':
+      return s.trainingEvaluated({
+        rows: msg.rows,
+        fvu: msg.fvu,
+        meanL0: msg.meanL0,
+        spearmanKHat: msg.spearmanKHat,
+        spearmanL0: msg.spearmanL0,
+      });
     case 'train-progress':
       return s.trainingProgress(msg.step, msg.steps, msg.rowsPerSec, msg.metrics);
   }

@@ -16,7 +16,18 @@ export type EngineRequest =
   | { type: 'train-resume' }
   | { type: 'train-stop' };
 
-export type TrainState = 'starting' | 'running' | 'paused' | 'stopped' | 'done' | 'failed';
+export type TrainState =
+  'starting' | 'running' | 'paused' | 'stopped' | 'evaluating' | 'done' | 'failed';
+
+/** The evaluation pass after training (hard path, every row). */
+export interface TrainEvaluation {
+  rows: number;
+  fvu: number;
+  meanL0: number;
+  /** Spearman correlation of k̂ with each row's true active-feature count (SoftSAE). */
+  spearmanKHat: number | null;
+  spearmanL0: number;
+}
 
 export type EngineMessage =
   | { type: 'gpu-ready'; summary: AdapterSummary; deviceFeatures: string[] }
@@ -33,6 +44,7 @@ export type EngineMessage =
       normFactor: number;
     }
   | { type: 'train-state'; state: TrainState; message?: string }
+  | ({ type: 'train-eval' } & TrainEvaluation)
   | {
       type: 'train-progress';
       /** Steps completed (submitted and finished). */

@@ -7,7 +7,11 @@
  */
 import type { KernelContext } from '../gpu/kernels/context';
 import { demoDataset, quickDataset } from '../data/demo';
-import { resolveConfig, type TrainConfigInput } from '../reference/sae/config';
+import { resolveConfig, type TrainConfig, type TrainConfigInput } from '../reference/sae/config';
+import { spearman } from '../data/metrics';
+import type { TokenLabData } from '../data/tokens';
+import { evaluateModel } from '../sae/evaluate';
+import type { SaeModel } from '../sae/modelFile';
 import { initParams } from '../reference/sae/params';
 import { BatchSampler, normFactorOf } from '../sae/batches';
 import { GpuTrainer, type StepMetrics } from '../sae/trainer';
@@ -117,12 +121,55 @@ export class TrainingRun {
         await Promise.all(inFlight.splice(0));
         await trainer.flush();
         flushProgress();
-        if (this.state !== 'stopped') this.setState('done');
+        if (this.state !== 'stopped') {
+          this.setState('evaluating');
+          await this.evaluate(ctx, trainer, config, data, normFactor);
+          this.setState('done');
+        }
       } finally {
         trainer.destroy();
       }
     } catch (e) {
       this.setState('failed', e instanceof Error ? e.message : String(e));
     }
+  }
+
+  /**
+   * The evaluation pass over every row (hard path) and, since the synthetic data knows each
+   * row's true number of active features, the paper's check: Spearman(k̂, true count).
+   */
+  private async evaluate(
+    ctx: KernelContext,
+    trainer: GpuTrainer,
+    config: TrainConfig,
+    data: TokenLabData,
+    normFactor: number,
+  ): Promise<void> {
+    const { D, rows, x } = data;
+    const model: SaeModel = {
+      arch: config.arch === 'topk' ? 'topk' : 'softsae',
+      D,
+      F: config.dict_size,
+      tensors: await trainer.readParams(),
+      k: trainer.k,
+      kMax: config.k_max,
+      alpha: trainer.alpha,
+      normFactor,
+      shift: new Float32Array(D),
+    };
+    const source = {
+      rows,
+      width: D,
+      readRows: async (s: number, n: number) => x.subarray(s * D, (s + n) * D),
+    };
+    const report = await evaluateModel(ctx, model, source, config.batch_size);
+    this.post({
+      type: 'train-eval',
+      rows,
+      fvu: report.fvu,
+      meanL0: report.mean_l0,
+      spearmanKHat: report.k_hat ? spearman(report.k_hat, data.activeCount) : null,
+      spearmanL0: spearman(report.l0, data.activeCount),
+    });
   }
 }
