@@ -49,30 +49,22 @@ override WG: u32 = 256;
 
 var<workgroup> tree: array<Partial, WG>;
 
+// x·2ⁿ for n ≤ 0 by exact power-of-two multiplications (ldexp is slow on some back ends);
+// two factors keep each power in the normal range down to n = −252, below which x·2ⁿ is 0 in f32.
+fn scalePow2(x: f32, n: i32) -> f32 {
+  if (n < -252) { return 0.0; }
+  let h = n / 2;
+  return x * bitcast<f32>(u32(h + 127) << 23u) * bitcast<f32>(u32(n - h + 127) << 23u);
+}
+
 fn combine(a: Partial, b: Partial) -> Partial {
   let e = max(a.e, b.e);
-  let s = ldexp(a.s, 2 * (a.e - e)) + ldexp(b.s, 2 * (b.e - e));
+  let s = scalePow2(a.s, 2 * (a.e - e)) + scalePow2(b.s, 2 * (b.e - e));
   return Partial(e, s, a.bad | b.bad, 0u);
 }
 
 fn isNonFinite(v: f32) -> bool {
   return (bitcast<u32>(v) & 0x7f800000u) == 0x7f800000u;
-}
-
-// Adds v² to p, rescaling p when v has a larger exponent.
-fn accumulate(p: Partial, v: f32) -> Partial {
-  let biased = i32((bitcast<u32>(v) >> 23u) & 0xffu);
-  if (biased == 255) { return Partial(p.e, p.s, 1u, 0u); }
-  if (biased == 0) { return p; }  // zero or subnormal
-  var q = p;
-  let ev = biased - 127;          // 2^ev ≤ |v| < 2^(ev+1)
-  if (ev > q.e) {
-    q.s = ldexp(q.s, 2 * (q.e - ev));
-    q.e = ev;
-  }
-  let r = ldexp(abs(v), -q.e);    // exact; in (0, 2)
-  q.s = fma(r, r, q.s);
-  return q;
 }
 
 fn reduceTree(lid: u32) {
@@ -91,12 +83,28 @@ fn partialSums(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
   let k = wg.x * WG + lid;
   var base = 0u;  // start of segment t in that concatenation
   var p = Partial(-127, 0.0, 0u, 0u);
+  // 2^(−p.e), kept beside p so that the hot loop scales by one exact multiplication; ldexp
+  // (slow on some back ends, e.g. SwiftShader) runs only when the largest exponent grows.
+  var inv = ldexp(1.0, 127);
   for (var t = 0u; t < params.numTensors; t++) {
     if ((params.gradMask & (1u << t)) == 0u) { continue; }
     let seg = segments[t];
     // First index i ≥ 0 of this segment with base + i ≡ k (mod stride).
     var i = (k + stride - base % stride) % stride;
-    for (; i < seg.size; i += stride) { p = accumulate(p, grads[seg.offset + i]); }
+    for (; i < seg.size; i += stride) {
+      let v = grads[seg.offset + i];
+      let biased = i32((bitcast<u32>(v) >> 23u) & 0xffu);
+      if (biased == 255) { p.bad = 1u; continue; }
+      if (biased == 0) { continue; }  // zero or subnormal
+      let ev = biased - 127;
+      if (ev > p.e) {
+        p.s = ldexp(p.s, 2 * (p.e - ev));
+        p.e = ev;
+        inv = ldexp(1.0, -ev);
+      }
+      let r = abs(v) * inv;           // exact (a power-of-two scaling); in (0, 2)
+      p.s = fma(r, r, p.s);
+    }
     base += seg.size;
   }
   tree[lid] = p;

@@ -5,12 +5,12 @@
  *  - {@link AtomRenorm}: w_j ← w_j/(‖w_j‖ + eps), skipped when an optimizer status says so
  */
 import code from '../../../shaders/atoms.wgsl?raw';
+import { rowWorkgroupSize } from './rowKernel';
 import { parseUniformLayout, Uniform } from '../uniforms';
 import { BindGroupCache, dispatch, dispatch2d, type KernelContext } from './context';
 
 const PARAMS = parseUniformLayout(code, 'Params');
 /** Lanes per atom (power of two). */
-const WG = 64;
 
 export interface AtomOptions {
   D: number;
@@ -64,7 +64,7 @@ class AtomKernel {
 export class AtomProjection extends AtomKernel {
   static async create(ctx: KernelContext, options: AtomOptions): Promise<AtomProjection> {
     const pipeline = await ctx.pipelines.get('AtomProjection', code, 'projectGrad', {
-      WG,
+      WG: rowWorkgroupSize(options.D),
       PROJ_EPS: options.eps,
     });
     return new AtomProjection(ctx, pipeline, options, options.label ?? 'AtomProjection');
@@ -80,7 +80,7 @@ export class AtomProjection extends AtomKernel {
 export class AtomRenorm extends AtomKernel {
   static async create(ctx: KernelContext, options: AtomOptions): Promise<AtomRenorm> {
     const pipeline = await ctx.pipelines.get('AtomRenorm', code, 'renormalize', {
-      WG,
+      WG: rowWorkgroupSize(options.D),
       RENORM_EPS: options.eps,
     });
     return new AtomRenorm(ctx, pipeline, options, options.label ?? 'AtomRenorm');

@@ -130,7 +130,8 @@ export class GradNorm {
     readonly label: string,
   ) {
     const total = options.segments.reduce((a, s) => a + s.size, 0);
-    this.numPartials = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(total / WG)));
+    // About 16 elements per thread: fewer workgroups, so fewer tree reductions to pay for.
+    this.numPartials = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(total / (WG * 16))));
     this.uniform = new Uniform(ctx.device, PARAMS, `${label}.params`);
     this.partials = ctx.device.createBuffer({
       label: `${label}.partials`,
