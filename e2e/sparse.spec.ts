@@ -220,7 +220,7 @@ function productCases(): ProductCase[] {
       seed: 12,
     }),
     productCase('F ≫ D: F=1000 D=8', { B: 5, F: 1000, D: 8, active: (b) => 3 * b + 1, seed: 13 }),
-    productCase('D=300 > 256 threads (two column passes), 40 rows', {
+    productCase('D=300: two column passes in the gathers, a team reduction in ∂f; 40 rows', {
       B: 40,
       F: 48,
       D: 300,

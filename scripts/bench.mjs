@@ -1,6 +1,7 @@
 // `npm run bench`: serves the bench page with Vite, runs it in headless Chromium (WebGPU) and
 // prints the tables. Options: --quick (small shapes, few reps), --shapes 'r,D,F;…', --reps N,
-// --warmup N, --tiles wgX,wgY,tk.
+// --warmup N, --tiles wgX,wgY,tk. Sparse table: --sparse (only the sparse table),
+// --sparse-shapes 'D,F,rows;…', --ks 'k,k,…'.
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
 import { chromiumArgs, findChromium } from './chromium.mjs';
@@ -25,6 +26,22 @@ const shapes = shapesArg
       ];
 const reps = Number(value('--reps', quick ? 3 : 7));
 const warmup = Number(value('--warmup', 2));
+const sparseOnly = flag('--sparse');
+const sparseShapesArg = value('--sparse-shapes', undefined);
+const sparseShapes = sparseShapesArg
+  ? sparseShapesArg.split(';').map((s) => s.split(',').map(Number))
+  : quick
+    ? [[32, 128, 64]]
+    : [
+        [64, 512, 256],
+        [128, 1024, 256],
+        [128, 2048, 256],
+        [128, 1024, 1024],
+      ];
+const ks = value('--ks', quick ? '4,16' : '8,32,128')
+  .split(',')
+  .map(Number);
+const sparseReps = Math.max(reps, quick ? 3 : 5);
 const tilesArg = value('--tiles', undefined);
 const tiles = tilesArg
   ? Object.fromEntries(tilesArg.split(',').map((v, i) => [['wgX', 'wgY', 'tk'][i], Number(v)]))
@@ -48,8 +65,11 @@ try {
     reps,
     warmup,
     tiles,
+    skipGemm: sparseOnly,
+    sparse: { shapes: sparseShapes, ks, reps: sparseReps, warmup },
   });
-  printGemm(report);
+  if (!sparseOnly) printGemm(report);
+  printSparse(report);
 } finally {
   await browser.close();
   await server.close();
@@ -84,6 +104,80 @@ function printGemm(report) {
   ]);
   table(head, rows);
   console.log('\nratio = TF.js ms / ours ms (≥ 1 means ours is at least as fast)');
+}
+
+function printSparse(report) {
+  const { emptyMs, rows: data } = report.sparse;
+  console.log(`\nSparse vs dense decoder (k active codes per row) — ${report.adapter}`);
+  console.log(
+    `median of ${sparseReps} timed reps after ${warmup} warm-up, wall time submit→done per ` +
+      `kernel, same device; an empty submit takes ${emptyMs.toFixed(2)} ms (included in each)\n`,
+  );
+  const head = [
+    '(D, F, rows)',
+    'k',
+    'dense fwd',
+    'sparse fwd',
+    'CSR',
+    'fwd ×',
+    'fwd × w/ CSR',
+    'dense ∂W',
+    'sparse ∂W',
+    'CSC',
+    '∂W ×',
+    '∂W × w/ CSC',
+    'max|Δ|',
+  ];
+  const x = (a, b) => (a / b).toFixed(1);
+  const rows = data.map((r) => [
+    `(${r.D}, ${r.F}, ${r.rows})`,
+    String(r.k),
+    r.denseFwdMs.toFixed(2),
+    r.sparseFwdMs.toFixed(2),
+    r.csrMs.toFixed(2),
+    x(r.denseFwdMs, r.sparseFwdMs),
+    x(r.denseFwdMs, r.sparseFwdMs + r.csrMs),
+    r.denseDWMs.toFixed(2),
+    r.sparseDWMs.toFixed(2),
+    r.cscMs.toFixed(2),
+    x(r.denseDWMs, r.sparseDWMs),
+    x(r.denseDWMs, r.sparseDWMs + r.cscMs),
+    r.maxAbsDiff.toExponential(1),
+  ]);
+  table(head, rows);
+  console.log(
+    '\ntimes in ms; × = dense ms / sparse ms. fwd: x̂ = f·W_decᵀ + b_dec (dense: GEMM nn); ' +
+      '∂W: ∂W_decᵀ = fᵀ·g (dense: GEMM tn).\nCSR = dense codes → row lists (built once per ' +
+      'step, shared by x̂, ∂f and the CSC); CSC = row lists → feature lists (for ∂W).',
+  );
+  // Growth: pairs of rows that differ in one of F, k, rows only.
+  const cols = [
+    ['sparse fwd', 'sparseFwdMs'],
+    ['CSR', 'csrMs'],
+    ['sparse ∂W', 'sparseDWMs'],
+    ['CSC', 'cscMs'],
+    ['dense fwd', 'denseFwdMs'],
+    ['dense ∂W', 'denseDWMs'],
+  ];
+  const lines = [];
+  for (const attr of ['F', 'k', 'rows']) {
+    const others = ['D', 'F', 'k', 'rows'].filter((a) => a !== attr);
+    const groups = new Map();
+    for (const r of data) {
+      const key = others.map((a) => `${a}=${r[a]}`).join(', ');
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    for (const [key, g] of groups) {
+      if (g.length < 2) continue;
+      g.sort((a, b) => a[attr] - b[attr]);
+      const [lo, hi] = [g[0], g[g.length - 1]];
+      const growth = cols.map(([n, c]) => `${n} ×${(hi[c] / lo[c]).toFixed(2)}`).join(', ');
+      lines.push(
+        `  ${attr} ${lo[attr]}→${hi[attr]} (×${hi[attr] / lo[attr]}) at ${key}: ${growth}`,
+      );
+    }
+  }
+  if (lines.length) console.log(`\nhow the cost grows:\n${lines.join('\n')}`);
 }
 
 function table(head, rows) {

@@ -8,7 +8,9 @@
 // Entries whose rank would reach rowPtr[b + 1] are dropped: after an overflow the scan clamped
 // rowPtr at the capacity, so the lists stop at `capacity` entries and never write past it.
 // Each thread owns a contiguous chunk of ⌈F / WG⌉ columns; an exclusive scan of the per-chunk
-// counts gives each entry its rank, so lists come out sorted by column (deterministic).
+// counts gives each entry its rank, so lists come out sorted by column (deterministic). The
+// WG chunk counts are summed / scanned serially by thread 0 between two barriers: WG additions
+// cost less than the 2·log₂(WG) barrier rounds of a parallel scan at these sizes.
 
 struct Params {
   B: u32,
@@ -51,11 +53,11 @@ fn rowCount(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_inde
   let j0 = min(lid * chunk, F);
   scratch[lid] = chunkCount(row * F, j0, min(j0 + chunk, F));
   workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (lid < stride) { scratch[lid] += scratch[lid + stride]; }
-    workgroupBarrier();
+  if (lid == 0u) {
+    var total = 0u;
+    for (var t = 0u; t < WG; t++) { total += scratch[t]; }
+    count[row] = total;
   }
-  if (lid == 0u) { count[row] = scratch[0]; }
 }
 
 @compute @workgroup_size(WG)
@@ -68,18 +70,20 @@ fn rowScatter(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_in
   let j0 = min(lid * chunk, F);
   let j1 = min(j0 + chunk, F);
   let c = chunkCount(base, j0, j1);
-  // Exclusive scan of the chunk counts (Hillis–Steele, inclusive, minus own).
+  // Exclusive scan of the chunk counts.
   scratch[lid] = c;
   workgroupBarrier();
-  for (var off = 1u; off < WG; off *= 2u) {
-    var v = 0u;
-    if (lid >= off) { v = scratch[lid - off]; }
-    workgroupBarrier();
-    scratch[lid] += v;
-    workgroupBarrier();
+  if (lid == 0u) {
+    var run = 0u;
+    for (var t = 0u; t < WG; t++) {
+      let v = scratch[t];
+      scratch[t] = run;
+      run += v;
+    }
   }
+  workgroupBarrier();
   let end = rowPtr[row + 1u];
-  var e = rowPtr[row] + scratch[lid] - c;
+  var e = rowPtr[row] + scratch[lid];
   for (var j = j0; j < j1 && e < end; j++) {
     let o = base + j;
     if (isActive(o)) {

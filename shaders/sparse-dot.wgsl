@@ -5,6 +5,7 @@
 // into outDense [B, F], zeros everywhere else in the row (what the soft top-k backward reads).
 // One workgroup per row; teams of TEAM threads (a power of two dividing WG) take one entry each,
 // read g and the atom along D with a stride of TEAM (coalesced), and reduce in workgroup memory.
+// TEAM = 1 (small D) is one thread per entry with no reduction and no barrier per entry.
 // Work: nnz·D multiply-adds, plus B·F zero writes with DENSE_OUT.
 
 struct Params {
@@ -52,15 +53,19 @@ fn csrDot(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index)
       j = col[e];
       for (var d = lane; d < D; d += TEAM) { partial = fma(g[row * D + d], mat[j * D + d], partial); }
     }
-    red[lid] = partial;
-    workgroupBarrier();
-    for (var stride = TEAM / 2u; stride > 0u; stride /= 2u) {
-      if (lane < stride) { red[lid] += red[lid + stride]; }
+    var dot = partial;
+    if (TEAM > 1u) {
+      red[lid] = partial;
       workgroupBarrier();
+      for (var stride = TEAM / 2u; stride > 0u; stride /= 2u) {
+        if (lane < stride) { red[lid] += red[lid + stride]; }
+        workgroupBarrier();
+      }
+      dot = red[lid];
     }
     if (lane == 0u && e < seg.y) {
-      outVal[e] = red[lid];
-      if (DENSE_OUT) { outDense[row * F + j] = red[lid]; }
+      outVal[e] = dot;
+      if (DENSE_OUT) { outDense[row * F + j] = dot; }
     }
   }
 }

@@ -7,9 +7,10 @@
 //   encoder backward ∂xc[b, :]    = Σ_{j ∈ row b} ∂pre[b, j] · W_enc[j, :]         (CSR of ∂pre)
 //   decoder gradient ∂W_decᵀ[j, :] = Σ_{b ∈ col j} f[b, j] · g[b, :]               (CSC, mat = g)
 //   encoder gradient ∂W_enc[j, :]  = Σ_{b ∈ col j} ∂pre[b, j] · xc[b, :]           (CSC, mat = xc)
-// One workgroup per segment, threads along D (columns lid, lid + WG, …). The segment's list is
-// staged WG entries at a time in workgroup memory; each thread then streams its column of the
-// selected rows of mat, so neighbouring threads read neighbouring addresses. Work: nnz·D.
+// Workgroups of WG_X × SEGS threads: SEGS segments per workgroup, WG_X threads along D (columns
+// lid.x, lid.x + WG_X, …). Each thread walks its segment's list itself: the list reads are the
+// same address for the WG_X threads of a segment (a broadcast), and the reads of mat are
+// contiguous along D. No workgroup memory and no barriers. Work: nnz·D multiply-adds.
 
 struct Params {
   S: u32,
@@ -18,7 +19,8 @@ struct Params {
   beta: f32,
 }
 
-override WG: u32 = 64;
+override WG_X: u32 = 64;
+override SEGS: u32 = 4;
 override INDIRECT: bool = false;
 override HAS_BIAS: bool = false;
 
@@ -31,39 +33,23 @@ override HAS_BIAS: bool = false;
 @group(0) @binding(6) var<storage, read> bias: array<f32>;       // [D] (HAS_BIAS)
 @group(0) @binding(7) var<storage, read_write> out: array<f32>;  // [S, D]
 
-var<workgroup> sBase: array<u32, WG>;
-var<workgroup> sVal: array<f32, WG>;
-var<workgroup> bounds: vec2<u32>;
-
-@compute @workgroup_size(WG)
-fn segmentGather(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let s = wg.y * params.gridX + wg.x;
+@compute @workgroup_size(WG_X, SEGS)
+fn segmentGather(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let s = (wg.y * params.gridX + wg.x) * SEGS + lid.y;
   if (s >= params.S) { return; }
   let D = params.D;
-  if (lid == 0u) { bounds = vec2(ptr[s], ptr[s + 1u]); }
-  let seg = workgroupUniformLoad(&bounds);
-  for (var d0 = 0u; d0 < D; d0 += WG) {
-    let d = d0 + lid;
+  let i0 = ptr[s];
+  let i1 = ptr[s + 1u];
+  for (var d = lid.x; d < D; d += WG_X) {
     var acc = 0.0;
-    for (var i0 = seg.x; i0 < seg.y; i0 += WG) {
-      let i = i0 + lid;
-      if (i < seg.y) {
-        sBase[lid] = index[i] * D;
-        if (INDIRECT) { sVal[lid] = vals[entry[i]]; } else { sVal[lid] = vals[i]; }
-      }
-      workgroupBarrier();
-      let n = min(WG, seg.y - i0);
-      if (d < D) {
-        for (var q = 0u; q < n; q++) { acc = fma(sVal[q], mat[sBase[q] + d], acc); }
-      }
-      workgroupBarrier();
+    for (var i = i0; i < i1; i++) {
+      var v: f32;
+      if (INDIRECT) { v = vals[entry[i]]; } else { v = vals[i]; }
+      acc = fma(v, mat[index[i] * D + d], acc);
     }
-    if (d < D) {
-      let o = s * D + d;
-      var v = acc;
-      if (params.beta != 0.0) { v += params.beta * out[o]; }
-      if (HAS_BIAS) { v += bias[d]; }
-      out[o] = v;
-    }
+    let o = s * D + d;
+    if (params.beta != 0.0) { acc += params.beta * out[o]; }
+    if (HAS_BIAS) { acc += bias[d]; }
+    out[o] = acc;
   }
 }

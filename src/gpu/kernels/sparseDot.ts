@@ -8,13 +8,20 @@ import type { Buf, KernelContext } from './context';
 import { RowKernelBase, type EntryPoint } from './rowKernel';
 
 const PARAMS = parseUniformLayout(code, 'Params');
-const WG = 256;
-
-/** Threads per entry: enough to cover D in one or two strides, a power of two in [4, 64]. */
+/**
+ * Threads per entry: 1 up to D = 256 (a thread streams one atom, no reduction barriers), then a
+ * power of two up to 64 so that each thread covers about 64 of the D columns.
+ */
 export function dotTeamSize(D: number): number {
-  let t = 4;
-  while (t < 64 && t * 2 <= D / 2) t *= 2;
+  if (D <= 256) return 1;
+  let t = 2;
+  while (t < 64 && t * 64 < D) t *= 2;
   return t;
+}
+
+/** Workgroup size: 64 threads (entries) with TEAM = 1, else 256 (256 / TEAM entries at once). */
+export function dotWorkgroupSize(team: number): number {
+  return team === 1 ? 64 : 256;
 }
 
 export interface SparseDotOptions {
@@ -39,7 +46,8 @@ export class SparseDot extends RowKernelBase {
 
   static async create(ctx: KernelContext, o: SparseDotOptions): Promise<SparseDot> {
     const label = o.label ?? 'SparseDot';
-    const constants = { WG, TEAM: dotTeamSize(o.D), DENSE_OUT: o.denseOut ? 1 : 0 };
+    const team = dotTeamSize(o.D);
+    const constants = { WG: dotWorkgroupSize(team), TEAM: team, DENSE_OUT: o.denseOut ? 1 : 0 };
     const e = await RowKernelBase.entry(ctx, 'SparseDot', code, 'csrDot', constants, label);
     return new SparseDot(ctx, e, o, label);
   }

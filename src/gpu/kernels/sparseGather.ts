@@ -5,14 +5,18 @@
  */
 import code from '../../../shaders/sparse-gather.wgsl?raw';
 import { parseUniformLayout } from '../uniforms';
-import { dispatch2d, type Buf, type KernelContext } from './context';
+import type { Buf, KernelContext } from './context';
 import { RowKernelBase, type EntryPoint } from './rowKernel';
 
 const PARAMS = parseUniformLayout(code, 'Params');
 
-/** Threads along D: D rounded up to a multiple of 32, at most 256. */
-export function gatherWorkgroupSize(D: number): number {
-  return Math.min(256, Math.max(32, Math.ceil(D / 32) * 32));
+/**
+ * Workgroup shape [WG_X, SEGS]: WG_X threads along D (D rounded up to a multiple of 32, at most
+ * 256) and enough segments per workgroup to make about 256 threads.
+ */
+export function gatherWorkgroupShape(D: number): [number, number] {
+  const x = Math.min(256, Math.max(32, Math.ceil(D / 32) * 32));
+  return [x, Math.max(1, Math.floor(256 / x))];
 }
 
 export interface SegmentGatherOptions {
@@ -48,14 +52,16 @@ export class SegmentGather extends RowKernelBase {
     readonly options: SegmentGatherOptions,
     label: string,
   ) {
-    super(ctx, PARAMS, label, options.S);
+    super(ctx, PARAMS, label, Math.ceil(options.S / gatherWorkgroupShape(options.D)[1]));
     this.setBeta(options.beta ?? 0);
   }
 
   static async create(ctx: KernelContext, o: SegmentGatherOptions): Promise<SegmentGather> {
     const label = o.label ?? 'SegmentGather';
+    const [wgX, segs] = gatherWorkgroupShape(o.D);
     const constants = {
-      WG: gatherWorkgroupSize(o.D),
+      WG_X: wgX,
+      SEGS: segs,
       INDIRECT: o.indirect ? 1 : 0,
       HAS_BIAS: o.bias ? 1 : 0,
     };
@@ -73,7 +79,7 @@ export class SegmentGather extends RowKernelBase {
   /** out = Σ … + beta·out_old (takes effect at the next submit). */
   setBeta(beta: number): void {
     const { S, D } = this.options;
-    this.uniform.write({ S, D, gridX: dispatch2d(S)[0], beta });
+    this.uniform.write({ S, D, gridX: this.rowGrid[0], beta });
   }
 
   encode(pass: GPUComputePassEncoder, b: SegmentGatherBuffers): void {

@@ -25,7 +25,19 @@ import { ExclusiveScan } from './scan';
 
 const COMPACT = parseUniformLayout(compactCode, 'Params');
 const TRANSPOSE = parseUniformLayout(transposeCode, 'Params');
+/** The transpose kernels stride over list entries: one size fits. */
 const WG = 256;
+
+/**
+ * Threads per row of the compaction: about 16 columns each (a power of two in [32, 256]). Fewer
+ * threads means fewer barrier rounds in the row scan, which matters on small F (and a lot on
+ * CPU-emulated WebGPU); large F saturates at 256.
+ */
+export function compactWorkgroupSize(F: number): number {
+  let wg = 32;
+  while (wg < 256 && wg * 16 < F) wg *= 2;
+  return wg;
+}
 
 export interface SparseShape {
   B: number;
@@ -132,7 +144,7 @@ export class SparseCompact extends RowKernelBase {
     o: SparseShape & { twoValues?: boolean; label?: string },
   ): Promise<SparseCompact> {
     const label = o.label ?? 'SparseCompact';
-    const constants = { WG, HAS_B: o.twoValues ? 1 : 0 };
+    const constants = { WG: compactWorkgroupSize(o.F), HAS_B: o.twoValues ? 1 : 0 };
     const entry = (name: string) =>
       RowKernelBase.entry(ctx, 'SparseCompact', compactCode, name, constants, label);
     const [count, scatter, scan] = await Promise.all([
