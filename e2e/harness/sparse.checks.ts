@@ -56,6 +56,8 @@ export interface SparseProductsArg {
 
 export interface SparseProductsOut {
   sparse: { xHat: Arr; df: Arr; dfVal: Arr; dWDecT: Arr; dWEnc: Arr; dxc: Arr };
+  /** ∂W_dec, ∂W_enc and ∂xc from one set of lists over the union of the supports of f and ∂pre. */
+  union: { dWDecT: Arr; dWEnc: Arr; dxc: Arr };
   dense: { xHat: Arr; df: Arr; dWDecT: Arr; dWEnc: Arr; dxc: Arr };
   /** A second sparse run on the same inputs, bit-identical when the kernels are deterministic. */
   repeatEqual: boolean;
@@ -161,6 +163,9 @@ export const checks: Record<string, HarnessCheck> = {
     ]);
     const fLists = createSparseListBuffers(dev, shape, 'Harness.fLists');
     const pLists = createSparseListBuffers(dev, shape, 'Harness.dpreLists');
+    const uShape = { ...shape, twoValues: true };
+    const uLists = createSparseListBuffers(dev, uShape, 'Harness.unionLists');
+    const uCompact = await SparseCompact.create(env.ctx, { ...uShape, label: 'Harness.uCompact' });
     const i = {
       f: s.from('f', a.f),
       g: s.from('g', a.g),
@@ -178,6 +183,11 @@ export const checks: Record<string, HarnessCheck> = {
       dWEnc: s.empty('dWEnc', F * D),
       dxc: s.empty('dxc', B * D),
     };
+    const u = {
+      dWDecT: s.empty('union.dWDecT', F * D),
+      dWEnc: s.empty('union.dWEnc', F * D),
+      dxc: s.empty('union.dxc', B * D),
+    };
     const d = {
       xHat: s.empty('dense.xHat', B * D),
       df: s.empty('dense.df', B * F),
@@ -186,7 +196,7 @@ export const checks: Record<string, HarnessCheck> = {
       dxc: s.empty('dense.dxc', B * D),
     };
     // Stale values everywhere: the sparse kernels must write every output element.
-    for (const buf of [...Object.values(o), ...Object.values(d)])
+    for (const buf of [...Object.values(o), ...Object.values(u), ...Object.values(d)])
       dev.queue.writeBuffer(buf, 0, new Float32Array(buf.size / 4).fill(7.5));
 
     const runSparse = () =>
@@ -202,6 +212,14 @@ export const checks: Record<string, HarnessCheck> = {
         encoder.encodeDxc(pass, { lists: pLists, dpreVals: pLists.valA, wEnc: i.wEnc, dxc: o.dxc });
       });
     runSparse();
+    // One CSR + CSC over supp(f) ∪ supp(∂pre): f in valA (zero where only ∂pre is active), ∂pre in valB.
+    submitPass(dev, 'Harness.union', (pass) => {
+      uCompact.encode(pass, i.f, uLists, i.dpre);
+      transpose.encode(pass, uLists);
+      decoder.encodeDW(pass, { lists: uLists, g: i.g, dWDecT: u.dWDecT });
+      encoder.encodeDW(pass, { lists: uLists, dpreVals: uLists.valB, xc: i.xc, dWEnc: u.dWEnc });
+      encoder.encodeDxc(pass, { lists: uLists, dpreVals: uLists.valB, wEnc: i.wEnc, dxc: u.dxc });
+    });
     submitPass(dev, 'Harness.dense', (pass) => {
       gDec.encode(pass, { a: i.f, b: i.wDecT, c: d.xHat, bias: i.bDec });
       gDf.encode(pass, { a: i.g, b: i.wDecT, c: d.df });
@@ -217,6 +235,7 @@ export const checks: Record<string, HarnessCheck> = {
     const sizes = { xHat: B * D, df: B * F, dfVal: nnz, dWDecT: F * D, dWEnc: F * D, dxc: B * D };
     const sparse = (await read(o, sizes)) as SparseProductsOut['sparse'];
     const dense = (await read(d, sizes)) as SparseProductsOut['dense'];
+    const union = (await read(u, sizes)) as SparseProductsOut['union'];
     runSparse();
     const again = (await read(o, sizes)) as SparseProductsOut['sparse'];
     const repeatEqual = Object.keys(sparse).every((k) => {
@@ -224,11 +243,12 @@ export const checks: Record<string, HarnessCheck> = {
       const y = again[k as keyof typeof again];
       return x.length === y.length && x.every((v, j) => Object.is(v, y[j]));
     });
-    for (const k of [compact, transpose, decoder, encoder, gDec, gDf, gDW, gDWEnc, gDxc])
+    for (const k of [compact, uCompact, transpose, decoder, encoder, gDec, gDf, gDW, gDWEnc, gDxc])
       k.destroy();
     fLists.destroy();
     pLists.destroy();
+    uLists.destroy();
     s.done();
-    return { sparse, dense, repeatEqual, errors: [...env.errors] };
+    return { sparse, union, dense, repeatEqual, errors: [...env.errors] };
   },
 };
