@@ -1,7 +1,8 @@
 // Dense → CSR: per-row lists of the active entries of a [B, F] (and, with HAS_B, of the union of
 // the supports of a and b, gathering both values), one workgroup per row.
 //   entry (b, j) is active  ⇔  a[b, j] ≠ 0  (or b[b, j] ≠ 0 with HAS_B)
-//   rowCount:   count[b] = #active entries of row b
+//   rowCount:   count[b] = #active entries of row b, chunkOffset[b, t] = #active entries of
+//               row b before thread t's chunk
 //   (scan.wgsl: rowPtr = exclusive prefix of count, clamped to the capacity; status)
 //   rowScatter: for the active entries of row b in increasing j, at e = rowPtr[b] + rank:
 //               col[e] = j,  valA[e] = a[b, j],  valB[e] = b[b, j] (HAS_B)
@@ -9,8 +10,9 @@
 // rowPtr at the capacity, so the lists stop at `capacity` entries and never write past it.
 // Each thread owns a contiguous chunk of ⌈F / WG⌉ columns; an exclusive scan of the per-chunk
 // counts gives each entry its rank, so lists come out sorted by column (deterministic). The
-// WG chunk counts are summed / scanned serially by thread 0 between two barriers: WG additions
-// cost less than the 2·log₂(WG) barrier rounds of a parallel scan at these sizes.
+// WG chunk counts are scanned serially by thread 0 after one barrier (WG additions cost less
+// than the 2·log₂(WG) barrier rounds of a parallel scan at these sizes) and kept in chunkOffset,
+// so rowScatter reads each row once and needs no barrier.
 
 struct Params {
   B: u32,
@@ -29,6 +31,7 @@ override HAS_B: bool = false;
 @group(0) @binding(5) var<storage, read_write> col: array<u32>;      // [capacity] out
 @group(0) @binding(6) var<storage, read_write> valA: array<f32>;     // [capacity] out
 @group(0) @binding(7) var<storage, read_write> valB: array<f32>;     // [capacity] out (HAS_B)
+@group(0) @binding(8) var<storage, read_write> chunkOffset: array<u32>;  // [B, WG]
 
 var<workgroup> scratch: array<u32, WG>;
 
@@ -54,9 +57,12 @@ fn rowCount(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_inde
   scratch[lid] = chunkCount(row * F, j0, min(j0 + chunk, F));
   workgroupBarrier();
   if (lid == 0u) {
-    var total = 0u;
-    for (var t = 0u; t < WG; t++) { total += scratch[t]; }
-    count[row] = total;
+    var run = 0u;
+    for (var t = 0u; t < WG; t++) {
+      chunkOffset[row * WG + t] = run;
+      run += scratch[t];
+    }
+    count[row] = run;
   }
 }
 
@@ -69,21 +75,8 @@ fn rowScatter(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_in
   let chunk = (F + WG - 1u) / WG;
   let j0 = min(lid * chunk, F);
   let j1 = min(j0 + chunk, F);
-  let c = chunkCount(base, j0, j1);
-  // Exclusive scan of the chunk counts.
-  scratch[lid] = c;
-  workgroupBarrier();
-  if (lid == 0u) {
-    var run = 0u;
-    for (var t = 0u; t < WG; t++) {
-      let v = scratch[t];
-      scratch[t] = run;
-      run += v;
-    }
-  }
-  workgroupBarrier();
   let end = rowPtr[row + 1u];
-  var e = rowPtr[row] + scratch[lid];
+  var e = rowPtr[row] + chunkOffset[row * WG + lid];
   for (var j = j0; j < j1 && e < end; j++) {
     let o = base + j;
     if (isActive(o)) {

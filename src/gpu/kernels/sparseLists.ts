@@ -62,6 +62,8 @@ export interface SparseListBuffers {
   nBlocks: number;
   /** [B] active entries per row (before clamping). */
   count: GPUBuffer;
+  /** [B, compactWorkgroupSize(F)] per-thread offsets within a row, from rowCount to rowScatter. */
+  chunkOffset: GPUBuffer;
   rowPtr: GPUBuffer;
   col: GPUBuffer;
   valA: GPUBuffer;
@@ -101,6 +103,7 @@ export function createSparseListBuffers(
     rowsPerBlock,
     nBlocks,
     count: mk('count', B),
+    chunkOffset: mk('chunkOffset', B * compactWorkgroupSize(F)),
     rowPtr: mk('rowPtr', B + 1),
     col: mk('col', capacity),
     valA: mk('valA', capacity),
@@ -166,13 +169,14 @@ export class SparseCompact extends RowKernelBase {
   encode(pass: GPUComputePassEncoder, a: Buf, lists: SparseListBuffers, b?: Buf): void {
     if (this.twoValues !== !!b) throw new Error(`${this.label}: second matrix mismatch`);
     const second = b ?? this.ctx.empty;
-    this.run(pass, this.count, { 1: a, 2: second, 3: lists.count }, this.rowGrid);
+    const chunkOffset = lists.chunkOffset;
+    this.run(pass, this.count, { 1: a, 2: second, 3: lists.count, 8: chunkOffset }, this.rowGrid);
     this.scan.encode(pass, { counts: lists.count, ptr: lists.rowPtr, status: lists.status });
     const valB = this.twoValues ? lists.valB : this.unusedValB;
     this.run(
       pass,
       this.scatter,
-      { 1: a, 2: second, 4: lists.rowPtr, 5: lists.col, 6: lists.valA, 7: valB },
+      { 1: a, 2: second, 4: lists.rowPtr, 5: lists.col, 6: lists.valA, 7: valB, 8: chunkOffset },
       this.rowGrid,
     );
   }
