@@ -228,6 +228,13 @@ function productCases(): ProductCase[] {
       everyRow: 47,
       seed: 14,
     }),
+    productCase('D=1100 > 4·256 columns: two sweeps per gather thread, 32-thread teams in ∂f', {
+      B: 3,
+      F: 20,
+      D: 1100,
+      active: (b) => [4, 20, 0][b],
+      seed: 15,
+    }),
   ];
 }
 

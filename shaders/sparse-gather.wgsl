@@ -7,10 +7,11 @@
 //   encoder backward ∂xc[b, :]    = Σ_{j ∈ row b} ∂pre[b, j] · W_enc[j, :]         (CSR of ∂pre)
 //   decoder gradient ∂W_decᵀ[j, :] = Σ_{b ∈ col j} f[b, j] · g[b, :]               (CSC, mat = g)
 //   encoder gradient ∂W_enc[j, :]  = Σ_{b ∈ col j} ∂pre[b, j] · xc[b, :]           (CSC, mat = xc)
-// Workgroups of WG_X × SEGS threads: SEGS segments per workgroup, WG_X threads along D (columns
-// lid.x, lid.x + WG_X, …). Each thread walks its segment's list itself: the list reads are the
-// same address for the WG_X threads of a segment (a broadcast), and the reads of mat are
-// contiguous along D. No workgroup memory and no barriers. Work: nnz·D multiply-adds.
+// Workgroups of WG_X × SEGS threads: SEGS segments per workgroup, WG_X threads along D. A thread
+// owns up to 4 columns d0 + lid.x + c·WG_X (c < 4) per sweep of its segment's list, so each list
+// entry it reads (index, value: the same address for the WG_X threads of a segment, a broadcast)
+// feeds 4 multiply-adds, and for each c the reads of mat stay contiguous along D. Sweeps repeat
+// for D > 4·WG_X. No workgroup memory and no barriers. Work: nnz·D multiply-adds.
 
 struct Params {
   S: u32,
@@ -40,16 +41,26 @@ fn segmentGather(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
   let D = params.D;
   let i0 = ptr[s];
   let i1 = ptr[s + 1u];
-  for (var d = lid.x; d < D; d += WG_X) {
-    var acc = 0.0;
+  for (var d0 = lid.x; d0 < D; d0 += 4u * WG_X) {
+    var acc = vec4(0.0);
+    // Columns past D read row 0 of mat (in bounds) and are never stored.
+    let dc = vec4(d0, d0 + WG_X, d0 + 2u * WG_X, d0 + 3u * WG_X);
+    let cols = select(vec4(0u), dc, dc < vec4(D));
     for (var i = i0; i < i1; i++) {
       var v: f32;
       if (INDIRECT) { v = vals[entry[i]]; } else { v = vals[i]; }
-      acc = fma(v, mat[index[i] * D + d], acc);
+      let base = index[i] * D;
+      let m = vec4(mat[base + cols.x], mat[base + cols.y], mat[base + cols.z], mat[base + cols.w]);
+      acc = fma(vec4(v), m, acc);
     }
-    let o = s * D + d;
-    if (params.beta != 0.0) { acc += params.beta * out[o]; }
-    if (HAS_BIAS) { acc += bias[d]; }
-    out[o] = acc;
+    for (var c = 0u; c < 4u; c++) {
+      let d = dc[c];
+      if (d >= D) { break; }
+      let o = s * D + d;
+      var r = acc[c];
+      if (params.beta != 0.0) { r += params.beta * out[o]; }
+      if (HAS_BIAS) { r += bias[d]; }
+      out[o] = r;
+    }
   }
 }

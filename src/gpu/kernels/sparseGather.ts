@@ -11,11 +11,12 @@ import { RowKernelBase, type EntryPoint } from './rowKernel';
 const PARAMS = parseUniformLayout(code, 'Params');
 
 /**
- * Workgroup shape [WG_X, SEGS]: WG_X threads along D (D rounded up to a multiple of 32, at most
- * 256) and enough segments per workgroup to make about 256 threads.
+ * Workgroup shape [WG_X, SEGS]: WG_X threads along D, each owning 4 columns per sweep (⌈D/4⌉
+ * rounded up to a multiple of 32, at most 256), and enough segments per workgroup to make about
+ * 256 threads.
  */
 export function gatherWorkgroupShape(D: number): [number, number] {
-  const x = Math.min(256, Math.max(32, Math.ceil(D / 32) * 32));
+  const x = Math.min(256, Math.max(32, Math.ceil(D / 4 / 32) * 32));
   return [x, Math.max(1, Math.floor(256 / x))];
 }
 
