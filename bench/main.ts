@@ -3,6 +3,7 @@ import { acquireGpu, adapterName } from '../src/gpu/device';
 import type { GemmTiles } from '../src/gpu/kernels/gemm';
 import { benchGemm, type GemmBenchRow } from './gemm';
 import { benchIngest, type IngestBenchOptions, type IngestBenchRow } from './ingest';
+import { benchSparse, type SparseBenchOptions, type SparseBenchReport } from './sparse';
 import { benchSteps, type StepBenchRow } from './step';
 
 export interface BenchOptions {
@@ -10,11 +11,16 @@ export interface BenchOptions {
   reps: number;
   warmup: number;
   tiles?: GemmTiles;
+  /** Skip the GEMM table (`--sparse` alone). */
+  skipGemm?: boolean;
+  /** Sparse vs dense decoder table, when given. */
+  sparse?: SparseBenchOptions;
 }
 
 export interface BenchReport {
   adapter: string;
   gemm: GemmBenchRow[];
+  sparse?: SparseBenchReport;
 }
 
 declare global {
@@ -41,8 +47,9 @@ window.runBench = async (opts) => {
   const gpu = await acquireGpu({ label: 'Bench.device' });
   log(`adapter: ${adapterName(gpu.summary)}`);
   gpu.events.on((e) => log(`GPU ${e.type}: ${e.message}`));
-  const gemm = await benchGemm(gpu, opts.shapes, { ...opts, log });
-  return { adapter: adapterName(gpu.summary), gemm };
+  const gemm = opts.skipGemm ? [] : await benchGemm(gpu, opts.shapes, { ...opts, log });
+  const sparse = opts.sparse ? await benchSparse(gpu, { ...opts.sparse, log }) : undefined;
+  return { adapter: adapterName(gpu.summary), gemm, sparse };
 };
 window.runStepBench = async (opts) => {
   const gpu = await acquireGpu({ label: 'Bench.stepDevice' });

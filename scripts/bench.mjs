@@ -1,7 +1,8 @@
 // `npm run bench`: serves the bench page with Vite, runs it in headless Chromium (WebGPU) and
 // prints the tables. Options: --quick (small shapes and files, few reps), --shapes 'r,D,F;…',
 // --reps N, --warmup N, --tiles wgX,wgY,tk; sections --gemm, --steps, --ingest (any of them;
-// none runs all),
+// none runs all), --sparse (sparse vs dense decoder products; --sparse-shapes 'D,F,rows;…',
+// --ks 'k,k,…'),
 // --ingest-mb F32,F16 (generated file sizes in MB, default 512,256), --ingest-reps N,
 // --ingest-width D (row width, default 2304).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,9 +38,24 @@ const tiles = tilesArg
   ? Object.fromEntries(tilesArg.split(',').map((v, i) => [['wgX', 'wgY', 'tk'][i], Number(v)]))
   : undefined;
 
-// Sections: --gemm, --ingest, --steps select some; none selected runs all three.
-const chosen = ['--gemm', '--ingest', '--steps'].filter(flag);
+// Sections: --gemm, --steps, --sparse, --ingest select some; none selected runs all.
+const chosen = ['--gemm', '--ingest', '--steps', '--sparse'].filter(flag);
 const runs = (section) => chosen.length === 0 || chosen.includes(section);
+const sparseShapesArg = value('--sparse-shapes', undefined);
+const sparseShapes = sparseShapesArg
+  ? sparseShapesArg.split(';').map((s) => s.split(',').map(Number))
+  : quick
+    ? [[32, 128, 64]]
+    : [
+        [64, 512, 256],
+        [128, 1024, 256],
+        [128, 2048, 256],
+        [128, 1024, 1024],
+      ];
+const ks = value('--ks', quick ? '4,16' : '8,32,128')
+  .split(',')
+  .map(Number);
+const sparseReps = Math.max(reps, quick ? 3 : 5);
 const stepShapes = quick
   ? [[16, 64, 64]]
   : [
@@ -72,14 +88,17 @@ try {
   page.setDefaultTimeout(0);
   await page.goto(`http://127.0.0.1:${port}/bench/index.html`);
   await page.waitForFunction(() => typeof window.runBench === 'function');
-  if (runs('--gemm')) {
+  if (runs('--gemm') || runs('--sparse')) {
     const report = await page.evaluate((opts) => window.runBench(opts), {
       shapes,
       reps,
       warmup,
       tiles,
+      skipGemm: !runs('--gemm'),
+      sparse: runs('--sparse') ? { shapes: sparseShapes, ks, reps: sparseReps, warmup } : undefined,
     });
-    printGemm(report);
+    if (runs('--gemm')) printGemm(report);
+    if (runs('--sparse')) printSparse(report);
   }
   if (runs('--steps')) {
     const steps = await page.evaluate((opts) => window.runStepBench(opts), {
@@ -141,6 +160,80 @@ function printSteps(report) {
     (r.tfjsMs / r.softsaeMs).toFixed(2),
   ]);
   table(head, rows);
+}
+
+function printSparse(report) {
+  const { emptyMs, rows: data } = report.sparse;
+  console.log(`\nSparse vs dense decoder (k active codes per row) — ${report.adapter}`);
+  console.log(
+    `median of ${sparseReps} timed reps after ${warmup} warm-up, wall time submit→done per ` +
+      `kernel, same device; an empty submit takes ${emptyMs.toFixed(2)} ms (included in each)\n`,
+  );
+  const head = [
+    '(D, F, rows)',
+    'k',
+    'dense fwd',
+    'sparse fwd',
+    'CSR',
+    'fwd ×',
+    'fwd × w/ CSR',
+    'dense ∂W',
+    'sparse ∂W',
+    'CSC',
+    '∂W ×',
+    '∂W × w/ CSC',
+    'max|Δ|',
+  ];
+  const x = (a, b) => (a / b).toFixed(1);
+  const rows = data.map((r) => [
+    `(${r.D}, ${r.F}, ${r.rows})`,
+    String(r.k),
+    r.denseFwdMs.toFixed(2),
+    r.sparseFwdMs.toFixed(2),
+    r.csrMs.toFixed(2),
+    x(r.denseFwdMs, r.sparseFwdMs),
+    x(r.denseFwdMs, r.sparseFwdMs + r.csrMs),
+    r.denseDWMs.toFixed(2),
+    r.sparseDWMs.toFixed(2),
+    r.cscMs.toFixed(2),
+    x(r.denseDWMs, r.sparseDWMs),
+    x(r.denseDWMs, r.sparseDWMs + r.cscMs),
+    r.maxAbsDiff.toExponential(1),
+  ]);
+  table(head, rows);
+  console.log(
+    '\ntimes in ms; × = dense ms / sparse ms. fwd: x̂ = f·W_decᵀ + b_dec (dense: GEMM nn); ' +
+      '∂W: ∂W_decᵀ = fᵀ·g (dense: GEMM tn).\nCSR = dense codes → row lists (built once per ' +
+      'step, shared by x̂, ∂f and the CSC); CSC = row lists → feature lists (for ∂W).',
+  );
+  // Growth: pairs of rows that differ in one of F, k, rows only.
+  const cols = [
+    ['sparse fwd', 'sparseFwdMs'],
+    ['CSR', 'csrMs'],
+    ['sparse ∂W', 'sparseDWMs'],
+    ['CSC', 'cscMs'],
+    ['dense fwd', 'denseFwdMs'],
+    ['dense ∂W', 'denseDWMs'],
+  ];
+  const lines = [];
+  for (const attr of ['F', 'k', 'rows']) {
+    const others = ['D', 'F', 'k', 'rows'].filter((a) => a !== attr);
+    const groups = new Map();
+    for (const r of data) {
+      const key = others.map((a) => `${a}=${r[a]}`).join(', ');
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    for (const [key, g] of groups) {
+      if (g.length < 2) continue;
+      g.sort((a, b) => a[attr] - b[attr]);
+      const [lo, hi] = [g[0], g[g.length - 1]];
+      const growth = cols.map(([n, c]) => `${n} ×${(hi[c] / lo[c]).toFixed(2)}`).join(', ');
+      lines.push(
+        `  ${attr} ${lo[attr]}→${hi[attr]} (×${hi[attr] / lo[attr]}) at ${key}: ${growth}`,
+      );
+    }
+  }
+  if (lines.length) console.log(`\nhow the cost grows:\n${lines.join('\n')}`);
 }
 
 function printGemm(report) {

@@ -1,0 +1,323 @@
+// Sparse lists (CSR by compaction, CSC by counting sort) and the sparse products of the SAE step
+// on Chromium's WebGPU, against the float64 references of src/reference/sparse.ts (exact for the
+// lists) and against the dense GEMMs on the same inputs.
+import { expect, test } from '@playwright/test';
+import { compareArrays, formatMismatches, type Tolerance } from '../src/reference/compare';
+import { createRng } from '../src/reference/sae/rng';
+import {
+  csrDotRef,
+  csrFromDense,
+  cscFromCsr,
+  segmentGatherRef,
+  type CsrRef,
+} from '../src/reference/sparse';
+import type {
+  SparseListsArg,
+  SparseListsOut,
+  SparseProductsArg,
+  SparseProductsOut,
+} from './harness/sparse.checks';
+import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
+
+test.describe.configure({ mode: 'serial' });
+test.afterEach(async ({ page }) => expectNoGpuErrors(page));
+
+const f32 = (x: number) => Math.fround(x);
+const U = 2 ** -24; // float32 unit roundoff
+
+interface CodeSpec {
+  B: number;
+  F: number;
+  /** Active entries of row b (clamped to F); 'all' for every column. */
+  active: (b: number) => number;
+  /** A feature forced active in every row. */
+  everyRow?: number;
+  seed: number;
+}
+
+/** [B, F] codes: `active(b)` random columns per row with nonzero float32 values, zeros elsewhere. */
+function codes(s: CodeSpec): number[] {
+  const rng = createRng(s.seed);
+  const out = new Array<number>(s.B * s.F).fill(0);
+  for (let b = 0; b < s.B; b++) {
+    const n = Math.min(s.F, s.active(b));
+    const cols = Array.from({ length: s.F }, (_, j) => j);
+    for (let i = 0; i < n; i++) {
+      const r = i + Math.floor(rng.uniform() * (s.F - i));
+      [cols[i], cols[r]] = [cols[r], cols[i]];
+      out[b * s.F + cols[i]] = f32(0.05 + Math.abs(rng.normal()));
+    }
+    if (s.everyRow !== undefined) out[b * s.F + s.everyRow] = f32(0.5 + rng.uniform());
+  }
+  return out;
+}
+
+function normals(n: number, seed: number, scale = 1): number[] {
+  const rng = createRng(seed);
+  return Array.from({ length: n }, () => f32(scale * rng.normal()));
+}
+
+function expectClose(name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>, tol: Tolerance) {
+  const c = compareArrays(gpu, ref, tol);
+  console.log(
+    `${name}: ${c.count} values, max |err| ${c.maxAbsError.toExponential(2)}, ` +
+      `atol ${tol.atol.toExponential(2)}, worst err/tol ${c.worstRatio.toFixed(3)}`,
+  );
+  expect(c.failures, `${name}\n${formatMismatches(c)}`).toBe(0);
+}
+
+function expectListsEqual(name: string, out: SparseListsOut, ref: CsrRef, B: number, F: number) {
+  const csc = cscFromCsr(B, F, ref.rowPtr, ref.col);
+  expect(out.status, `${name}: CSR status`).toEqual(ref.status);
+  expect(out.count, `${name}: counts`).toEqual(ref.count);
+  expect(out.rowPtr, `${name}: rowPtr`).toEqual(ref.rowPtr);
+  expect(out.col, `${name}: col`).toEqual(ref.col);
+  // Values are copied, not computed: bit-exact.
+  expect(out.valA, `${name}: valA`).toEqual(ref.valA);
+  expect(out.valB, `${name}: valB`).toEqual(ref.valB);
+  expect(out.colPtr, `${name}: colPtr`).toEqual(csc.colPtr);
+  expect(out.cscRow, `${name}: cscRow`).toEqual(csc.cscRow);
+  expect(out.cscEntry, `${name}: cscEntry`).toEqual(csc.cscEntry);
+  expect(out.cscStatus.slice(0, 3), `${name}: CSC status`).toEqual([
+    ref.status[1],
+    ref.status[1],
+    0,
+  ]);
+  expect(
+    out.colCountsAfter.every((c) => c === 0),
+    `${name}: counters cleared`,
+  ).toBe(true);
+}
+
+interface ListCase {
+  name: string;
+  arg: SparseListsArg;
+}
+
+function listCases(): ListCase[] {
+  const awkward = (b: number) => [3, 0, 300, 7, 0, 12, 1][b]; // rows with 0 and all F active
+  const cases: ListCase[] = [
+    {
+      name: 'control 8×64, 4 per row',
+      arg: { B: 8, F: 64, capacity: 8 * 64, a: codes({ B: 8, F: 64, active: () => 4, seed: 1 }) },
+    },
+    {
+      name: 'F=300 (not a multiple of 256), empty rows, a full row, feature 299 in every row',
+      arg: {
+        B: 7,
+        F: 300,
+        capacity: 7 * 300,
+        a: codes({ B: 7, F: 300, active: awkward, everyRow: 299, seed: 2 }),
+      },
+    },
+    {
+      name: 'F ≫ B: 1000 features, 5 rows; all rows empty but one',
+      arg: {
+        B: 5,
+        F: 1000,
+        capacity: 200,
+        a: codes({ B: 5, F: 1000, active: (b) => (b === 3 ? 40 : 0), seed: 3 }),
+      },
+    },
+    {
+      name: '37 rows in blocks of 5 (last block partial), feature 0 in every row, built twice',
+      arg: {
+        B: 37,
+        F: 90,
+        capacity: 37 * 90,
+        rowsPerBlock: 5,
+        repeats: 2,
+        a: codes({ B: 37, F: 90, active: (b) => b % 9, everyRow: 0, seed: 4 }),
+      },
+    },
+    {
+      name: 'overflow: 6 rows × 9 active, capacity 20',
+      arg: { B: 6, F: 50, capacity: 20, a: codes({ B: 6, F: 50, active: () => 9, seed: 5 }) },
+    },
+    {
+      name: 'overflow at a row boundary: capacity = first two rows exactly',
+      arg: { B: 4, F: 30, capacity: 10, a: codes({ B: 4, F: 30, active: () => 5, seed: 6 }) },
+    },
+  ];
+  // Union of two supports (f and ∂pre): overlapping, with entries only in one or the other.
+  const a = codes({ B: 6, F: 70, active: (b) => 2 * b, seed: 7 });
+  const b = codes({ B: 6, F: 70, active: (r) => 10 - r, seed: 8 }).map((v, i) =>
+    i % 3 === 0 ? -a[i] : v,
+  );
+  cases.push({
+    name: 'two matrices: union of supports',
+    arg: { B: 6, F: 70, capacity: 420, a, b },
+  });
+  return cases;
+}
+
+test('sparse lists (CSR, CSC, status) equal the reference exactly', async ({ page }) => {
+  await openHarness(page);
+  for (const { name, arg } of listCases()) {
+    const out = await runCheck<SparseListsOut>(page, 'sparseLists', arg);
+    const ref = csrFromDense(arg.B, arg.F, arg.a, arg.capacity, arg.b);
+    expectListsEqual(name, out, ref, arg.B, arg.F);
+    console.log(`${name}: status ${out.status.join(', ')}`);
+  }
+});
+
+test('capacity overflow is reported and the truncated lists stay in bounds', async ({ page }) => {
+  await openHarness(page);
+  const B = 6;
+  const F = 50;
+  const a = codes({ B, F, active: () => 9, seed: 9 });
+  const out = await runCheck<SparseListsOut>(page, 'sparseLists', { B, F, capacity: 20, a });
+  expect(out.status).toEqual([54, 20, 1, 9]);
+  expect(out.rowPtr).toEqual([0, 9, 18, 20, 20, 20, 20]);
+  const fits = await runCheck<SparseListsOut>(page, 'sparseLists', { B, F, capacity: 54, a });
+  expect(fits.status).toEqual([54, 54, 0, 9]);
+});
+
+interface ProductCase {
+  name: string;
+  arg: SparseProductsArg;
+}
+
+function productCase(name: string, c: CodeSpec & { D: number }): ProductCase {
+  const { B, F, D } = c;
+  const f = codes(c);
+  // ∂pre: mostly f's support with both signs, plus a few entries where f is zero.
+  const rng = createRng(c.seed + 100);
+  const dpre = f.map((v) => (v !== 0 || rng.uniform() < 0.02 ? f32(rng.normal()) : 0));
+  return {
+    name,
+    arg: {
+      B,
+      F,
+      D,
+      capacity: B * F,
+      f,
+      g: normals(B * D, c.seed + 1, 0.1),
+      wDecT: normals(F * D, c.seed + 2, 1 / Math.sqrt(D)),
+      bDec: normals(D, c.seed + 3),
+      dpre,
+      xc: normals(B * D, c.seed + 4),
+      wEnc: normals(F * D, c.seed + 5, 1 / Math.sqrt(D)),
+    },
+  };
+}
+
+function productCases(): ProductCase[] {
+  return [
+    productCase('control B=8 F=64 D=32, 4 per row', {
+      B: 8,
+      F: 64,
+      D: 32,
+      active: () => 4,
+      seed: 11,
+    }),
+    productCase('F=300 D=40: empty rows, a full row, feature 7 in every row', {
+      B: 6,
+      F: 300,
+      D: 40,
+      active: (b) => [5, 0, 300, 0, 17, 2][b],
+      everyRow: 7,
+      seed: 12,
+    }),
+    productCase('F ≫ D: F=1000 D=8', { B: 5, F: 1000, D: 8, active: (b) => 3 * b + 1, seed: 13 }),
+    productCase('D=300: two column passes in the gathers, a team reduction in ∂f; 40 rows', {
+      B: 40,
+      F: 48,
+      D: 300,
+      active: (b) => b % 6,
+      everyRow: 47,
+      seed: 14,
+    }),
+    productCase('D=1100 > 4·256 columns: two sweeps per gather thread, 32-thread teams in ∂f', {
+      B: 3,
+      F: 20,
+      D: 1100,
+      active: (b) => [4, 20, 0][b],
+      seed: 15,
+    }),
+  ];
+}
+
+/** Σ |terms| of a sparse product: the scale of its float32 accumulation error. */
+const abs = (xs: ArrayLike<number>) => Array.from(xs, Math.abs);
+const max = (xs: ArrayLike<number>) => Array.from(xs).reduce((m, v) => Math.max(m, v), 0);
+
+/**
+ * Sequential float32 accumulation of n terms has |error| ≤ γ_n·Σ|terms|, γ_n ≈ n·u (fma rounds
+ * once per step). Two float32 evaluations in different orders (sparse vs dense GEMM) differ by up
+ * to twice that; the float64 reference is exact to that scale. So atol = 2·(n + 1)·u·max Σ|terms|
+ * (+1 for the bias add), rtol = 0.
+ */
+function accumulationTol(n: number, absSums: ArrayLike<number>): Tolerance {
+  return { atol: 2 * (n + 1) * U * Math.max(max(absSums), 1e-30), rtol: 0 };
+}
+
+test('sparse products equal the float64 reference and the dense GEMMs', async ({ page }) => {
+  await openHarness(page);
+  for (const { name, arg } of productCases()) {
+    const { B, F, D } = arg;
+    const out = await runCheck<SparseProductsOut>(page, 'sparseProducts', arg);
+    expect(out.errors, `${name}: GPU errors`).toEqual([]);
+    expect(out.repeatEqual, `${name}: a second run is bit-identical`).toBe(true);
+    const fl = csrFromDense(B, F, arg.f, B * F);
+    const fc = cscFromCsr(B, F, fl.rowPtr, fl.col);
+    const pl = csrFromDense(B, F, arg.dpre, B * F);
+    const pc = cscFromCsr(B, F, pl.rowPtr, pl.col);
+    const rowMax = (l: CsrRef) => l.status[3];
+    const colMax = (c: { colPtr: number[] }) =>
+      Math.max(...c.colPtr.slice(1).map((p, j) => p - c.colPtr[j]));
+
+    const refs = {
+      xHat: segmentGatherRef(B, D, fl.rowPtr, fl.col, fl.valA, arg.wDecT, { bias: arg.bDec }),
+      df: csrDotRef(B, F, D, fl.rowPtr, fl.col, arg.g, arg.wDecT),
+      dWDecT: segmentGatherRef(F, D, fc.colPtr, fc.cscRow, fl.valA, arg.g, { entry: fc.cscEntry }),
+      dWEnc: segmentGatherRef(F, D, pc.colPtr, pc.cscRow, pl.valA, arg.xc, { entry: pc.cscEntry }),
+      dxc: segmentGatherRef(B, D, pl.rowPtr, pl.col, pl.valA, arg.wEnc),
+    };
+    const tols = {
+      xHat: accumulationTol(
+        rowMax(fl),
+        segmentGatherRef(B, D, fl.rowPtr, fl.col, abs(fl.valA), abs(arg.wDecT), {
+          bias: abs(arg.bDec),
+        }),
+      ),
+      df: accumulationTol(D, csrDotRef(B, F, D, fl.rowPtr, fl.col, abs(arg.g), abs(arg.wDecT)).val),
+      dWDecT: accumulationTol(
+        colMax(fc),
+        segmentGatherRef(F, D, fc.colPtr, fc.cscRow, abs(fl.valA), abs(arg.g), {
+          entry: fc.cscEntry,
+        }),
+      ),
+      dWEnc: accumulationTol(
+        colMax(pc),
+        segmentGatherRef(F, D, pc.colPtr, pc.cscRow, abs(pl.valA), abs(arg.xc), {
+          entry: pc.cscEntry,
+        }),
+      ),
+      dxc: accumulationTol(
+        rowMax(pl),
+        segmentGatherRef(B, D, pl.rowPtr, pl.col, abs(pl.valA), abs(arg.wEnc)),
+      ),
+    };
+    const s = out.sparse;
+    const d = out.dense;
+    expectClose(`${name}: x̂ vs ref`, s.xHat, refs.xHat, tols.xHat);
+    expectClose(`${name}: x̂ vs dense`, s.xHat, d.xHat, tols.xHat);
+    expectClose(`${name}: ∂f (compressed) vs ref`, s.dfVal, refs.df.val, tols.df);
+    expectClose(`${name}: ∂f (dense out) vs ref`, s.df, refs.df.dense, tols.df);
+    // The dense GEMM computes ∂f everywhere; the sparse path only at the active entries.
+    const denseDfMasked = d.df.map((v, i) => (arg.f[i] !== 0 ? v : 0));
+    expectClose(`${name}: ∂f vs dense (active entries)`, s.df, denseDfMasked, tols.df);
+    expectClose(`${name}: ∂W_decᵀ vs ref`, s.dWDecT, refs.dWDecT, tols.dWDecT);
+    expectClose(`${name}: ∂W_decᵀ vs dense`, s.dWDecT, d.dWDecT, tols.dWDecT);
+    expectClose(`${name}: ∂W_enc vs ref`, s.dWEnc, refs.dWEnc, tols.dWEnc);
+    expectClose(`${name}: ∂W_enc vs dense`, s.dWEnc, d.dWEnc, tols.dWEnc);
+    expectClose(`${name}: ∂xc vs ref`, s.dxc, refs.dxc, tols.dxc);
+    expectClose(`${name}: ∂xc vs dense`, s.dxc, d.dxc, tols.dxc);
+    // The union lists hold extra entries whose value is exactly 0 in f (or ∂pre): fma(0, w, acc)
+    // = acc, so their results are bit-identical to the separate lists'.
+    expect(out.union.dWDecT, `${name}: ∂W_decᵀ from the union lists`).toEqual(s.dWDecT);
+    expect(out.union.dWEnc, `${name}: ∂W_enc from the union lists`).toEqual(s.dWEnc);
+    expect(out.union.dxc, `${name}: ∂xc from the union lists`).toEqual(s.dxc);
+  }
+});
