@@ -6,6 +6,7 @@
 // Shapes are small (SwiftShader) but awkward: D and F not multiples of the 64/256-lane workgroups,
 // F ≫ D, D > 64 (several elements per lane). Tolerances are derived next to each comparison in
 // src/selfcheck/optimKernels.ts, optimAdam.ts and optimStep.ts; the end-to-end bounds are explained below.
+import { PARAM_NAMES } from '../src/reference/sae/params';
 import { expect, test } from '@playwright/test';
 import type { AdamCase, AdamResult } from '../src/selfcheck/optimAdam';
 import type {
@@ -20,16 +21,7 @@ import { expectCheck, expectNoGpuErrors, openHarness, runCheck } from './gpu';
 test.describe.configure({ mode: 'serial' });
 test.afterEach(async ({ page }) => expectNoGpuErrors(page));
 
-const ALL = [
-  'encoder.weight',
-  'encoder.bias',
-  'decoder.weight',
-  'b_dec',
-  'k_estimator.0.weight',
-  'k_estimator.0.bias',
-  'k_estimator.2.weight',
-  'k_estimator.2.bias',
-] as const;
+const ALL = PARAM_NAMES;
 /** TopK/BatchTopK and SoftSAE's hard phase: the k-estimator gets no gradient. */
 const NO_K_ESTIMATOR = ALL.filter((n) => !n.startsWith('k_estimator'));
 

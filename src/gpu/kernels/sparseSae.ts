@@ -88,15 +88,7 @@ export class SparseDecoder {
     pass: GPUComputePassEncoder,
     b: { lists: SparseListBuffers; g: Buf; dWDecT: Buf },
   ): void {
-    const l = b.lists;
-    this.dW.encode(pass, {
-      ptr: l.colPtr,
-      index: l.cscRow,
-      entry: l.cscEntry,
-      vals: l.valA,
-      mat: b.g,
-      out: b.dWDecT,
-    });
+    encodeCscGather(pass, this.dW, b.lists, b.lists.valA, b.g, b.dWDecT);
   }
 
   destroy(): void {
@@ -104,6 +96,18 @@ export class SparseDecoder {
     this.df.destroy();
     this.dW.destroy();
   }
+}
+
+/** Σ over the rows of each feature's CSC list of vals·mat[row, :] → out [F, D] (a weight gradient). */
+function encodeCscGather(
+  pass: GPUComputePassEncoder,
+  gather: SegmentGather,
+  l: SparseListBuffers,
+  vals: Buf,
+  mat: Buf,
+  out: Buf,
+): void {
+  gather.encode(pass, { ptr: l.colPtr, index: l.cscRow, entry: l.cscEntry, vals, mat, out });
 }
 
 export class SparseEncoderGrad {
@@ -136,15 +140,7 @@ export class SparseEncoderGrad {
     pass: GPUComputePassEncoder,
     b: { lists: SparseListBuffers; dpreVals: Buf; xc: Buf; dWEnc: Buf },
   ): void {
-    const l = b.lists;
-    this.dW.encode(pass, {
-      ptr: l.colPtr,
-      index: l.cscRow,
-      entry: l.cscEntry,
-      vals: b.dpreVals,
-      mat: b.xc,
-      out: b.dWEnc,
-    });
+    encodeCscGather(pass, this.dW, b.lists, b.dpreVals, b.xc, b.dWEnc);
   }
 
   /** CSR of ∂pre, its values, W_enc [F, D] → ∂xc [B, D]. */
