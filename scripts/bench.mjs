@@ -4,7 +4,7 @@
 // none runs all), --sparse (sparse vs dense decoder products; --sparse-shapes 'D,F,rows;…',
 // --ks 'k,k,…'),
 // --ingest-mb F32,F16 (generated file sizes in MB, default 512,256), --ingest-reps N,
-// --ingest-width D (row width, default 2304).
+// --ingest-width D (row width, default 2304), --ingest-chunk-mib A,B,… (chunk sizes, default 8).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +68,7 @@ const [f32MB, f16MB] = value('--ingest-mb', quick ? '16,8' : '512,256')
   .map(Number);
 const ingestReps = Number(value('--ingest-reps', quick ? 1 : 2));
 const ingestWidth = Number(value('--ingest-width', 2304));
+const ingestChunkMiB = value('--ingest-chunk-mib', '8').split(',').map(Number);
 
 const server = await createServer({
   // No file watching or HMR: a long run must not reload when sources change on disk.
@@ -121,6 +122,7 @@ try {
       const t1 = performance.now();
       const ingest = await page.evaluate((opts) => window.runIngestBench(opts), {
         reps: ingestReps,
+        chunkMiB: ingestChunkMiB,
       });
       printIngest(ingest, writeSeconds, (performance.now() - t1) / 1000);
     } finally {
@@ -285,6 +287,7 @@ function printIngest(rows, writeSeconds, seconds) {
     'decode MB/s',
     'stats MB/s',
     'stats/plain',
+    'decode/plain',
     'worker MB/s',
     'heap base MiB',
     'plain peak MiB',
@@ -302,6 +305,7 @@ function printIngest(rows, writeSeconds, seconds) {
       r.decodeMBs.toFixed(0),
       r.statsMBs.toFixed(0),
       (r.statsMBs / r.plainMBs).toFixed(2),
+      (r.decodeMBs / r.plainMBs).toFixed(2),
       r.workerMBs.toFixed(0),
       r.baseMiB.toFixed(1),
       r.plainPeakMiB.toFixed(1),
