@@ -314,7 +314,8 @@ function printIngest(rows, writeSeconds, seconds) {
     ]),
   );
   console.log(
-    '\nplain = slice().arrayBuffer() only; decode = + .npy rows decoded to float32 (readRows);\n' +
+    '\nplain = slice().arrayBuffer() only; decode = + .npy rows decoded to float32 in an ordered\n' +
+      'pass (readAhead: the next chunk is read while this one is decoded);\n' +
       'stats = the loader: open + one pass of mean, norm factor, min/max and NaN/Inf scan;\n' +
       'worker = the same pass in the ingestion worker (open + stats requests), timed from the page.\n' +
       `ingestion section: files written in ${writeSeconds.toFixed(1)} s, measured in ${seconds.toFixed(1)} s`,
