@@ -91,6 +91,11 @@ export class RowSampler {
     return this.window?.byteLength ?? 0;
   }
 
+  /** Reads the first window now (otherwise the first batch does), so batches start at once. */
+  async prepare(): Promise<void> {
+    if (this.first < 0) await this.advance();
+  }
+
   /** The next `count` rows of the shuffled stream; crosses windows and epochs as needed. */
   async next(count: number): Promise<SampledBatch> {
     if (!Number.isSafeInteger(count) || count < 1)

@@ -68,8 +68,8 @@ export async function computeStats(
   const acc = new StatsAccumulator(width);
   const t0 = performance.now();
   const bytesTotal = rows * src.bytesPerRow;
-  if (opts.signal?.aborted) fail(src.describe(), 'io/aborted', 'statistics cancelled');
-  for await (const chunk of readAhead(src, chunkRows, { signal: opts.signal })) {
+  for await (const chunk of readAhead(src, chunkRows)) {
+    if (opts.signal?.aborted) fail(src.describe(), 'io/aborted', 'statistics cancelled');
     let row = chunk.start;
     for (const b of chunk.blocks) {
       acc.add(b, row);
