@@ -94,11 +94,22 @@ function aligned(raw: Uint8Array): ArrayBuffer {
  * payload bits with the quiet bit set, as the x86 conversion NumPy uses does.
  * Integers convert through float64 (exact for |v| < 2^53, which covers token ids and counts).
  *
- * Little-endian f32 that fills its own buffer (a fresh read) is returned as a view of `raw`'s
- * buffer instead of a copy: a copy costs as much as the rest of the decoding, and the caller owns
- * the freshly read bytes anyway.
+ * With `out` (at least as many elements), decodes into it and returns the filled start of it.
+ * Without, little-endian f32 that fills its own buffer (a fresh read) is returned as a view of
+ * `raw`'s buffer instead of a copy: a copy costs as much as the rest of the decoding, and the
+ * caller owns the freshly read bytes anyway.
  */
-export function decodeToFloat32(raw: Uint8Array, dtype: DType, littleEndian = true): Float32Array {
+export function decodeToFloat32(
+  raw: Uint8Array,
+  dtype: DType,
+  littleEndian = true,
+  out?: Float32Array,
+): Float32Array {
+  if (out) {
+    const n = Math.floor(raw.length / ITEM_SIZE[dtype]);
+    if (out.length < n) throw new RangeError(`decoding ${n} values into ${out.length}`);
+    return decodeInto(raw, dtype, littleEndian, out);
+  }
   if (dtype === 'f32' && littleEndian && raw.byteOffset === 0 && raw.length % 4 === 0) {
     if (raw.byteLength === raw.buffer.byteLength) return new Float32Array(raw.buffer);
   }

@@ -1,47 +1,56 @@
 import type { DatasetSource, RawBlock } from './dataset.ts';
-import { fail } from './errors.ts';
 
-/** One chunk of a sequential pass: rows `[start, start + count)`, undecoded. */
+/** Rows `[start, start + count)` of a pass, undecoded. */
 export interface RowChunk {
   start: number;
   count: number;
   blocks: RawBlock[];
 }
 
-/** Options of {@link readAhead}. */
+/** Options of {@link readRanges} and {@link readAhead}. */
 export interface ReadAheadOptions {
-  /** First row (default 0) and end row (exclusive, default all rows). */
-  start?: number;
-  end?: number;
-  /** Aborting rejects with `IoError` code `io/aborted` before the next chunk is handed out. */
-  signal?: AbortSignal;
+  /**
+   * Read into two buffers allocated once and used in turn, instead of a new buffer per chunk:
+   * then a chunk's bytes are valid only until the next chunk is asked for. Needs `maxRows`.
+   */
+  reuse?: boolean;
+  /** The largest `count` among the ranges (sizes the reused buffers). */
+  maxRows?: number;
 }
 
 /**
- * The rows of `src` in order, `chunkRows` at a time, with the read of chunk i + 1 already started
- * when chunk i is handed out. A `Blob` read is served by the browser's I/O threads while this
- * thread decodes the previous chunk, so a pass costs about max(read, decode) instead of their sum.
- * At most two chunks are held (the one being processed and the one in flight).
+ * The row ranges `[start, count]` of `src`, in the order given, with the read of range i + 1
+ * already started when range i is handed out. A `Blob` read is served by the browser's I/O
+ * threads while this thread works on the previous chunk, so a pass costs about max(read, work)
+ * instead of their sum. At most two chunks are held: the one handed out and the one in flight.
  */
-export async function* readAhead(
+export async function* readRanges(
   src: DatasetSource,
-  chunkRows: number,
+  ranges: Iterable<readonly [number, number]>,
   opts: ReadAheadOptions = {},
 ): AsyncGenerator<RowChunk, void, undefined> {
-  const end = opts.end ?? src.rows;
-  const step = Math.max(1, Math.floor(chunkRows));
-  const read = (start: number): Promise<RowChunk> => {
-    const count = Math.min(step, end - start);
-    return src.readBlocks(start, count).then((blocks) => ({ start, count, blocks }));
+  const size = opts.reuse ? (opts.maxRows ?? 0) * src.bytesPerRow : 0;
+  // The reused buffers; a read that used one may hand back its memory as a new ArrayBuffer.
+  const buffers: Uint8Array[] = size > 0 ? [new Uint8Array(size), new Uint8Array(size)] : [];
+  let turn = 0;
+  const read = ([start, count]: readonly [number, number]): Promise<RowChunk> => {
+    const k = turn++ % 2;
+    const into = buffers[k];
+    return src.readBlocks(start, count, into).then((blocks) => {
+      if (into && into.byteLength === 0) buffers[k] = new Uint8Array(blocks[0].raw.buffer);
+      return { start, count, blocks };
+    });
   };
-  let start = opts.start ?? 0;
-  let next = start < end ? read(start) : undefined;
+  const it = ranges[Symbol.iterator]();
+  const take = () => {
+    const r = it.next();
+    return r.done ? undefined : read(r.value);
+  };
+  let next = take();
   try {
     while (next) {
       const chunk = await next;
-      start += chunk.count;
-      next = start < end ? read(start) : undefined;
-      if (opts.signal?.aborted) fail(src.describe(), 'io/aborted', 'reading cancelled');
+      next = take();
       yield chunk;
     }
   } finally {
@@ -49,4 +58,17 @@ export async function* readAhead(
     // not surface as an unhandled rejection.
     next?.catch(() => {});
   }
+}
+
+/** All rows of `src` in order, `chunkRows` at a time, read one chunk ahead ({@link readRanges}). */
+export function readAhead(
+  src: DatasetSource,
+  chunkRows: number,
+  opts: { reuse?: boolean } = {},
+): AsyncGenerator<RowChunk, void, undefined> {
+  const step = Math.max(1, Math.floor(chunkRows));
+  function* ranges(): Generator<[number, number]> {
+    for (let s = 0; s < src.rows; s += step) yield [s, Math.min(step, src.rows - s)];
+  }
+  return readRanges(src, ranges(), { reuse: opts.reuse, maxRows: step });
 }

@@ -8,13 +8,14 @@
  * sequential), and its rows are shuffled together. Every epoch still visits every row exactly
  * once; a batch mixes rows from all blocks of the window, which for real activations (files
  * ordered by document) decorrelates a batch almost as well as a full shuffle, at a fraction of
- * the memory. Memory held: the window buffer, allocated once, plus the block being read.
+ * the memory. Memory held: the window buffer, allocated once, and two block-sized read buffers
+ * (the block being decoded and the next one in flight), also allocated once per window.
  */
 import { createRng, type Rng } from '../reference/sae/rng.ts';
-import type { DatasetSource } from './dataset.ts';
+import type { DatasetSource, RawBlock } from './dataset.ts';
 import { decodeToFloat32 } from './dtype.ts';
 import { fail } from './errors.ts';
-import { readAhead } from './read-ahead.ts';
+import { readAhead, readRanges } from './read-ahead.ts';
 
 /** Options of {@link RowSampler}. */
 export interface SamplerOptions {
@@ -116,8 +117,9 @@ export class RowSampler {
   }
 
   /**
-   * All rows in order, `chunkRows` at a time (an evaluation pass): views of the held rows when
-   * the dataset is in memory, else read from the file one chunk ahead.
+   * All rows in order, `chunkRows` at a time (an evaluation pass). In memory: views of the held
+   * rows. Otherwise read from the file one chunk ahead and decoded into one reused buffer, so a
+   * chunk's `data` is valid only until the next chunk is asked for.
    */
   async *inOrder(chunkRows: number): AsyncGenerator<{ start: number; data: Float32Array }> {
     const { rows, width } = this.src;
@@ -131,22 +133,19 @@ export class RowSampler {
         };
       return;
     }
-    for await (const c of readAhead(this.src, step)) {
-      const parts = c.blocks.map((b) => {
-        this.bytesRead += b.raw.length;
-        return decodeToFloat32(b.raw, b.dtype, b.littleEndian);
-      });
-      if (parts.length === 1) {
-        yield { start: c.start, data: parts[0] };
-        continue;
-      }
-      const data = new Float32Array(c.count * width); // a chunk across shards of other dtypes
-      let at = 0;
-      for (const x of parts) {
-        data.set(x, at);
-        at += x.length;
-      }
-      yield { start: c.start, data };
+    const out = new Float32Array(Math.min(step, rows) * width);
+    for await (const c of readAhead(this.src, step, { reuse: true })) {
+      this.decode(c.blocks, out);
+      yield { start: c.start, data: out.subarray(0, c.count * width) };
+    }
+  }
+
+  /** Decodes blocks of consecutive rows into `out`, counting the bytes read. */
+  private decode(blocks: RawBlock[], out: Float32Array): void {
+    let at = 0;
+    for (const b of blocks) {
+      this.bytesRead += b.raw.length;
+      at += decodeToFloat32(b.raw, b.dtype, b.littleEndian, out.subarray(at)).length;
     }
   }
 
@@ -183,30 +182,22 @@ export class RowSampler {
 
   /** Reads the window's blocks into the window buffer, the next block's read in flight. */
   private async load(first: number): Promise<void> {
-    const { width } = this.src;
+    const { rows, width } = this.src;
     // In memory, block b sits at row b·blockRows: exactly the dataset. Otherwise a short last
     // block may land in any slot, so every slot gets a whole block's room.
     this.window ??= new Float32Array(
-      (this.inMemory ? this.src.rows : this.windowBlocks * this.blockRows) * width,
+      (this.inMemory ? rows : this.windowBlocks * this.blockRows) * width,
     );
     const end = Math.min(this.blocks, first + this.windowBlocks);
-    const read = (s: number) => {
-      const b = this.blockOrder[s];
-      const start = b * this.blockRows;
-      const n = Math.min(this.blockRows, this.src.rows - start);
-      return this.src.readRows(start, n);
-    };
-    let next: Promise<Float32Array> | undefined = read(first);
-    try {
-      for (let s = first; s < end; s++) {
-        const x = await next!;
-        next = s + 1 < end ? read(s + 1) : undefined;
-        this.window.set(x, (s - first) * this.blockRows * width);
-        this.bytesRead += (x.length / width) * this.src.bytesPerRow;
-      }
-    } finally {
-      next?.catch(() => {});
+    const ranges: [number, number][] = [];
+    for (let s = first; s < end; s++) {
+      const start = this.blockOrder[s] * this.blockRows;
+      ranges.push([start, Math.min(this.blockRows, rows - start)]);
     }
+    let slot = 0;
+    const opts = { reuse: true, maxRows: this.blockRows };
+    for await (const c of readRanges(this.src, ranges, opts))
+      this.decode(c.blocks, this.window.subarray(slot++ * this.blockRows * width));
   }
 
   /** Fisher–Yates with the sampler's generator. */

@@ -62,9 +62,13 @@ export function concatShards(parts: readonly DatasetSource[]): DatasetSource {
       }
       return out;
     },
-    async readBlocks(start, count) {
+    async readBlocks(start, count, into) {
+      const ps = pieces(start, count);
+      // Within one shard the reusable buffer is passed on. Across a boundary each piece reads
+      // its own: a read into `into` may detach it, which would invalidate the previous piece.
+      if (ps.length === 1) return ps[0][0].readBlocks(ps[0][1], ps[0][2], into);
       const out: RawBlock[] = [];
-      for (const [p, s, n] of pieces(start, count)) out.push(...(await p.readBlocks(s, n)));
+      for (const [p, s, n] of ps) out.push(...(await p.readBlocks(s, n)));
       return out;
     },
   };

@@ -6,7 +6,8 @@ import { openNpy } from '../../src/io/npy.ts';
 import { writeNpy } from '../../src/io/npy-write.ts';
 import { RowSampler } from '../../src/io/sampler.ts';
 import { concatShards } from '../../src/io/shards.ts';
-import { bytesSource } from '../../src/io/source.ts';
+import { blobSource, bytesSource } from '../../src/io/source.ts';
+import { computeStats } from '../../src/io/stats.ts';
 import { expectIoError, spy } from './helpers.ts';
 
 /** A float16 `.npy` of `rows × width` distinct finite halves, and a spy on its reads. */
@@ -135,5 +136,24 @@ describe('RowSampler', () => {
     );
     expect(() => new RowSampler(empty)).toThrow(/no rows/);
     await expectIoError(new RowSampler(reader).next(0), 'sampler/batch', 'a.npy');
+  });
+
+  it('over a Blob (reads into reused buffers that the stream detaches): same rows, same statistics', async () => {
+    const rows = 700;
+    const width = 9;
+    const h = new Uint16Array(rows * width).map((_, i) => (i * 4099) % 0x7bff);
+    const bytes = writeNpy({ dtype: 'f16', shape: [rows, width], data: new Uint8Array(h.buffer) });
+    const all = await (await openNpy(bytesSource('m.npy', bytes))).readRows(0, rows);
+    const blob = await openNpy(blobSource(new Blob([bytes]), 'b.npy'));
+    const s = new RowSampler(blob, { memoryBytes: 5000, blockRows: 16, seed: 2 });
+    expect(isPermutation(await draw(s, all, width, rows, 50), rows)).toBe(true);
+    const pass: number[] = [];
+    for await (const c of s.inOrder(100)) pass.push(...c.data);
+    expect(new Float32Array(pass)).toEqual(all);
+    const fromBlob = await computeStats(blob, { chunkRows: 64 });
+    const fromBytes = await computeStats(await openNpy(bytesSource('b.npy', bytes)), {
+      chunkRows: 64,
+    });
+    expect({ ...fromBlob, seconds: 0 }).toEqual({ ...fromBytes, seconds: 0 });
   });
 });
