@@ -16,6 +16,11 @@ export interface ReadAheadOptions {
   reuse?: boolean;
   /** The largest `count` among the ranges (sizes the reused buffers). */
   maxRows?: number;
+  /**
+   * Buffers to reuse across passes (with `reuse`): empty or too small ones are replaced, and
+   * the array is updated in place when a read hands a buffer's memory back as a new object.
+   */
+  pool?: Uint8Array[];
 }
 
 /**
@@ -31,7 +36,9 @@ export async function* readRanges(
 ): AsyncGenerator<RowChunk, void, undefined> {
   const size = opts.reuse ? (opts.maxRows ?? 0) * src.bytesPerRow : 0;
   // The reused buffers; a read that used one may hand back its memory as a new ArrayBuffer.
-  const buffers: Uint8Array[] = size > 0 ? [new Uint8Array(size), new Uint8Array(size)] : [];
+  const buffers: Uint8Array[] = opts.pool ?? [];
+  for (let k = 0; k < 2 && size > 0; k++)
+    if (!(buffers[k]?.length >= size)) buffers[k] = new Uint8Array(size);
   let turn = 0;
   const read = ([start, count]: readonly [number, number]): Promise<RowChunk> => {
     const k = turn++ % 2;

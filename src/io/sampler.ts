@@ -8,8 +8,8 @@
  * sequential), and its rows are shuffled together. Every epoch still visits every row exactly
  * once; a batch mixes rows from all blocks of the window, which for real activations (files
  * ordered by document) decorrelates a batch almost as well as a full shuffle, at a fraction of
- * the memory. Memory held: the window buffer, allocated once, and two block-sized read buffers
- * (the block being decoded and the next one in flight), also allocated once per window.
+ * the memory. Memory held: the window buffer and two block-sized read buffers (the block being
+ * decoded and the next one in flight), all allocated once.
  */
 import { createRng, type Rng } from '../reference/sae/rng.ts';
 import type { DatasetSource, RawBlock } from './dataset.ts';
@@ -58,6 +58,8 @@ export class RowSampler {
   private cursor = 0;
   /** Index in `blockOrder` of the window's first block; -1 before the first window. */
   private first = -1;
+  /** The two block-sized read buffers, kept from window to window. */
+  private readonly pool: Uint8Array[] = [];
 
   constructor(
     private readonly src: DatasetSource,
@@ -97,12 +99,18 @@ export class RowSampler {
     if (this.first < 0) await this.advance();
   }
 
-  /** The next `count` rows of the shuffled stream; crosses windows and epochs as needed. */
-  async next(count: number): Promise<SampledBatch> {
+  /**
+   * The next `count` rows of the shuffled stream; crosses windows and epochs as needed. With
+   * `into` (at least `count × width` values) the rows are written there and `data` views it, so
+   * a trainer can reuse one staging buffer instead of allocating one per batch.
+   */
+  async next(count: number, into?: Float32Array): Promise<SampledBatch> {
     if (!Number.isSafeInteger(count) || count < 1)
       fail(this.src.describe().split(':')[0], 'sampler/batch', `invalid batch size ${count}`);
     const w = this.src.width;
-    const data = new Float32Array(count * w);
+    if (into && into.length < count * w)
+      throw new RangeError(`a batch of ${count} rows needs ${count * w} values`);
+    const data = into ? into.subarray(0, count * w) : new Float32Array(count * w);
     const rows = new Uint32Array(count);
     let epoch = -1;
     for (let i = 0; i < count; i++) {
@@ -195,7 +203,7 @@ export class RowSampler {
       ranges.push([start, Math.min(this.blockRows, rows - start)]);
     }
     let slot = 0;
-    const opts = { reuse: true, maxRows: this.blockRows };
+    const opts = { reuse: true, maxRows: this.blockRows, pool: this.pool };
     for await (const c of readRanges(this.src, ranges, opts))
       this.decode(c.blocks, this.window.subarray(slot++ * this.blockRows * width));
   }

@@ -77,6 +77,16 @@ describe('RowSampler', () => {
     const a = await run(1);
     expect(await run(1)).toEqual(a);
     expect(await run(2)).not.toEqual(a);
+    // Into a reused staging buffer: the same rows, written in place.
+    const staged = new RowSampler(reader, { memoryBytes: 1200, seed: 1 });
+    const staging = new Float32Array(40 * 3);
+    const b = await staged.next(32, staging);
+    expect(b.data.buffer).toBe(staging.buffer);
+    expect(Array.from(b.rows)).toEqual(a.slice(0, 32));
+    b.rows.forEach((r, i) =>
+      expect(staging.subarray(3 * i, 3 * i + 3)).toEqual(all.subarray(3 * r, 3 * r + 3)),
+    );
+    await expect(staged.next(41, staging)).rejects.toThrow(/needs 123 values/);
   });
 
   it('an in-order pass reads the rows in file order, one chunk ahead, whatever the budget', async () => {
