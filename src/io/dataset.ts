@@ -34,6 +34,19 @@ export interface DatasetSource {
    * allocating (see `ByteSource.readInto`): the blocks then view it, and `into` may be detached.
    */
   readBlocks(start: number, count: number, into?: Uint8Array): Promise<RawBlock[]>;
+  /**
+   * Optional: rows `[start, end)` read front to back as one stream (a whole-file pass), where the
+   * source can; `readAhead` uses it and falls back to `readBlocks` per chunk.
+   */
+  openPass?(start: number, end: number): RowPass;
+}
+
+/** A front-to-back read of a row range, see {@link DatasetSource.openPass}. */
+export interface RowPass {
+  /** The next `count` rows; `into` as in `readBlocks` (at least `count × bytesPerRow` bytes). */
+  next(count: number, into?: Uint8Array): Promise<RawBlock[]>;
+  /** Releases the stream (also when stopping early). */
+  close(): void;
 }
 
 /** What a format parser found in a header: enough to read any element without reading more. */
@@ -153,7 +166,28 @@ export function activationReader(src: ByteSource, h: TensorHeader): ArrayReader 
   const order = h.order === 'F' ? ' (Fortran order)' : '';
   const describe = (): string => `${where}: ${h.dtype}${byteOrder} ${shapeText}${order}`;
 
+  // C order: rows [start, end) are one byte range, read as one stream when the source can.
+  const openPass =
+    h.order === 'C' && src.openReader
+      ? (start: number, end: number): RowPass => {
+          checkRows(h.file, rows, start, end - start);
+          const r = src.openReader!(h.dataOffset + start * rowBytes, (end - start) * rowBytes);
+          let at = start;
+          return {
+            async next(count, into) {
+              checkRows(h.file, end, at, count);
+              const n = count * rowBytes;
+              const raw = await r.readInto(into ? into.subarray(0, n) : new Uint8Array(n));
+              at += count;
+              return [{ raw, dtype: h.dtype, littleEndian: h.littleEndian, rows: count }];
+            },
+            close: () => r.close(),
+          };
+        }
+      : undefined;
+
   const reader: ArrayReader = {
+    openPass,
     header: h,
     rows,
     width,

@@ -1,4 +1,4 @@
-import type { DatasetSource, RawBlock } from './dataset.ts';
+import type { DatasetSource, RawBlock, RowPass } from './dataset.ts';
 
 /** Rows `[start, start + count)` of a pass, undecoded. */
 export interface RowChunk {
@@ -24,7 +24,8 @@ export interface ReadAheadOptions {
 }
 
 /**
- * The row ranges `[start, count]` of `src`, in the order given, with the read of range i + 1
+ * The row ranges `[start, count]` of `src`, in the order given (consecutive ones when read
+ * through `pass`, which then is closed at the end), with the read of range i + 1
  * already started when range i is handed out. A `Blob` read is served by the browser's I/O
  * threads while this thread works on the previous chunk, so a pass costs about max(read, work)
  * instead of their sum. At most two chunks are held: the one handed out and the one in flight.
@@ -33,6 +34,7 @@ export async function* readRanges(
   src: DatasetSource,
   ranges: Iterable<readonly [number, number]>,
   opts: ReadAheadOptions = {},
+  pass?: RowPass,
 ): AsyncGenerator<RowChunk, void, undefined> {
   const size = opts.reuse ? (opts.maxRows ?? 0) * src.bytesPerRow : 0;
   // The reused buffers; a read that used one may hand back its memory as a new ArrayBuffer.
@@ -43,7 +45,8 @@ export async function* readRanges(
   const read = ([start, count]: readonly [number, number]): Promise<RowChunk> => {
     const k = turn++ % 2;
     const into = buffers[k];
-    return src.readBlocks(start, count, into).then((blocks) => {
+    const reading = pass ? pass.next(count, into) : src.readBlocks(start, count, into);
+    return reading.then((blocks) => {
       if (into && into.byteLength === 0) buffers[k] = new Uint8Array(blocks[0].raw.buffer);
       return { start, count, blocks };
     });
@@ -64,18 +67,24 @@ export async function* readRanges(
     // Stopped early (break, error, abort): the read in flight is not wanted; its failure must
     // not surface as an unhandled rejection.
     next?.catch(() => {});
+    pass?.close();
   }
 }
 
-/** All rows of `src` in order, `chunkRows` at a time, read one chunk ahead ({@link readRanges}). */
-export function readAhead(
+/**
+ * All rows of `src` in order, `chunkRows` at a time, read one chunk ahead ({@link readRanges}),
+ * through one stream for the whole pass where the source can (`openPass`).
+ */
+export async function* readAhead(
   src: DatasetSource,
   chunkRows: number,
   opts: { reuse?: boolean } = {},
 ): AsyncGenerator<RowChunk, void, undefined> {
   const step = Math.max(1, Math.floor(chunkRows));
+  if (src.rows === 0) return;
   function* ranges(): Generator<[number, number]> {
     for (let s = 0; s < src.rows; s += step) yield [s, Math.min(step, src.rows - s)];
   }
-  return readRanges(src, ranges(), { reuse: opts.reuse, maxRows: step });
+  const pass = src.openPass?.(0, src.rows);
+  yield* readRanges(src, ranges(), { reuse: opts.reuse, maxRows: step }, pass);
 }

@@ -45,7 +45,7 @@ export class RowSampler {
   readonly windowBlocks: number;
   /** True when the whole dataset is held in memory (read once). */
   readonly inMemory: boolean;
-  /** Epochs started so far minus one: the epoch the next row comes from. */
+  /** The epoch (0-based) that the rows being served belong to. */
   epoch = 0;
   /** Bytes read from the dataset so far (file bytes, not decoded float32). */
   bytesRead = 0;

@@ -1,3 +1,5 @@
+import type { SequentialReader, SliceableBlob } from './blob-reader.ts';
+import { openBlobReader } from './blob-reader.ts';
 import { fail } from './errors.ts';
 
 /**
@@ -15,27 +17,23 @@ export interface ByteSource {
    */
   read(offset: number, length: number): Promise<Uint8Array>;
   /**
-   * Optional: reads `into.length` bytes at `offset` into `into`'s own memory, allocating nothing.
-   * A pass over a file of gigabytes through `read` leaves a fresh buffer of garbage per chunk,
-   * and the collector can lag far behind (hundreds of MiB in Chromium on a busy machine,
-   * measured); reading into the same two buffers keeps the heap flat. `into`'s buffer may be
-   * transferred by the read (it then reads as detached): use the returned view, which covers
-   * the same bytes of the same memory. Same errors as `read`.
+   * Optional: reads `into.length` bytes at `offset` into `into`'s own memory, allocating nothing
+   * (see `blob-reader.ts` for why). `into`'s buffer may be transferred by the read (it then reads
+   * as detached): use the returned view, which covers the same bytes of the same memory. Same
+   * errors as `read`.
    */
   readInto?(offset: number, into: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Optional: a reader of `[offset, offset + length)` from start to end, for passes over a whole
+   * file: one stream for the pass, read into the caller's buffers.
+   */
+  openReader?(offset: number, length: number): SequentialReader;
 }
 
 /** The part of `Blob` that {@link blobSource} uses; `File` and Node's `Blob` both satisfy it. */
-export interface BlobLike {
+export interface BlobLike extends SliceableBlob {
   readonly size: number;
   readonly name?: string;
-  slice(
-    start: number,
-    end: number,
-  ): {
-    arrayBuffer(): Promise<ArrayBuffer>;
-    stream?(): ReadableStream<Uint8Array>;
-  };
 }
 
 function checkRange(name: string, size: number, offset: number, length: number): void {
@@ -56,13 +54,11 @@ function checkRange(name: string, size: number, offset: number, length: number):
 
 /**
  * A source over a `Blob`/`File`. Reads use `blob.slice(a, b)` — never the whole file's
- * `arrayBuffer()`, which would need the entire file in memory at once. `readInto` reads the slice
- * as a byte stream with a BYOB reader, straight into the caller's buffer (Chromium, Firefox,
- * Node); where a Blob's stream has no BYOB reader it falls back to `arrayBuffer()` and a copy.
+ * `arrayBuffer()`, which would need the entire file in memory at once. `read` allocates
+ * (`slice().arrayBuffer()`); `readInto` and `openReader` read byte streams straight into the
+ * caller's buffers (`blob-reader.ts`).
  */
 export function blobSource(blob: BlobLike, name = blob.name ?? 'file'): ByteSource {
-  const truncated = (offset: number): never =>
-    fail(name, 'io/short-read', `file changed or truncated while reading at byte ${offset}`);
   return {
     name,
     size: blob.size,
@@ -70,54 +66,25 @@ export function blobSource(blob: BlobLike, name = blob.name ?? 'file'): ByteSour
       checkRange(name, blob.size, offset, length);
       if (length === 0) return new Uint8Array(0);
       const buf = await blob.slice(offset, offset + length).arrayBuffer();
-      if (buf.byteLength !== length) truncated(offset);
+      if (buf.byteLength !== length)
+        fail(name, 'io/short-read', `file changed or truncated while reading at byte ${offset}`);
       return new Uint8Array(buf);
     },
     async readInto(offset, into) {
-      const length = into.length;
-      checkRange(name, blob.size, offset, length);
-      if (length === 0) return into;
-      const part = blob.slice(offset, offset + length);
-      const reader = byobReader(part.stream?.());
-      if (!reader) {
-        const buf = await part.arrayBuffer();
-        if (buf.byteLength !== length) truncated(offset);
-        into.set(new Uint8Array(buf));
-        return into;
-      }
-      // Each read transfers the buffer to the stream and back; keep following it.
-      let buffer = into.buffer;
-      const at = into.byteOffset;
-      let filled = 0;
+      checkRange(name, blob.size, offset, into.length);
+      if (into.length === 0) return into;
+      const r = openBlobReader(blob, offset, into.length, name);
       try {
-        while (filled < length) {
-          const { value, done } = await reader.read(
-            new Uint8Array(buffer, at + filled, length - filled),
-          );
-          if (value) buffer = value.buffer;
-          if (done || !value) break;
-          filled += value.length;
-        }
+        return await r.readInto(into);
       } finally {
-        reader.releaseLock();
+        r.close();
       }
-      if (filled !== length) truncated(offset + filled);
-      return new Uint8Array(buffer, at, length);
+    },
+    openReader(offset, length) {
+      checkRange(name, blob.size, offset, length);
+      return openBlobReader(blob, offset, length, name);
     },
   };
-}
-
-/** A BYOB reader of `stream`, or undefined when it is not a byte stream. */
-function byobReader(
-  stream: ReadableStream<Uint8Array> | undefined,
-): ReadableStreamBYOBReader | undefined {
-  if (!stream) return undefined;
-  try {
-    return stream.getReader({ mode: 'byob' });
-  } catch {
-    void stream.cancel();
-    return undefined;
-  }
 }
 
 /** A source over bytes already in memory (tests, inflated archive members). */
@@ -143,6 +110,10 @@ export function bytesSource(name: string, bytes: Uint8Array): ByteSource {
       into.set(bytes.subarray(offset, offset + into.length));
       return Promise.resolve(into);
     },
+    openReader(offset, length) {
+      checkRange(name, bytes.length, offset, length);
+      return positionalReader(this, offset, length);
+    },
   };
 }
 
@@ -162,5 +133,34 @@ export function subSource(src: ByteSource, offset: number, size: number, name: s
           return src.readInto!(offset + o, into);
         }
       : undefined,
+    openReader: src.openReader
+      ? (o, length) => {
+          checkRange(name, size, o, length);
+          return src.openReader!(offset + o, length);
+        }
+      : undefined,
+  };
+}
+
+/** A sequential reader made of `readInto` calls at advancing offsets. */
+export function positionalReader(
+  src: ByteSource,
+  offset: number,
+  length: number,
+): SequentialReader {
+  let at = offset;
+  const end = offset + length;
+  return {
+    async readInto(into) {
+      const n = into.length; // `into` may be detached by the read
+      if (at + n > end)
+        fail(src.name, 'io/short-read', `read past the end of bytes ${offset}..${end}`);
+      const out = src.readInto
+        ? await src.readInto(at, into)
+        : (into.set(await src.read(at, n)), into);
+      at += n;
+      return out;
+    },
+    close() {},
   };
 }
