@@ -83,12 +83,6 @@ export async function benchIngestBig(opts: IngestBigOptions): Promise<IngestBigR
       sample();
       return b;
     },
-    async readInto(o, into) {
-      const b = await raw.readInto!(o, into);
-      bytesRead += b.length;
-      sample();
-      return b;
-    },
   };
   const phases: IngestBigPhase[] = [];
   const phase = async <T>(name: string, f: () => Promise<T>): Promise<T> => {

@@ -1,9 +1,9 @@
 /**
  * Ingestion benchmark: our streaming loader (open + one statistics pass: mean, norm factor,
  * min/max, NaN/Inf scan) against a plain `Blob.slice(a, b).arrayBuffer()` read of the same bytes
- * in the same chunks, plus a plain read of the same slices through the loader's own read
- * primitive (a BYOB byte-stream read into one reused buffer) and read + decode to float32
- * without statistics, side by side on the same File, interleaved per repetition.
+ * in the same chunks, plus read + decode to float32 without statistics, side by side on the same
+ * File, interleaved per repetition. The loader reads with the same primitive as the plain reads;
+ * it differs in reading one chunk ahead and freeing each chunk once used (`src/io/release.ts`).
  *
  * The `.npy` files come from disk through the page's <input type="file"> (written by
  * scripts/bench-files.mjs), as a researcher's files do. Blobs built in the page cannot be used at
@@ -43,8 +43,6 @@ export interface IngestBenchRow {
   reps: number;
   /** Median MB/s over `reps` of each mode, after the warm-up. */
   plainMBs: number;
-  /** Plain reads through a BYOB stream into one reused buffer (the loader's read primitive). */
-  byobMBs: number;
   decodeMBs: number;
   statsMBs: number;
   /** The same statistics pass in the ingestion worker, as the app runs it (no heap figure). */
@@ -52,7 +50,6 @@ export interface IngestBenchRow {
   /** Heap after gc() before the first run, and the highest `usedJSHeapSize` seen during each. */
   baseMiB: number;
   plainPeakMiB: number;
-  byobPeakMiB: number;
   decodePeakMiB: number;
   statsPeakMiB: number;
   /** How the heap was measured. */
@@ -123,11 +120,6 @@ function sampled(src: ByteSource, heap: HeapPeak): ByteSource {
       heap.sample();
       return b;
     },
-    async readInto(o, into) {
-      const b = await src.readInto!(o, into);
-      heap.sample();
-      return b;
-    },
   };
 }
 
@@ -165,23 +157,21 @@ async function benchFile(
 
   const times = {
     plain: [] as number[],
-    byob: [] as number[],
     decode: [] as number[],
     stats: [] as number[],
     worker: [] as number[],
   };
-  const peaks = { plain: 0, byob: 0, decode: 0, stats: 0 };
+  const peaks = { plain: 0, decode: 0, stats: 0 };
   let baseMiB = Infinity;
   const warmup = opts.warmup ?? 1;
   for (let rep = -warmup; rep < opts.reps; rep++) {
     const took: Record<keyof typeof times, number> = {
       plain: 0,
-      byob: 0,
       decode: 0,
       stats: 0,
       worker: 0,
     };
-    const peak = { plain: 0, byob: 0, decode: 0, stats: 0 };
+    const peak = { plain: 0, decode: 0, stats: 0 };
     // Plain reads: the same byte ranges, nothing done with them.
     let heap = new HeapPeak();
     await heap.start();
@@ -196,29 +186,14 @@ async function benchFile(
     const base = heap.base / 2 ** 20;
     peak.plain = heap.mib;
 
-    // Plain reads of the same ranges with the loader's read primitive (a BYOB stream read into
-    // one reused buffer), sequential like the plain reads, nothing done with them.
-    heap = new HeapPeak();
-    await heap.start();
-    t = performance.now();
-    const raw = blobSource(file);
-    let into = new Uint8Array(chunkBytes);
-    for (let at = 0; at < dataBytes; at += chunkBytes) {
-      const n = Math.min(chunkBytes, dataBytes - at);
-      into = new Uint8Array((await raw.readInto!(dataOffset + at, into.subarray(0, n))).buffer);
-      heap.sample();
-    }
-    took.byob = (performance.now() - t) / 1000;
-    peak.byob = heap.mib;
-
-    // Read + decode to float32 rows, the loader's path without statistics (an ordered pass:
-    // reused read buffers, one chunk ahead, decoded into one reused float32 buffer).
+    // Read + decode to float32 rows, the loader's path without statistics (an ordered pass: one
+    // chunk ahead, each chunk decoded into one reused float32 buffer and then freed).
     heap = new HeapPeak();
     await heap.start();
     t = performance.now();
     const ds = await openActivations(sampled(blobSource(file), heap));
     const out = new Float32Array(chunkRows * width);
-    for await (const c of readAhead(ds, chunkRows, { reuse: true })) {
+    for await (const c of readAhead(ds, chunkRows, { release: true })) {
       const b = c.blocks[0];
       const x = decodeToFloat32(b.raw, b.dtype, b.littleEndian, out);
       heap.sample();
@@ -251,7 +226,7 @@ async function benchFile(
 
     const mbs = (k: keyof typeof times) => (dataBytes / 1e6 / took[k]).toFixed(0);
     opts.log(
-      `  ${rep < 0 ? 'warm-up' : `rep ${rep + 1}`}: plain ${mbs('plain')} MB/s, byob ${mbs('byob')} MB/s, decode ${mbs('decode')} MB/s, stats ${mbs('stats')} MB/s, worker ${mbs('worker')} MB/s`,
+      `  ${rep < 0 ? 'warm-up' : `rep ${rep + 1}`}: plain ${mbs('plain')} MB/s, decode ${mbs('decode')} MB/s, stats ${mbs('stats')} MB/s, worker ${mbs('worker')} MB/s`,
     );
     if (rep < 0) continue;
     for (const k of Object.keys(times) as (keyof typeof times)[]) times[k].push(took[k]);
@@ -269,13 +244,11 @@ async function benchFile(
     chunkMiB: chunkBytes / 2 ** 20,
     reps: opts.reps,
     plainMBs: rate(times.plain),
-    byobMBs: rate(times.byob),
     decodeMBs: rate(times.decode),
     statsMBs: rate(times.stats),
     workerMBs: rate(times.worker),
     baseMiB,
     plainPeakMiB: peaks.plain,
-    byobPeakMiB: peaks.byob,
     decodePeakMiB: peaks.decode,
     statsPeakMiB: peaks.stats,
     heapSource,

@@ -381,10 +381,10 @@ test('a 96 MiB file is streamed in slices: no whole-file read (case 11); cancel 
     reads.filter((r) => r.isFile),
     'whole-file reads of large.npy',
   ).toEqual([]);
-  // The pass is one byte stream over a slice holding exactly the data (the header is not read
-  // again), consumed 8 MiB at a time into two reused buffers — never an arrayBuffer() of it.
-  expect(reads).toEqual([{ method: 'stream', size: R * W * 4, isFile: false, name: '' }]);
-  expect(progress.length).toBe(Math.ceil((R * W * 4) / (8 << 20))); // chunk by chunk
+  expect(reads.length).toBeGreaterThanOrEqual(12);
+  expect(reads.every((r) => r.method === 'arrayBuffer')).toBe(true);
+  expect(Math.max(...reads.map((r) => r.size))).toBeLessThanOrEqual(8 << 20);
+  expect(reads.reduce((a, r) => a + r.size, 0)).toBe(R * W * 4); // the data, once
   expect(fileSize).toBeGreaterThan(R * W * 4);
 
   // Rows near the end come back from the worker as written (generator re-evaluated here).

@@ -298,16 +298,13 @@ function printIngest(rows, writeSeconds, seconds) {
     'data MB',
     'chunk MiB',
     'plain MB/s',
-    'BYOB MB/s',
     'decode MB/s',
     'stats MB/s',
     'stats/plain',
-    'stats/BYOB',
     'decode/plain',
     'worker MB/s',
     'heap base MiB',
     'plain peak MiB',
-    'BYOB peak MiB',
     'decode peak MiB',
     'stats peak MiB',
   ];
@@ -319,25 +316,21 @@ function printIngest(rows, writeSeconds, seconds) {
       r.dataMB.toFixed(0),
       r.chunkMiB.toFixed(2),
       r.plainMBs.toFixed(0),
-      r.byobMBs.toFixed(0),
       r.decodeMBs.toFixed(0),
       r.statsMBs.toFixed(0),
       (r.statsMBs / r.plainMBs).toFixed(2),
-      (r.statsMBs / r.byobMBs).toFixed(2),
       (r.decodeMBs / r.plainMBs).toFixed(2),
       r.workerMBs.toFixed(0),
       r.baseMiB.toFixed(1),
       r.plainPeakMiB.toFixed(1),
-      r.byobPeakMiB.toFixed(1),
       r.decodePeakMiB.toFixed(1),
       r.statsPeakMiB.toFixed(1),
     ]),
   );
   console.log(
-    '\nplain = slice().arrayBuffer() only (the acceptance baseline); BYOB = the same slices read as\n' +
-      'byte streams into one reused buffer (the read primitive the loader uses), nothing else;\n' +
-      'decode = + .npy rows decoded to float32 in an ordered pass (reused buffers, next chunk read\n' +
-      'while this one is decoded);\n' +
+    '\nplain = slice().arrayBuffer() only, one read after the other (the baseline); decode = + .npy\n' +
+      'rows decoded to float32 in an ordered pass (next chunk read while this one is decoded, each\n' +
+      'chunk freed once used);\n' +
       'stats = the loader: open + one pass of mean, norm factor, min/max and NaN/Inf scan;\n' +
       'worker = the same pass in the ingestion worker (open + stats requests), timed from the page.\n' +
       `ingestion section: files written in ${writeSeconds.toFixed(1)} s, measured in ${seconds.toFixed(1)} s`,

@@ -8,8 +8,8 @@
  * sequential), and its rows are shuffled together. Every epoch still visits every row exactly
  * once; a batch mixes rows from all blocks of the window, which for real activations (files
  * ordered by document) decorrelates a batch almost as well as a full shuffle, at a fraction of
- * the memory. Memory held: the window buffer and two block-sized read buffers (the block being
- * decoded and the next one in flight), all allocated once.
+ * the memory. Memory held: the window buffer, allocated once, and two blocks as read from the
+ * file (the one being decoded and the next in flight), each freed once decoded.
  */
 import { createRng, type Rng } from '../reference/sae/rng.ts';
 import type { DatasetSource, RawBlock } from './dataset.ts';
@@ -58,8 +58,6 @@ export class RowSampler {
   private cursor = 0;
   /** Index in `blockOrder` of the window's first block; -1 before the first window. */
   private first = -1;
-  /** The two block-sized read buffers, kept from window to window. */
-  private readonly pool: Uint8Array[] = [];
 
   constructor(
     private readonly src: DatasetSource,
@@ -142,7 +140,7 @@ export class RowSampler {
       return;
     }
     const out = new Float32Array(Math.min(step, rows) * width);
-    for await (const c of readAhead(this.src, step, { reuse: true })) {
+    for await (const c of readAhead(this.src, step, { release: true })) {
       this.decode(c.blocks, out);
       yield { start: c.start, data: out.subarray(0, c.count * width) };
     }
@@ -203,8 +201,7 @@ export class RowSampler {
       ranges.push([start, Math.min(this.blockRows, rows - start)]);
     }
     let slot = 0;
-    const opts = { reuse: true, maxRows: this.blockRows, pool: this.pool };
-    for await (const c of readRanges(this.src, ranges, opts))
+    for await (const c of readRanges(this.src, ranges, { release: true }))
       this.decode(c.blocks, this.window.subarray(slot++ * this.blockRows * width));
   }
 

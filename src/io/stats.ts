@@ -54,8 +54,8 @@ export const DEFAULT_CHUNK_BYTES = 8 << 20;
  * census of non-finite values. NaN/Inf are found from exponent bits of the raw values, and
  * float32 overflow from the bits of the converted values, so nothing depends on how a later
  * stage (e.g. WGSL, which may assume finite math) treats NaN. Sums are float64.
- * The next chunk is read while the current one is summed, into two buffers allocated once
- * ({@link readAhead}), so the pass leaves no garbage however large the file.
+ * The next chunk is read while the current one is summed, and each chunk's buffer is freed once
+ * summed ({@link readAhead}), so the pass holds two chunks however large the file.
  */
 export async function computeStats(
   src: DatasetSource,
@@ -69,8 +69,8 @@ export async function computeStats(
   const acc = new StatsAccumulator(width);
   const t0 = performance.now();
   const bytesTotal = rows * src.bytesPerRow;
-  // Reused buffers: the chunk is summed before the next one is asked for.
-  for await (const chunk of readAhead(src, chunkRows, { reuse: true })) {
+  // Each chunk is summed before the next one is asked for, so its buffer can be freed then.
+  for await (const chunk of readAhead(src, chunkRows, { release: true })) {
     if (opts.signal?.aborted) fail(src.describe(), 'io/aborted', 'statistics cancelled');
     let row = chunk.start;
     for (const b of chunk.blocks) {
