@@ -1,6 +1,7 @@
 import type { RawBlock } from './dataset.ts';
 import { float32View, halfTableF32, scanNonFinite, uint16View } from './dtype.ts';
-import { sumRowsF16, sumRowsF32 } from './stats-kernels.ts';
+import type { HalfArray } from './stats-kernels.ts';
+import { sumRowsF16, sumRowsF32, sumRowsHalf } from './stats-kernels.ts';
 
 /** Rows of non-finite values listed by index (the count is always exact). */
 export const MAX_LISTED_ROWS = 100;
@@ -42,7 +43,7 @@ export class StatsAccumulator {
   /** Adds `b`, whose first row is dataset row `firstRow`. */
   add(b: RawBlock, firstRow: number): void {
     this.bytesRead += b.raw.length;
-    if (b.dtype === 'f16' && this.addFinite(b.rows, uint16View(b.raw, b.littleEndian))) return;
+    if (b.dtype === 'f16' && this.addFinite(b.rows, halfView(b.raw, b.littleEndian))) return;
     const v = this.floats(b);
     if (b.dtype !== 'f16' && this.addFinite(b.rows, v)) return;
     this.addCareful(b, v, firstRow);
@@ -59,15 +60,17 @@ export class StatsAccumulator {
    * Adds `rows` rows (float32 values, or float16 bits) if all their values are finite and returns
    * true; otherwise changes nothing and returns false.
    */
-  private addFinite(rows: number, x: Float32Array | Uint16Array): boolean {
+  private addFinite(rows: number, x: Float32Array | Uint16Array | HalfValues): boolean {
     const { width: w, part, range } = this;
     part.fill(0);
     range[0] = this.min;
     range[1] = this.max;
     const sq =
-      x instanceof Uint16Array
-        ? sumRowsF16(x, this.half, rows, w, part, range)
-        : sumRowsF32(x, rows, w, part, range);
+      x instanceof HalfValues
+        ? sumRowsHalf(x.values, rows, w, part, range)
+        : x instanceof Uint16Array
+          ? sumRowsF16(x, this.half, rows, w, part, range)
+          : sumRowsF32(x, rows, w, part, range);
     if (Number.isNaN(sq)) return false;
     const sum = this.sum;
     for (let d = 0; d < w; d++) sum[d] += part[d];
@@ -111,4 +114,22 @@ export class StatsAccumulator {
       if (!this.addFinite(1, v.subarray(o, o + w))) throw new Error('row scan missed a NaN/Inf');
     }
   }
+}
+
+type HalfCtor = new (buffer: ArrayBufferLike, offset: number, length: number) => HalfArray;
+const NativeHalf = (globalThis as { Float16Array?: HalfCtor }).Float16Array;
+
+/** Float16 values of a block, wrapped so the kernel choice above is one `instanceof`. */
+class HalfValues {
+  constructor(readonly values: HalfArray) {}
+}
+
+/**
+ * The block's halves as a native `Float16Array` view where there is one (aligned little-endian
+ * data), else their bit patterns for the table kernel.
+ */
+function halfView(raw: Uint8Array, littleEndian: boolean): HalfValues | Uint16Array {
+  if (NativeHalf && littleEndian && raw.byteOffset % 2 === 0)
+    return new HalfValues(new NativeHalf(raw.buffer, raw.byteOffset, raw.length >> 1));
+  return uint16View(raw, littleEndian);
 }

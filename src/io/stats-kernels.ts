@@ -11,13 +11,90 @@
  * - min/max behind one test that is almost always false, instead of eight data-dependent
  *   branches or ternaries (~1.5×: the branch predictor sees one predictable branch);
  * - one copy per element type rather than one loop over an accessor: a call or a polymorphic
- *   array in the inner loop costs ~2×, so float16 is decoded inline through a 65536-entry table
- *   (~2× faster than decoding into a buffer first, because the float32 values are never stored).
+ *   array in the inner loop costs ~2×. Float16 is read through a native `Float16Array` where
+ *   there is one, else decoded inline through a 65536-entry table (~2× faster than decoding into
+ *   a buffer first, because the float32 values are never stored). Generating the copies from one
+ *   source would need `new Function`, which the app's Content-Security-Policy forbids.
  */
+
+/** A `Float16Array` as far as the kernels use it (typed here: the project's lib is ES2023). */
+export interface HalfArray {
+  readonly length: number;
+  readonly [index: number]: number;
+}
 
 /** Rows of float32 values `v`. */
 export function sumRowsF32(
   v: Float32Array,
+  rows: number,
+  w: number,
+  part: Float64Array,
+  range: Float64Array,
+): number {
+  let min = range[0];
+  let max = range[1];
+  let sq = 0;
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const o0 = r * w;
+    const o1 = o0 + w;
+    const o2 = o1 + w;
+    const o3 = o2 + w;
+    let q0 = 0;
+    let q1 = 0;
+    let q2 = 0;
+    let q3 = 0;
+    for (let d = 0; d < w; d++) {
+      const a = v[o0 + d];
+      const b = v[o1 + d];
+      const c = v[o2 + d];
+      const e = v[o3 + d];
+      q0 += a * a;
+      q1 += b * b;
+      q2 += c * c;
+      q3 += e * e;
+      part[d] += a + b + (c + e);
+      // NaN fails every comparison; ±Inf is caught by the Σx² check below.
+      if (a < min || b < min || c < min || e < min || a > max || b > max || c > max || e > max) {
+        if (a < min) min = a;
+        if (a > max) max = a;
+        if (b < min) min = b;
+        if (b > max) max = b;
+        if (c < min) min = c;
+        if (c > max) max = c;
+        if (e < min) min = e;
+        if (e > max) max = e;
+      }
+    }
+    const q = q0 + q1 + q2 + q3;
+    if (!(q < Infinity)) return NaN;
+    sq += q;
+  }
+  for (; r < rows; r++) {
+    const o = r * w;
+    let q = 0;
+    for (let d = 0; d < w; d++) {
+      const a = v[o + d];
+      q += a * a;
+      part[d] += a;
+      if (a < min) min = a;
+      if (a > max) max = a;
+    }
+    if (!(q < Infinity)) return NaN;
+    sq += q;
+  }
+  range[0] = min;
+  range[1] = max;
+  return sq;
+}
+
+/**
+ * Rows of float16 values read through a native `Float16Array` (Chromium ≥ 135, Firefox ≥ 129):
+ * ~1.25× faster than the table in Chromium 156 (measured), and the same numbers — half → double
+ * is exact either way. A separate copy of {@link sumRowsF32} so each stays monomorphic.
+ */
+export function sumRowsHalf(
+  v: HalfArray,
   rows: number,
   w: number,
   part: Float64Array,
