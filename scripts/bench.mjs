@@ -39,7 +39,7 @@ const tiles = tilesArg
   : undefined;
 
 // Sections: --gemm, --steps, --sparse, --ingest select some; none selected runs all.
-const chosen = ['--gemm', '--ingest', '--steps', '--sparse'].filter(flag);
+const chosen = ['--gemm', '--ingest', '--steps', '--sparse', '--profile'].filter(flag);
 const runs = (section) => chosen.length === 0 || chosen.includes(section);
 const sparseShapesArg = value('--sparse-shapes', undefined);
 const sparseShapes = sparseShapesArg
@@ -56,13 +56,18 @@ const ks = value('--ks', quick ? '4,16' : '8,32,128')
   .split(',')
   .map(Number);
 const sparseReps = Math.max(reps, quick ? 3 : 5);
-const stepShapes = quick
-  ? [[16, 64, 64]]
-  : [
-      [64, 512, 256],
-      [128, 1024, 256],
-      [128, 2048, 256],
-    ];
+const stepShapes = shapesArg
+  ? shapesArg.split(';').map((t) => {
+      const [rows, D, F] = t.split(',').map(Number);
+      return [D, F, rows];
+    })
+  : quick
+    ? [[16, 64, 64]]
+    : [
+        [64, 512, 256],
+        [128, 1024, 256],
+        [128, 2048, 256],
+      ];
 const [f32MB, f16MB] = value('--ingest-mb', quick ? '16,8' : '512,256')
   .split(',')
   .map(Number);
@@ -107,6 +112,14 @@ try {
       warmup: 2,
     });
     printSteps(steps);
+  }
+  if (runs('--profile')) {
+    const report = await page.evaluate((opts) => window.runProfile(opts), {
+      shapes: stepShapes,
+      k: 32,
+      reps: quick ? 3 : 5,
+    });
+    printProfile(report);
   }
   const dir = runs('--ingest') ? mkdtempSync(join(tmpdir(), 'softsae-bench-')) : null;
   if (dir)
@@ -160,6 +173,31 @@ function printSteps(report) {
     (r.tfjsMs / r.softsaeMs).toFixed(2),
   ]);
   table(head, rows);
+}
+
+function printProfile(report) {
+  console.log(`\nWhere a training step's time goes — ${report.adapter}`);
+  console.log(
+    'each dispatch of one step replayed alone (median of reps, timestamp queries when available),\n' +
+      'summed per pipeline; GEMM-eq = ms / ms of the encoder GEMM (rows×D×F, the unit)\n',
+  );
+  for (const p of report.profiles) {
+    const unit = p.rows.find((r) => r.label.startsWith('Sae.encoder'))?.ms ?? NaN;
+    const total = p.rows.reduce((s, r) => s + r.ms, 0);
+    console.log(
+      `${p.arch} (D, F, rows) = (${p.shape.join(', ')}): total ${total.toFixed(1)} ms = ${(total / unit).toFixed(2)} GEMM-eq`,
+    );
+    table(
+      ['pipeline', 'dispatches', 'ms', 'GEMM-eq', 'share'],
+      p.rows.map((r) => [
+        r.label,
+        String(r.dispatches),
+        r.ms.toFixed(2),
+        (r.ms / unit).toFixed(2),
+        `${((100 * r.ms) / total).toFixed(1)}%`,
+      ]),
+    );
+  }
 }
 
 function printSparse(report) {

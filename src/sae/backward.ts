@@ -6,7 +6,10 @@
  *   soft top-k backward → ∂pre [B, F], ∂k̂ [B] (+ the k-loss term inside the head's backward)
  *   k-head backward → ∂s [B], ∂z [B, F];  ∂w₂ = ∂sᵀ·z,  ∂b₂ = Σ ∂s
  *   ∂W₁ = ∂zᵀ·xc,  ∂b₁ = Σ_b ∂z;   ∂W_enc = ∂preᵀ·xc,  ∂b_enc = Σ_b ∂pre
- *   ∂xc = ∂pre·W_enc + ∂z·W₁;   ∂b_dec = Σ_b (g − ∂xc)   (b_dec enters x̂ and, negated, xc)
+ *   ∂b_dec = Σ_b (g − ∂xc) with ∂xc = ∂pre·W_enc + ∂z·W₁   (b_dec enters x̂ and, negated, xc)
+ *          = Σ_b g − ∂b_enc·W_enc − ∂b₁·W₁
+ *   xc only feeds b_dec's gradient (x is data), so the row sums are taken first: two [1, F]·[F, D]
+ *   products instead of two B×F×D GEMMs for ∂xc.
  * Gradients are written into the gradient arena (overwriting it).
  */
 import type { KernelContext } from '../gpu/kernels/context';
@@ -31,9 +34,10 @@ export class SaeBackward {
       db1: Reduce;
       dWenc: Gemm;
       dbenc: Reduce;
-      dxcEnc: Gemm;
-      dxcK: Gemm;
-      dbdecRows: Elementwise;
+      dpreSum: Reduce;
+      dzSum: Reduce;
+      dbdecEnc: Gemm;
+      dbdecK: Gemm;
       dbdec: Reduce;
       straightThrough: Elementwise;
     },
@@ -55,9 +59,10 @@ export class SaeBackward {
       db1,
       dWenc,
       dbenc,
-      dxcEnc,
-      dxcK,
-      dbdecRows,
+      dpreSum,
+      dzSum,
+      dbdecEnc,
+      dbdecK,
       dbdec,
       straightThrough,
     ] = await Promise.all([
@@ -70,9 +75,19 @@ export class SaeBackward {
       colSum(F, 'Sae.db1'),
       tn(F, D, 'Sae.dWenc'),
       colSum(F, 'Sae.dbenc'),
-      Gemm.create(ctx, { layout: 'nn', M: B, N: D, K: F, label: 'Sae.dxcEnc' }),
-      Gemm.create(ctx, { layout: 'nn', M: B, N: D, K: F, beta: 1, label: 'Sae.dxcK' }),
-      Elementwise.create(ctx, 'subScaled', B * D, D, 1, 'Sae.dbdecRows'),
+      colSum(F, 'Sae.dpreSum'),
+      colSum(F, 'Sae.dzSum'),
+      // ∂b_dec −= ∂b_enc·W_enc and −= ∂b₁·W₁: [1, F]·[F, D], accumulated (β = 1, α = −1).
+      Gemm.create(ctx, {
+        layout: 'nn',
+        M: 1,
+        N: D,
+        K: F,
+        alpha: -1,
+        beta: 1,
+        label: 'Sae.dbdecEnc',
+      }),
+      Gemm.create(ctx, { layout: 'nn', M: 1, N: D, K: F, alpha: -1, beta: 1, label: 'Sae.dbdecK' }),
       colSum(D, 'Sae.dbdec'),
       Elementwise.create(ctx, 'maskNonzero', B * F, F, 1, 'Sae.straightThrough'),
     ]);
@@ -86,9 +101,10 @@ export class SaeBackward {
       db1,
       dWenc,
       dbenc,
-      dxcEnc,
-      dxcK,
-      dbdecRows,
+      dpreSum,
+      dzSum,
+      dbdecEnc,
+      dbdecK,
       dbdec,
       straightThrough,
     });
@@ -106,18 +122,22 @@ export class SaeBackward {
   }
 
   /**
-   * From ∂pre (and ∂z when the k-estimator trains): ∂W_enc, ∂b_enc, ∂xc = ∂pre·W_enc (+ ∂z·W₁)
-   * and ∂b_dec = Σ_b (g − ∂xc).
+   * From ∂pre (and ∂z when the k-estimator trains): ∂W_enc, ∂b_enc and
+   * ∂b_dec = Σ_b g − ∂b_enc·W_enc (− ∂b₁·W₁).
    */
   private encodeEncoder(pass: GPUComputePassEncoder, withK: boolean): void {
     const w = this.bufs.ws;
     const k = this.k;
+    const gBdec = this.grad('b_dec');
     k.dWenc.encode(pass, { a: w.dpre, b: w.xc, c: this.grad('encoder.weight') });
     k.dbenc.encode(pass, { x: w.dpre, out: this.grad('encoder.bias') });
-    k.dxcEnc.encode(pass, { a: w.dpre, b: this.param('encoder.weight'), c: w.dxc });
-    if (withK) k.dxcK.encode(pass, { a: w.dz, b: this.param('k_estimator.0.weight'), c: w.dxc });
-    k.dbdecRows.encode(pass, { x: w.gxHat, y: w.dxc, out: w.dbdec });
-    k.dbdec.encode(pass, { x: w.dbdec, out: this.grad('b_dec') });
+    k.dbdec.encode(pass, { x: w.gxHat, out: gBdec });
+    k.dpreSum.encode(pass, { x: w.dpre, out: w.dpreSum });
+    k.dbdecEnc.encode(pass, { a: w.dpreSum, b: this.param('encoder.weight'), c: gBdec });
+    if (withK) {
+      k.dzSum.encode(pass, { x: w.dz, out: w.dzSum });
+      k.dbdecK.encode(pass, { a: w.dzSum, b: this.param('k_estimator.0.weight'), c: gBdec });
+    }
   }
 
   /** Encodes the soft-path backward after {@link SaeForward.encode}(pass, 'soft'). */

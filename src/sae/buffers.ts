@@ -30,8 +30,10 @@ export const WORKSPACE = {
   dkHat: 'B',
   ds: 'B',
   dz: 'BF',
-  dxc: 'BD',
-  dbdec: 'BD', // gxHat − dxc, summed over rows into ∂b_dec
+  // Σ_b ∂pre and Σ_b ∂z again, outside the gradient arena: a dispatch cannot read the arena
+  // while writing ∂b_dec into it (∂b_dec −= Σ_b ∂pre·W_enc + Σ_b ∂z·W₁).
+  dpreSum: 'F',
+  dzSum: 'F',
   scalars: '8',
   kLossGrad: '1',
 } as const;
@@ -57,7 +59,7 @@ export class SaeBuffers {
     this.arenas = Object.fromEntries(
       kinds.map((k) => [k, createBuffer(device, `Sae.${k}`, bytes)]),
     ) as Record<ArenaKind, GPUBuffer>;
-    const sizes = { BD: B * D, BF: B * F, B, '8': 8, '1': 1 };
+    const sizes = { BD: B * D, BF: B * F, B, F, '8': 8, '1': 1 };
     this.ws = Object.fromEntries(
       Object.entries(WORKSPACE).map(([name, s]) => [
         name,
