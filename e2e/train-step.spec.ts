@@ -12,8 +12,18 @@ import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
 
 const EPS_ADAM = 1e-8;
 
-const VARIANTS: [string, Partial<TrainConfigInput>][] = [
+/** Which route the decoder products must take: the active-code lists, or the dense GEMMs. */
+type Route = 'sparse' | 'dense';
+const VARIANTS: [
+  string,
+  Partial<TrainConfigInput>,
+  { sparse?: boolean | number; route: Route }?,
+][] = [
   ['fixed k and α, soft steps', {}],
+  // The same steps with every product dense, and with lists too small for the batch's active
+  // codes: the overflow flag must switch the step to the dense GEMMs on the GPU, same result.
+  ['dense products (sparse paths off)', {}, { sparse: false, route: 'dense' }],
+  ['lists overflow → dense fallback in the same step', {}, { sparse: 8, route: 'dense' }],
   // Step 2 runs the hard phase (s > steps − hard); k anneals from D, α from 1, over 2 steps.
   [
     'annealed k and α, then the hard phase',
@@ -23,7 +33,7 @@ const VARIANTS: [string, Partial<TrainConfigInput>][] = [
   ['TopK with k annealing', { arch: 'topk', steps: 3, k_anneal_steps: 2 }],
 ];
 
-for (const [title, variant] of VARIANTS)
+for (const [title, variant, products] of VARIANTS)
   test(`three GPU training steps match the reference trainer: ${title}`, async ({ page }) => {
     const fx = await loadSoftsaeSmall();
     const { D, F } = fx.params;
@@ -61,6 +71,7 @@ for (const [title, variant] of VARIANTS)
       shift: [...fx.params.shiftFactor],
       batches,
       snapshots: [1, 3],
+      sparse: products?.sparse,
     };
     await openHarness(page);
     const out = await runCheck<{ snapshots: TrainSnapshot[]; metrics: StepMetrics[] }>(
@@ -87,8 +98,11 @@ for (const [title, variant] of VARIANTS)
         1e-4 + 1e-3 * rep.gradNorm,
       );
       expect(gm!.mode, `step ${s} mode`).toBe(rep.mode);
+      // The fixture's codes are sparse enough for the default lists (capacity ≥ B·F/4).
+      const route = products?.route ?? 'sparse';
+      expect(gm!.sparse ? 'sparse' : 'dense', `step ${s} product route`).toBe(route);
       report.push(
-        `step ${s} (${rep.mode}): loss gpu ${gm!.loss.toFixed(6)} ref ${rep.loss.total.toFixed(6)}, ‖g‖ gpu ${gm!.gradNorm.toFixed(5)} ref ${rep.gradNorm.toFixed(5)}`,
+        `step ${s} (${rep.mode}, ${route} products, ${gm!.activeCodes} active codes): loss gpu ${gm!.loss.toFixed(6)} ref ${rep.loss.total.toFixed(6)}, ‖g‖ gpu ${gm!.gradNorm.toFixed(5)} ref ${rep.gradNorm.toFixed(5)}`,
       );
       const snap = out.snapshots.find((x) => x.after === s + 1);
       if (!snap) continue;

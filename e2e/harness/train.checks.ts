@@ -15,6 +15,8 @@ export interface TrainStepsArg {
   batches: number[][];
   /** Read parameters and moments after these step counts (1 = after the first step). */
   snapshots: number[];
+  /** GpuTrainer's `sparse` option (default: sparse products with the default capacity). */
+  sparse?: boolean | number;
 }
 
 export interface TrainSnapshot {
@@ -38,6 +40,7 @@ export const checks: Record<string, HarnessCheck> = {
       a.tensors,
       { normFactor: a.normFactor, shift: Float32Array.from(a.shift) },
       (m) => metrics.push(m),
+      { sparse: a.sparse },
     );
     const snapshots: TrainSnapshot[] = [];
     try {

@@ -113,12 +113,23 @@ export class SaeBackward {
   private param = (n: ParamName) => this.bufs.tensor(n);
   private grad = (n: ParamName) => this.bufs.tensor(n, 'grads');
 
-  /** g = ∂ℒ/∂x̂ = 2(x̂ − xn)/B, ∂W_dec = fᵀ·g, and (if asked) ∂f = g·W_decᵀ. */
+  /**
+   * g = ∂ℒ/∂x̂ = 2(x̂ − xn)/B, ∂W_dec = fᵀ·g, and (if asked) ∂f = g·W_decᵀ — over the active
+   * codes when the forward built their lists, else (or on overflow) dense.
+   */
   private encodeDecoder(pass: GPUComputePassEncoder, withDf: boolean): void {
     const w = this.bufs.ws;
+    const wDecT = this.param('decoder.weight');
+    const dWDecT = this.grad('decoder.weight');
     this.k.gxHat.encode(pass, { x: w.xHat, y: w.xn, out: w.gxHat });
-    this.k.dWdec.encode(pass, { a: w.f, b: w.gxHat, c: this.grad('decoder.weight') });
-    if (withDf) this.k.df.encode(pass, { a: w.gxHat, b: this.param('decoder.weight'), c: w.df });
+    const dense = () => {
+      this.k.dWdec.encode(pass, { a: w.f, b: w.gxHat, c: dWDecT });
+      if (withDf) this.k.df.encode(pass, { a: w.gxHat, b: wDecT, c: w.df });
+    };
+    const sparse = this.fwd.sparse;
+    if (!sparse) return dense();
+    const bufs = { f: w.f, wDecT, bDec: this.param('b_dec'), xHat: w.xHat, g: w.gxHat, dWDecT };
+    sparse.decoderBackward(pass, withDf ? { ...bufs, df: w.df } : bufs, dense);
   }
 
   /**
@@ -129,7 +140,11 @@ export class SaeBackward {
     const w = this.bufs.ws;
     const k = this.k;
     const gBdec = this.grad('b_dec');
-    k.dWenc.encode(pass, { a: w.dpre, b: w.xc, c: this.grad('encoder.weight') });
+    const dWEnc = this.grad('encoder.weight');
+    const dense = () => k.dWenc.encode(pass, { a: w.dpre, b: w.xc, c: dWEnc });
+    if (this.fwd.sparse)
+      this.fwd.sparse.encoderWeightGrad(pass, { dpre: w.dpre, xc: w.xc, dWEnc }, dense);
+    else dense();
     k.dbenc.encode(pass, { x: w.dpre, out: this.grad('encoder.bias') });
     k.dbdec.encode(pass, { x: w.gxHat, out: gBdec });
     k.dpreSum.encode(pass, { x: w.dpre, out: w.dpreSum });

@@ -34,7 +34,7 @@ export const WORKSPACE = {
   // while writing ∂b_dec into it (∂b_dec −= Σ_b ∂pre·W_enc + Σ_b ∂z·W₁).
   dpreSum: 'F',
   dzSum: 'F',
-  scalars: '8',
+  scalars: '12', // loss scalars [6], dead count, unused, code-list status [4] (metrics)
   kLossGrad: '1',
 } as const;
 
@@ -59,7 +59,7 @@ export class SaeBuffers {
     this.arenas = Object.fromEntries(
       kinds.map((k) => [k, createBuffer(device, `Sae.${k}`, bytes)]),
     ) as Record<ArenaKind, GPUBuffer>;
-    const sizes = { BD: B * D, BF: B * F, B, F, '8': 8, '1': 1 };
+    const sizes = { BD: B * D, BF: B * F, B, F, '12': 12, '1': 1 };
     this.ws = Object.fromEntries(
       Object.entries(WORKSPACE).map(([name, s]) => [
         name,

@@ -8,7 +8,8 @@
  *   TopK:    f = top-k of h per row
  *   x̂  = f·W_dec + b_dec  (decoder stored [F, D])      GEMM nn + bias          [B, D]
  *   sqErr = Σ_d (xn − x̂)²;  batch scalars (l2, k̄, k-loss) and the k-loss gradient
- * This engine path is dense: every product runs over all F features.
+ * The decoder product runs over the active codes only (sparsePath.ts), falling back to the dense
+ * GEMM on the GPU when a batch has more active codes than the lists hold.
  */
 import type { KernelContext } from '../gpu/kernels/context';
 import { Elementwise } from '../gpu/kernels/elementwise';
@@ -19,6 +20,7 @@ import { Reduce } from '../gpu/kernels/reduce';
 import { SoftTopK } from '../gpu/kernels/softtopk';
 import { RowTopK } from '../gpu/kernels/topk';
 import type { SaeBuffers } from './buffers';
+import { SparsePath, sparseCapacity } from './sparsePath';
 
 export type GpuForwardMode = 'soft' | 'hard' | 'topk';
 
@@ -29,6 +31,10 @@ export interface ForwardSettings {
   normFactor: number;
   /** TopK: kept entries per row (settable per step with {@link SaeForward.setKTarget}). */
   k?: number;
+  /** Products over the active entries (default true); false runs every product dense. */
+  sparse?: boolean;
+  /** Entries the sparse lists hold (default {@link sparseCapacity}); more → dense that step. */
+  sparseCapacity?: number;
 }
 
 interface SoftSaeKernels {
@@ -52,6 +58,8 @@ export class SaeForward {
     },
     private readonly soft: SoftSaeKernels | null,
     private readonly topk: RowTopK | null,
+    /** Sparse decoder products and their dense fallback; null → always dense. */
+    readonly sparse: SparsePath | null,
   ) {}
 
   static async create(
@@ -79,10 +87,15 @@ export class SaeForward {
       BatchLoss.create(ctx, { B, hasKHat: isSoft, label: 'Sae.loss' }),
     ]);
     const common = { normalize, center, encoder, decoder, resid, sqErr, loss };
+    const capacity = s.sparseCapacity ?? sparseCapacity(B, F, isSoft ? s.kMax : (s.k ?? 1));
+    const sparse =
+      s.sparse === false
+        ? null
+        : await SparsePath.create(ctx, { B, F, D, capacity, label: 'Sae.sparse' });
     if (!isSoft) {
       const mode = { kind: 'constant', k: s.k ?? 1 } as const;
       const topk = await RowTopK.create(ctx, { B, F, mode, label: 'Sae.topK' });
-      return new SaeForward(bufs, common, null, topk);
+      return new SaeForward(bufs, common, null, topk, sparse);
     }
     const [kHidden, kHead, soft, hard] = await Promise.all([
       Gemm.create(ctx, {
@@ -98,7 +111,7 @@ export class SaeForward {
       SoftTopK.create(ctx, { B, F, alpha: s.alpha, label: 'Sae.softTopK' }),
       RowTopK.create(ctx, { B, F, mode: { kind: 'kHat' }, label: 'Sae.hardTopK' }),
     ]);
-    return new SaeForward(bufs, common, { kHidden, kHead, soft, hard }, null);
+    return new SaeForward(bufs, common, { kHidden, kHead, soft, hard }, null, sparse);
   }
 
   private get softKernels(): SoftSaeKernels {
@@ -154,7 +167,12 @@ export class SaeForward {
       if (mode === 'soft') s.soft.encodeForward(pass, { h: w.h, kHat: w.kHat, t: w.t, f: w.f });
       else s.hard.encode(pass, { h: w.h, kHat: w.kHat, f: w.f, l0: w.l0 });
     }
-    k.decoder.encode(pass, { a: w.f, b: p('decoder.weight'), c: w.xHat, bias: p('b_dec') });
+    const dense = () =>
+      k.decoder.encode(pass, { a: w.f, b: p('decoder.weight'), c: w.xHat, bias: p('b_dec') });
+    if (this.sparse) {
+      const bufs = { f: w.f, wDecT: p('decoder.weight'), bDec: p('b_dec'), xHat: w.xHat };
+      this.sparse.decoderForward(pass, bufs, dense);
+    } else dense();
     k.resid.encode(pass, { x: w.xn, y: w.xHat, out: w.resid });
     k.sqErr.encode(pass, { x: w.resid, out: w.sqErr });
     k.loss.encode(pass, {
@@ -169,5 +187,6 @@ export class SaeForward {
     for (const kernel of Object.values(this.k)) kernel.destroy();
     if (this.soft) for (const kernel of Object.values(this.soft)) kernel.destroy();
     this.topk?.destroy();
+    this.sparse?.destroy();
   }
 }

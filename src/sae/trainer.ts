@@ -49,6 +49,16 @@ export interface StepMetrics {
   /** Steps skipped so far for a non-finite loss or gradient. */
   skipped: number;
   nonFinite: boolean;
+  /** Nonzero codes in the batch (B·F when the products are dense by choice). */
+  activeCodes: number;
+  /** The decoder products ran over the active codes (false: dense, by choice or on overflow). */
+  sparse: boolean;
+}
+
+/** Training options beyond the reference config. */
+export interface TrainerOptions {
+  /** Products over the active entries (default true); a number sets the lists' capacity. */
+  sparse?: boolean | number;
 }
 
 /** Tensors with a gradient in each mode (the reference's `grad is None` for the others). */
@@ -87,7 +97,7 @@ export class GpuTrainer {
     this.sinceFired = device.createBuffer({ label: 'Trainer.sinceFired', size: F * 4, usage });
     this.dead = device.createBuffer({ label: 'Trainer.dead', size: F * 4, usage });
     this.deadCount = device.createBuffer({ label: 'Trainer.deadCount', size: 4, usage });
-    this.ring = new ReadbackRing(device, 8 * 4, 'Trainer.metrics');
+    this.ring = new ReadbackRing(device, 12 * 4, 'Trainer.metrics');
     // Reference: with annealing, k starts at D and α at 1 (src/reference/sae/train.ts).
     this.k = config.k_anneal_steps ? bufs.D : config.k;
     this.alpha = config.alpha_anneal_steps ? 1 : config.soft_topk_alpha;
@@ -104,6 +114,7 @@ export class GpuTrainer {
     tensors: Record<ParamName, ArrayLike<number>>,
     norm: GpuNormalization,
     onMetrics: (m: StepMetrics) => void = () => {},
+    options: TrainerOptions = {},
   ): Promise<GpuTrainer> {
     if (config.arch === 'batchtopk')
       throw new Error('GPU training of BatchTopK is not implemented yet (SoftSAE and TopK are)');
@@ -114,6 +125,8 @@ export class GpuTrainer {
       kMax: config.k_max,
       alpha: config.soft_topk_alpha,
       normFactor: norm.normFactor,
+      sparse: options.sparse !== false,
+      sparseCapacity: typeof options.sparse === 'number' ? options.sparse : undefined,
     });
     const [bwd, deadKernel, optimizer] = await Promise.all([
       SaeBackward.create(ctx, bufs, fwd),
@@ -181,8 +194,11 @@ export class GpuTrainer {
       { lr, hasGrad: GRADS[mode] },
     );
     pass.end();
-    // Metrics: 6 loss scalars + the dead count, copied next to each other in one staging buffer.
+    // Metrics: 6 loss scalars, the dead count and the code lists' status, copied next to each
+    // other in one staging buffer.
     encoder.copyBufferToBuffer(this.deadCount, 0, w.scalars, 24, 4);
+    const lists = this.fwd.sparse;
+    if (lists) encoder.copyBufferToBuffer(lists.codeStatus, 0, w.scalars, 32, 16);
     const pendingScalars = this.ring.copy(encoder, w.scalars);
     const pendingStatus = this.optimizer.copyStatus(encoder);
     device.queue.submit([encoder.finish()]);
@@ -196,6 +212,7 @@ export class GpuTrainer {
       const p = Promise.all([pendingScalars.read(), pendingStatus.read()]).then(([raw, st]) => {
         const f = new Float32Array(raw);
         const deadCount = new Uint32Array(raw, 24, 1)[0];
+        const [active, , overflow] = new Uint32Array(raw, 32, 4);
         this.onMetrics({
           step: s,
           mode,
@@ -210,6 +227,8 @@ export class GpuTrainer {
           gradNorm: st.norm,
           skipped: st.skipped,
           nonFinite: st.nonFinite,
+          activeCodes: lists ? active : bufs.B * bufs.F,
+          sparse: lists !== null && overflow === 0,
         });
       });
       this.pending.add(p);
