@@ -17,7 +17,7 @@ import { median } from './stats';
 interface Dispatch {
   pipeline: GPUComputePipeline;
   groups: [number, GPUBindGroup][];
-  size: [number, number, number];
+  size: [number, number, number] | { buffer: GPUBuffer; offset: number };
 }
 
 export interface ProfileRow {
@@ -50,6 +50,12 @@ function recordDispatches(device: GPUDevice, into: Dispatch[]): () => void {
       pass.dispatchWorkgroups = (x, y = 1, z = 1) => {
         if (pipeline) into.push({ pipeline, groups: [...groups], size: [x, y, z] });
         dispatch(x, y, z);
+      };
+      // Gated dispatches (sparse vs dense): replayed with the arguments the step's gate wrote.
+      const indirect = pass.dispatchWorkgroupsIndirect.bind(pass);
+      pass.dispatchWorkgroupsIndirect = (buffer, offset) => {
+        if (pipeline) into.push({ pipeline, groups: [...groups], size: { buffer, offset } });
+        indirect(buffer, offset);
       };
       return pass;
     };
@@ -107,7 +113,8 @@ export async function profileStep(
         await timer.time('profile', (pass) => {
           pass.setPipeline(d.pipeline);
           for (const [i, g] of d.groups) pass.setBindGroup(i, g);
-          pass.dispatchWorkgroups(...d.size);
+          if (Array.isArray(d.size)) pass.dispatchWorkgroups(...d.size);
+          else pass.dispatchWorkgroupsIndirect(d.size.buffer, d.size.offset);
         }),
       );
     }
