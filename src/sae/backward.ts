@@ -10,13 +10,16 @@
  *          = Σ_b g − ∂b_enc·W_enc − ∂b₁·W₁
  *   xc only feeds b_dec's gradient (x is data), so the row sums are taken first: two [1, F]·[F, D]
  *   products instead of two B×F×D GEMMs for ∂xc.
- * Gradients are written into the gradient arena (overwriting it).
+ * Gradients are written into the gradient arena (overwriting it). With an {@link SaeAux}, the
+ * aux-k gradient joins ∂W_dec and ∂pre before the encoder products (every mode); in the hard
+ * phase it is then the encoder's only gradient.
  */
 import type { KernelContext } from '../gpu/kernels/context';
 import { Elementwise } from '../gpu/kernels/elementwise';
 import { Gemm } from '../gpu/kernels/gemm';
 import { Reduce } from '../gpu/kernels/reduce';
 import type { ParamName } from '../reference/sae/params';
+import type { SaeAux } from './aux';
 import type { SaeBuffers } from './buffers';
 import type { SaeForward } from './forward';
 
@@ -155,8 +158,11 @@ export class SaeBackward {
     }
   }
 
-  /** Encodes the soft-path backward after {@link SaeForward.encode}(pass, 'soft'). */
-  encodeSoft(pass: GPUComputePassEncoder): void {
+  /**
+   * Encodes the soft-path backward after {@link SaeForward.encode}(pass, 'soft') (and, with
+   * `aux`, after {@link SaeAux.encodeForward}).
+   */
+  encodeSoft(pass: GPUComputePassEncoder, aux?: SaeAux): void {
     const w = this.bufs.ws;
     const k = this.k;
     this.encodeDecoder(pass, true);
@@ -180,27 +186,36 @@ export class SaeBackward {
     k.db2.encode(pass, { x: w.ds, out: this.grad('k_estimator.2.bias') });
     k.dW1.encode(pass, { a: w.dz, b: w.xc, c: this.grad('k_estimator.0.weight') });
     k.db1.encode(pass, { x: w.dz, out: this.grad('k_estimator.0.bias') });
+    aux?.encodeBackward(pass, true);
     this.encodeEncoder(pass, true);
   }
 
   /**
-   * TopK (spec §6): straight-through on the kept codes, ∂pre = ∂f·1[f ≠ 0]; then the encoder
-   * and decoder gradients as in the soft path (no k-estimator). Encode after the 'topk' forward.
+   * TopK and BatchTopK (spec §6): straight-through on the kept codes, ∂pre = ∂f·1[f ≠ 0]; then
+   * the encoder and decoder gradients as in the soft path (no k-estimator). Encode after the
+   * 'topk' or 'batchtopk' forward.
    */
-  encodeTopK(pass: GPUComputePassEncoder): void {
+  encodeTopK(pass: GPUComputePassEncoder, aux?: SaeAux): void {
     const w = this.bufs.ws;
     this.encodeDecoder(pass, true);
     this.k.straightThrough.encode(pass, { x: w.df, y: w.f, out: w.dpre });
+    aux?.encodeBackward(pass, true);
     this.encodeEncoder(pass, false);
   }
 
   /**
-   * Hard phase (spec §5.3): the codes carry no gradient, so only the decoder and b_dec learn:
-   * ∂W_dec = fᵀ·g and ∂b_dec = Σ_b g. Encode after {@link SaeForward.encode}(pass, 'hard').
+   * Hard phase (spec §5.3): the codes carry no gradient, so from the reconstruction only the
+   * decoder and b_dec learn: ∂W_dec = fᵀ·g and ∂b_dec = Σ_b g. With `aux`, ∂pre is the aux
+   * gradient alone and the encoder products run too (∂b_dec = Σ_b (g − ∂xc)); whether the encoder
+   * then has a gradient at all is the optimizer's GPU-side decision (aux active or not).
+   * Encode after {@link SaeForward.encode}(pass, 'hard').
    */
-  encodeHard(pass: GPUComputePassEncoder): void {
+  encodeHard(pass: GPUComputePassEncoder, aux?: SaeAux): void {
     this.encodeDecoder(pass, false);
-    this.k.dbdec.encode(pass, { x: this.bufs.ws.gxHat, out: this.grad('b_dec') });
+    if (aux) {
+      aux.encodeBackward(pass, false);
+      this.encodeEncoder(pass, false);
+    } else this.k.dbdec.encode(pass, { x: this.bufs.ws.gxHat, out: this.grad('b_dec') });
   }
 
   destroy(): void {

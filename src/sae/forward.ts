@@ -6,6 +6,8 @@
  *   SoftSAE: z = ReLU(xc·W₁ᵀ + b₁);  k̂ = clamp(σ(z·w₂ + b₂)·k_max, 1, F)        [B]
  *            f = h ⊙ softTopK(h, k̂, α) (soft)  |  top-⌊k̂⌋ of h (hard)          [B, F]
  *   TopK:    f = top-k of h per row
+ *   BatchTopK: f = the k·B largest entries of the whole batch (training; θ updated on the GPU),
+ *              or f = h·1[h > θ] (`threshold`, inference)
  *   x̂  = f·W_dec + b_dec  (decoder stored [F, D])      GEMM nn + bias          [B, D]
  *   sqErr = Σ_d (xn − x̂)²;  batch scalars (l2, k̄, k-loss) and the k-loss gradient
  * The decoder product runs over the active codes only (sparsePath.ts), falling back to the dense
@@ -19,17 +21,23 @@ import { BatchLoss } from '../gpu/kernels/loss';
 import { Reduce } from '../gpu/kernels/reduce';
 import { SoftTopK } from '../gpu/kernels/softtopk';
 import { RowTopK } from '../gpu/kernels/topk';
+import { BatchTopK } from '../gpu/kernels/batchtopk';
+import { BATCHTOPK_THRESHOLD } from '../reference/sae/train';
 import type { SaeBuffers } from './buffers';
 import { SparsePath, sparseCapacity } from './sparsePath';
 
-export type GpuForwardMode = 'soft' | 'hard' | 'topk';
+/** As the reference's ForwardMode: SoftSAE soft / hard, TopK, BatchTopK training / inference. */
+export type GpuForwardMode = 'soft' | 'hard' | 'topk' | 'batchtopk' | 'threshold';
 
 export interface ForwardSettings {
-  arch?: 'softsae' | 'topk';
+  arch?: 'softsae' | 'topk' | 'batchtopk';
   kMax: number;
   alpha: number;
   normFactor: number;
-  /** TopK: kept entries per row (settable per step with {@link SaeForward.setKTarget}). */
+  /**
+   * TopK: kept entries per row; BatchTopK: per row on average (k·B per batch). Settable per step
+   * with {@link SaeForward.setKTarget}.
+   */
   k?: number;
   /** Products over the active entries (default true); false runs every product dense. */
   sparse?: boolean;
@@ -60,6 +68,7 @@ export class SaeForward {
     private readonly topk: RowTopK | null,
     /** Sparse decoder products and their dense fallback; null → always dense. */
     readonly sparse: SparsePath | null,
+    private readonly batchTopK: BatchTopK | null = null,
   ) {}
 
   static async create(
@@ -92,6 +101,12 @@ export class SaeForward {
       s.sparse === false
         ? null
         : await SparsePath.create(ctx, { B, F, D, capacity, label: 'Sae.sparse' });
+    if (s.arch === 'batchtopk') {
+      const { beta } = BATCHTOPK_THRESHOLD;
+      const k = (s.k ?? 1) * B;
+      const batch = await BatchTopK.create(ctx, { B, F, k, beta, label: 'Sae.batchTopK' });
+      return new SaeForward(bufs, common, null, null, sparse, batch);
+    }
     if (!isSoft) {
       const mode = { kind: 'constant', k: s.k ?? 1 } as const;
       const topk = await RowTopK.create(ctx, { B, F, mode, label: 'Sae.topK' });
@@ -115,8 +130,13 @@ export class SaeForward {
   }
 
   private get softKernels(): SoftSaeKernels {
-    if (!this.soft) throw new Error('SaeForward: this model has no k-estimator (TopK)');
+    if (!this.soft) throw new Error('SaeForward: this model has no k-estimator (TopK/BatchTopK)');
     return this.soft;
+  }
+
+  private get batchKernel(): BatchTopK {
+    if (!this.batchTopK) throw new Error('SaeForward: BatchTopK mode on another architecture');
+    return this.batchTopK;
   }
 
   /** The soft top-k kernel, shared with the backward pass (same α). */
@@ -132,10 +152,15 @@ export class SaeForward {
     this.soft?.soft.setAlpha(alpha);
   }
 
-  /** SoftSAE: the k budget and λ_k of the k-loss; TopK: the kept count k. */
-  setKTarget(k: number, kLossWeight: number): void {
+  /**
+   * SoftSAE: the k budget and λ_k of the k-loss; TopK: the kept count k; BatchTopK: k·B kept per
+   * batch, and whether this step blends its smallest kept value into θ (`updateThreshold`, the
+   * reference's step > 1000).
+   */
+  setKTarget(k: number, kLossWeight: number, updateThreshold = false): void {
     this.k.loss.setTarget(k, kLossWeight);
     this.topk?.setK(k);
+    this.batchTopK?.setStep(k * this.bufs.B, updateThreshold);
   }
 
   encode(pass: GPUComputePassEncoder, mode: GpuForwardMode): void {
@@ -147,8 +172,12 @@ export class SaeForward {
     k.center.encode(pass, { x: w.xn, y: p('b_dec'), out: w.xc });
     k.encoder.encode(pass, { a: w.xc, b: p('encoder.weight'), c: w.h, bias: p('encoder.bias') });
     if (mode === 'topk') {
-      if (!this.topk) throw new Error('SaeForward: TopK mode on a SoftSAE model');
+      if (!this.topk) throw new Error('SaeForward: TopK mode on another architecture');
       this.topk.encode(pass, { h: w.h, f: w.f, l0: w.l0 });
+    } else if (mode === 'batchtopk') {
+      this.batchKernel.encode(pass, { h: w.h, f: w.f, theta: b.threshold });
+    } else if (mode === 'threshold') {
+      this.batchKernel.encodeThreshold(pass, { h: w.h, theta: b.threshold, f: w.f, l0: w.l0 });
     } else {
       const s = this.softKernels;
       s.kHidden.encode(pass, {
@@ -188,5 +217,6 @@ export class SaeForward {
     if (this.soft) for (const kernel of Object.values(this.soft)) kernel.destroy();
     this.topk?.destroy();
     this.sparse?.destroy();
+    this.batchTopK?.destroy();
   }
 }

@@ -1,18 +1,22 @@
 /**
- * SoftSAE training on the GPU (spec §5), one step per queue submission:
+ * SAE training on the GPU (spec §5, §6) for SoftSAE, TopK and BatchTopK, one step per queue
+ * submission:
  *   step 0: b_dec ← geometric median of the first normalised batch (CPU, float64, once)
- *   forward (soft, or hard when step > steps − hard_topk_steps) → dead-feature counters →
- *   backward (soft: every tensor; hard: decoder and b_dec) → optimizer (projection, clip, Adam
- *   with the scheduled lr, renormalisation; a non-finite loss or gradient skips the step) →
- *   host-side k and α annealing for the next step.
- * Nothing is read back inside a step: the loss terms, k̂ statistics, dead count and optimizer
- * status are copied to a small ring of staging buffers and reported when they arrive.
- *
- * TopK runs on the same kernels (straight-through gradient on the kept codes, no k-estimator).
- * Not yet on the GPU: the aux-k term (dead features only exist after dead_feature_threshold rows)
- * and BatchTopK — see the README's status section.
+ *   forward (SoftSAE: soft, or hard when step > steps − hard_topk_steps; TopK: top-k per row;
+ *   BatchTopK: the k·B largest entries of the batch, θ blended in on the GPU after step 1000) →
+ *   dead-feature counters → aux-k term (top-⌊D/2⌋ dead pre-activations reconstruct the residual)
+ *   → backward (soft: every tensor; TopK/BatchTopK: straight-through on the kept codes; hard:
+ *   decoder and b_dec, plus the encoder through aux) → optimizer (projection, clip, Adam with the
+ *   scheduled lr, renormalisation; a non-finite loss or gradient skips the step) → host-side k and
+ *   α annealing for the next step.
+ * Nothing is read back inside a step: the loss terms, k̂ statistics, dead count, θ and optimizer
+ * status are copied to a small ring of staging buffers and reported when they arrive. Whether the
+ * aux term is active (some feature dead) is known only on the GPU: its kernels read the dead count,
+ * and in the hard phase the optimizer gives the encoder a gradient only when that count is
+ * nonzero (the reference's `grad is None` otherwise). The host skips the aux kernels only while no
+ * feature can be dead yet: every counter is at most (largest counter at start) + rows trained.
  */
-import { readbackF32, upload } from '../gpu/buffers';
+import { readbackF32, readbackU32, upload } from '../gpu/buffers';
 import type { KernelContext } from '../gpu/kernels/context';
 import { DeadFeatures } from '../gpu/kernels/dead';
 import { LOSS_SCALARS } from '../gpu/kernels/loss';
@@ -20,39 +24,22 @@ import { ReadbackRing } from '../gpu/readbackRing';
 import type { TrainConfig } from '../reference/sae/config';
 import { annealedAlpha, annealedK } from '../reference/sae/optim';
 import type { ParamName } from '../reference/sae/params';
+import { BATCHTOPK_THRESHOLD } from '../reference/sae/train';
 import { packArena, unpackArena } from './arena';
+import { SaeAux } from './aux';
 import { SaeBackward } from './backward';
 import { SaeBuffers } from './buffers';
 import { SaeForward, type GpuForwardMode } from './forward';
 import { decoderBiasInit, writeDecoderBias } from './median';
 import { Optimizer, scheduledLr } from './optimizer';
+import { decodeStepMetrics, METRIC_SLOTS, type StepMetrics } from './stepMetrics';
+
+export type { StepMetrics } from './stepMetrics';
 
 /** Input normalisation x_n = (x − shift)/normFactor (spec §2). */
 export interface GpuNormalization {
   normFactor: number;
   shift: Float32Array;
-}
-
-/** What one step reports once its scalars arrive from the GPU. */
-export interface StepMetrics {
-  step: number;
-  mode: GpuForwardMode;
-  lr: number;
-  l2: number;
-  kLoss: number;
-  loss: number;
-  kMean: number;
-  kMin: number;
-  kMax: number;
-  deadCount: number;
-  gradNorm: number;
-  /** Steps skipped so far for a non-finite loss or gradient. */
-  skipped: number;
-  nonFinite: boolean;
-  /** Nonzero codes in the batch (B·F when the products are dense by choice). */
-  activeCodes: number;
-  /** The decoder products ran over the active codes (false: dense, by choice or on overflow). */
-  sparse: boolean;
 }
 
 /** Training options beyond the reference config. */
@@ -61,12 +48,27 @@ export interface TrainerOptions {
   sparse?: boolean | number;
 }
 
-/** Tensors with a gradient in each mode (the reference's `grad is None` for the others). */
+/** Tensors with a gradient in each training mode (the reference's `grad is None` for the others). */
 const GRADS: Record<GpuForwardMode, ParamName[] | undefined> = {
   soft: undefined, // all
-  hard: ['decoder.weight', 'b_dec'],
+  hard: ['decoder.weight', 'b_dec'], // + the encoder while aux is active (decided on the GPU)
   topk: ['encoder.weight', 'encoder.bias', 'decoder.weight', 'b_dec'],
+  batchtopk: ['encoder.weight', 'encoder.bias', 'decoder.weight', 'b_dec'],
+  threshold: [], // inference only
 };
+const ENCODER: ParamName[] = ['encoder.weight', 'encoder.bias'];
+
+const METRIC = METRIC_SLOTS;
+
+/** Trainer state beyond the parameters (a checkpoint's, or a test's starting point). */
+export interface TrainerRestore {
+  /** Index of the next step. */
+  step: number;
+  /** Rows since each feature fired [F] (default: zeros). */
+  sinceFired?: ArrayLike<number>;
+  /** BatchTopK θ (default −1: not set yet). */
+  threshold?: number;
+}
 
 export class GpuTrainer {
   /** Index of the next step. */
@@ -79,6 +81,8 @@ export class GpuTrainer {
   private readonly deadCount: GPUBuffer;
   private readonly ring: ReadbackRing;
   private readonly pending = new Set<Promise<void>>();
+  /** Upper bound on every dead-feature counter before the next step (rows). */
+  private sinceFiredBound = 0;
 
   private constructor(
     private readonly ctx: KernelContext,
@@ -87,6 +91,7 @@ export class GpuTrainer {
     readonly norm: GpuNormalization,
     private readonly fwd: SaeForward,
     private readonly bwd: SaeBackward,
+    private readonly aux: SaeAux,
     private readonly deadKernel: DeadFeatures,
     private readonly optimizer: Optimizer,
     private readonly onMetrics: (m: StepMetrics) => void,
@@ -97,7 +102,7 @@ export class GpuTrainer {
     this.sinceFired = device.createBuffer({ label: 'Trainer.sinceFired', size: F * 4, usage });
     this.dead = device.createBuffer({ label: 'Trainer.dead', size: F * 4, usage });
     this.deadCount = device.createBuffer({ label: 'Trainer.deadCount', size: 4, usage });
-    this.ring = new ReadbackRing(device, 12 * 4, 'Trainer.metrics');
+    this.ring = new ReadbackRing(device, METRIC.count * 4, 'Trainer.metrics');
     // Reference: with annealing, k starts at D and α at 1 (src/reference/sae/train.ts).
     this.k = config.k_anneal_steps ? bufs.D : config.k;
     this.alpha = config.alpha_anneal_steps ? 1 : config.soft_topk_alpha;
@@ -116,8 +121,6 @@ export class GpuTrainer {
     onMetrics: (m: StepMetrics) => void = () => {},
     options: TrainerOptions = {},
   ): Promise<GpuTrainer> {
-    if (config.arch === 'batchtopk')
-      throw new Error('GPU training of BatchTopK is not implemented yet (SoftSAE and TopK are)');
     const bufs = new SaeBuffers(ctx.device, D, config.dict_size, config.batch_size);
     const fwd = await SaeForward.create(ctx, bufs, {
       arch: config.arch,
@@ -128,8 +131,9 @@ export class GpuTrainer {
       sparse: options.sparse !== false,
       sparseCapacity: typeof options.sparse === 'number' ? options.sparse : undefined,
     });
-    const [bwd, deadKernel, optimizer] = await Promise.all([
+    const [bwd, aux, deadKernel, optimizer] = await Promise.all([
       SaeBackward.create(ctx, bufs, fwd),
+      SaeAux.create(ctx, bufs, config.auxk_alpha),
       DeadFeatures.create(ctx, {
         B: bufs.B,
         F: bufs.F,
@@ -140,12 +144,34 @@ export class GpuTrainer {
     ]);
     upload(ctx.device, bufs.arenas.params, packArena(bufs.layout, tensors));
     upload(ctx.device, bufs.shift, norm.shift);
-    return new GpuTrainer(ctx, config, bufs, norm, fwd, bwd, deadKernel, optimizer, onMetrics);
+    return new GpuTrainer(ctx, config, bufs, norm, fwd, bwd, aux, deadKernel, optimizer, onMetrics);
+  }
+
+  /**
+   * Continues from `state` instead of step 0 (parameters are given to {@link create}; Adam
+   * moments start at zero): the step index (learning rate, annealing, hard phase, θ start, no
+   * median), the dead-feature counters and θ.
+   */
+  restore(state: TrainerRestore): void {
+    const { config, bufs } = this;
+    const since = Uint32Array.from(state.sinceFired ?? new Array<number>(bufs.F).fill(0));
+    if (since.length !== bufs.F)
+      throw new Error(`restore: ${since.length} counters, F = ${bufs.F}`);
+    upload(this.ctx.device, this.sinceFired, since);
+    this.sinceFiredBound = since.reduce((a, b) => Math.max(a, b), 0);
+    bufs.setThreshold(state.threshold ?? -1);
+    this.step = state.step;
+    const D = bufs.D;
+    // k and α as annealed after step − 1 (the reference sets them after each step).
+    if (state.step > 0 && config.k_anneal_steps)
+      this.k = annealedK(state.step - 1, D, config.k, config.k_anneal_steps);
+    if (state.step > 0 && config.alpha_anneal_steps)
+      this.alpha = annealedAlpha(state.step - 1, config.soft_topk_alpha, config.alpha_anneal_steps);
   }
 
   /** The forward mode of step s (the reference's off-by-one kept: step > steps − hard). */
   modeOf(s: number): GpuForwardMode {
-    if (this.config.arch === 'topk') return 'topk';
+    if (this.config.arch !== 'softsae') return this.config.arch;
     const h = this.config.hard_topk_steps;
     return h !== null && h > 0 && s > this.config.steps - h ? 'hard' : 'soft';
   }
@@ -164,8 +190,13 @@ export class GpuTrainer {
     upload(device, bufs.ws.x, x);
     const mode = this.modeOf(s);
     this.fwd.setAlpha(this.alpha);
-    this.fwd.setKTarget(this.k, mode === 'soft' ? config.k_loss_weight : 0);
+    const updateTheta = mode === 'batchtopk' && s > BATCHTOPK_THRESHOLD.startStep;
+    this.fwd.setKTarget(this.k, mode === 'soft' ? config.k_loss_weight : 0, updateTheta);
     const lr = scheduledLr(config, s);
+    // Can any counter reach the threshold after this batch? (aux also needs ⌊D/2⌋ ≥ 1.)
+    this.sinceFiredBound += bufs.B;
+    const auxOn = bufs.D >= 2 && this.sinceFiredBound >= config.dead_feature_threshold;
+    const aux = auxOn ? this.aux : undefined;
 
     const encoder = device.createCommandEncoder({ label: `Trainer.step${s}` });
     encoder.clearBuffer(this.deadCount);
@@ -178,10 +209,14 @@ export class GpuTrainer {
       dead: this.dead,
       deadCount: this.deadCount,
     });
-    if (mode === 'soft') this.bwd.encodeSoft(pass);
-    else if (mode === 'hard') this.bwd.encodeHard(pass);
-    else this.bwd.encodeTopK(pass);
+    aux?.encodeForward(pass, { dead: this.dead, deadCount: this.deadCount });
+    if (mode === 'soft') this.bwd.encodeSoft(pass, aux);
+    else if (mode === 'hard') this.bwd.encodeHard(pass, aux);
+    else this.bwd.encodeTopK(pass, aux);
     const a = bufs.arenas;
+    // Hard phase: the encoder has a gradient only while aux is active, i.e. the dead count ≠ 0.
+    const condGrad =
+      mode === 'hard' && aux ? { names: ENCODER, flag: this.deadCount, index: 0 } : undefined;
     this.optimizer.encode(
       pass,
       {
@@ -191,14 +226,16 @@ export class GpuTrainer {
         v: a.adamV,
         loss: { buffer: w.scalars, index: LOSS_SCALARS.total },
       },
-      { lr, hasGrad: GRADS[mode] },
+      { lr, hasGrad: GRADS[mode], condGrad },
     );
     pass.end();
-    // Metrics: 6 loss scalars, the dead count and the code lists' status, copied next to each
-    // other in one staging buffer.
-    encoder.copyBufferToBuffer(this.deadCount, 0, w.scalars, 24, 4);
+    // Metrics: loss scalars, dead count, aux, code-list status and θ next to each other in one
+    // staging buffer.
+    encoder.copyBufferToBuffer(this.deadCount, 0, w.scalars, METRIC.deadCount * 4, 4);
     const lists = this.fwd.sparse;
-    if (lists) encoder.copyBufferToBuffer(lists.codeStatus, 0, w.scalars, 32, 16);
+    if (lists)
+      encoder.copyBufferToBuffer(lists.codeStatus, 0, w.scalars, METRIC.codeStatus * 4, 16);
+    encoder.copyBufferToBuffer(bufs.threshold, 0, w.scalars, METRIC.threshold * 4, 4);
     const pendingScalars = this.ring.copy(encoder, w.scalars);
     const pendingStatus = this.optimizer.copyStatus(encoder);
     device.queue.submit([encoder.finish()]);
@@ -209,28 +246,17 @@ export class GpuTrainer {
       void pendingScalars?.read();
       void pendingStatus?.read();
     } else {
-      const p = Promise.all([pendingScalars.read(), pendingStatus.read()]).then(([raw, st]) => {
-        const f = new Float32Array(raw);
-        const deadCount = new Uint32Array(raw, 24, 1)[0];
-        const [active, , overflow] = new Uint32Array(raw, 32, 4);
-        this.onMetrics({
-          step: s,
-          mode,
-          lr,
-          l2: f[LOSS_SCALARS.l2],
-          kLoss: f[LOSS_SCALARS.kLoss],
-          loss: f[LOSS_SCALARS.total],
-          kMean: f[LOSS_SCALARS.kMean],
-          kMin: f[LOSS_SCALARS.kMin],
-          kMax: f[LOSS_SCALARS.kMax],
-          deadCount,
-          gradNorm: st.norm,
-          skipped: st.skipped,
-          nonFinite: st.nonFinite,
-          activeCodes: lists ? active : bufs.B * bufs.F,
-          sparse: lists !== null && overflow === 0,
-        });
-      });
+      const info = {
+        step: s,
+        mode,
+        lr,
+        arch: config.arch,
+        auxEncoded: auxOn,
+        denseCodes: lists ? undefined : bufs.B * bufs.F,
+      };
+      const p = Promise.all([pendingScalars.read(), pendingStatus.read()]).then(([raw, st]) =>
+        this.onMetrics(decodeStepMetrics(raw, st, info)),
+      );
       this.pending.add(p);
       void p.finally(() => this.pending.delete(p));
     }
@@ -258,6 +284,16 @@ export class GpuTrainer {
     return unpackArena(this.bufs.layout, arena);
   }
 
+  /** BatchTopK θ (−1 until set): awaits the GPU. */
+  async readThreshold(): Promise<number> {
+    return (await readbackF32(this.ctx.device, this.bufs.threshold, 1))[0];
+  }
+
+  /** Rows since each feature fired [F]: awaits the GPU. */
+  async readSinceFired(): Promise<Uint32Array> {
+    return readbackU32(this.ctx.device, this.sinceFired, this.bufs.F);
+  }
+
   /** Adam moments in the reference layout. */
   async readMoments(): Promise<{
     m: Record<ParamName, Float32Array>;
@@ -273,6 +309,7 @@ export class GpuTrainer {
   destroy(): void {
     this.fwd.destroy();
     this.bwd.destroy();
+    this.aux.destroy();
     this.deadKernel.destroy();
     this.optimizer.destroy();
     this.ring.destroy();

@@ -147,7 +147,7 @@ export class TrainingRun {
   ): Promise<void> {
     const { D, rows, x } = data;
     const model: SaeModel = {
-      arch: config.arch === 'topk' ? 'topk' : 'softsae',
+      arch: config.arch,
       D,
       F: config.dict_size,
       tensors: await trainer.readParams(),
@@ -156,6 +156,7 @@ export class TrainingRun {
       alpha: trainer.alpha,
       normFactor,
       shift: new Float32Array(D),
+      threshold: config.arch === 'batchtopk' ? await trainer.readThreshold() : undefined,
     };
     const source = {
       rows,
