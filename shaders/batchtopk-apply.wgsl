@@ -22,7 +22,7 @@ struct Params {
 }
 
 struct Select {
-  pass: u32,
+  digit: u32,
   prefix: u32,
   remaining: u32,
   total: u32,

@@ -9,13 +9,13 @@
 // exactly by an MSB-first radix select over the keys, 8 bits per pass, 4 passes. Everything the
 // passes hand on lives in the `Select` storage struct, so one submit runs them all with no
 // readback and no per-pass uniform:
-//   begin:     zero the histogram and the state
+//   begin:     zero the histogram; state (digit 0, prefix 0, remaining k)
 //   histogram: (many workgroups) per 8-bit digit at bits [24 − 8p, 32 − 8p), count the positive
 //              keys whose higher digits equal the prefix resolved so far (all of them at p = 0)
 //   pick:      (one workgroup, a lane per digit) the digit d that holds the `remaining`-th largest
 //              key is the one with  above(d) < remaining ≤ above(d) + hist[d],  above(d) = Σ_{d'>d};
 //              prefix |= d << shift, remaining −= above(d); the histogram is cleared for the next
-//              pass. At p = 0 it also sets remaining = total = K.
+//              pass. At p = 0 it first caps remaining at #positive and records total = K.
 // After pass 3, prefix = τ and remaining = how many entries equal to τ are kept (≥ 1 when K > 0).
 // K = 0 leaves τ = 0xffffffff, above every key: nothing is kept.
 
@@ -32,7 +32,7 @@ struct Params {
 
 // Same layout in batchtopk-apply.wgsl (a unit test checks it).
 struct Select {
-  pass: u32,
+  digit: u32,       // radix pass p: the next digit to resolve (4 = done)
   prefix: u32,
   remaining: u32,
   total: u32,       // K
@@ -59,7 +59,8 @@ fn key(v: f32) -> u32 {
 @compute @workgroup_size(BINS)
 fn begin(@builtin(local_invocation_index) lid: u32) {
   atomicStore(&hist[lid], 0u);
-  if (lid == 0u) { sel = Select(0u, 0u, 0u, 0u); }
+  // remaining starts at k (pass 0 caps it at #positive); this also keeps the uniform bound here.
+  if (lid == 0u) { sel = Select(0u, 0u, params.k, 0u); }
 }
 
 @compute @workgroup_size(BINS)
@@ -70,7 +71,7 @@ fn histogram(
 ) {
   atomicStore(&local[lid], 0u);
   workgroupBarrier();
-  let p = sel.pass;
+  let p = sel.digit;
   let shift = 24u - 8u * min(p, 3u);
   let hiShift = min(shift + 8u, 31u); // only used when p > 0 (shift ≤ 16)
   // Pass 0 counts every positive key; later passes stop once nothing is left to keep (K = 0).
@@ -90,7 +91,7 @@ fn histogram(
 
 @compute @workgroup_size(BINS)
 fn pick(@builtin(local_invocation_index) lid: u32) {
-  let p = sel.pass;
+  let p = sel.digit;
   var remaining = sel.remaining;
   let c = atomicLoad(&hist[lid]);
   atomicStore(&hist[lid], 0u);
@@ -116,11 +117,12 @@ fn pick(@builtin(local_invocation_index) lid: u32) {
   if (lid != 0u || p >= 4u) { return; }
   if (p == 0u) {
     sel.total = remaining;
+    sel.remaining = remaining;
     if (remaining == 0u) { sel.prefix = NONE; }
   }
   if (found != NONE) {
     sel.prefix |= found << (24u - 8u * p);
     sel.remaining = remaining - foundAbove;
   }
-  sel.pass = p + 1u;
+  sel.digit = p + 1u;
 }

@@ -50,7 +50,7 @@ export class BatchTopK extends RowKernelBase {
   private readonly blockGrid: [number, number];
   private readonly histWorkgroups: number;
   private readonly hist: GPUBuffer;
-  /** `Select` {pass, prefix, remaining, total}: after {@link encode}, prefix = τ, total = K. */
+  /** `Select` {digit, prefix, remaining, total}: after {@link encode}, prefix = τ, total = K. */
   readonly state: GPUBuffer;
   private readonly ties: GPUBuffer;
 
