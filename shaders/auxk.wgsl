@@ -82,10 +82,10 @@ fn auxFinish(@builtin(local_invocation_index) lid: u32) {
   let B = f32(params.B);
   let num = sumNum[0] / B;
   let den = sumDen[0] / B;
-  let active = min(params.halfD, deadCount[0]) > 0u;
+  let isActive = min(params.halfD, deadCount[0]) > 0u;
   var aux = 0.0;
   var c = 0.0;
-  if (active && den > 0.0) {
+  if (isActive && den > 0.0) {
     let ratio = num / den;
     if (isFinite(ratio)) { aux = ratio; }
     if (isFinite(num)) { c = -2.0 * params.lambda / (B * den); }

@@ -294,6 +294,11 @@ export class GpuTrainer {
     return readbackU32(this.ctx.device, this.sinceFired, this.bufs.F);
   }
 
+  /** Adam step counts per tensor (updates each received): awaits the GPU. */
+  readAdamSteps(): Promise<Record<ParamName, number>> {
+    return this.optimizer.readStepCounts();
+  }
+
   /** Adam moments in the reference layout. */
   async readMoments(): Promise<{
     m: Record<ParamName, Float32Array>;
