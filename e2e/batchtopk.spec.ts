@@ -3,10 +3,19 @@
 // index, K = min(k·B, #positive)), the θ update, and threshold inference f = h·1[h > θ].
 import { expect, test } from '@playwright/test';
 import { createRng } from '../src/reference/sae/rng';
-import { initParams } from '../src/reference/sae/params';
+import { encode, forward } from '../src/reference/sae/forward';
+import { reconstructionLoss } from '../src/reference/sae/loss';
+import {
+  initParams,
+  normalizeRows,
+  PARAM_NAMES,
+  type ParamName,
+} from '../src/reference/sae/params';
 import { batchTopKMask, thresholdMask } from '../src/reference/sae/select';
 import { updateThreshold } from '../src/reference/sae/train';
-import type { BatchTopKArg, BatchTopKResult } from './harness/batchtopk.checks';
+import type { EvalReport } from '../src/sae/evaluate';
+import { loadSoftsaeSmall } from '../test/helpers/softsaeSmall';
+import type { BatchTopKArg, BatchTopKResult, EvaluateArg } from './harness/batchtopk.checks';
 import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
 
 test.afterEach(async ({ page }) => expectNoGpuErrors(page));
@@ -130,4 +139,71 @@ test('batch top-k: exact kept set, ties to the lower flat index, θ and threshol
       `${name}: K ${out.state[3]} exact (${out.state[2]} of ${atTau} ties at τ), θ ${out.theta} (ref ${want}), threshold L0 ${l0.slice(0, 8).join(',')} exact`,
     );
   }
+});
+
+test('evaluating a BatchTopK model: threshold inference over softsae-small, in batches', async ({
+  page,
+}) => {
+  const fx = await loadSoftsaeSmall();
+  const { D, F } = fx.params;
+  const params = structuredClone(fx.params);
+  // θ in the middle of a wide gap between two pre-activations near their median, so that the
+  // float32 GPU and the float64 reference cannot disagree on any h > θ.
+  const x = normalizeRows(fx.x, params);
+  const hs = [...encode(params, x).h].filter((v) => v > 0).sort((a, b) => a - b);
+  let best = Math.floor(hs.length / 2);
+  for (let i = Math.floor(hs.length / 3); i < (2 * hs.length) / 3; i++)
+    if (hs[i + 1] - hs[i] > hs[best + 1] - hs[best]) best = i;
+  params.threshold = f32((hs[best] + hs[best + 1]) / 2);
+  const fwd = forward(params, x, 'threshold');
+  const { sqErr } = reconstructionLoss(x, fwd.xHat, D);
+  const l0 = Array.from(
+    { length: fx.N },
+    (_, b) => fwd.f.subarray(b * F, (b + 1) * F).filter((v) => v !== 0).length,
+  );
+  let varX = 0;
+  let varE = 0;
+  for (let d = 0; d < D; d++) {
+    const col = (v: Float64Array) => Array.from({ length: fx.N }, (_, b) => v[b * D + d]);
+    const variance = (c: number[]) => {
+      const m = c.reduce((a, b) => a + b, 0) / c.length;
+      return c.reduce((a, b) => a + (b - m) ** 2, 0);
+    };
+    varX += variance(col(x));
+    varE += variance(col(x.map((v, i) => v - fwd.xHat[i])));
+  }
+  const arg: EvaluateArg = {
+    arch: 'batchtopk',
+    D,
+    F,
+    tensors: Object.fromEntries(PARAM_NAMES.map((n) => [n, [...params.tensors[n]]])) as Record<
+      ParamName,
+      number[]
+    >,
+    k: params.k,
+    kMax: params.kMax,
+    alpha: params.alpha,
+    normFactor: params.normFactor,
+    shift: [...params.shiftFactor],
+    threshold: params.threshold,
+    x: [...fx.x],
+    batch: 12, // 32 rows: 12, 12 and a short batch of 8
+  };
+  await openHarness(page);
+  const out = await runCheck<EvalReport>(page, 'evaluateModel', arg);
+  expect(out.rows).toBe(fx.N);
+  expect(out.k_hat, 'no k̂ for BatchTopK').toBeUndefined();
+  expect(out.l0, 'L0 per row').toEqual(l0);
+  let worst = 0;
+  for (let b = 0; b < fx.N; b++) {
+    const r = Math.abs(out.sq_err[b] - sqErr[b]) / (1e-5 + 1e-4 * sqErr[b]);
+    worst = Math.max(worst, r);
+  }
+  const fvu = varE / varX;
+  console.log(
+    `θ ${params.threshold}: mean L0 ${out.mean_l0} (ref ${l0.reduce((a, b) => a + b) / fx.N}), ` +
+      `squared error worst err/tol ${worst.toFixed(3)}, FVU gpu ${out.fvu} ref ${fvu}`,
+  );
+  expect(worst).toBeLessThanOrEqual(1);
+  expect(Math.abs(out.fvu - fvu)).toBeLessThanOrEqual(1e-4 * fvu);
 });

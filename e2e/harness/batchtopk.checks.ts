@@ -1,6 +1,8 @@
 // The BatchTopK selection kernels on inputs sent from the test (the test computes the float64
 // reference in Node): the training selection with its θ update, and threshold inference.
 import { submitPass } from '../../src/gpu/kernels/context';
+import { PARAM_NAMES, type ParamName } from '../../src/reference/sae/params';
+import { evaluateModel, type EvalReport } from '../../src/sae/evaluate';
 import { BatchTopK } from '../../src/gpu/kernels/batchtopk';
 import { BATCHTOPK_THRESHOLD } from '../../src/reference/sae/train';
 import type { HarnessCheck } from './env';
@@ -27,7 +29,37 @@ export interface BatchTopKResult {
   l0: number[];
 }
 
+/** A model in the reference layout and rows to evaluate, batch by batch (src/sae/evaluate.ts). */
+export interface EvaluateArg {
+  arch: 'softsae' | 'topk' | 'batchtopk';
+  D: number;
+  F: number;
+  tensors: Record<ParamName, number[]>;
+  k: number;
+  kMax: number;
+  alpha: number;
+  normFactor: number;
+  shift: number[];
+  threshold?: number;
+  x: number[];
+  batch: number;
+}
+
 export const checks: Record<string, HarnessCheck> = {
+  async evaluateModel(env, a: EvaluateArg): Promise<EvalReport> {
+    const tensors = Object.fromEntries(
+      PARAM_NAMES.map((n) => [n, Float32Array.from(a.tensors[n])]),
+    ) as Record<ParamName, Float32Array>;
+    const model = { ...a, tensors, shift: Float32Array.from(a.shift) };
+    const x = Float32Array.from(a.x);
+    const data = {
+      rows: x.length / a.D,
+      width: a.D,
+      readRows: async (s: number, n: number) => x.subarray(s * a.D, (s + n) * a.D),
+    };
+    return evaluateModel(env.ctx, model, data, a.batch);
+  },
+
   async batchTopK(env, a: BatchTopKArg): Promise<BatchTopKResult> {
     const s = scope(env);
     const { beta } = BATCHTOPK_THRESHOLD;
