@@ -56,6 +56,7 @@ const ks = value('--ks', quick ? '4,16' : '8,32,128')
   .split(',')
   .map(Number);
 const sparseReps = Math.max(reps, quick ? 3 : 5);
+const stepReps = quick ? 3 : 5;
 const stepShapes = shapesArg
   ? shapesArg.split(';').map((t) => {
       const [rows, D, F] = t.split(',').map(Number);
@@ -108,7 +109,7 @@ try {
   if (runs('--steps')) {
     const steps = await page.evaluate((opts) => window.runStepBench(opts), {
       shapes: stepShapes,
-      reps: quick ? 3 : 5,
+      reps: stepReps,
       warmup: 2,
     });
     printSteps(steps);
@@ -149,7 +150,7 @@ function printSteps(report) {
     `\nTraining step: ours vs the same SoftSAE step in plain TensorFlow.js — ${report.adapter}`,
   );
   console.log(
-    'median of 5 after 2 warm-up, wall time submit→done, same device; GEMM-eq = step ms / ms of one\n' +
+    `median of ${stepReps} after 2 warm-up, wall time submit→done, same device; GEMM-eq = step ms / ms of one\n` +
       'dense rows×D×F GEMM (ours, x·W_encᵀ); k = 32 (BatchTopK: 32·rows per batch), batch = rows;\n' +
       'every product is dense today\n',
   );
