@@ -16,7 +16,7 @@
  * nonzero (the reference's `grad is None` otherwise). The host skips the aux kernels only while no
  * feature can be dead yet: every counter is at most (largest counter at start) + rows trained.
  */
-import { readbackF32, readbackU32, upload } from '../gpu/buffers';
+import { createBuffer, readbackF32, readbackU32, upload } from '../gpu/buffers';
 import type { KernelContext } from '../gpu/kernels/context';
 import { DeadFeatures } from '../gpu/kernels/dead';
 import { LOSS_SCALARS } from '../gpu/kernels/loss';
@@ -57,7 +57,6 @@ const GRADS: Record<GpuForwardMode, ParamName[] | undefined> = {
   threshold: [], // inference only
 };
 const ENCODER: ParamName[] = ['encoder.weight', 'encoder.bias'];
-
 const METRIC = METRIC_SLOTS;
 
 /** Trainer state beyond the parameters (a checkpoint's, or a test's starting point). */
@@ -97,11 +96,9 @@ export class GpuTrainer {
     private readonly onMetrics: (m: StepMetrics) => void,
   ) {
     const { device } = ctx;
-    const F = bufs.F;
-    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-    this.sinceFired = device.createBuffer({ label: 'Trainer.sinceFired', size: F * 4, usage });
-    this.dead = device.createBuffer({ label: 'Trainer.dead', size: F * 4, usage });
-    this.deadCount = device.createBuffer({ label: 'Trainer.deadCount', size: 4, usage });
+    this.sinceFired = createBuffer(device, 'Trainer.sinceFired', bufs.F * 4);
+    this.dead = createBuffer(device, 'Trainer.dead', bufs.F * 4);
+    this.deadCount = createBuffer(device, 'Trainer.deadCount', 4);
     this.ring = new ReadbackRing(device, METRIC.count * 4, 'Trainer.metrics');
     // Reference: with annealing, k starts at D and α at 1 (src/reference/sae/train.ts).
     this.k = config.k_anneal_steps ? bufs.D : config.k;
@@ -121,7 +118,8 @@ export class GpuTrainer {
     onMetrics: (m: StepMetrics) => void = () => {},
     options: TrainerOptions = {},
   ): Promise<GpuTrainer> {
-    const bufs = new SaeBuffers(ctx.device, D, config.dict_size, config.batch_size);
+    const [F, B] = [config.dict_size, config.batch_size];
+    const bufs = new SaeBuffers(ctx.device, D, F, B);
     const fwd = await SaeForward.create(ctx, bufs, {
       arch: config.arch,
       k: config.k_anneal_steps ? D : config.k,
@@ -135,8 +133,8 @@ export class GpuTrainer {
       SaeBackward.create(ctx, bufs, fwd),
       SaeAux.create(ctx, bufs, config.auxk_alpha),
       DeadFeatures.create(ctx, {
-        B: bufs.B,
-        F: bufs.F,
+        B,
+        F,
         threshold: config.dead_feature_threshold,
         label: 'Trainer.dead',
       }),
