@@ -48,6 +48,23 @@ export const METRIC_SLOTS = {
   count: 13,
 } as const;
 
+/**
+ * Copies the scalars other kernels left elsewhere into their slots of `scalars`, so that one
+ * readback per step carries them all: the dead count, the code lists' status (when the step has
+ * lists) and θ.
+ */
+export function gatherMetrics(
+  encoder: GPUCommandEncoder,
+  scalars: GPUBuffer,
+  from: { deadCount: GPUBuffer; lists: { codeStatus: GPUBuffer } | null; threshold: GPUBuffer },
+): void {
+  const at = (slot: number) => slot * 4;
+  encoder.copyBufferToBuffer(from.deadCount, 0, scalars, at(METRIC_SLOTS.deadCount), 4);
+  if (from.lists)
+    encoder.copyBufferToBuffer(from.lists.codeStatus, 0, scalars, at(METRIC_SLOTS.codeStatus), 16);
+  encoder.copyBufferToBuffer(from.threshold, 0, scalars, at(METRIC_SLOTS.threshold), 4);
+}
+
 /** What the host knew about the step when it encoded it. */
 export interface StepInfo {
   step: number;

@@ -16,9 +16,8 @@
  * nonzero (the reference's `grad is None` otherwise). The host skips the aux kernels only while no
  * feature can be dead yet: every counter is at most (largest counter at start) + rows trained.
  */
-import { createBuffer, readbackF32, readbackU32, upload } from '../gpu/buffers';
+import { readbackF32, upload } from '../gpu/buffers';
 import type { KernelContext } from '../gpu/kernels/context';
-import { DeadFeatures } from '../gpu/kernels/dead';
 import { LOSS_SCALARS } from '../gpu/kernels/loss';
 import { ReadbackRing } from '../gpu/readbackRing';
 import type { TrainConfig } from '../reference/sae/config';
@@ -29,10 +28,11 @@ import { packArena, unpackArena } from './arena';
 import { SaeAux } from './aux';
 import { SaeBackward } from './backward';
 import { SaeBuffers } from './buffers';
+import { DeadTracker } from './deadTracker';
 import { SaeForward, type GpuForwardMode } from './forward';
 import { decoderBiasInit, writeDecoderBias } from './median';
 import { Optimizer, scheduledLr } from './optimizer';
-import { decodeStepMetrics, METRIC_SLOTS, type StepMetrics } from './stepMetrics';
+import { decodeStepMetrics, gatherMetrics, METRIC_SLOTS, type StepMetrics } from './stepMetrics';
 
 export type { StepMetrics } from './stepMetrics';
 
@@ -57,7 +57,6 @@ const GRADS: Record<GpuForwardMode, ParamName[] | undefined> = {
   threshold: [], // inference only
 };
 const ENCODER: ParamName[] = ['encoder.weight', 'encoder.bias'];
-const METRIC = METRIC_SLOTS;
 
 /** Trainer state beyond the parameters (a checkpoint's, or a test's starting point). */
 export interface TrainerRestore {
@@ -75,13 +74,8 @@ export class GpuTrainer {
   /** Budget k and Laplace scale α the next step uses (annealed after each step). */
   k: number;
   alpha: number;
-  private readonly sinceFired: GPUBuffer;
-  private readonly dead: GPUBuffer;
-  private readonly deadCount: GPUBuffer;
   private readonly ring: ReadbackRing;
   private readonly pending = new Set<Promise<void>>();
-  /** Upper bound on every dead-feature counter before the next step (rows). */
-  private sinceFiredBound = 0;
 
   private constructor(
     private readonly ctx: KernelContext,
@@ -91,15 +85,11 @@ export class GpuTrainer {
     private readonly fwd: SaeForward,
     private readonly bwd: SaeBackward,
     private readonly aux: SaeAux,
-    private readonly deadKernel: DeadFeatures,
+    private readonly dead: DeadTracker,
     private readonly optimizer: Optimizer,
     private readonly onMetrics: (m: StepMetrics) => void,
   ) {
-    const { device } = ctx;
-    this.sinceFired = createBuffer(device, 'Trainer.sinceFired', bufs.F * 4);
-    this.dead = createBuffer(device, 'Trainer.dead', bufs.F * 4);
-    this.deadCount = createBuffer(device, 'Trainer.deadCount', 4);
-    this.ring = new ReadbackRing(device, METRIC.count * 4, 'Trainer.metrics');
+    this.ring = new ReadbackRing(ctx.device, METRIC_SLOTS.count * 4, 'Trainer.metrics');
     // Reference: with annealing, k starts at D and α at 1 (src/reference/sae/train.ts).
     this.k = config.k_anneal_steps ? bufs.D : config.k;
     this.alpha = config.alpha_anneal_steps ? 1 : config.soft_topk_alpha;
@@ -129,20 +119,15 @@ export class GpuTrainer {
       sparse: options.sparse !== false,
       sparseCapacity: typeof options.sparse === 'number' ? options.sparse : undefined,
     });
-    const [bwd, aux, deadKernel, optimizer] = await Promise.all([
+    const [bwd, aux, dead, optimizer] = await Promise.all([
       SaeBackward.create(ctx, bufs, fwd),
       SaeAux.create(ctx, bufs, config.auxk_alpha),
-      DeadFeatures.create(ctx, {
-        B,
-        F,
-        threshold: config.dead_feature_threshold,
-        label: 'Trainer.dead',
-      }),
+      DeadTracker.create(ctx, { B, F, threshold: config.dead_feature_threshold }),
       Optimizer.create(ctx, bufs.layout, { label: 'Trainer.optimizer' }),
     ]);
     upload(ctx.device, bufs.arenas.params, packArena(bufs.layout, tensors));
     upload(ctx.device, bufs.shift, norm.shift);
-    return new GpuTrainer(ctx, config, bufs, norm, fwd, bwd, aux, deadKernel, optimizer, onMetrics);
+    return new GpuTrainer(ctx, config, bufs, norm, fwd, bwd, aux, dead, optimizer, onMetrics);
   }
 
   /**
@@ -152,11 +137,7 @@ export class GpuTrainer {
    */
   restore(state: TrainerRestore): void {
     const { config, bufs } = this;
-    const since = Uint32Array.from(state.sinceFired ?? new Array<number>(bufs.F).fill(0));
-    if (since.length !== bufs.F)
-      throw new Error(`restore: ${since.length} counters, F = ${bufs.F}`);
-    upload(this.ctx.device, this.sinceFired, since);
-    this.sinceFiredBound = since.reduce((a, b) => Math.max(a, b), 0);
+    this.dead.restore(state.sinceFired ?? new Array<number>(bufs.F).fill(0));
     bufs.setThreshold(state.threshold ?? -1);
     this.step = state.step;
     const D = bufs.D;
@@ -192,29 +173,24 @@ export class GpuTrainer {
     this.fwd.setKTarget(this.k, mode === 'soft' ? config.k_loss_weight : 0, updateTheta);
     const lr = scheduledLr(config, s);
     // Can any counter reach the threshold after this batch? (aux also needs ⌊D/2⌋ ≥ 1.)
-    this.sinceFiredBound += bufs.B;
-    const auxOn = bufs.D >= 2 && this.sinceFiredBound >= config.dead_feature_threshold;
+    const auxOn = this.dead.nextStepMayHaveDead() && bufs.D >= 2;
     const aux = auxOn ? this.aux : undefined;
 
     const encoder = device.createCommandEncoder({ label: `Trainer.step${s}` });
-    encoder.clearBuffer(this.deadCount);
+    this.dead.clear(encoder);
     const pass = encoder.beginComputePass({ label: 'Trainer.stepPass' });
     this.fwd.encode(pass, mode);
     const w = bufs.ws;
-    this.deadKernel.encode(pass, {
-      f: w.f,
-      sinceFired: this.sinceFired,
-      dead: this.dead,
-      deadCount: this.deadCount,
-    });
-    aux?.encodeForward(pass, { dead: this.dead, deadCount: this.deadCount });
+    this.dead.encode(pass, w.f);
+    const { dead, deadCount } = this.dead;
+    aux?.encodeForward(pass, { dead, deadCount });
     if (mode === 'soft') this.bwd.encodeSoft(pass, aux);
     else if (mode === 'hard') this.bwd.encodeHard(pass, aux);
     else this.bwd.encodeTopK(pass, aux);
     const a = bufs.arenas;
     // Hard phase: the encoder has a gradient only while aux is active, i.e. the dead count ≠ 0.
     const condGrad =
-      mode === 'hard' && aux ? { names: ENCODER, flag: this.deadCount, index: 0 } : undefined;
+      mode === 'hard' && aux ? { names: ENCODER, flag: deadCount, index: 0 } : undefined;
     this.optimizer.encode(
       pass,
       {
@@ -227,13 +203,9 @@ export class GpuTrainer {
       { lr, hasGrad: GRADS[mode], condGrad },
     );
     pass.end();
-    // Metrics: loss scalars, dead count, aux, code-list status and θ next to each other in one
-    // staging buffer.
-    encoder.copyBufferToBuffer(this.deadCount, 0, w.scalars, METRIC.deadCount * 4, 4);
     const lists = this.fwd.sparse;
-    if (lists)
-      encoder.copyBufferToBuffer(lists.codeStatus, 0, w.scalars, METRIC.codeStatus * 4, 16);
-    encoder.copyBufferToBuffer(bufs.threshold, 0, w.scalars, METRIC.threshold * 4, 4);
+    const threshold = bufs.threshold;
+    gatherMetrics(encoder, w.scalars, { deadCount, lists, threshold });
     const pendingScalars = this.ring.copy(encoder, w.scalars);
     const pendingStatus = this.optimizer.copyStatus(encoder);
     device.queue.submit([encoder.finish()]);
@@ -288,8 +260,8 @@ export class GpuTrainer {
   }
 
   /** Rows since each feature fired [F]: awaits the GPU. */
-  async readSinceFired(): Promise<Uint32Array> {
-    return readbackU32(this.ctx.device, this.sinceFired, this.bufs.F);
+  readSinceFired(): Promise<Uint32Array> {
+    return this.dead.read();
   }
 
   /** Adam step counts per tensor (updates each received): awaits the GPU. */
@@ -313,12 +285,9 @@ export class GpuTrainer {
     this.fwd.destroy();
     this.bwd.destroy();
     this.aux.destroy();
-    this.deadKernel.destroy();
+    this.dead.destroy();
     this.optimizer.destroy();
     this.ring.destroy();
-    this.sinceFired.destroy();
-    this.dead.destroy();
-    this.deadCount.destroy();
     this.bufs.destroy();
   }
 }
