@@ -15,6 +15,8 @@
  * and in the hard phase the optimizer gives the encoder a gradient only when that count is
  * nonzero (the reference's `grad is None` otherwise). The host skips the aux kernels only while no
  * feature can be dead yet: every counter is at most (largest counter at start) + rows trained.
+ * The decoder products and ∂W_enc run over the active entries (sparsePath.ts, dense on overflow,
+ * chosen on the GPU); the aux-k products are dense GEMMs.
  */
 import { readbackF32, upload } from '../gpu/buffers';
 import type { KernelContext } from '../gpu/kernels/context';
