@@ -80,7 +80,8 @@ export class Inspection {
 
   /** Posts an evaluation (its arrays are transferred: the caller must not use them after). */
   publish(result: EvalResult & { pass?: EvalPassOutput }): void {
-    const { pass: _pass, ...r } = result;
+    const r: EvalResult & { pass?: EvalPassOutput } = { ...result };
+    delete r.pass;
     const transfer = [
       r.kHat,
       r.l0,
