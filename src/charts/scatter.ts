@@ -87,10 +87,13 @@ export function scatterChart(
   const g = plot.append('g').attr('class', 'brush');
   g.call(b);
   if (opts.selection) {
+    // Clamped to the plot: a typed range may be open (±∞) or reach past the data.
     const s = opts.selection;
+    const cx = (v: number) => Math.min(innerWidth, Math.max(0, x(v)));
+    const cy = (v: number) => Math.min(innerHeight, Math.max(0, y(v)));
     b.move(g, [
-      [x(s.x[0]), y(s.y[1])],
-      [x(s.x[1]), y(s.y[0])],
+      [cx(s.x[0]), cy(s.y[1])],
+      [cx(s.x[1]), cy(s.y[0])],
     ]);
   }
   // Registered after the initial move, and only user gestures (with a sourceEvent) report.
