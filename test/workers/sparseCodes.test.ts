@@ -29,7 +29,10 @@ function buildCsr(f: Float32Array, rows: number, F: number, B: number) {
     const val: number[] = [];
     for (let r = 0; r < n; r++) {
       for (let j = 0; j < F; j++)
-        if (f[(start + r) * F + j] !== 0) (col.push(j), val.push(f[(start + r) * F + j]));
+        if (f[(start + r) * F + j] !== 0) {
+          col.push(j);
+          val.push(f[(start + r) * F + j]);
+        }
       ptr.push(col.length);
     }
     builder.appendRows(ptr, Uint32Array.from(col), Float32Array.from(val), n);
