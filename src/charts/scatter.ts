@@ -2,7 +2,7 @@
  * Scatter of two per-row values (k̂ or L0 against the reconstruction error) with a rectangular
  * d3 brush. The brush reports its rectangle in data units through `onBrush` (null when cleared);
  * the caller filters its rows by it, so the filter covers every row even when the chart draws
- * only a regular subsample of them (`maxPoints`, to keep the DOM small).
+ * only a regular subsample of them (`maxPoints`). Points are drawn as one path (see below).
  */
 import { axisBottom, axisLeft, brush as d3brush, scaleLinear, type ScaleLinear } from 'd3';
 import { extent } from './bins';
@@ -66,19 +66,19 @@ export function scatterChart(
   const rows: number[] = [];
   for (let i = 0; i < n; i += stride)
     if (Number.isFinite(data.x[i]) && Number.isFinite(data.y[i])) rows.push(i);
+  // All points as one path of zero-length round-capped segments ("M x,y h0"): one DOM node
+  // instead of one per point, which keeps building and laying out the chart cheap.
+  const fmt = (v: number) => String(Math.round(v * 100) / 100);
   plot
-    .append('g')
+    .append('path')
     .attr('class', 'points')
-    .attr('fill', opts.colour ?? '#2a6fb0')
-    .attr('fill-opacity', 0.5)
-    .selectAll('circle')
-    .data(rows)
-    .join('circle')
-    .attr('class', 'point')
-    .attr('data-row', (i) => i)
-    .attr('cx', (i) => x(data.x[i]))
-    .attr('cy', (i) => y(data.y[i]))
-    .attr('r', 2);
+    .attr('data-rows', rows.length)
+    .attr('fill', 'none')
+    .attr('stroke', opts.colour ?? '#2a6fb0')
+    .attr('stroke-opacity', 0.5)
+    .attr('stroke-width', 4)
+    .attr('stroke-linecap', 'round')
+    .attr('d', rows.map((i) => `M${fmt(x(data.x[i]))},${fmt(y(data.y[i]))}h0`).join(''));
 
   const b = d3brush<undefined>().extent([
     [0, 0],

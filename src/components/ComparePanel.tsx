@@ -1,5 +1,5 @@
 import { max } from 'd3';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { integerBins } from '../charts/bins';
 import { compareChart } from '../charts/compare';
 import { histogramChart } from '../charts/histogram';
@@ -12,7 +12,8 @@ const fmt = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toStri
 
 /** Runs on the same dataset side by side: FVU against mean L0, and their L0 histograms. */
 export function ComparePanel() {
-  const runs = useAppStore((s) => s.runs);
+  // Deferred: a new run re-renders this panel in a later task than the Inspect panel's.
+  const runs = useDeferredValue(useAppStore((s) => s.runs));
   const datasets = useMemo(() => [...new Set(runs.map((r) => r.datasetId))], [runs]);
   const [chosen, setChosen] = useState<string | null>(null);
   const datasetId = chosen && datasets.includes(chosen) ? chosen : (runs.at(-1)?.datasetId ?? null);

@@ -13,6 +13,7 @@ import { FeatureTable } from './inspect/FeatureTable';
 import { RowDetails } from './inspect/RowDetails';
 import { SparsityCharts } from './inspect/SparsityCharts';
 import { TokenView } from './inspect/TokenView';
+import { useStages } from './inspect/useStages';
 import { runLabel } from './runLabel';
 
 const fmt = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : '—');
@@ -33,6 +34,8 @@ export function InspectPanel({ send }: { send: (r: EngineRequest) => void }) {
   const run = index >= 0 ? runs[index] : undefined;
   const a = run ? getAnalysis(run.runId) : undefined;
   const ds = a ? getDataset(a.datasetId) : undefined;
+  // Sections mount one per task (see useStages): summary, sparsity, error, tokens, features.
+  const stage = useStages(a, 5);
 
   return (
     <section className="panel wide" aria-labelledby="inspect-title" data-testid="inspect.panel">
@@ -102,19 +105,23 @@ export function InspectPanel({ send }: { send: (r: EngineRequest) => void }) {
             {a.kHat && ` · mean k̂ ${fmt(a.kHatMean)}`} · dead features {fmt(100 * a.deadFraction)} %
           </p>
           <h3>Active features per input</h3>
-          <SparsityCharts a={a} />
+          {stage >= 2 && <SparsityCharts a={a} />}
           <h3>Reconstruction error</h3>
-          <ErrorCharts a={a} />
+          {stage >= 3 && <ErrorCharts a={a} />}
           <h3>Tokens</h3>
-          <div className="split">
-            <TokenView a={a} ds={ds} />
-            <RowDetails a={a} ds={ds} />
-          </div>
+          {stage >= 4 && (
+            <div className="split">
+              <TokenView a={a} ds={ds} />
+              <RowDetails a={a} ds={ds} />
+            </div>
+          )}
           <h3>Features</h3>
-          <div className="split">
-            <FeatureTable a={a} ds={ds} />
-            <FeaturePage a={a} ds={ds} />
-          </div>
+          {stage >= 5 && (
+            <div className="split">
+              <FeatureTable a={a} ds={ds} />
+              <FeaturePage a={a} ds={ds} />
+            </div>
+          )}
         </>
       )}
     </section>

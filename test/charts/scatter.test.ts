@@ -10,7 +10,12 @@ describe('scatterChart', () => {
   const x = [0, 10, 5, 2.5];
   const y = [1, 3, 2, 1];
   const svg = scatterChart({ x, y }, opts);
-  const points = [...svg.querySelectorAll('circle.point')];
+  /** The drawn points: (x, y) of each "M x,y h0" segment of the points path. */
+  const pointsOf = (el: SVGSVGElement) =>
+    [...el.querySelector('path.points')!.getAttribute('d')!.matchAll(/M([^,]+),([^h]+)h0/g)].map(
+      (m) => [Number(m[1]), Number(m[2])],
+    );
+  const points = pointsOf(svg);
 
   it('matches the stored SVG', async () => {
     await expect(svg.outerHTML).toMatchFileSnapshot('./__snapshots__/scatter.svg');
@@ -21,10 +26,10 @@ describe('scatterChart', () => {
     const px = (v: number) => ((v + 0.5) / 11) * 140;
     const py = (v: number) => 72 - ((v - 0.9) / 2.2) * 72;
     expect(points).toHaveLength(4);
-    points.forEach((p, i) => {
-      expect(Number(p.getAttribute('cx'))).toBeCloseTo(px(x[i]), 9);
-      expect(Number(p.getAttribute('cy'))).toBeCloseTo(py(y[i]), 9);
-      expect(p.getAttribute('data-row')).toBe(String(i));
+    // Coordinates are written to 0.01 px.
+    points.forEach(([cx, cy], i) => {
+      expect(Math.abs(cx - px(x[i]))).toBeLessThanOrEqual(0.005 + 1e-9);
+      expect(Math.abs(cy - py(y[i]))).toBeLessThanOrEqual(0.005 + 1e-9);
     });
   });
 
@@ -32,9 +37,11 @@ describe('scatterChart', () => {
     const n = 10;
     const xs = Array.from({ length: n }, (_, i) => (i === 6 ? NaN : i));
     const s = scatterChart({ x: xs, y: xs }, { ...opts, maxPoints: 4 });
-    // stride ⌈10/4⌉ = 3 → rows 0, 3, 6, 9; row 6 is NaN.
-    const rows = [...s.querySelectorAll('circle.point')].map((p) => p.getAttribute('data-row'));
-    expect(rows).toEqual(['0', '3', '9']);
+    // stride ⌈10/4⌉ = 3 → rows 0, 3, 6, 9; row 6 is NaN. Domain [−0.45, 9.45] (padded extent
+    // of the finite values 0…9): x of row r = 140·(r + 0.45)/9.9.
+    const xsDrawn = pointsOf(s).map(([cx]) => Math.round((cx / 140) * 9.9 - 0.45) + 0);
+    expect(xsDrawn).toEqual([0, 3, 9]);
+    expect(s.querySelector('path.points')!.getAttribute('data-rows')).toBe('3');
   });
 
   it('has a brush overlay covering the plot', () => {

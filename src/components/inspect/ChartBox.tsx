@@ -4,6 +4,7 @@ import { downloadBlob, downloadText, svgMarkup, svgToPng } from '../../export/im
 /**
  * Mounts a chart built by a pure d3 function (a detached `<svg>`) and offers it for export as SVG
  * and PNG. The chart is rebuilt only when `build` changes (memoise it with its inputs).
+ * `minHeight` keeps the layout from jumping while the chart is being built.
  */
 export function ChartBox({
   name,
@@ -22,11 +23,19 @@ export function ChartBox({
   const svg = useRef<SVGSVGElement | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  // Built in a task of its own after the commit: several charts mounting together then take
+  // several short tasks instead of one long one.
   useEffect(() => {
-    const node = build();
-    svg.current = node;
-    host.current?.replaceChildren(node);
-    return () => node.remove();
+    let node: SVGSVGElement | null = null;
+    const t = setTimeout(() => {
+      node = build();
+      svg.current = node;
+      host.current?.replaceChildren(node);
+    });
+    return () => {
+      clearTimeout(t);
+      node?.remove();
+    };
   }, [build]);
 
   const exportPng = async () => {

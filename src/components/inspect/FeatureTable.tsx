@@ -4,7 +4,7 @@ import type { LoadedDataset } from '../../session/datasets';
 import { useAppStore } from '../../store';
 import type { FeatureSortKey } from '../../store/inspectSlice';
 
-const PAGE = 50;
+const PAGE = 25;
 const fmt = (v: number) => Number(v.toPrecision(4)).toString();
 
 const COLUMNS: [FeatureSortKey, string][] = [
