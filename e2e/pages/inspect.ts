@@ -61,6 +61,7 @@ export class InspectPage {
   /** Drags a rectangle on the error scatter, in fractions of its plot's box. */
   async brushScatter(from: [number, number], to: [number, number]): Promise<void> {
     const overlay = this.page.getByTestId('inspect.scatter').locator('.brush rect.overlay');
+    await overlay.scrollIntoViewIfNeeded();
     const box = (await overlay.boundingBox())!;
     const at = ([fx, fy]: [number, number]) => [box.x + fx * box.width, box.y + fy * box.height];
     const [x0, y0] = at(from);
