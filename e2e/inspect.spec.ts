@@ -245,8 +245,14 @@ test('a TopK run, evaluated once while paused, is compared with the SoftSAE on o
   await expect(page.getByTestId('inspect.summary')).toContainText('2,048 inputs');
   const topCsv = await rowCsv();
   const topRef = referenceEval(await readModel(topRun), quick.x, ROWS);
-  // TopK has no k̂; its L0 is k on every row (except rows with fewer positive codes).
+  // TopK has no k̂ (empty cells); its per-row L0 and error match the reference too.
   expect(topCsv.every((r) => Number.isNaN(r.kHat))).toBe(true);
+  const topBad = topCsv.flatMap((r, i) =>
+    topRef.ambiguous[i] || (r.l0 === topRef.l0[i] && close(r.sqErr, topRef.sqErr[i], 1e-5, 1e-3))
+      ? []
+      : [`row ${i}: L0 ${r.l0} vs ${topRef.l0[i]}, sq_err ${r.sqErr} vs ${topRef.sqErr[i]}`],
+  );
+  expect(topBad.slice(0, 10), `${topBad.length} TopK mismatches`).toEqual([]);
 
   const compare = new ComparePage(page);
   await expect(compare.marks).toHaveCount(2);

@@ -12,9 +12,12 @@ describe('scatterChart', () => {
   const svg = scatterChart({ x, y }, opts);
   /** The drawn points: (x, y) of each "M x,y h0" segment of the points path. */
   const pointsOf = (el: SVGSVGElement) =>
-    [...el.querySelector('path.points')!.getAttribute('d')!.matchAll(/M([^,]+),([^h]+)h0/g)].map(
-      (m) => [Number(m[1]), Number(m[2])],
-    );
+    [
+      ...el
+        .querySelector('path.points')!
+        .getAttribute('d')!
+        .matchAll(/M([^,]+),([^h]+)h0/g),
+    ].map((m) => [Number(m[1]), Number(m[2])]);
   const points = pointsOf(svg);
 
   it('matches the stored SVG', async () => {

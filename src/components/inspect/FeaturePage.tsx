@@ -18,7 +18,7 @@ export function FeaturePage({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | und
   const j = useAppStore((s) => s.inspect.feature);
   const selectFeature = useAppStore((s) => s.selectFeature);
   const selectRow = useAppStore((s) => s.selectRow);
-  const acts = useFeatureActs(a.runId, j, j !== null);
+  const acts = useFeatureActs(a.runId, a.step, j, j !== null);
   const hist = useCallback(() => {
     const bins = a.bins;
     const f = j ?? 0;

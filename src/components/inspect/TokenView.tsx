@@ -44,7 +44,7 @@ export function TokenView({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undef
   const selectRow = useAppStore((s) => s.selectRow);
   const [scrollTop, setScrollTop] = useState(0);
   const [focused, setFocused] = useState<number | null>(null);
-  const acts = useFeatureActs(a.runId, feature, mode === 'feature');
+  const acts = useFeatureActs(a.runId, a.step, feature, mode === 'feature');
 
   const shown = useMemo(
     () =>
