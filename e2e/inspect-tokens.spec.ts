@@ -124,6 +124,24 @@ test('hostile and many tokens: shown literally, nothing runs, only visible rows 
   expect(dialogs).toEqual([]);
   expect(errors).toEqual([]);
 
+  // Every control of the Inspect and Compare panels has an accessible name and is focusable.
+  const unnamed = await page
+    .locator('[data-testid="inspect.panel"], [data-testid="compare.panel"]')
+    .locator('button, input, select')
+    .evaluateAll((els) =>
+      els
+        .filter((e) => {
+          const el = e as HTMLInputElement;
+          const name =
+            el.getAttribute('aria-label') ??
+            [...(el.labels ?? [])].map((l) => l.textContent).join('') ??
+            '';
+          return (name || el.textContent || '').trim() === '' || el.tabIndex < 0;
+        })
+        .map((e) => e.outerHTML.slice(0, 80)),
+    );
+  expect(unnamed).toEqual([]);
+
   // The per-row CSV: one line per row, hostile tokens quoted and formula-defused.
   const rows = parseCsv(await inspect.downloadText('inspect.exportRows'));
   expect(rows).toHaveLength(ROWS + 1);
@@ -132,4 +150,23 @@ test('hostile and many tokens: shown literally, nothing runs, only visible rows 
     expect(rows[r + 1][1]).toBe(token.startsWith('=') ? `'${token}` : token);
   expect(Number(rows[ROWS][0])).toBe(ROWS - 1);
   expect(Number(rows[ROWS][3])).toBe((ROWS - 1) % 5);
+
+  // A dataset without tokens: rows are labelled by their index.
+  await page.evaluate(() => {
+    const h = window.__softsae!;
+    h.putDataset({ id: 'bare', name: 'bare', rows: 3, D: 2, tokens: null, seq: null, pos: null });
+    const a = h.getAnalysis('injected')!;
+    h.ingestEvalResult({
+      ...a,
+      runId: 'bare-run',
+      datasetId: 'bare',
+      rows: 3,
+      kHat: a.kHat!.slice(0, 3),
+      l0: a.l0.slice(0, 3),
+      sqErr: a.sqErr.slice(0, 3),
+    });
+  });
+  await expect(page.getByTestId('inspect.run')).toHaveValue('bare-run');
+  await expect(inspect.tokens).toHaveCount(3);
+  await expect(inspect.tokens).toHaveText(['#0', '#1', '#2']);
 });

@@ -56,7 +56,7 @@ export function TokenView({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undef
   const starts = useMemo(() => lineStarts(shown, ds?.seq ?? null, PER_LINE), [shown, ds]);
   const colour = useMemo(() => colouring(a, mode, acts), [a, mode, acts]);
   const lines = starts.length - 1;
-  const [first, last] = visibleLines(scrollTop, VIEW_H, LINE_H, lines);
+  const [first, last] = visibleLines(scrollTop, VIEW_H, LINE_H, lines, 2);
   const kName = a.kHat ? 'k̂' : 'L0';
   const describe = (r: number) =>
     `row ${r} · ${kName} ${fmt(a.kHat ? a.kHat[r] : a.l0[r])} · L0 ${a.l0[r]} · error ${fmt(a.sqErr[r])}` +

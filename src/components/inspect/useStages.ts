@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 
 /**
  * Progressive mounting: returns 1, then 2, … up to n, one step per macrotask after each commit,
@@ -11,7 +11,8 @@ export function useStages(key: unknown, n: number): number {
   const stage = state.key === key ? state.stage : 1;
   useEffect(() => {
     if (stage >= n) return;
-    const t = setTimeout(() => setState({ key, stage: stage + 1 }), 0);
+    // A transition: React builds the next section's DOM in interruptible slices.
+    const t = setTimeout(() => startTransition(() => setState({ key, stage: stage + 1 })), 0);
     return () => clearTimeout(t);
   }, [key, stage, n]);
   return stage;
