@@ -42,7 +42,8 @@ export class TrainingRun {
   private pauseRequested = false;
   private wake: (() => void) | null = null;
   private live: LiveRun | null = null;
-  private evaluating = false;
+  /** The evaluation in progress (one at a time: a pause's, or the final one after it). */
+  private evaluation: Promise<void> | null = null;
   readonly runId = newRunId();
 
   constructor(
@@ -52,7 +53,7 @@ export class TrainingRun {
 
   /** Evaluates the model as it is now, while paused (posts `eval-result` with final = false). */
   async evaluateNow(): Promise<void> {
-    if (this.state !== 'paused' || !this.live || this.evaluating) return;
+    if (this.state !== 'paused' || !this.live || this.evaluation) return;
     try {
       await this.evaluate(this.live, false);
     } catch (e) {
@@ -123,7 +124,8 @@ export class TrainingRun {
       });
       const tokens = datasetTokensMessage(dataset, data);
       this.post(tokens, tokenTransfer(tokens));
-      this.live = { ctx, trainer, config, data, dataset, normFactor };
+      const live: LiveRun = { ctx, trainer, config, data, dataset, normFactor };
+      this.live = live;
       if (this.state === 'starting') this.setState('running');
       const sampler = new BatchSampler(x, rows, D, config.batch_size, config.seed + 1);
       const inFlight: Promise<void>[] = [];
@@ -163,12 +165,13 @@ export class TrainingRun {
         flushProgress();
         if (this.state !== 'stopped') {
           this.setState('evaluating');
-          while (this.evaluating) await new Promise((r) => setTimeout(r, 20));
-          await this.evaluate(this.live, true);
+          await this.evaluation?.catch(() => {}); // a pause's evaluation reported its own error
+          await this.evaluate(live, true);
           this.setState('done');
         }
       } finally {
-        while (this.evaluating) await new Promise((r) => setTimeout(r, 20));
+        // A pause's evaluation may still read the trainer's parameters.
+        await this.evaluation?.catch(() => {});
         this.live = null;
         trainer.destroy();
       }
@@ -182,45 +185,48 @@ export class TrainingRun {
    * inspection for queries and posted as `eval-result`; and, since the synthetic data knows each
    * row's true number of active features, the paper's check: Spearman(k̂, true count).
    */
-  private async evaluate(live: LiveRun, final: boolean): Promise<void> {
+  private evaluate(live: LiveRun, final: boolean): Promise<void> {
+    const run = this.evaluatePass(live, final);
+    this.evaluation = run;
+    return run.finally(() => {
+      if (this.evaluation === run) this.evaluation = null;
+    });
+  }
+
+  private async evaluatePass(live: LiveRun, final: boolean): Promise<void> {
     const { ctx, trainer, config, data, dataset, normFactor } = live;
-    this.evaluating = true;
-    try {
-      const { D, rows, x } = data;
-      const model: SaeModel = {
-        arch: config.arch === 'topk' ? 'topk' : 'softsae',
-        D,
-        F: config.dict_size,
-        tensors: await trainer.readParams(),
-        k: trainer.k,
-        kMax: config.k_max,
-        alpha: trainer.alpha,
-        normFactor,
-        shift: new Float32Array(D),
-      };
-      const result = await this.inspection.evaluate(ctx, {
-        runId: this.runId,
-        datasetId: dataset,
-        model,
-        data: { rows, D, x },
-        batchSize: config.batch_size,
-        step: trainer.step,
-        final,
-        config: configSummary(config),
+    const { D, rows, x } = data;
+    const model: SaeModel = {
+      arch: config.arch === 'topk' ? 'topk' : 'softsae',
+      D,
+      F: config.dict_size,
+      tensors: await trainer.readParams(),
+      k: trainer.k,
+      kMax: config.k_max,
+      alpha: trainer.alpha,
+      normFactor,
+      shift: new Float32Array(D),
+    };
+    const result = await this.inspection.evaluate(ctx, {
+      runId: this.runId,
+      datasetId: dataset,
+      model,
+      data: { rows, D, x },
+      batchSize: config.batch_size,
+      step: trainer.step,
+      final,
+      config: configSummary(config),
+    });
+    if (final)
+      this.post({
+        type: 'train-eval',
+        rows,
+        fvu: result.fvu,
+        meanL0: result.meanL0,
+        spearmanKHat: result.kHat ? spearman(result.kHat, data.activeCount) : null,
+        spearmanL0: spearman(result.l0, data.activeCount),
       });
-      if (final)
-        this.post({
-          type: 'train-eval',
-          rows,
-          fvu: result.fvu,
-          meanL0: result.meanL0,
-          spearmanKHat: result.kHat ? spearman(result.kHat, data.activeCount) : null,
-          spearmanL0: spearman(result.l0, data.activeCount),
-        });
-      this.inspection.publish(result);
-    } finally {
-      this.evaluating = false;
-    }
+    this.inspection.publish(result);
   }
 }
 
