@@ -1,7 +1,9 @@
 import { useEffect, useRef } from 'react';
 import { EngineClient } from '../workers/engineClient';
 import { useAppStore } from '../store';
+import { ComparePanel } from './ComparePanel';
 import { GpuPanel } from './GpuPanel';
+import { InspectPanel } from './InspectPanel';
 import { SelfCheckPanel } from './SelfCheckPanel';
 import { TrainPanel } from './TrainPanel';
 
@@ -41,6 +43,8 @@ export function App() {
         <GpuPanel />
         <TrainPanel send={(r) => engine.current?.send(r)} />
         <SelfCheckPanel onRun={() => engine.current?.send({ type: 'selfcheck' })} />
+        <InspectPanel send={(r) => engine.current?.send(r)} />
+        <ComparePanel />
       </main>
     </>
   );

@@ -8,6 +8,8 @@ const MAX_POINTS = 4000;
 export interface TrainingSlice {
   training: {
     state: TrainState | 'idle';
+    /** Id of the current run (from the worker's `train-started`). */
+    runId: string | null;
     message: string | null;
     dataset: { name: string; rows: number; D: number } | null;
     config: Record<string, unknown> | null;
@@ -22,6 +24,7 @@ export interface TrainingSlice {
   trainingStarted(
     dataset: { name: string; rows: number; D: number },
     config: Record<string, unknown>,
+    runId?: string,
   ): void;
   trainingState(state: TrainState, message?: string): void;
   trainingProgress(step: number, steps: number, rowsPerSec: number, metrics: StepMetrics[]): void;
@@ -31,6 +34,7 @@ export interface TrainingSlice {
 
 const initial: TrainingSlice['training'] = {
   state: 'idle',
+  runId: null,
   message: null,
   dataset: null,
   config: null,
@@ -44,9 +48,17 @@ const initial: TrainingSlice['training'] = {
 
 export const createTrainingSlice: StateCreator<TrainingSlice, [], [], TrainingSlice> = (set) => ({
   training: initial,
-  trainingStarted: (dataset, config) =>
+  trainingStarted: (dataset, config, runId) =>
     set((s) => ({
-      training: { ...s.training, dataset, config, history: [], latest: null, evaluation: null },
+      training: {
+        ...s.training,
+        runId: runId ?? null,
+        dataset,
+        config,
+        history: [],
+        latest: null,
+        evaluation: null,
+      },
     })),
   trainingState: (state, message) =>
     set((s) => ({ training: { ...s.training, state, message: message ?? null } })),

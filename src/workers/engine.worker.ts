@@ -13,6 +13,7 @@ import {
   gemmCaseName,
   type CheckResult,
 } from '../selfcheck/kernels';
+import { Inspection } from './inspection';
 import type { EngineMessage, EngineRequest } from './protocol';
 import { TrainingRun } from './training';
 
@@ -20,9 +21,12 @@ declare const self: DedicatedWorkerGlobalScope;
 
 let gpu: Promise<{ gpu: GpuContext; kernels: KernelContext } | null> | undefined;
 
-function post(message: EngineMessage): void {
-  self.postMessage(message);
+function post(message: EngineMessage, transfer: Transferable[] = []): void {
+  self.postMessage(message, transfer);
 }
+
+/** Kept models and their evaluations, by runId (outlives the training run that made them). */
+const inspection = new Inspection(post);
 
 function getGpu() {
   gpu ??= acquireGpu({ label: 'Engine.device' }).then(
@@ -82,7 +86,7 @@ async function startTraining(req: Extract<EngineRequest, { type: 'train-start' }
     return;
   }
   run?.stop();
-  const current = new TrainingRun(post);
+  const current = new TrainingRun(post, inspection);
   run = current;
   await current.run(g.kernels, req.dataset, req.config);
   if (run === current) run = null;
@@ -103,5 +107,12 @@ self.onmessage = (ev: MessageEvent<EngineRequest>) => {
       return run?.resume();
     case 'train-stop':
       return run?.stop();
+    case 'eval-request':
+      return void run?.evaluateNow();
+    case 'row-features':
+    case 'feature-acts':
+    case 'feature-neighbors':
+    case 'run-model':
+      return inspection.handle(req);
   }
 };

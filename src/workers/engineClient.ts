@@ -2,6 +2,8 @@
  * The page's side of the engine worker: starts it, sends requests and turns its messages into
  * store updates. Nothing here touches the GPU.
  */
+import { ingestDatasetTokens, ingestEvalResult } from '../session/ingest';
+import { resolveQuery } from '../session/queries';
 import { useAppStore } from '../store';
 import type { EngineMessage, EngineRequest } from './protocol';
 
@@ -54,7 +56,7 @@ function route(msg: EngineMessage): void {
     case 'selfcheck-done':
       return s.selfCheckDone(msg.passed, msg.ms);
     case 'train-started':
-      return s.trainingStarted(msg.dataset, msg.config);
+      return s.trainingStarted(msg.dataset, msg.config, msg.runId);
     case 'train-state':
       return s.trainingState(msg.state, msg.message);
     case 'train-eval':
@@ -67,5 +69,15 @@ function route(msg: EngineMessage): void {
       });
     case 'train-progress':
       return s.trainingProgress(msg.step, msg.steps, msg.rowsPerSec, msg.metrics);
+    case 'eval-result':
+      return ingestEvalResult(msg);
+    case 'dataset-tokens':
+      return ingestDatasetTokens(msg);
+    case 'row-features-result':
+    case 'feature-acts-result':
+    case 'feature-neighbors-result':
+    case 'run-model-result':
+    case 'query-error':
+      return resolveQuery(msg);
   }
 }
