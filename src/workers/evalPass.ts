@@ -44,10 +44,11 @@ export interface EvalPassOutput {
 const HIST_IN_FLIGHT = 4;
 
 /**
- * Most nonzeros a row can have on the hard path: ⌊k̂⌋ ≤ max(1, k_max) for SoftSAE
- * (k̂ = clamp(σ·k_max, 1, F)), k for TopK; never more than F.
+ * Most nonzeros a row can have on the inference path: ⌊k̂⌋ ≤ max(1, k_max) for SoftSAE
+ * (k̂ = clamp(σ·k_max, 1, F)), k for TopK; BatchTopK's threshold h > θ bounds nothing below F.
  */
 export function maxActivePerRow(model: Pick<SaeModel, 'arch' | 'F' | 'k' | 'kMax'>): number {
+  if (model.arch === 'batchtopk') return model.F;
   const cap = model.arch === 'softsae' ? Math.max(1, Math.ceil(model.kMax)) : Math.ceil(model.k);
   return Math.max(1, Math.min(model.F, cap));
 }
@@ -59,7 +60,8 @@ export async function runEvalPass(
   batchSize: number,
   shape: { bins: number; topN: number } = { bins: 32, topN: 16 },
 ): Promise<EvalPassOutput> {
-  if (model.arch === 'batchtopk') throw new Error('BatchTopK evaluation is not implemented yet');
+  if (model.arch === 'batchtopk' && model.threshold === undefined)
+    throw new Error('a BatchTopK model needs its inference threshold θ (`threshold`)');
   if (data.D !== model.D) throw new Error(`data has D = ${data.D}, the model ${model.D}`);
   const { D, F } = model;
   const { rows, x } = data;
@@ -90,13 +92,15 @@ export async function runEvalPass(
     fwd.setKTarget(model.k, 0);
     upload(dev, bufs.arenas.params, packArena(bufs.layout, model.tensors));
     upload(dev, bufs.shift, model.shift);
-    const mode = soft ? 'hard' : 'topk';
+    if (model.threshold !== undefined) bufs.setThreshold(model.threshold);
+    const mode = soft ? 'hard' : model.arch === 'batchtopk' ? 'threshold' : 'topk';
     const ws = bufs.ws;
 
     const kHat = soft ? new Float32Array(rows) : null;
     const l0 = new Uint32Array(rows);
     const sqErr = new Float32Array(rows);
-    const csr = new CsrBuilder(rows, rows * perRow);
+    // The host copy grows as needed; start it at the expected size for threshold inference.
+    const csr = new CsrBuilder(rows, rows * Math.min(perRow, 2 * Math.ceil(model.k)));
     // Only the batch's first n rows are uploaded; the rest of the workspace keeps stale rows
     // whose results are never read.
     const load = (start: number, n: number) =>
