@@ -152,7 +152,7 @@ function printSteps(report) {
   console.log(
     `median of ${stepReps} after 2 warm-up, wall time submit→done, same device; GEMM-eq = step ms / ms of one\n` +
       'dense rows×D×F GEMM (ours, x·W_encᵀ); k = 32 (BatchTopK: 32·rows per batch), batch = rows;\n' +
-      'every product is dense today\n',
+      'decoder products and ∂W_enc over the active codes (dense GEMMs when the lists overflow)\n',
   );
   const head = [
     '(D, F, rows)',
