@@ -188,7 +188,9 @@ export function TrainPanel({ send }: { send: (r: EngineRequest) => void }) {
                 {t.evaluation.spearmanKHat === null ? '—' : fmt(t.evaluation.spearmanKHat, 3)}
               </td>
               <th scope="row">Spearman(L0, true count)</th>
-              <td data-testid="eval.spearmanL0">{fmt(t.evaluation.spearmanL0, 3)}</td>
+              <td data-testid="eval.spearmanL0">
+                {t.evaluation.spearmanL0 === null ? '—' : fmt(t.evaluation.spearmanL0, 3)}
+              </td>
             </tr>
           </tbody>
         </table>

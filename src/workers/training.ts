@@ -6,16 +6,15 @@
  * re-renders on each, so fewer messages leave its main thread idler).
  */
 import type { KernelContext } from '../gpu/kernels/context';
-import { demoDataset, quickDataset } from '../data/demo';
 import { resolveConfig, type TrainConfig, type TrainConfigInput } from '../reference/sae/config';
 import { spearman } from '../data/metrics';
-import type { TokenLabData } from '../data/tokens';
 import { evaluateModel } from '../sae/evaluate';
 import type { SaeModel } from '../sae/modelFile';
 import { initParams } from '../reference/sae/params';
 import { BatchSampler, normFactorOf } from '../sae/batches';
 import { GpuTrainer, type StepMetrics } from '../sae/trainer';
-import type { BuiltinDataset, EngineMessage, TrainState } from './protocol';
+import type { EngineDataset } from './engineDatasets';
+import type { EngineMessage, TrainState } from './protocol';
 
 /** Steps allowed in flight before the loop waits for the GPU. */
 const MAX_IN_FLIGHT = 2;
@@ -53,9 +52,13 @@ export class TrainingRun {
     this.post({ type: 'train-state', state, message });
   }
 
-  async run(ctx: KernelContext, dataset: BuiltinDataset, input: TrainConfigInput): Promise<void> {
+  async run(
+    ctx: KernelContext,
+    data: EngineDataset,
+    input: TrainConfigInput,
+    runId: string,
+  ): Promise<void> {
     try {
-      const data = dataset === 'demo' ? demoDataset() : quickDataset();
       const { D, rows, x } = data;
       const config = resolveConfig(input, D);
       if (config.batch_size > rows)
@@ -80,9 +83,10 @@ export class TrainingRun {
       );
       this.post({
         type: 'train-started',
-        dataset: { name: dataset, rows, D },
+        dataset: { id: data.id, name: data.name, rows, D },
         config: { ...config },
         normFactor,
+        runId,
       });
       if (this.state === 'starting') this.setState('running');
       const sampler = new BatchSampler(x, rows, D, config.batch_size, config.seed + 1);
@@ -135,14 +139,14 @@ export class TrainingRun {
   }
 
   /**
-   * The evaluation pass over every row (hard path) and, since the synthetic data knows each
-   * row's true number of active features, the paper's check: Spearman(k̂, true count).
+   * The evaluation pass over every row (hard path) and, where the data knows each row's true
+   * number of active features (the synthetic built-ins), the paper's check: Spearman(k̂, count).
    */
   private async evaluate(
     ctx: KernelContext,
     trainer: GpuTrainer,
     config: TrainConfig,
-    data: TokenLabData,
+    data: EngineDataset,
     normFactor: number,
   ): Promise<void> {
     const { D, rows, x } = data;
@@ -163,13 +167,14 @@ export class TrainingRun {
       readRows: async (s: number, n: number) => x.subarray(s * D, (s + n) * D),
     };
     const report = await evaluateModel(ctx, model, source, config.batch_size);
+    const truth = data.activeCount;
     this.post({
       type: 'train-eval',
       rows,
       fvu: report.fvu,
       meanL0: report.mean_l0,
-      spearmanKHat: report.k_hat ? spearman(report.k_hat, data.activeCount) : null,
-      spearmanL0: spearman(report.l0, data.activeCount),
+      spearmanKHat: report.k_hat && truth ? spearman(report.k_hat, truth) : null,
+      spearmanL0: truth ? spearman(report.l0, truth) : null,
     });
   }
 }
