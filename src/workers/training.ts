@@ -166,7 +166,13 @@ export class TrainingRun {
       width: D,
       readRows: async (s: number, n: number) => x.subarray(s * D, (s + n) * D),
     };
-    const report = await evaluateModel(ctx, model, source, config.batch_size);
+    // Inference needs no optimizer state, so it can take larger batches than training: fewer
+    // submissions and readbacks (each [B, F] buffer stays ≤ 16 MiB).
+    const evalBatch = Math.min(
+      rows,
+      Math.max(config.batch_size, Math.floor(2 ** 22 / config.dict_size)),
+    );
+    const report = await evaluateModel(ctx, model, source, evalBatch);
     const truth = data.activeCount;
     this.post({
       type: 'train-eval',

@@ -84,38 +84,48 @@ function draw(el: HTMLElement, spec: ChartSpec, history: readonly StepMetrics[])
 
 /**
  * Live charts of the step metrics. They redraw from a transient store subscription, throttled,
- * rather than on every React render, so a fast stream of progress messages costs the main
- * thread at most one redraw per {@link REDRAW_MS}.
+ * rather than on every React render, and each chart in its own task: a redraw costs the main
+ * thread a few short tasks per {@link REDRAW_MS} instead of one long one.
  */
 export function TrainCharts() {
   const refs = useRef<(HTMLDivElement | null)[]>([]);
+  const box = useRef<HTMLDivElement | null>(null);
   useEffect(() => {
     let last = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let drawn: readonly StepMetrics[] | null = null;
+    /** The history each chart last drew. */
+    const drawn: (readonly StepMetrics[] | null)[] = CHARTS.map(() => null);
+    const drawFrom = (i: number, history: readonly StepMetrics[]) => {
+      const el = refs.current[i];
+      // A hidden tab has no layout: skip the work; the resize observer redraws once shown.
+      if (el && el.offsetParent !== null && drawn[i] !== history) {
+        draw(el, CHARTS[i], history);
+        drawn[i] = history;
+      }
+      timer = i + 1 < CHARTS.length ? setTimeout(() => drawFrom(i + 1, history), 0) : undefined;
+    };
     const redraw = () => {
-      timer = undefined;
       last = performance.now();
-      const history = useAppStore.getState().training.history;
-      if (history === drawn) return;
-      drawn = history;
-      CHARTS.forEach((spec, i) => {
-        const el = refs.current[i];
-        if (el) draw(el, spec, history);
-      });
+      drawFrom(0, useAppStore.getState().training.history);
+    };
+    const schedule = () => {
+      if (timer === undefined)
+        timer = setTimeout(redraw, Math.max(0, REDRAW_MS - (performance.now() - last)));
     };
     redraw();
     const unsubscribe = useAppStore.subscribe((s, prev) => {
-      if (s.training.history === prev.training.history || timer !== undefined) return;
-      timer = setTimeout(redraw, Math.max(0, REDRAW_MS - (performance.now() - last)));
+      if (s.training.history !== prev.training.history) schedule();
     });
+    const shown = new ResizeObserver(schedule);
+    if (box.current) shown.observe(box.current);
     return () => {
       unsubscribe();
+      shown.disconnect();
       if (timer !== undefined) clearTimeout(timer);
     };
   }, []);
   return (
-    <div className="charts">
+    <div className="charts" ref={box}>
       {CHARTS.map((c, i) => (
         <figure key={c.id} data-testid={`train.chart.${c.id}`}>
           <div ref={(el) => void (refs.current[i] = el)} />
