@@ -43,16 +43,25 @@ interface Waiter {
   onProgress?: (p: StatsProgress) => void;
 }
 
+/** The part of `Worker` the client uses (tests bridge it to `IngestSession` directly). */
+export interface WorkerLike {
+  postMessage(msg: IngestRequest): void;
+  onmessage: ((ev: MessageEvent<IngestMessage>) => void) | null;
+  onerror: ((ev: ErrorEvent) => void) | null;
+  terminate(): void;
+}
+
+const ingestWorker = (): WorkerLike =>
+  new Worker(new URL('../workers/ingest.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'softsae-ingest',
+  });
+
 export class IngestClient {
-  private readonly worker: Worker;
   private readonly waiting = new Map<number, Waiter>();
   private nextId = 1;
 
-  constructor() {
-    this.worker = new Worker(new URL('../workers/ingest.worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'softsae-ingest',
-    });
+  constructor(private readonly worker: WorkerLike = ingestWorker()) {
     this.worker.onmessage = (ev: MessageEvent<IngestMessage>) => this.receive(ev.data);
     this.worker.onerror = (ev) => {
       for (const w of this.waiting.values())
