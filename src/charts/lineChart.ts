@@ -68,7 +68,7 @@ export function lineChart(series: readonly LineSeries[], opts: LineChartOptions)
   plot
     .append('g')
     .attr('class', 'axis axis-y')
-    .call(axisLeft(y).ticks(opts.yTicks ?? 4, log ? '~g' : '~s'));
+    .call(axisLeft(y).ticks(opts.yTicks ?? 4, '~g'));
   if (opts.xLabel) axisLabel(frame, 'x', opts.xLabel);
   if (opts.yLabel) axisLabel(frame, 'y', opts.yLabel);
 

@@ -33,42 +33,48 @@ export function TrainPanel({ send }: { send: (r: EngineRequest) => void }) {
           onStart={(config) =>
             send({ type: 'train-start', dataset: { id: dataset.id }, config, runId: newRunId() })
           }
-        />
+        >
+          <RunControls send={send} />
+        </ConfigForm>
       ) : (
         <p>Choose a dataset in the Data tab.</p>
       )}
-      <div className="controls">
-        {state === 'running' && (
-          <button
-            type="button"
-            onClick={() => send({ type: 'train-pause' })}
-            data-testid="train.pause"
-          >
-            Pause
-          </button>
-        )}
-        {state === 'paused' && (
-          <button
-            type="button"
-            onClick={() => send({ type: 'train-resume' })}
-            data-testid="train.resume"
-          >
-            Resume
-          </button>
-        )}
-        {active && (
-          <button
-            type="button"
-            onClick={() => send({ type: 'train-stop' })}
-            data-testid="train.stop"
-          >
-            Stop
-          </button>
-        )}
-      </div>
       <TrainProgress />
       <TrainNumbers />
       <TrainCharts />
     </section>
+  );
+}
+
+/** Pause, resume and stop, shown while they apply. */
+function RunControls({ send }: { send: (r: EngineRequest) => void }) {
+  const state = useAppStore((s) => s.training.state);
+  const active = state === 'running' || state === 'paused' || state === 'starting';
+  return (
+    <>
+      {state === 'running' && (
+        <button
+          type="button"
+          onClick={() => send({ type: 'train-pause' })}
+          data-testid="train.pause"
+        >
+          Pause
+        </button>
+      )}
+      {state === 'paused' && (
+        <button
+          type="button"
+          onClick={() => send({ type: 'train-resume' })}
+          data-testid="train.resume"
+        >
+          Resume
+        </button>
+      )}
+      {active && (
+        <button type="button" onClick={() => send({ type: 'train-stop' })} data-testid="train.stop">
+          Stop
+        </button>
+      )}
+    </>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { TrainConfigInput } from '../../reference/sae/config';
 import { CONFIG_FIELDS, TRAIN_PRESETS, configOf, formErrors, presetValues } from './presets';
 
@@ -25,6 +25,7 @@ export function ConfigForm({
   canStart,
   locked,
   onStart,
+  children,
 }: {
   dataset: FormDataset;
   /** The GPU is ready and no run is active. */
@@ -32,6 +33,8 @@ export function ConfigForm({
   /** A run is active: settings are read-only. */
   locked: boolean;
   onStart: (config: TrainConfigInput) => void;
+  /** Further run controls, shown beside Start. */
+  children?: ReactNode;
 }) {
   const [presetId, setPresetId] = useState(TRAIN_PRESETS[0].id);
   const [arch, setArch] = useState<string>('softsae');
@@ -116,9 +119,12 @@ export function ConfigForm({
           ))}
         </ul>
       )}
-      <button type="submit" disabled={!canStart || errors.length > 0} data-testid="train.start">
-        Start
-      </button>
+      <div className="controls">
+        <button type="submit" disabled={!canStart || errors.length > 0} data-testid="train.start">
+          Start
+        </button>
+        {children}
+      </div>
     </form>
   );
 }

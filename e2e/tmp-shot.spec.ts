@@ -1,0 +1,26 @@
+import { test } from '@playwright/test';
+import { ingestFixture } from './ingest/expected';
+import { AppPage } from './pages/AppPage';
+import { DataPage } from './pages/DataPage';
+import { TrainPage } from './pages/TrainPage';
+test.use({ viewport: { width: 1280, height: 800 } });
+test('shots', async ({ page }) => {
+  test.setTimeout(200_000);
+  const app = new AppPage(page);
+  const data = new DataPage(page);
+  await app.open();
+  await data.expectDemoReady();
+  await data.choose([ingestFixture('acts_f32.npy'), ingestFixture('shards.tokens.txt')]);
+  await page.screenshot({ path: '/tmp/shot-data.png' });
+  await data.loadButton.click();
+  await data.nonFinite.waitFor();
+  await page.screenshot({ path: '/tmp/shot-nan.png' });
+  await data.abort.click();
+  await app.expectGpuReady();
+  await app.show('train');
+  const train = new TrainPage(page);
+  await train.set({ dict_size: '128', k: '4', k_max: '16', batch_size: '32', steps: '60', warmup_steps: '10', hard_topk_steps: '10' });
+  await train.start.click();
+  await page.waitForTimeout(25000);
+  await page.screenshot({ path: '/tmp/shot-train.png', fullPage: true });
+});
