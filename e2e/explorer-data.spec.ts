@@ -4,7 +4,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { writeSafetensors } from '../src/io/safetensors-write';
-import { ingestFixture, ioFixture } from './ingest/expected';
+import { ingestFixture, ioFixture, writeLargeNpy } from './ingest/expected';
 import { AppPage } from './pages/AppPage';
 import { DataPage } from './pages/DataPage';
 import { TrainPage } from './pages/TrainPage';
@@ -184,5 +184,24 @@ test('a file with several arrays asks which one holds the activations', async ({
   await expect(data.summary('name')).toContainText('two.safetensors [other]');
   expect(await data.summaryNumber('rows')).toBe(30);
   expect(await data.summaryNumber('D')).toBe(6);
+  expect(app.pageErrors).toEqual([]);
+});
+
+test('a long load shows bytes and bytes/s and can be cancelled; nothing changes', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(180_000);
+  const { app, data } = await openReady(page);
+  const path = testInfo.outputPath('big.npy');
+  writeLargeNpy(path, 1 << 20, 64); // 1 Mi rows × 64 float32 = 256 MiB of data
+  await data.load([path]);
+  const bytes = page.getByTestId('data.progress.bytes');
+  await expect(bytes).toContainText('/s');
+  await expect(bytes).toContainText('/ 256.0 MiB');
+  await data.cancel.click();
+  await expect(data.progress).toHaveCount(0);
+  await expectDemoStillActive(data);
+  await expect(data.items).toHaveCount(2);
+  await expect(data.error).toHaveCount(0);
   expect(app.pageErrors).toEqual([]);
 });
