@@ -89,3 +89,36 @@ test('refuses invalid settings with the reason and keeps Start disabled', async 
   await expect(train.start).toBeEnabled();
   expect(app.pageErrors).toEqual([]);
 });
+
+test('a run shows rows/s and ETA while it runs, and Stop ends it where it is', async ({ page }) => {
+  test.setTimeout(180_000);
+  const app = new AppPage(page);
+  const data = new DataPage(page);
+  const train = new TrainPage(page);
+  await app.open();
+  await data.expectDemoReady();
+  await data.select('Quick');
+  await app.expectGpuReady();
+  await app.show('train');
+  await expect(train.dataset).toContainText('Quick');
+  await train.set({ dict_size: '64', batch_size: '32', steps: '5000' });
+  await train.start.click();
+  await expect(page.getByTestId('train.eta')).toContainText('ETA', { timeout: 60_000 });
+  await expect(page.getByTestId('train.rate')).toContainText('rows/s');
+  // The settings are locked while the run is active.
+  await expect(train.field('steps')).toBeDisabled();
+  await train.stop.click();
+  await expect(train.state).toHaveText('stopped');
+  // The steps already on the GPU queue finish and report; after that the count stays.
+  await page.waitForTimeout(1000);
+  const stepText = await train.step.textContent();
+  const stoppedAt = Number(/step (\d+) \/ 5000/.exec(stepText!)![1]);
+  expect(stoppedAt).toBeGreaterThan(0);
+  expect(stoppedAt).toBeLessThan(5000);
+  await page.waitForTimeout(1500);
+  await expect(train.step).toHaveText(stepText!);
+  await expect(train.stop).toHaveCount(0);
+  await expect(train.start).toBeEnabled();
+  await expect(train.field('steps')).toBeEnabled();
+  expect(app.pageErrors).toEqual([]);
+});

@@ -26,6 +26,7 @@ test('the quick demo trains in the worker while the page stays responsive', asyn
   await data.select('Quick');
   await app.expectGpuReady();
   await app.show('train');
+  await page.getByTestId('train.preset').selectOption('quick');
   // Invalid settings are refused in the form, before any GPU work (reliability case 26).
   await page.getByTestId('train.k').fill('500');
   await expect(page.getByTestId('train.errors')).toContainText(

@@ -1,6 +1,7 @@
 // The page's file loader end to end in Node: the real IngestClient bridged to the ingestion
 // worker's session logic (real io readers) and the engine's dataset registry, with the store and
 // the page registry observed as the Data panel would show them.
+import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { writeNpy } from '../../src/io/npy-write.ts';
 import { getDataset } from '../../src/session/datasets.ts';
@@ -165,6 +166,27 @@ describe('DatasetLoader', () => {
       error: null,
       ingest: null,
     });
+  });
+
+  it('asks which array of an .npz holds the activations (NumPy-written, compressed)', async () => {
+    const path = new URL('../fixtures/io/numpy/savez_compressed.npz', import.meta.url);
+    const npz = new File([readFileSync(path)], 'savez_compressed.npz');
+    const done = loader.load(stage([npz]));
+    await until(() => state().tensorChoice !== null);
+    // np.savez_compressed(acts=(6, 4) f4, halves=(3, 4) f2, k=scalar): the scalar is no choice.
+    expect(state().tensorChoice).toEqual({
+      file: 'savez_compressed.npz',
+      options: [
+        { name: 'acts', shape: [6, 4], dtype: 'f32' },
+        { name: 'halves', shape: [3, 4], dtype: 'f16' },
+      ],
+    });
+    loader.answer('halves');
+    await done;
+    await until(() => state().activeId !== null);
+    const view = state().list.find((d) => d.id === state().activeId)!;
+    expect(view).toMatchObject({ name: 'savez_compressed.npz [halves]', rows: 3, D: 4 });
+    expect(state().tensorChoice).toBeNull();
   });
 
   it('refuses a load without activation files', async () => {

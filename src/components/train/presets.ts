@@ -1,5 +1,6 @@
 /**
- * Training presets, scaled to the active dataset's width D and row count. The reference
+ * Training presets, scaled to the active dataset's width D and row count; the first is the
+ * form's default. The reference
  * configurations (softsae-spec §5) were tuned for D = 512 (CLIP) and D = 2304 (Gemma); here the
  * dictionary and k keep their ratio to D, and batch sizes are capped by the rows available.
  */
@@ -17,31 +18,8 @@ const clampK = (k: number, D: number) => Math.max(1, Math.min(Math.round(k), D))
 
 export const TRAIN_PRESETS: readonly TrainPreset[] = [
   {
-    // Minutes even on a software adapter: small dictionary, few hundred steps, a large α
-    // (the soft top-k is smooth enough to learn from in so few steps).
-    id: 'quick',
-    label: 'Quick demo (300 steps)',
-    make: (D, rows) => {
-      const k = clampK(D / 4, D);
-      return {
-        arch: 'softsae',
-        dict_size: roundTo(6 * D, 16),
-        k,
-        k_max: 4 * k,
-        soft_topk_alpha: 0.01,
-        lr: 3e-3,
-        steps: 300,
-        batch_size: Math.min(128, rows),
-        warmup_steps: 20,
-        hard_topk_steps: 30,
-        dead_feature_threshold: 1e7,
-        seed: 1,
-      };
-    },
-  },
-  {
     id: 'scaled',
-    label: 'Defaults for this data (F = 8·D)',
+    label: 'Defaults for this data (F = 8·D, 2000 steps)',
     make: (D, rows) => {
       const k = clampK(D / 10, D);
       return {
@@ -61,9 +39,32 @@ export const TRAIN_PRESETS: readonly TrainPreset[] = [
     },
   },
   {
+    // Minutes even on a software adapter: small dictionary, few hundred steps, a large α
+    // (the soft top-k is smooth enough to learn from in so few steps).
+    id: 'quick',
+    label: 'Quick demo (300 steps, small dictionary)',
+    make: (D, rows) => {
+      const k = clampK(D / 4, D);
+      return {
+        arch: 'softsae',
+        dict_size: roundTo(6 * D, 16),
+        k,
+        k_max: 4 * k,
+        soft_topk_alpha: 0.01,
+        lr: 3e-3,
+        steps: 300,
+        batch_size: Math.min(128, rows),
+        warmup_steps: 20,
+        hard_topk_steps: 30,
+        dead_feature_threshold: 1e7,
+        seed: 1,
+      };
+    },
+  },
+  {
     // Reference CLIP ViT-B/16 run: D = 512, F = 4096, k = 220, k_max = 2·D.
     id: 'clip',
-    label: 'CLIP-like (reference: 40 000 steps)',
+    label: 'CLIP-like (reference CLIP run, 40 000 steps)',
     make: (D, rows) => ({
       arch: 'softsae',
       dict_size: roundTo(8 * D, 16),
@@ -85,7 +86,7 @@ export const TRAIN_PRESETS: readonly TrainPreset[] = [
   {
     // Reference Gemma-2-2B layer-12 run: D = 2304, F = 16 384, k = 64 of the {20…640} sweep.
     id: 'llm',
-    label: 'LLM-like (reference: Gemma residual stream)',
+    label: 'LLM-like (reference Gemma run, 50 000 steps)',
     make: (D, rows) => {
       const steps = 50_000;
       const k = clampK((64 / 2304) * D, D - 1);
