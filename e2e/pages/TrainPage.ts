@@ -43,13 +43,17 @@ export class TrainPage {
     await expect(this.state).toHaveText('done', { timeout });
   }
 
-  /** Points drawn in each line of a chart: counted from the SVG paths' M/L commands. */
-  async chartPoints(id: ChartId): Promise<number[]> {
-    return this.page
+  /** Points drawn in each line of a chart, by series name: the SVG paths' M/L commands. */
+  async chartPoints(id: ChartId): Promise<Record<string, number>> {
+    const pairs = await this.page
       .getByTestId(`train.chart.${id}`)
       .locator('path.series')
       .evaluateAll((paths) =>
-        paths.map((p) => (p.getAttribute('d') ?? '').match(/[ML]/g)?.length ?? 0),
+        paths.map((p) => [
+          p.getAttribute('data-series') ?? '',
+          (p.getAttribute('d') ?? '').match(/[ML]/g)?.length ?? 0,
+        ]),
       );
+    return Object.fromEntries(pairs);
   }
 }

@@ -8,7 +8,8 @@ const MAX_DRAWN = 250;
 /** Redraws at most this often while training: each is a few ms of main-thread SVG work. */
 const REDRAW_MS = 1000;
 
-type Pick = (m: StepMetrics) => number;
+/** A metric of a step; `B` is the run's batch size. */
+type Pick = (m: StepMetrics, B: number) => number;
 interface ChartSpec {
   id: string;
   title: string;
@@ -39,12 +40,14 @@ const CHARTS: ChartSpec[] = [
   },
   {
     id: 'khat',
-    title: 'k̂ per batch (mean, min, max)',
-    yLabel: 'k̂',
+    title: 'k̂ per batch (mean, min, max) and L0',
+    yLabel: 'features per row',
     series: [
       { name: 'mean k̂', get: (m) => m.kMean },
       { name: 'min k̂', get: (m) => m.kMin, dashed: true },
       { name: 'max k̂', get: (m) => m.kMax, dashed: true },
+      // Counted only on the sparse route; a dense step leaves a gap rather than a wrong value.
+      { name: 'mean L0', get: (m, B) => (m.sparse ? m.activeCodes / B : NaN) },
     ],
   },
   {
@@ -61,14 +64,14 @@ const CHARTS: ChartSpec[] = [
   },
 ];
 
-function draw(el: HTMLElement, spec: ChartSpec, history: readonly StepMetrics[]): void {
+function draw(el: HTMLElement, spec: ChartSpec, history: readonly StepMetrics[], B: number): void {
   const stride = Math.max(1, Math.ceil(history.length / MAX_DRAWN));
   const shown = history.filter((_, i) => i % stride === 0 || i === history.length - 1);
   const x = shown.map((m) => m.step);
   const series: LineSeries[] = spec.series.map((s) => ({
     name: s.name,
     x,
-    y: shown.map(s.get),
+    y: shown.map((m) => s.get(m, B)),
     dashed: s.dashed,
   }));
   const svg = lineChart(series, {
@@ -99,7 +102,7 @@ export function TrainCharts() {
       const el = refs.current[i];
       // A hidden tab has no layout: skip the work; the resize observer redraws once shown.
       if (el && el.offsetParent !== null && drawn[i] !== history) {
-        draw(el, CHARTS[i], history);
+        draw(el, CHARTS[i], history, Number(useAppStore.getState().training.config?.batch_size));
         drawn[i] = history;
       }
       timer = i + 1 < CHARTS.length ? setTimeout(() => drawFrom(i + 1, history), 0) : undefined;

@@ -49,6 +49,7 @@ export function TrainProgress() {
 /** The latest step's numbers, and the evaluation over every row once training is done. */
 export function TrainNumbers() {
   const m = useAppStore((s) => s.training.latest);
+  const batch = useAppStore((s) => Number(s.training.config?.batch_size ?? 0));
   const ev = useAppStore((s) => s.training.evaluation);
   return (
     <>
@@ -74,6 +75,14 @@ export function TrainNumbers() {
               <td>{formatNum(m.lr, 3)}</td>
               <th scope="row">‖g‖ (before clip)</th>
               <td>{formatNum(m.gradNorm, 3)}</td>
+            </tr>
+            <tr>
+              <th scope="row">L0 per row (batch)</th>
+              <td data-testid="train.l0">
+                {m.sparse && batch > 0 ? formatNum(m.activeCodes / batch, 3) : '— (dense step)'}
+              </td>
+              <th scope="row">route</th>
+              <td>{m.sparse ? 'sparse' : 'dense'}</td>
             </tr>
             <tr>
               <th scope="row">mode</th>
