@@ -22,7 +22,14 @@ export function DataPanel({ loader }: { loader: LoaderActions }) {
       <h2 id="data-title">Data</h2>
       <div className="grid2">
         <div>
-          <FilePicker busy={busy} onLoad={(files) => void loader.load(files)} />
+          {/* While a run trains on the active dataset, another one may not replace it. */}
+          <FilePicker busy={busy || training} onLoad={(files) => void loader.load(files)} />
+          {training && (
+            <p className="muted" data-testid="data.training">
+              A run is training on the active dataset: loading and switching data wait until it
+              ends.
+            </p>
+          )}
           <IngestProgressView loader={loader} />
           <IngestQuestions loader={loader} />
           <DatasetList disabled={busy || training} />
