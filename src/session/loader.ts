@@ -27,8 +27,8 @@ class Stopped extends Error {}
 let datasetCounter = 0;
 
 export class DatasetLoader {
+  /** Bumped by each load and by cancel: a load whose number is stale ends without effect. */
   private generation = 0;
-  private busy = false;
   private statsRequest: number | null = null;
   private decide: ((answer: string | null) => void) | null = null;
 
@@ -37,9 +37,11 @@ export class DatasetLoader {
     private readonly engine: EnginePort,
   ) {}
 
-  /** Loads the staged files; resolves when done, rejected, aborted or cancelled. */
+  /**
+   * Loads the staged files; resolves when done, rejected, aborted or cancelled. A new load
+   * supersedes one still finishing after a cancel (its late replies are ignored).
+   */
   async load(staged: readonly StagedFile[], tensor?: string): Promise<void> {
-    if (this.busy) return;
     const s = useAppStore.getState();
     s.ingestFailed(null);
     const acts = shardOrder(staged.filter((f) => f.role === 'activations').map((f) => f.file));
@@ -50,7 +52,6 @@ export class DatasetLoader {
       });
       return;
     }
-    this.busy = true;
     const gen = ++this.generation;
     let retryWith: string | null = null;
     try {
@@ -61,7 +62,6 @@ export class DatasetLoader {
       else if (!(e instanceof Stopped) && gen === this.generation)
         useAppStore.getState().ingestFailed(errorOf(e, acts));
     } finally {
-      this.busy = false;
       if (gen === this.generation) this.clearQuestions();
     }
     if (retryWith !== null) await this.load(staged, retryWith);
