@@ -165,10 +165,10 @@ describe('DatasetLoader', () => {
       nonFinite: null,
       error: null,
       ingest: null,
-      // The next load works as usual.
+    });
+    // The next load works as usual.
     await loader.load(stage([npy('next.npy', [[1, 2]])]));
     expect(state().list.map((d) => d.name)).toEqual(['next.npy']);
-  });
   });
 
   it('asks which array of an .npz holds the activations (NumPy-written, compressed)', async () => {
