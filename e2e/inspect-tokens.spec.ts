@@ -37,6 +37,7 @@ test('hostile and many tokens: shown literally, nothing runs, only visible rows 
   await page.goto('/');
   const inspect = new InspectPage(page);
   await inspect.waitForHook();
+  await page.getByRole('tab', { name: 'Inspect', exact: true }).click();
 
   await page.evaluate(
     ({ corpus, rows, seqLen, F }) => {

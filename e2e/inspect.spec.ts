@@ -5,7 +5,7 @@
 // (e2e/inspect-reference.ts), and the exported CSVs read with this test's own parser.
 import { expect, test, type Page } from '@playwright/test';
 import { quickDataset, QUICK_OPTIONS } from '../src/data/demo';
-import { TRAIN_PRESETS } from '../src/components/trainPresets';
+import type { TrainConfigInput } from '../src/reference/sae/config';
 import { close, referenceEval, type PlainModel, type ReferenceEval } from './inspect-reference';
 import { ComparePage } from './pages/compare';
 import { InspectPage, parseCsv } from './pages/inspect';
@@ -16,6 +16,28 @@ const ROWS = QUICK_OPTIONS.sequences * QUICK_OPTIONS.sequenceLength;
 const STEPS = 200;
 const quick = quickDataset();
 const sum = (v: number[]) => v.reduce((a, b) => a + b, 0);
+/** A small SoftSAE for the quick corpus (D = 16, 2048 rows), trained through the engine. */
+const QUICK_CONFIG: TrainConfigInput = {
+  arch: 'softsae',
+  dict_size: 96,
+  k: 4,
+  k_max: 16,
+  soft_topk_alpha: 0.01,
+  lr: 3e-3,
+  steps: STEPS,
+  batch_size: 128,
+  warmup_steps: 20,
+  hard_topk_steps: 30,
+  dead_feature_threshold: 1e7,
+  seed: 1,
+};
+const tab = (name: string) => page.getByRole('tab', { name, exact: true }).click();
+/** Starts a run on the built-in quick corpus (the Data panel lists the demo; tests use quick). */
+const trainQuick = (config: TrainConfigInput) =>
+  page.evaluate(
+    (c) => window.__softsae!.send({ type: 'train-start', dataset: 'quick', config: c }),
+    config,
+  );
 
 let page: Page;
 let inspect: InspectPage;
@@ -56,14 +78,16 @@ test.beforeAll(async ({ browser }) => {
   await page.goto('/');
   await expect(page.getByTestId('gpu.status')).toHaveText('Ready');
   await inspect.waitForHook();
+  // The quick corpus with its tokens, registered on the page as the Data panel does.
+  await page.evaluate(() => window.__softsae!.send({ type: 'dataset-builtin', id: 'quick' }));
 });
 test.afterAll(() => page.close());
 
 test('a trained SoftSAE is evaluated on every input: histograms count all 2048', async () => {
   test.setTimeout(420_000);
-  await page.getByTestId('train.steps').fill(String(STEPS));
-  await page.getByTestId('train.start').click();
+  await trainQuick(QUICK_CONFIG);
   await expect(page.getByTestId('train.state')).toHaveText('done', { timeout: 400_000 });
+  await tab('Inspect');
   await expect(page.getByTestId('inspect.summary')).toContainText('2,048 inputs');
   softRun = await currentRunId();
   for (const chart of ['inspect.l0Hist', 'inspect.kHatHist', 'inspect.errHist']) {
@@ -154,7 +178,7 @@ test('the feature table sorts and searches; a feature page shows top tokens and 
   const features = parseCsv(await inspect.downloadText('inspect.exportFeatures'))
     .slice(1)
     .map((r) => r.map(Number));
-  expect(features).toHaveLength(Number(TRAIN_PRESETS[0].config.dict_size));
+  expect(features).toHaveLength(Number(QUICK_CONFIG.dict_size));
   // Every nonzero code is counted once per feature: Σ counts = Σ L0.
   expect(sum(features.map((f) => f[1]))).toBe(sum(csv.map((r) => r.l0)));
   const counts = await page
@@ -222,21 +246,21 @@ test('charts export as SVG and PNG', async () => {
 
 test('a TopK run, evaluated once while paused, is compared with the SoftSAE on one chart', async () => {
   test.setTimeout(420_000);
-  const config = { ...TRAIN_PRESETS[0].config, arch: 'topk', steps: STEPS };
-  await page.evaluate(
-    (c) => window.__softsae!.send({ type: 'train-start', dataset: 'quick', config: c }),
-    config,
-  );
+  await trainQuick({ ...QUICK_CONFIG, arch: 'topk' });
   await expect(page.getByTestId('train.state')).toHaveText('running', { timeout: 60_000 });
+  await tab('Train');
   await page.getByTestId('train.pause').click();
   await expect(page.getByTestId('train.state')).toHaveText('paused');
+  await tab('Inspect');
   await page.getByTestId('inspect.evalNow').click();
   await expect(page.getByTestId('inspect.run')).toContainText('TopK', { timeout: 120_000 });
   await expect(page.getByTestId('inspect.run').locator('option').nth(1)).toContainText(
     'paused at step',
   );
+  await tab('Train');
   await page.getByTestId('train.resume').click();
   await expect(page.getByTestId('train.state')).toHaveText('done', { timeout: 400_000 });
+  await tab('Inspect');
   await expect(page.getByTestId('inspect.run').locator('option').nth(1)).not.toContainText(
     'paused',
   );
@@ -254,6 +278,7 @@ test('a TopK run, evaluated once while paused, is compared with the SoftSAE on o
   );
   expect(topBad.slice(0, 10), `${topBad.length} TopK mismatches`).toEqual([]);
 
+  await tab('Compare');
   const compare = new ComparePage(page);
   await expect(compare.marks).toHaveCount(2);
   const marks = await compare.markData();

@@ -8,10 +8,10 @@ const MAX_POINTS = 4000;
 export interface TrainingSlice {
   training: {
     state: TrainState | 'idle';
-    /** Id of the current run (from the worker's `train-started`). */
-    runId: string | null;
     message: string | null;
-    dataset: { name: string; rows: number; D: number } | null;
+    /** The run's id, echoed by the engine when it starts (Inspect keys its analyses by it). */
+    runId: string | null;
+    dataset: { id: string; name: string; rows: number; D: number } | null;
     config: Record<string, unknown> | null;
     step: number;
     steps: number;
@@ -22,9 +22,9 @@ export interface TrainingSlice {
     evaluation: TrainEvaluation | null;
   };
   trainingStarted(
-    dataset: { name: string; rows: number; D: number },
+    dataset: { id: string; name: string; rows: number; D: number },
     config: Record<string, unknown>,
-    runId?: string,
+    runId: string,
   ): void;
   trainingState(state: TrainState, message?: string): void;
   trainingProgress(step: number, steps: number, rowsPerSec: number, metrics: StepMetrics[]): void;
@@ -34,8 +34,8 @@ export interface TrainingSlice {
 
 const initial: TrainingSlice['training'] = {
   state: 'idle',
-  runId: null,
   message: null,
+  runId: null,
   dataset: null,
   config: null,
   step: 0,
@@ -52,7 +52,7 @@ export const createTrainingSlice: StateCreator<TrainingSlice, [], [], TrainingSl
     set((s) => ({
       training: {
         ...s.training,
-        runId: runId ?? null,
+        runId,
         dataset,
         config,
         history: [],

@@ -6,16 +6,15 @@
  * re-renders on each, so fewer messages leave its main thread idler).
  */
 import type { KernelContext } from '../gpu/kernels/context';
-import { demoDataset, quickDataset } from '../data/demo';
 import { resolveConfig, type TrainConfig, type TrainConfigInput } from '../reference/sae/config';
 import { spearman } from '../data/metrics';
-import type { TokenLabData } from '../data/tokens';
 import type { SaeModel } from '../sae/modelFile';
 import { initParams } from '../reference/sae/params';
 import { BatchSampler, normFactorOf } from '../sae/batches';
 import { GpuTrainer, type StepMetrics } from '../sae/trainer';
-import { datasetTokensMessage, type Inspection } from './inspection';
-import type { BuiltinDataset, EngineMessage, TrainState } from './protocol';
+import type { Inspection } from './inspection';
+import type { EngineDataset } from './engineDatasets';
+import type { EngineMessage, TrainState } from './protocol';
 
 /** Steps allowed in flight before the loop waits for the GPU. */
 const MAX_IN_FLIGHT = 2;
@@ -32,8 +31,7 @@ interface LiveRun {
   ctx: KernelContext;
   trainer: GpuTrainer;
   config: TrainConfig;
-  data: TokenLabData;
-  dataset: BuiltinDataset;
+  data: EngineDataset;
   normFactor: number;
 }
 
@@ -44,7 +42,8 @@ export class TrainingRun {
   private live: LiveRun | null = null;
   /** The evaluation in progress (one at a time: a pause's, or the final one after it). */
   private evaluation: Promise<void> | null = null;
-  readonly runId = newRunId();
+  /** Set when the run starts (the request's id, or one made here). */
+  runId = newRunId();
 
   constructor(
     private readonly post: (m: EngineMessage, transfer?: Transferable[]) => void,
@@ -90,9 +89,14 @@ export class TrainingRun {
     this.post({ type: 'train-state', state, message });
   }
 
-  async run(ctx: KernelContext, dataset: BuiltinDataset, input: TrainConfigInput): Promise<void> {
+  async run(
+    ctx: KernelContext,
+    data: EngineDataset,
+    input: TrainConfigInput,
+    runId: string,
+  ): Promise<void> {
+    this.runId = runId;
     try {
-      const data = dataset === 'demo' ? demoDataset() : quickDataset();
       const { D, rows, x } = data;
       const config = resolveConfig(input, D);
       if (config.batch_size > rows)
@@ -117,14 +121,12 @@ export class TrainingRun {
       );
       this.post({
         type: 'train-started',
-        runId: this.runId,
-        dataset: { name: dataset, rows, D },
+        dataset: { id: data.id, name: data.name, rows, D },
         config: { ...config },
         normFactor,
+        runId,
       });
-      const tokens = datasetTokensMessage(dataset, data);
-      this.post(tokens, tokenTransfer(tokens));
-      const live: LiveRun = { ctx, trainer, config, data, dataset, normFactor };
+      const live: LiveRun = { ctx, trainer, config, data, normFactor };
       this.live = live;
       if (this.state === 'starting') this.setState('running');
       const sampler = new BatchSampler(x, rows, D, config.batch_size, config.seed + 1);
@@ -182,8 +184,8 @@ export class TrainingRun {
 
   /**
    * The evaluation pass over every row (hard path; src/workers/evalPass.ts), kept by the
-   * inspection for queries and posted as `eval-result`; and, since the synthetic data knows each
-   * row's true number of active features, the paper's check: Spearman(k̂, true count).
+   * inspection for queries and posted as `eval-result`; and, where the data knows each row's true
+   * number of active features (the synthetic built-ins), the paper's check: Spearman(k̂, count).
    */
   private evaluate(live: LiveRun, final: boolean): Promise<void> {
     const run = this.evaluatePass(live, final);
@@ -194,7 +196,7 @@ export class TrainingRun {
   }
 
   private async evaluatePass(live: LiveRun, final: boolean): Promise<void> {
-    const { ctx, trainer, config, data, dataset, normFactor } = live;
+    const { ctx, trainer, config, data, normFactor } = live;
     const { D, rows, x } = data;
     const model: SaeModel = {
       arch: config.arch,
@@ -210,7 +212,7 @@ export class TrainingRun {
     };
     const result = await this.inspection.evaluate(ctx, {
       runId: this.runId,
-      datasetId: dataset,
+      datasetId: data.id,
       model,
       data: { rows, D, x },
       batchSize: config.batch_size,
@@ -218,14 +220,16 @@ export class TrainingRun {
       final,
       config: configSummary(config),
     });
+    // Only the synthetic built-ins know each row's true number of active features.
+    const truth = data.activeCount;
     if (final)
       this.post({
         type: 'train-eval',
         rows,
         fvu: result.fvu,
         meanL0: result.meanL0,
-        spearmanKHat: result.kHat ? spearman(result.kHat, data.activeCount) : null,
-        spearmanL0: spearman(result.l0, data.activeCount),
+        spearmanKHat: result.kHat && truth ? spearman(result.kHat, truth) : null,
+        spearmanL0: truth ? spearman(result.l0, truth) : null,
       });
     this.inspection.publish(result);
   }
@@ -243,8 +247,4 @@ function configSummary(c: TrainConfig): Record<string, number | string> {
     lr: c.lr,
     seed: c.seed,
   };
-}
-
-function tokenTransfer(m: ReturnType<typeof datasetTokensMessage>): Transferable[] {
-  return m.type === 'dataset-tokens' ? [m.wordOfRow.buffer, m.seq.buffer, m.pos.buffer] : [];
 }
