@@ -3,6 +3,7 @@ import { acquireGpu, adapterName } from '../src/gpu/device';
 import type { GemmTiles } from '../src/gpu/kernels/gemm';
 import { benchGemm, type GemmBenchRow } from './gemm';
 import { benchIngest, type IngestBenchOptions, type IngestBenchRow } from './ingest';
+import { benchIngestBig, type IngestBigOptions, type IngestBigReport } from './ingest-big';
 import { benchSparse, type SparseBenchOptions, type SparseBenchReport } from './sparse';
 import { profileStep, type ProfileRow } from './profile';
 import { benchSteps, type StepBenchRow } from './step';
@@ -29,6 +30,8 @@ declare global {
     runBench?: (opts: BenchOptions) => Promise<BenchReport>;
     /** The ingestion benchmark; needs no GPU. */
     runIngestBench?: (opts: Omit<IngestBenchOptions, 'log' | 'files'>) => Promise<IngestBenchRow[]>;
+    /** Loading one file far larger than the loader's memory budget, with the heap sampled. */
+    runIngestBigBench?: (opts: Omit<IngestBigOptions, 'log' | 'file'>) => Promise<IngestBigReport>;
     /** Training steps of our engine vs TF.js, in GEMM equivalents. */
     runStepBench?: (opts: {
       shapes: [number, number, number][];
@@ -87,5 +90,9 @@ window.runProfile = async (opts) => {
 window.runIngestBench = (opts) => {
   const input = document.getElementById('ingest-files') as HTMLInputElement;
   return benchIngest({ ...opts, files: [...(input.files ?? [])], log });
+};
+window.runIngestBigBench = (opts) => {
+  const input = document.getElementById('ingest-files') as HTMLInputElement;
+  return benchIngestBig({ ...opts, file: input.files![0], log });
 };
 out.textContent = 'ready';

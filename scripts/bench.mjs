@@ -4,13 +4,17 @@
 // none runs all), --sparse (sparse vs dense decoder products; --sparse-shapes 'D,F,rows;…',
 // --ks 'k,k,…'),
 // --ingest-mb F32,F16 (generated file sizes in MB, default 512,256), --ingest-reps N,
-// --ingest-width D (row width, default 2304).
+// --ingest-width D (row width, default 2304), --ingest-chunk-mib A,B,… (chunk sizes, default 8).
+// --ingest-big (only when named): a file far larger than the loader's memory budget, with the
+// peak JS heap; --ingest-big-mb MB (default 2148, i.e. 2 GiB), --ingest-big-dtype f32|f16,
+// --ingest-big-memory-mib MiB (the sampler's budget, default 256), --ingest-big-batch rows.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
 import { writeBenchNpy } from './bench-files.mjs';
+import { runIngestBig } from './bench-ingest-big.mjs';
 import { chromiumArgs, findChromium } from './chromium.mjs';
 
 const argv = process.argv.slice(2);
@@ -38,9 +42,14 @@ const tiles = tilesArg
   ? Object.fromEntries(tilesArg.split(',').map((v, i) => [['wgX', 'wgY', 'tk'][i], Number(v)]))
   : undefined;
 
-// Sections: --gemm, --steps, --sparse, --ingest select some; none selected runs all.
-const chosen = ['--gemm', '--ingest', '--steps', '--sparse', '--profile'].filter(flag);
-const runs = (section) => chosen.length === 0 || chosen.includes(section);
+// Sections: --gemm, --steps, --sparse, --ingest, --profile select some; none selected runs all
+// but --profile and --ingest-big (which writes gigabytes): those run only when named.
+const chosen = ['--gemm', '--ingest', '--steps', '--sparse', '--profile', '--ingest-big'].filter(
+  flag,
+);
+const runs = (section) =>
+  chosen.includes(section) ||
+  (chosen.length === 0 && section !== '--ingest-big' && section !== '--profile');
 const sparseShapesArg = value('--sparse-shapes', undefined);
 const sparseShapes = sparseShapesArg
   ? sparseShapesArg.split(';').map((s) => s.split(',').map(Number))
@@ -74,6 +83,7 @@ const [f32MB, f16MB] = value('--ingest-mb', quick ? '16,8' : '512,256')
   .map(Number);
 const ingestReps = Number(value('--ingest-reps', quick ? 1 : 2));
 const ingestWidth = Number(value('--ingest-width', 2304));
+const ingestChunkMiB = value('--ingest-chunk-mib', '8').split(',').map(Number);
 
 const server = await createServer({
   // No file watching or HMR: a long run must not reload when sources change on disk.
@@ -122,6 +132,14 @@ try {
     });
     printProfile(report);
   }
+  if (runs('--ingest-big'))
+    await runIngestBig(page, {
+      mb: Number(value('--ingest-big-mb', quick ? 64 : 2148)),
+      width: ingestWidth,
+      dtype: value('--ingest-big-dtype', 'f32'),
+      memoryMiB: Number(value('--ingest-big-memory-mib', quick ? 16 : 256)),
+      batchSize: Number(value('--ingest-big-batch', 4096)),
+    });
   const dir = runs('--ingest') ? mkdtempSync(join(tmpdir(), 'softsae-bench-')) : null;
   if (dir)
     try {
@@ -135,6 +153,7 @@ try {
       const t1 = performance.now();
       const ingest = await page.evaluate((opts) => window.runIngestBench(opts), {
         reps: ingestReps,
+        chunkMiB: ingestChunkMiB,
       });
       printIngest(ingest, writeSeconds, (performance.now() - t1) / 1000);
     } finally {
@@ -336,12 +355,16 @@ function printIngest(rows, writeSeconds, seconds) {
     'data MB',
     'chunk MiB',
     'plain MB/s',
+    'BYOB MB/s',
     'decode MB/s',
     'stats MB/s',
     'stats/plain',
+    'stats/BYOB',
+    'decode/plain',
     'worker MB/s',
     'heap base MiB',
     'plain peak MiB',
+    'BYOB peak MiB',
     'decode peak MiB',
     'stats peak MiB',
   ];
@@ -353,18 +376,25 @@ function printIngest(rows, writeSeconds, seconds) {
       r.dataMB.toFixed(0),
       r.chunkMiB.toFixed(2),
       r.plainMBs.toFixed(0),
+      r.byobMBs.toFixed(0),
       r.decodeMBs.toFixed(0),
       r.statsMBs.toFixed(0),
       (r.statsMBs / r.plainMBs).toFixed(2),
+      (r.statsMBs / r.byobMBs).toFixed(2),
+      (r.decodeMBs / r.plainMBs).toFixed(2),
       r.workerMBs.toFixed(0),
       r.baseMiB.toFixed(1),
       r.plainPeakMiB.toFixed(1),
+      r.byobPeakMiB.toFixed(1),
       r.decodePeakMiB.toFixed(1),
       r.statsPeakMiB.toFixed(1),
     ]),
   );
   console.log(
-    '\nplain = slice().arrayBuffer() only; decode = + .npy rows decoded to float32 (readRows);\n' +
+    '\nplain = slice().arrayBuffer() only (the acceptance baseline); BYOB = the same slices read as\n' +
+      'byte streams into one reused buffer (the read primitive the loader uses), nothing else;\n' +
+      'decode = + .npy rows decoded to float32 in an ordered pass (reused buffers, next chunk read\n' +
+      'while this one is decoded);\n' +
       'stats = the loader: open + one pass of mean, norm factor, min/max and NaN/Inf scan;\n' +
       'worker = the same pass in the ingestion worker (open + stats requests), timed from the page.\n' +
       `ingestion section: files written in ${writeSeconds.toFixed(1)} s, measured in ${seconds.toFixed(1)} s`,

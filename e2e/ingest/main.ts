@@ -14,7 +14,9 @@ type Request = IngestRequest extends infer R
     : never
   : never;
 /** What crosses back to Playwright: typed arrays become plain arrays. */
-type Plain<T> = { [K in keyof T]: T[K] extends Float32Array | Int32Array ? number[] : T[K] };
+type Plain<T> = {
+  [K in keyof T]: T[K] extends Float32Array | Int32Array | Uint32Array ? number[] : T[K];
+};
 export type PlainReply = Plain<Reply>;
 
 export interface IngestPage {
@@ -32,6 +34,9 @@ export interface IngestPage {
   /** The same rows as raw float32 bit patterns (NaN payloads survive; numbers lose them). */
   rowBits(start: number, count: number): Promise<number[] | string>;
   batch(indices: number[]): Promise<PlainReply>;
+  /** Starts the worker's batch sampler, then draws from it. */
+  sampler(opts: { memoryBytes?: number; blockRows?: number; seed?: number }): Promise<PlainReply>;
+  sample(count: number): Promise<PlainReply>;
   /** Reads the worker made (through the spy), and reads in this page. */
   workerReads: BlobRead[];
   pageReads: BlobRead[];
@@ -116,7 +121,8 @@ function show(m: Reply): PlainReply {
   $('ingest.error').textContent = m.type === 'error' ? m.message : '';
   const plain: Record<string, unknown> = { ...m };
   for (const [k, v] of Object.entries(m)) {
-    if (v instanceof Float32Array || v instanceof Int32Array) plain[k] = Array.from(v);
+    if (v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint32Array)
+      plain[k] = Array.from(v);
   }
   if (m.type === 'stats') plain.stats = { ...m.stats, mean: Array.from(m.stats.mean) };
   return plain as PlainReply;
@@ -149,6 +155,8 @@ window.ingest = {
     return Array.from(new Uint32Array(m.data.buffer, m.data.byteOffset, m.data.length));
   },
   batch: (indices) => send({ type: 'batch', indices: Uint32Array.from(indices) }),
+  sampler: (opts) => send({ type: 'sampler', ...opts }),
+  sample: (count) => send({ type: 'sample', count }),
   async readWholeFileInPage() {
     return (await filesInput.files![0].arrayBuffer()).byteLength;
   },

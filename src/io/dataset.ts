@@ -28,8 +28,25 @@ export interface DatasetSource {
   describe(): string;
   /** Rows `[start, start + count)` as float32, row-major. */
   readRows(start: number, count: number): Promise<Float32Array>;
-  /** The same rows undecoded, split where the dtype changes (between shards). */
-  readBlocks(start: number, count: number): Promise<RawBlock[]>;
+  /**
+   * The same rows undecoded, split where the dtype changes (between shards). With `into` (at
+   * least `count × bytesPerRow` bytes) a source that can reads into that memory instead of
+   * allocating (see `ByteSource.readInto`): the blocks then view it, and `into` may be detached.
+   */
+  readBlocks(start: number, count: number, into?: Uint8Array): Promise<RawBlock[]>;
+  /**
+   * Optional: rows `[start, end)` read front to back as one stream (a whole-file pass), where the
+   * source can; `readAhead` uses it and falls back to `readBlocks` per chunk.
+   */
+  openPass?(start: number, end: number): RowPass;
+}
+
+/** A front-to-back read of a row range, see {@link DatasetSource.openPass}. */
+export interface RowPass {
+  /** The next `count` rows; `into` as in `readBlocks` (at least `count × bytesPerRow` bytes). */
+  next(count: number, into?: Uint8Array): Promise<RawBlock[]>;
+  /** Releases the stream (also when stopping early). */
+  close(): void;
 }
 
 /** What a format parser found in a header: enough to read any element without reading more. */
@@ -110,8 +127,10 @@ export function activationReader(src: ByteSource, h: TensorHeader): ArrayReader 
   const isz = ITEM_SIZE[h.dtype];
   const rowBytes = width * isz;
 
-  const readC = (start: number, count: number) =>
-    src.read(h.dataOffset + start * rowBytes, count * rowBytes);
+  const readC = (start: number, count: number, into?: Uint8Array) =>
+    into && src.readInto
+      ? src.readInto(h.dataOffset + start * rowBytes, into.subarray(0, count * rowBytes))
+      : src.read(h.dataOffset + start * rowBytes, count * rowBytes);
 
   // Fortran [rows, D]: element (r, d) is at (d·rows + r); each column slice is contiguous.
   const readF = async (start: number, count: number): Promise<Uint8Array> => {
@@ -134,9 +153,10 @@ export function activationReader(src: ByteSource, h: TensorHeader): ArrayReader 
     return out;
   };
 
-  const readRaw = async (start: number, count: number): Promise<Uint8Array> => {
+  // Fortran order is gathered column by column into a new buffer, so `into` is not used.
+  const readRaw = async (start: number, count: number, into?: Uint8Array): Promise<Uint8Array> => {
     checkRows(h.file, rows, start, count);
-    return h.order === 'F' ? readF(start, count) : readC(start, count);
+    return h.order === 'F' ? readF(start, count) : readC(start, count, into);
   };
 
   // e.g. `model.safetensors [acts]: bf16 (1024, 768)` or `a.npy: f32 big-endian (5, 3) (Fortran order)`
@@ -146,7 +166,28 @@ export function activationReader(src: ByteSource, h: TensorHeader): ArrayReader 
   const order = h.order === 'F' ? ' (Fortran order)' : '';
   const describe = (): string => `${where}: ${h.dtype}${byteOrder} ${shapeText}${order}`;
 
+  // C order: rows [start, end) are one byte range, read as one stream when the source can.
+  const openPass =
+    h.order === 'C' && src.openReader
+      ? (start: number, end: number): RowPass => {
+          checkRows(h.file, rows, start, end - start);
+          const r = src.openReader!(h.dataOffset + start * rowBytes, (end - start) * rowBytes);
+          let at = start;
+          return {
+            async next(count, into) {
+              checkRows(h.file, end, at, count);
+              const n = count * rowBytes;
+              const raw = await r.readInto(into ? into.subarray(0, n) : new Uint8Array(n));
+              at += count;
+              return [{ raw, dtype: h.dtype, littleEndian: h.littleEndian, rows: count }];
+            },
+            close: () => r.close(),
+          };
+        }
+      : undefined;
+
   const reader: ArrayReader = {
+    openPass,
     header: h,
     rows,
     width,
@@ -154,9 +195,9 @@ export function activationReader(src: ByteSource, h: TensorHeader): ArrayReader 
     describe,
     readRows: async (start, count) =>
       decodeToFloat32(await readRaw(start, count), h.dtype, h.littleEndian),
-    readBlocks: async (start, count) => [
+    readBlocks: async (start, count, into) => [
       {
-        raw: await readRaw(start, count),
+        raw: await readRaw(start, count, into),
         dtype: h.dtype,
         littleEndian: h.littleEndian,
         rows: count,

@@ -1,4 +1,4 @@
-import type { DatasetSource, RawBlock } from './dataset.ts';
+import type { DatasetSource, RawBlock, RowPass } from './dataset.ts';
 import { checkRows } from './dataset.ts';
 import { fail } from './errors.ts';
 
@@ -62,12 +62,46 @@ export function concatShards(parts: readonly DatasetSource[]): DatasetSource {
       }
       return out;
     },
-    async readBlocks(start, count) {
+    async readBlocks(start, count, into) {
+      const ps = pieces(start, count);
+      // Within one shard the reusable buffer is passed on. Across a boundary each piece reads
+      // its own: a read into `into` may detach it, which would invalidate the previous piece.
+      if (ps.length === 1) return ps[0][0].readBlocks(ps[0][1], ps[0][2], into);
       const out: RawBlock[] = [];
-      for (const [p, s, n] of pieces(start, count)) out.push(...(await p.readBlocks(s, n)));
+      for (const [p, s, n] of ps) out.push(...(await p.readBlocks(s, n)));
       return out;
     },
   };
+  // A pass runs each shard's own pass in turn (one stream per shard), opened when reached.
+  if (parts.every((p) => p.openPass)) {
+    src.openPass = (start, end) => {
+      checkRows(name, rows, start, end - start);
+      let at = start;
+      let open: { i: number; pass: RowPass } | undefined;
+      const passOf = (i: number, local: number): RowPass => {
+        if (open?.i !== i) {
+          open?.pass.close();
+          const stop = Math.min(parts[i].rows, end - starts[i]);
+          open = { i, pass: parts[i].openPass!(local, stop) };
+        }
+        return open.pass;
+      };
+      return {
+        async next(count, into) {
+          const ps = pieces(at, count);
+          at += count;
+          const i0 = parts.indexOf(ps[0][0]);
+          // Within one shard the buffer is passed on; across a boundary each piece reads its own
+          // (a read into `into` may detach it, which would invalidate the previous piece).
+          if (ps.length === 1) return passOf(i0, ps[0][1]).next(count, into);
+          const out: RawBlock[] = [];
+          for (const [p, s, n] of ps) out.push(...(await passOf(parts.indexOf(p), s).next(n)));
+          return out;
+        },
+        close: () => open?.pass.close(),
+      };
+    };
+  }
   if (same3d) {
     return Object.assign(src, {
       sequences: parts.reduce((a, p) => a + (p.sequences ?? 0), 0),

@@ -1,9 +1,7 @@
 import type { DatasetSource } from './dataset.ts';
-import { decodeToFloat32, scanNonFinite } from './dtype.ts';
 import { fail } from './errors.ts';
-
-/** Rows of non-finite values listed by index (the count is always exact). */
-const MAX_LISTED_ROWS = 100;
+import { readAhead } from './read-ahead.ts';
+import { StatsAccumulator } from './stats-accumulate.ts';
 
 /** One-pass statistics of a dataset (softsae-spec §2). */
 export interface DatasetStats {
@@ -48,11 +46,16 @@ export interface StatsOptions {
   signal?: AbortSignal;
 }
 
+/** Default chunk: 8 MiB of file data per read (see `npm run bench -- --ingest` for the choice). */
+export const DEFAULT_CHUNK_BYTES = 8 << 20;
+
 /**
  * Reads the whole dataset once, chunk by chunk, and returns mean, norm factor, range and a
  * census of non-finite values. NaN/Inf are found from exponent bits of the raw values, and
  * float32 overflow from the bits of the converted values, so nothing depends on how a later
  * stage (e.g. WGSL, which may assume finite math) treats NaN. Sums are float64.
+ * The next chunk is read while the current one is summed, into two buffers allocated once
+ * ({@link readAhead}), so the pass leaves no garbage however large the file.
  */
 export async function computeStats(
   src: DatasetSource,
@@ -61,88 +64,45 @@ export async function computeStats(
   const { rows, width } = src;
   const chunkRows = Math.max(
     1,
-    opts.chunkRows ?? Math.floor((8 << 20) / Math.max(1, src.bytesPerRow)),
+    opts.chunkRows ?? Math.floor(DEFAULT_CHUNK_BYTES / Math.max(1, src.bytesPerRow)),
   );
-  const sum = new Float64Array(width);
-  let sumSq = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  let finiteRows = 0;
-  let nanCount = 0;
-  let infCount = 0;
-  let overflowCount = 0;
-  let nonFiniteRows = 0;
-  const first: number[] = [];
-  let bytesDone = 0;
+  const acc = new StatsAccumulator(width);
   const t0 = performance.now();
   const bytesTotal = rows * src.bytesPerRow;
-
-  for (let start = 0; start < rows; start += chunkRows) {
+  // Reused buffers: the chunk is summed before the next one is asked for.
+  for await (const chunk of readAhead(src, chunkRows, { reuse: true })) {
     if (opts.signal?.aborted) fail(src.describe(), 'io/aborted', 'statistics cancelled');
-    const count = Math.min(chunkRows, rows - start);
-    let row = start;
-    for (const b of await src.readBlocks(start, count)) {
-      bytesDone += b.raw.length;
-      const scan = scanNonFinite(b.raw, b.dtype, b.littleEndian, width);
-      const bad = new Set(scan.rows);
-      nanCount += scan.nan;
-      infCount += scan.inf;
-      const v = decodeToFloat32(b.raw, b.dtype, b.littleEndian);
-      const u = new Uint32Array(v.buffer, v.byteOffset, v.length);
-      for (let r = 0; r < b.rows; r++, row++) {
-        const o = r * width;
-        let ok = !bad.has(r);
-        // Only f64 has finite values that become ±Inf in float32; other types skip this pass.
-        if (ok && b.dtype === 'f64') {
-          for (let d = 0; d < width; d++) {
-            if ((u[o + d] & 0x7f800000) === 0x7f800000) {
-              overflowCount++;
-              ok = false;
-            }
-          }
-        }
-        if (!ok) {
-          nonFiniteRows++;
-          if (first.length < MAX_LISTED_ROWS) first.push(row);
-          continue;
-        }
-        finiteRows++;
-        let sq = 0;
-        for (let d = 0; d < width; d++) {
-          const x = v[o + d];
-          sum[d] += x;
-          sq += x * x;
-          if (x < min) min = x;
-          if (x > max) max = x;
-        }
-        sumSq += sq;
-      }
+    let row = chunk.start;
+    for (const b of chunk.blocks) {
+      acc.add(b, row);
+      row += b.rows;
     }
     const seconds = (performance.now() - t0) / 1000;
     opts.onProgress?.({
-      rowsDone: start + count,
+      rowsDone: chunk.start + chunk.count,
       rows,
-      bytesDone,
+      bytesDone: acc.bytesRead,
       bytesTotal,
-      bytesPerSecond: seconds > 0 ? bytesDone / seconds : 0,
+      bytesPerSecond: seconds > 0 ? acc.bytesRead / seconds : 0,
     });
   }
+  const n = acc.finiteRows;
   const mean = new Float32Array(width);
-  for (let d = 0; d < width; d++) mean[d] = finiteRows > 0 ? sum[d] / finiteRows : NaN;
+  for (let d = 0; d < width; d++) mean[d] = n > 0 ? acc.sum[d] / n : NaN;
   return {
     rows,
     width,
-    finiteRows,
+    finiteRows: n,
     mean,
-    normFactor: finiteRows > 0 ? Math.sqrt(sumSq / finiteRows) : NaN,
-    min,
-    max,
-    nanCount,
-    infCount,
-    overflowCount,
-    nonFiniteRows,
-    firstNonFiniteRows: first,
-    bytesRead: bytesDone,
+    normFactor: n > 0 ? Math.sqrt(acc.sumSq / n) : NaN,
+    min: acc.min,
+    max: acc.max,
+    nanCount: acc.nanCount,
+    infCount: acc.infCount,
+    overflowCount: acc.overflowCount,
+    nonFiniteRows: acc.nonFiniteRows,
+    firstNonFiniteRows: acc.firstNonFiniteRows,
+    bytesRead: acc.bytesRead,
     seconds: (performance.now() - t0) / 1000,
   };
 }

@@ -23,6 +23,8 @@ interface ReplyTypes {
   rows: 'rows';
   batch: 'batch';
   tokens: 'tokens';
+  sampler: 'sampler';
+  sample: 'sample';
 }
 
 /** A failed request: the worker's `IoError` (file, stable code, message naming the file). */

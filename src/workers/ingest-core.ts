@@ -8,6 +8,7 @@ import type { DatasetSource } from '../io/dataset.ts';
 import { IoError } from '../io/errors.ts';
 import { gatherRows } from '../io/gather.ts';
 import { openActivations } from '../io/open.ts';
+import { RowSampler } from '../io/sampler.ts';
 import { concatShards } from '../io/shards.ts';
 import { blobSource } from '../io/source.ts';
 import { computeStats } from '../io/stats.ts';
@@ -19,6 +20,7 @@ export type Post = (msg: IngestMessage, transfer: Transferable[]) => void;
 
 export class IngestSession {
   private dataset: DatasetSource | undefined;
+  private sampler: RowSampler | undefined;
   private readonly running = new Map<number, AbortController>();
 
   constructor(private readonly post: Post) {}
@@ -50,6 +52,7 @@ export class IngestSession {
         for (const f of req.files) parts.push(await openActivations(blobSource(f), req.tensor));
         const ds = concatShards(parts);
         this.dataset = ds; // only now: everything above validated
+        this.sampler = undefined; // it served the previous dataset
         const dataset: DatasetSummary = {
           describe: ds.describe(),
           files: req.files.map((f) => f.name),
@@ -80,6 +83,29 @@ export class IngestSession {
       case 'batch': {
         const data = await gatherRows(this.requireDataset(), req.indices);
         this.post({ type: 'batch', id, count: req.indices.length, data }, [data.buffer]);
+        return;
+      }
+      case 'sampler': {
+        const { memoryBytes, blockRows, seed } = req;
+        const sampler = new RowSampler(this.requireDataset(), { memoryBytes, blockRows, seed });
+        await sampler.prepare();
+        this.sampler = sampler;
+        const { inMemory, blocks, windowBlocks, residentBytes } = sampler;
+        const summary = {
+          inMemory,
+          blocks,
+          blockRows: sampler.blockRows,
+          windowBlocks,
+          residentBytes,
+        };
+        this.post({ type: 'sampler', id, sampler: summary }, []);
+        return;
+      }
+      case 'sample': {
+        if (!this.sampler)
+          throw new IoError('(no sampler)', 'ingest/no-sampler', 'start a sampler first');
+        const { data, rows, epoch } = await this.sampler.next(req.count);
+        this.post({ type: 'sample', id, data, rows, epoch }, [data.buffer, rows.buffer]);
         return;
       }
       case 'tokens': {

@@ -14,6 +14,16 @@ export interface DatasetSummary {
   warnings: string[];
 }
 
+/** How the sampler holds the data: whole (`inMemory`) or a window of `windowBlocks` blocks. */
+export interface SamplerSummary {
+  inMemory: boolean;
+  blocks: number;
+  blockRows: number;
+  windowBlocks: number;
+  /** Bytes of decoded rows held (the window), ≤ the memory budget. */
+  residentBytes: number;
+}
+
 /** Requests; `id` is chosen by the page and echoed in every reply. */
 export type IngestRequest =
   /** Open one file, or several as shards in order; replaces the dataset only on success. */
@@ -24,6 +34,13 @@ export type IngestRequest =
   | { type: 'rows'; id: number; start: number; count: number }
   /** Rows at `indices` (any order, repeats allowed), e.g. a random training batch. */
   | { type: 'batch'; id: number; indices: Uint32Array }
+  /**
+   * Start serving shuffled training batches within `memoryBytes` (see `RowSampler`); replaces
+   * any earlier sampler. Answered once the first window is in memory.
+   */
+  | { type: 'sampler'; id: number; memoryBytes?: number; blockRows?: number; seed?: number }
+  /** The next `count` rows of the sampler's shuffled stream. */
+  | { type: 'sample'; id: number; count: number }
   /** Load tokens (and a vocabulary for ids) and align them to the dataset rows. */
   | { type: 'tokens'; id: number; file: File; vocab?: File }
   /** Cancel the request with this id (statistics stop at the next chunk). */
@@ -38,5 +55,8 @@ export type IngestMessage =
   /** `data` is `[indices.length, width]`, row `i` being dataset row `indices[i]`. */
   | { type: 'batch'; id: number; count: number; data: Float32Array }
   | { type: 'tokens'; id: number; tokens: string[]; sequence: Int32Array; position: Int32Array }
+  | { type: 'sampler'; id: number; sampler: SamplerSummary }
+  /** `data` is `[rows.length, width]`, row `i` being dataset row `rows[i]`. */
+  | { type: 'sample'; id: number; data: Float32Array; rows: Uint32Array; epoch: number }
   /** `code` is the `IoError` code (`ingest/…` for protocol misuse, `internal` for bugs). */
   | { type: 'error'; id: number; file: string; code: string; message: string };

@@ -46,7 +46,7 @@ export async function expectIoError(
   return io;
 }
 
-/** Wraps a source and records every read, to check what was (not) read or allocated. */
+/** Wraps a source and records every read (`read`, `readInto`, `openReader`), to check what was read. */
 export function spy(src: ByteSource): {
   src: ByteSource;
   reads: [number, number][];
@@ -63,6 +63,26 @@ export function spy(src: ByteSource): {
         reads.push([offset, length]);
         return src.read(offset, length);
       },
+      readInto: src.readInto
+        ? (offset, into) => {
+            reads.push([offset, into.length]);
+            return src.readInto!(offset, into);
+          }
+        : undefined,
+      openReader: src.openReader
+        ? (offset, length) => {
+            const r = src.openReader!(offset, length);
+            let at = offset;
+            return {
+              readInto(into) {
+                reads.push([at, into.length]);
+                at += into.length;
+                return r.readInto(into);
+              },
+              close: () => r.close(),
+            };
+          }
+        : undefined,
     },
   };
 }

@@ -86,4 +86,32 @@ describe('IngestSession', () => {
     await s.handle({ type: 'tokens', id: 4, file: new File(['x\ny\nz\n'], 't.txt') });
     expect(last()).toMatchObject({ type: 'tokens', id: 4, tokens: ['x', 'y', 'z'] });
   });
+
+  it('a sampler serves shuffled batches (transferred) and is dropped when another file opens', async () => {
+    const { s, out, last } = session();
+    await s.handle({ type: 'sampler', id: 1 });
+    expect(last()).toMatchObject({ type: 'error', code: 'ingest/no-dataset' });
+    const rows = Array.from({ length: 40 }, (_, r) => [r, -r]);
+    await s.handle({ type: 'open', id: 2, files: [npyFile('a.npy', rows)] });
+    await s.handle({ type: 'sample', id: 3, count: 1 });
+    expect(last()).toMatchObject({ type: 'error', code: 'ingest/no-sampler' });
+    await s.handle({ type: 'sampler', id: 4, memoryBytes: 10 * 8, blockRows: 3, seed: 1 });
+    expect(last()).toMatchObject({
+      type: 'sampler',
+      sampler: { inMemory: false, blocks: 14, blockRows: 3, windowBlocks: 3, residentBytes: 72 },
+    });
+    const seen: number[] = [];
+    for (let id = 5; seen.length < 40; id++) {
+      await s.handle({ type: 'sample', id, count: 8 });
+      const m = last();
+      if (m.type !== 'sample') throw new Error(JSON.stringify(m));
+      expect(out[out.length - 1].transfer).toHaveLength(2);
+      m.rows.forEach((r, i) => expect([m.data[2 * i], m.data[2 * i + 1]]).toEqual([r, -r]));
+      seen.push(...m.rows);
+    }
+    expect(seen.sort((a, b) => a - b)).toEqual(rows.map((r) => r[0]));
+    await s.handle({ type: 'open', id: 99, files: [npyFile('b.npy', [[1, 2]])] });
+    await s.handle({ type: 'sample', id: 100, count: 1 });
+    expect(last()).toMatchObject({ type: 'error', code: 'ingest/no-sampler' });
+  });
 });

@@ -1,0 +1,220 @@
+/**
+ * Training batches from a dataset of any size within a fixed memory budget.
+ *
+ * The rows are cut into blocks of consecutive rows. When all blocks fit in the budget they are
+ * read once and kept (decoded float32), and each epoch is a shuffle of all rows. Otherwise each
+ * epoch shuffles the order of the blocks and walks it a window at a time: a window is as many
+ * blocks as the budget holds, read from the file (whole blocks, so reads stay large and nearly
+ * sequential), and its rows are shuffled together. Every epoch still visits every row exactly
+ * once; a batch mixes rows from all blocks of the window, which for real activations (files
+ * ordered by document) decorrelates a batch almost as well as a full shuffle, at a fraction of
+ * the memory. Memory held: the window buffer and two block-sized read buffers (the block being
+ * decoded and the next one in flight), all allocated once.
+ */
+import { createRng, type Rng } from '../reference/sae/rng.ts';
+import type { DatasetSource, RawBlock } from './dataset.ts';
+import { decodeToFloat32 } from './dtype.ts';
+import { fail } from './errors.ts';
+import { readAhead, readRanges } from './read-ahead.ts';
+
+/** Options of {@link RowSampler}. */
+export interface SamplerOptions {
+  /** Most bytes of decoded float32 rows to keep in memory (default 256 MiB). */
+  memoryBytes?: number;
+  /** Rows per block (default: 4 MiB of float32 rows, fewer if the budget holds < 4 blocks). */
+  blockRows?: number;
+  /** Seed of the shuffles; the same seed replays the same batches. */
+  seed?: number;
+}
+
+/** One batch: `data` is `[rows.length, width]`, row `i` being dataset row `rows[i]`. */
+export interface SampledBatch {
+  data: Float32Array;
+  rows: Uint32Array;
+  /** Epoch of the batch's first row (0-based). */
+  epoch: number;
+}
+
+export const DEFAULT_SAMPLER_MEMORY = 256 << 20;
+
+/** Batches without replacement within an epoch, from a window of shuffled blocks. */
+export class RowSampler {
+  /** Rows per block, blocks in the dataset and blocks per window. */
+  readonly blockRows: number;
+  readonly blocks: number;
+  readonly windowBlocks: number;
+  /** True when the whole dataset is held in memory (read once). */
+  readonly inMemory: boolean;
+  /** The epoch (0-based) that the rows being served belong to. */
+  epoch = 0;
+  /** Bytes read from the dataset so far (file bytes, not decoded float32). */
+  bytesRead = 0;
+  private readonly rng: Rng;
+  private readonly blockOrder: Uint32Array;
+  /** Decoded rows of the window's blocks: window slot s holds block `blockOrder[first + s]`. */
+  private window: Float32Array | undefined;
+  /** Rows of the window, as window row indices, in the order they are served. */
+  private order = new Uint32Array(0);
+  private cursor = 0;
+  /** Index in `blockOrder` of the window's first block; -1 before the first window. */
+  private first = -1;
+  /** The two block-sized read buffers, kept from window to window. */
+  private readonly pool: Uint8Array[] = [];
+
+  constructor(
+    private readonly src: DatasetSource,
+    opts: SamplerOptions = {},
+  ) {
+    const { rows, width } = src;
+    const rowBytes = width * 4;
+    const budget = opts.memoryBytes ?? DEFAULT_SAMPLER_MEMORY;
+    const name = src.describe().split(':')[0];
+    if (rows === 0) fail(name, 'sampler/empty', 'the dataset has no rows');
+    if (!(budget >= rowBytes))
+      fail(name, 'sampler/budget', `a ${budget}-byte budget cannot hold one ${rowBytes}-byte row`);
+    const budgetRows = Math.floor(budget / rowBytes);
+    this.blockRows = Math.max(
+      1,
+      Math.min(
+        opts.blockRows ?? Math.max(1, Math.floor((4 << 20) / rowBytes)),
+        Math.ceil(budgetRows / 4), // several blocks per window, so a batch mixes blocks
+        rows,
+      ),
+    );
+    this.blocks = Math.ceil(rows / this.blockRows);
+    // Held whole when the rows fit, whether or not whole blocks would (the last may be short).
+    this.inMemory = rows <= budgetRows;
+    this.windowBlocks = this.inMemory ? this.blocks : Math.floor(budgetRows / this.blockRows);
+    this.rng = createRng(opts.seed ?? 0);
+    this.blockOrder = new Uint32Array(this.blocks).map((_, i) => i);
+  }
+
+  /** Bytes of the window buffer (≤ the memory budget); 0 until the first batch. */
+  get residentBytes(): number {
+    return this.window?.byteLength ?? 0;
+  }
+
+  /** Reads the first window now (otherwise the first batch does), so batches start at once. */
+  async prepare(): Promise<void> {
+    if (this.first < 0) await this.advance();
+  }
+
+  /**
+   * The next `count` rows of the shuffled stream; crosses windows and epochs as needed. With
+   * `into` (at least `count × width` values) the rows are written there and `data` views it, so
+   * a trainer can reuse one staging buffer instead of allocating one per batch.
+   */
+  async next(count: number, into?: Float32Array): Promise<SampledBatch> {
+    if (!Number.isSafeInteger(count) || count < 1)
+      fail(this.src.describe().split(':')[0], 'sampler/batch', `invalid batch size ${count}`);
+    const w = this.src.width;
+    if (into && into.length < count * w)
+      throw new RangeError(`a batch of ${count} rows needs ${count * w} values`);
+    const data = into ? into.subarray(0, count * w) : new Float32Array(count * w);
+    const rows = new Uint32Array(count);
+    let epoch = -1;
+    for (let i = 0; i < count; i++) {
+      if (this.cursor === this.order.length) await this.advance();
+      if (epoch < 0) epoch = this.epoch;
+      const k = this.order[this.cursor++];
+      const slot = Math.floor(k / this.blockRows);
+      rows[i] = this.blockOrder[this.first + slot] * this.blockRows + (k % this.blockRows);
+      data.set(this.window!.subarray(k * w, (k + 1) * w), i * w);
+    }
+    return { data, rows, epoch };
+  }
+
+  /**
+   * All rows in order, `chunkRows` at a time (an evaluation pass). In memory: views of the held
+   * rows. Otherwise read from the file one chunk ahead and decoded into one reused buffer, so a
+   * chunk's `data` is valid only until the next chunk is asked for.
+   */
+  async *inOrder(chunkRows: number): AsyncGenerator<{ start: number; data: Float32Array }> {
+    const { rows, width } = this.src;
+    const step = Math.max(1, Math.floor(chunkRows));
+    if (this.inMemory) {
+      if (!this.window) await this.advance();
+      for (let s = 0; s < rows; s += step)
+        yield {
+          start: s,
+          data: this.window!.subarray(s * width, Math.min(rows, s + step) * width),
+        };
+      return;
+    }
+    const out = new Float32Array(Math.min(step, rows) * width);
+    for await (const c of readAhead(this.src, step, { reuse: true })) {
+      this.decode(c.blocks, out);
+      yield { start: c.start, data: out.subarray(0, c.count * width) };
+    }
+  }
+
+  /** Decodes blocks of consecutive rows into `out`, counting the bytes read. */
+  private decode(blocks: RawBlock[], out: Float32Array): void {
+    let at = 0;
+    for (const b of blocks) {
+      this.bytesRead += b.raw.length;
+      at += decodeToFloat32(b.raw, b.dtype, b.littleEndian, out.subarray(at)).length;
+    }
+  }
+
+  /** Moves to the next window (a new epoch after the last), reading its blocks if needed. */
+  private async advance(): Promise<void> {
+    const started = this.first >= 0;
+    let first = this.first + this.windowBlocks;
+    if (!started) first = 0;
+    else if (first >= this.blocks) {
+      first = 0;
+      this.epoch++;
+    }
+    // In memory, the blocks stay in file order (read once); otherwise each epoch reorders them.
+    if (!this.inMemory && first === 0) this.shuffle(this.blockOrder);
+    if (!this.inMemory || !started) await this.load(first);
+    this.first = first;
+    const n = this.windowRows(first);
+    this.order = new Uint32Array(n);
+    for (let slot = 0, i = 0; i < n; slot++) {
+      const b = this.blockOrder[first + slot];
+      const len = Math.min(this.blockRows, this.src.rows - b * this.blockRows);
+      for (let j = 0; j < len; j++) this.order[i++] = slot * this.blockRows + j;
+    }
+    this.shuffle(this.order);
+    this.cursor = 0;
+  }
+
+  private windowRows(first: number): number {
+    let n = 0;
+    for (let s = first; s < Math.min(this.blocks, first + this.windowBlocks); s++)
+      n += Math.min(this.blockRows, this.src.rows - this.blockOrder[s] * this.blockRows);
+    return n;
+  }
+
+  /** Reads the window's blocks into the window buffer, the next block's read in flight. */
+  private async load(first: number): Promise<void> {
+    const { rows, width } = this.src;
+    // In memory, block b sits at row b·blockRows: exactly the dataset. Otherwise a short last
+    // block may land in any slot, so every slot gets a whole block's room.
+    this.window ??= new Float32Array(
+      (this.inMemory ? rows : this.windowBlocks * this.blockRows) * width,
+    );
+    const end = Math.min(this.blocks, first + this.windowBlocks);
+    const ranges: [number, number][] = [];
+    for (let s = first; s < end; s++) {
+      const start = this.blockOrder[s] * this.blockRows;
+      ranges.push([start, Math.min(this.blockRows, rows - start)]);
+    }
+    let slot = 0;
+    const opts = { reuse: true, maxRows: this.blockRows, pool: this.pool };
+    for await (const c of readRanges(this.src, ranges, opts))
+      this.decode(c.blocks, this.window.subarray(slot++ * this.blockRows * width));
+  }
+
+  /** Fisher–Yates with the sampler's generator. */
+  private shuffle(a: Uint32Array): void {
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = Math.floor(this.rng.uniform() * (i + 1));
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+}
