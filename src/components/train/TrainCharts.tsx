@@ -98,10 +98,12 @@ export function TrainCharts() {
     let timer: ReturnType<typeof setTimeout> | undefined;
     /** The history each chart last drew. */
     const drawn: (readonly StepMetrics[] | null)[] = CHARTS.map(() => null);
+    // Whether the charts are on screen, from the resize observer (a hidden tab has size 0):
+    // asking the layout (offsetParent) here would force a style and layout pass per chart.
+    let visible = false;
     const drawFrom = (i: number, history: readonly StepMetrics[]) => {
       const el = refs.current[i];
-      // A hidden tab has no layout: skip the work; the resize observer redraws once shown.
-      if (el && el.offsetParent !== null && drawn[i] !== history) {
+      if (visible && el && drawn[i] !== history) {
         draw(el, CHARTS[i], history, Number(useAppStore.getState().training.config?.batch_size));
         drawn[i] = history;
       }
@@ -119,7 +121,10 @@ export function TrainCharts() {
     const unsubscribe = useAppStore.subscribe((s, prev) => {
       if (s.training.history !== prev.training.history) schedule();
     });
-    const shown = new ResizeObserver(schedule);
+    const shown = new ResizeObserver((entries) => {
+      visible = entries[entries.length - 1].contentRect.width > 0;
+      if (visible) schedule();
+    });
     if (box.current) shown.observe(box.current);
     return () => {
       unsubscribe();
@@ -135,8 +140,8 @@ export function TrainCharts() {
         </figure>
       ))}
       <p className="muted chart-note">
-        L0 (nonzero codes per row) is not reported per step by the GPU trainer; the evaluation after
-        training gives the mean L0 over all rows.
+        L0 (nonzero codes per row) is counted on steps that take the sparse route; steps that ran
+        dense leave a gap. The evaluation after training gives the mean L0 over all rows.
       </p>
     </div>
   );
