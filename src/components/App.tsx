@@ -63,8 +63,12 @@ export function App() {
           tabs={[
             { id: 'data', label: 'Data', panel: <DataPanel loader={loader} /> },
             { id: 'train', label: 'Train', panel: <TrainPanel send={send} /> },
-            { id: 'inspect', label: 'Inspect', panel: <InspectPanel send={send} /> },
-            { id: 'compare', label: 'Compare', panel: <ComparePanel /> },
+            {
+              id: 'inspect',
+              label: 'Inspect',
+              panel: <InspectPanel send={send} active={tab === 'inspect'} />,
+            },
+            { id: 'compare', label: 'Compare', panel: <ComparePanel active={tab === 'compare'} /> },
             {
               id: 'gpu',
               label: 'GPU',

@@ -11,9 +11,12 @@ import { runLabel } from './runLabel';
 const fmt = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : '—');
 
 /** Runs on the same dataset side by side: FVU against mean L0, and their L0 histograms. */
-export function ComparePanel() {
+/** `active`: the tab is shown; hidden, the panel draws nothing (see InspectPanel). */
+const NO_RUNS: readonly never[] = [];
+
+export function ComparePanel({ active = true }: { active?: boolean }) {
   // Deferred: a new run re-renders this panel in a later task than the Inspect panel's.
-  const runs = useDeferredValue(useAppStore((s) => s.runs));
+  const runs = useDeferredValue(useAppStore((s) => (active ? s.runs : NO_RUNS)));
   const datasets = useMemo(() => [...new Set(runs.map((r) => r.datasetId))], [runs]);
   const [chosen, setChosen] = useState<string | null>(null);
   const datasetId = chosen && datasets.includes(chosen) ? chosen : (runs.at(-1)?.datasetId ?? null);

@@ -18,8 +18,19 @@ import { runLabel } from './runLabel';
 
 const fmt = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : '—');
 
-/** Inspect one evaluated run: sparsity and error distributions, tokens, features, exports. */
-export function InspectPanel({ send }: { send: (r: EngineRequest) => void }) {
+/**
+ * Inspect one evaluated run: sparsity and error distributions, tokens, features, exports.
+ * `active`: the panel's tab is shown. Hidden, it mounts none of its sections, so an evaluation
+ * arriving while the user watches training costs the main thread nothing; the sections mount
+ * (one per task) when the tab is opened.
+ */
+export function InspectPanel({
+  send,
+  active = true,
+}: {
+  send: (r: EngineRequest) => void;
+  active?: boolean;
+}) {
   const runs = useAppStore((s) => s.runs);
   const runId = useAppStore((s) => s.inspect.runId);
   const paused = useAppStore((s) => s.training.state === 'paused');
@@ -35,7 +46,7 @@ export function InspectPanel({ send }: { send: (r: EngineRequest) => void }) {
   const a = run ? getAnalysis(run.runId) : undefined;
   const ds = a ? getDataset(a.datasetId) : undefined;
   // Sections mount one per task (see useStages): summary, sparsity, error, tokens, features.
-  const stage = useStages(a, 5);
+  const stage = useStages(active ? a : undefined, 5);
 
   return (
     <section className="panel wide" aria-labelledby="inspect-title" data-testid="inspect.panel">
