@@ -4,7 +4,7 @@ import type { StepMetrics } from '../../sae/trainer';
 import { useAppStore } from '../../store';
 
 /** Most points drawn per series: enough for the eye, bounded work per redraw. */
-const MAX_DRAWN = 250;
+const MAX_DRAWN = 120;
 /** Redraws at most this often while training: each is a few ms of main-thread SVG work. */
 const REDRAW_MS = 1000;
 
