@@ -5,6 +5,7 @@ import { benchGemm, type GemmBenchRow } from './gemm';
 import { benchIngest, type IngestBenchOptions, type IngestBenchRow } from './ingest';
 import { benchIngestBig, type IngestBigOptions, type IngestBigReport } from './ingest-big';
 import { benchSparse, type SparseBenchOptions, type SparseBenchReport } from './sparse';
+import { profileStep, type ProfileRow } from './profile';
 import { benchSteps, type StepBenchRow } from './step';
 
 export interface BenchOptions {
@@ -37,6 +38,15 @@ declare global {
       reps: number;
       warmup: number;
     }) => Promise<{ adapter: string; rows: StepBenchRow[] }>;
+    /** Per-kernel breakdown of one training step. */
+    runProfile?: (opts: {
+      shapes: [number, number, number][];
+      k: number;
+      reps: number;
+    }) => Promise<{
+      adapter: string;
+      profiles: { shape: number[]; arch: string; rows: ProfileRow[] }[];
+    }>;
   }
 }
 
@@ -59,6 +69,22 @@ window.runStepBench = async (opts) => {
   gpu.events.on((e) => log(`GPU ${e.type}: ${e.message}`));
   const rows = await benchSteps(gpu, opts.shapes, { ...opts, log });
   return { adapter: adapterName(gpu.summary), rows };
+};
+window.runProfile = async (opts) => {
+  const gpu = await acquireGpu({ label: 'Bench.profileDevice' });
+  gpu.events.on((e) => log(`GPU ${e.type}: ${e.message}`));
+  const profiles = [];
+  for (const [D, F, rows] of opts.shapes)
+    for (const arch of ['softsae', 'topk'] as const) {
+      const r = await profileStep(
+        gpu,
+        { D, F, rows, k: opts.k },
+        { arch, reps: opts.reps, warmupSteps: 3 },
+      );
+      log(`profile ${arch} (${D}, ${F}, ${rows}) done`);
+      profiles.push({ shape: [D, F, rows], arch, rows: r });
+    }
+  return { adapter: adapterName(gpu.summary), profiles };
 };
 // The files set on #ingest-files (scripts/bench.mjs uses setInputFiles, a person can pick them).
 window.runIngestBench = (opts) => {

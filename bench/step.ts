@@ -1,6 +1,6 @@
 /**
- * Training-step benchmark: one full step (forward, backward, optimizer) of SoftSAE and TopK on
- * our engine, the same SoftSAE step in plain TensorFlow.js (bench/tfjsSoftsae.ts) on the same
+ * Training-step benchmark: one full step (forward, backward, optimizer) of SoftSAE, TopK and
+ * BatchTopK on our engine, the same SoftSAE step in plain TensorFlow.js (bench/tfjsSoftsae.ts) on the same
  * device, and one dense rows×D×F GEMM as the unit: a step's "GEMM equivalents" is its time over
  * the GEMM's, a machine-independent cost. Same clock for all (submit → onSubmittedWorkDone).
  */
@@ -25,6 +25,9 @@ export interface StepBenchRow {
   gemmMs: number;
   softsaeMs: number;
   topkMs: number;
+  batchtopkMs: number;
+  /** SoftSAE with the aux-k term active (a dead-feature threshold of one batch). */
+  softsaeAuxMs: number;
   tfjsMs: number;
 }
 
@@ -71,7 +74,7 @@ export async function benchSteps(
     gemm.destroy();
     Object.values(bufs).forEach((b) => b.destroy());
 
-    const stepMs = async (arch: 'softsae' | 'topk') => {
+    const stepMs = async (arch: 'softsae' | 'topk' | 'batchtopk', aux = false) => {
       const config = resolveConfig(
         {
           arch,
@@ -82,6 +85,8 @@ export async function benchSteps(
           steps: 100000,
           batch_size: rows,
           warmup_steps: 10,
+          // Default: no feature can be dead for 10M rows, so the aux kernels are not encoded.
+          dead_feature_threshold: aux ? rows : undefined,
         },
         D,
       );
@@ -99,6 +104,8 @@ export async function benchSteps(
     };
     const softsaeMs = await stepMs('softsae');
     const topkMs = await stepMs('topk');
+    const batchtopkMs = await stepMs('batchtopk');
+    const softsaeAuxMs = await stepMs('softsae', true);
 
     const peer = createTfSoftSae(D, F, 2 * k, k, 0.01);
     const tx = tf.tensor2d(x, [rows, D]);
@@ -108,7 +115,7 @@ export async function benchSteps(
     });
     tx.dispose();
     peer.dispose();
-    const row = { D, F, rows, gemmMs, softsaeMs, topkMs, tfjsMs };
+    const row = { D, F, rows, gemmMs, softsaeMs, topkMs, batchtopkMs, softsaeAuxMs, tfjsMs };
     opts.log(`step (D ${D}, F ${F}, rows ${rows}): ${JSON.stringify(row)}`);
     out.push(row);
   }

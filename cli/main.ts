@@ -86,7 +86,7 @@ window.softsaeCli = {
         history.push(m);
         if (m.step % 50 === 0 || m.step === config.steps - 1)
           log(
-            `step ${m.step + 1}/${config.steps}: loss ${m.loss.toPrecision(5)} (L2 ${m.l2.toPrecision(5)}), mean k̂ ${m.kMean.toFixed(2)}, dead ${m.deadCount}`,
+            `step ${m.step + 1}/${config.steps}: loss ${m.loss.toPrecision(5)} (L2 ${m.l2.toPrecision(5)}, aux ${m.aux.toPrecision(3)}), mean k̂ ${m.kMean.toFixed(2)}, dead ${m.deadCount}`,
           );
       },
     );
@@ -106,6 +106,7 @@ window.softsaeCli = {
       alpha: config.soft_topk_alpha,
       normFactor,
       shift,
+      threshold: config.arch === 'batchtopk' ? await trainer.readThreshold() : undefined,
     };
     const last = history[history.length - 1];
     trainer.destroy();
@@ -127,6 +128,7 @@ window.softsaeCli = {
         loss: m.loss,
         l2: m.l2,
         k_loss: m.kLoss,
+        aux: m.aux,
         mean_k_hat: m.kMean,
       })),
     };

@@ -1,5 +1,5 @@
 // The app as a person opens it: served by the README's first command (`npm start`), it shows the
-// WebGPU adapter with its limits and runs a visible kernel self-check that passes.
+// WebGPU adapter with its limits (GPU tab) and runs a visible kernel self-check that passes.
 import { expect, test } from '@playwright/test';
 import { SELF_CHECK_CASES } from '../src/selfcheck/cases';
 
@@ -17,6 +17,8 @@ test('shows the adapter and a passing kernel self-check', async ({ page }) => {
   });
   expect(info, 'WebGPU adapter must be available (it fails, never skips, in CI)').not.toBeNull();
 
+  await page.getByTestId('nav.gpu').click();
+  await expect(page.getByTestId('gpu.panel')).toBeVisible();
   await expect(page.getByTestId('gpu.status')).toHaveText('Ready');
   const adapterText = page.getByTestId('gpu.adapter');
   await expect(adapterText).toContainText(info!.architecture);

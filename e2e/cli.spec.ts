@@ -130,6 +130,56 @@ test('softsae train writes a model and metrics that softsae eval agrees with', a
   expect(evalReport.mean_l0).toBeCloseTo(metrics.mean_l0, 10);
 });
 
+test('softsae train with arch batchtopk writes θ (`threshold`) and evaluates with it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'softsae-btk-'));
+  const lab = quickDataset();
+  const acts = join(dir, 'acts.npy');
+  writeFileSync(
+    acts,
+    writeNpy({
+      dtype: 'f32',
+      shape: [lab.rows, lab.D],
+      data: new Uint8Array(lab.x.buffer, lab.x.byteOffset, lab.x.byteLength),
+    }),
+  );
+  const cfg = join(dir, 'cfg.json');
+  const config = {
+    arch: 'batchtopk',
+    dict_size: 32,
+    k: 4,
+    lr: 3e-3,
+    steps: 20,
+    batch_size: 64,
+    warmup_steps: 2,
+    dead_feature_threshold: 256, // dead features (and aux-k) after 4 batches without firing
+    seed: 5,
+  };
+  writeFileSync(cfg, JSON.stringify(config));
+  const out = join(dir, 'run');
+  const r = run('train', '--acts', acts, '--config', cfg, '--out', out);
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stderr).toContain('step 20/20');
+  const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+  expect(metrics.loss_history).toHaveLength(20);
+  const bytes = new Uint8Array(readFileSync(join(out, 'model.safetensors')));
+  const file = await openSafetensors(bytesSource('model.safetensors', bytes));
+  expect(file.tensors.map((t) => t.name)).toContain('threshold');
+  expect(file.tensors.map((t) => t.name)).not.toContain('k_estimator.0.weight');
+  const model = await readModel(file);
+  expect(model.arch).toBe('batchtopk');
+  // The reference sets θ only after step 1000; until then it is −1 and inference keeps every
+  // positive pre-activation, so the mean L0 exceeds k.
+  expect(model.threshold).toBe(-1);
+  console.log(`batchtopk: FVU ${metrics.fvu}, mean L0 ${metrics.mean_l0}`);
+  expect(metrics.mean_l0).toBeGreaterThan(config.k);
+  const report = join(dir, 'report.json');
+  const e = run('eval', '--model', out, '--acts', acts, '--out', report);
+  expect(e.status, e.stderr).toBe(0);
+  const evalReport = JSON.parse(readFileSync(report, 'utf8'));
+  expect(Math.abs(evalReport.fvu - metrics.fvu)).toBeLessThan(1e-6);
+  expect(evalReport.mean_l0).toBeCloseTo(metrics.mean_l0, 10);
+});
+
 test('bad input exits non-zero with the reason', () => {
   const dir = mkdtempSync(join(tmpdir(), 'softsae-bad-'));
   const cfg = join(dir, 'cfg.json');

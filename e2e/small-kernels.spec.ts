@@ -26,21 +26,24 @@ test('elementwise maps on awkward sizes', async ({ page }) => {
     [130, 17],
     [1000, 70],
   ];
-  for (const op of ['subRow', 'subScaled', 'maskNonzero'] as ElementwiseOp[]) {
+  for (const op of ['subRow', 'subScaled', 'maskNonzero', 'maskNonzeroAdd'] as ElementwiseOp[]) {
+    const masked = op === 'maskNonzero' || op === 'maskNonzeroAdd';
     for (const [rows, D] of sizes) {
       const n = rows * D;
       const x = randoms(n, rows + D);
-      // maskNonzero: y mostly zero; the others: a row vector [D] or a full operand [n].
+      // maskNonzero(Add): y mostly zero; the others: a row vector [D] or a full operand [n].
       const y =
         op === 'subRow'
           ? randoms(D, 7)
-          : op === 'maskNonzero'
+          : masked
             ? randoms(n, 8).map((v) => (v > 0.5 ? v : 0))
             : randoms(n, 9);
-      const scale = op === 'maskNonzero' ? 1 : 0.37;
-      const arg: ElementwiseArg = { op, x, y, D, scale };
+      const scale = masked ? 1 : 0.37;
+      // maskNonzeroAdd accumulates into what the output held.
+      const out0 = op === 'maskNonzeroAdd' ? randoms(n, 10) : undefined;
+      const arg: ElementwiseArg = { op, x, y, D, scale, out0 };
       const got = await runCheck<number[]>(page, 'elementwise', arg);
-      const c = compareArrays(got, elementwiseRef(op, x, y, D, scale), {
+      const c = compareArrays(got, elementwiseRef(op, x, y, D, scale, out0), {
         atol: 0,
         rtol: 4 * EPS32,
       });

@@ -1,6 +1,8 @@
 // Training in the engine worker from the app: the quick demo trains to the end, the loss goes
 // down, pause/resume work, and the page's main thread never blocks for more than 100 ms.
 import { expect, test } from '@playwright/test';
+import { AppPage } from './pages/AppPage';
+import { DataPage } from './pages/DataPage';
 
 declare global {
   interface Window {
@@ -17,8 +19,14 @@ test('the quick demo trains in the worker while the page stays responsive', asyn
         window.longTasks!.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
   });
-  await page.goto('/');
-  await expect(page.getByTestId('gpu.status')).toHaveText('Ready');
+  const app = new AppPage(page);
+  const data = new DataPage(page);
+  await app.open();
+  await data.expectDemoReady();
+  await data.select('Quick');
+  await app.expectGpuReady();
+  await app.show('train');
+  await page.getByTestId('train.preset').selectOption('quick');
   // Invalid settings are refused in the form, before any GPU work (reliability case 26).
   await page.getByTestId('train.k').fill('500');
   await expect(page.getByTestId('train.errors')).toContainText(

@@ -42,11 +42,14 @@ const tiles = tilesArg
   ? Object.fromEntries(tilesArg.split(',').map((v, i) => [['wgX', 'wgY', 'tk'][i], Number(v)]))
   : undefined;
 
-// Sections: --gemm, --steps, --sparse, --ingest select some; none selected runs all but --ingest-big.
-const chosen = ['--gemm', '--ingest', '--steps', '--sparse', '--ingest-big'].filter(flag);
-// --ingest-big writes gigabytes: it runs only when named.
+// Sections: --gemm, --steps, --sparse, --ingest, --profile select some; none selected runs all
+// but --profile and --ingest-big (which writes gigabytes): those run only when named.
+const chosen = ['--gemm', '--ingest', '--steps', '--sparse', '--profile', '--ingest-big'].filter(
+  flag,
+);
 const runs = (section) =>
-  chosen.includes(section) || (chosen.length === 0 && section !== '--ingest-big');
+  chosen.includes(section) ||
+  (chosen.length === 0 && section !== '--ingest-big' && section !== '--profile');
 const sparseShapesArg = value('--sparse-shapes', undefined);
 const sparseShapes = sparseShapesArg
   ? sparseShapesArg.split(';').map((s) => s.split(',').map(Number))
@@ -62,13 +65,19 @@ const ks = value('--ks', quick ? '4,16' : '8,32,128')
   .split(',')
   .map(Number);
 const sparseReps = Math.max(reps, quick ? 3 : 5);
-const stepShapes = quick
-  ? [[16, 64, 64]]
-  : [
-      [64, 512, 256],
-      [128, 1024, 256],
-      [128, 2048, 256],
-    ];
+const stepReps = quick ? 3 : 5;
+const stepShapes = shapesArg
+  ? shapesArg.split(';').map((t) => {
+      const [rows, D, F] = t.split(',').map(Number);
+      return [D, F, rows];
+    })
+  : quick
+    ? [[16, 64, 64]]
+    : [
+        [64, 512, 256],
+        [128, 1024, 256],
+        [128, 2048, 256],
+      ];
 const [f32MB, f16MB] = value('--ingest-mb', quick ? '16,8' : '512,256')
   .split(',')
   .map(Number);
@@ -110,10 +119,18 @@ try {
   if (runs('--steps')) {
     const steps = await page.evaluate((opts) => window.runStepBench(opts), {
       shapes: stepShapes,
-      reps: quick ? 3 : 5,
+      reps: stepReps,
       warmup: 2,
     });
     printSteps(steps);
+  }
+  if (runs('--profile')) {
+    const report = await page.evaluate((opts) => window.runProfile(opts), {
+      shapes: stepShapes,
+      k: 32,
+      reps: quick ? 3 : 5,
+    });
+    printProfile(report);
   }
   if (runs('--ingest-big'))
     await runIngestBig(page, {
@@ -152,8 +169,9 @@ function printSteps(report) {
     `\nTraining step: ours vs the same SoftSAE step in plain TensorFlow.js — ${report.adapter}`,
   );
   console.log(
-    'median of 5 after 2 warm-up, wall time submit→done, same device; GEMM-eq = step ms / ms of one\n' +
-      'dense rows×D×F GEMM (ours, x·W_encᵀ); k = 32, batch = rows; every product is dense today\n',
+    `median of ${stepReps} after 2 warm-up, wall time submit→done, same device; GEMM-eq = step ms / ms of one\n` +
+      'dense rows×D×F GEMM (ours, x·W_encᵀ); k = 32 (BatchTopK: 32·rows per batch), batch = rows;\n' +
+      'decoder products and ∂W_enc over the active codes (dense GEMMs when the lists overflow)\n',
   );
   const head = [
     '(D, F, rows)',
@@ -162,20 +180,59 @@ function printSteps(report) {
     'GEMM-eq',
     'TopK ms',
     'GEMM-eq',
+    'BatchTopK ms',
+    'GEMM-eq',
+    'SoftSAE+aux ms',
+    'GEMM-eq',
     'TF.js SoftSAE ms',
     'TF.js / ours',
   ];
+  const eq = (ms, r) => (ms / r.gemmMs).toFixed(1);
   const rows = report.rows.map((r) => [
     `(${r.D}, ${r.F}, ${r.rows})`,
     r.gemmMs.toFixed(2),
     r.softsaeMs.toFixed(1),
-    (r.softsaeMs / r.gemmMs).toFixed(1),
+    eq(r.softsaeMs, r),
     r.topkMs.toFixed(1),
-    (r.topkMs / r.gemmMs).toFixed(1),
+    eq(r.topkMs, r),
+    r.batchtopkMs.toFixed(1),
+    eq(r.batchtopkMs, r),
+    r.softsaeAuxMs.toFixed(1),
+    eq(r.softsaeAuxMs, r),
     r.tfjsMs.toFixed(1),
     (r.tfjsMs / r.softsaeMs).toFixed(2),
   ]);
   table(head, rows);
+  console.log(
+    '\nSoftSAE+aux: the same SoftSAE step with the aux-k kernels running (dead_feature_threshold =\n' +
+      'one batch); the other columns use the default threshold (10M rows), so no feature can be\n' +
+      'dead yet and the host does not encode the aux kernels.',
+  );
+}
+
+function printProfile(report) {
+  console.log(`\nWhere a training step's time goes — ${report.adapter}`);
+  console.log(
+    'each dispatch of one step replayed alone (median of reps, timestamp queries when available),\n' +
+      'summed per pipeline; GEMM-eq = ms / ms of the encoder GEMM (rows×D×F, the unit)\n',
+  );
+  for (const p of report.profiles) {
+    const unit = p.rows.find((r) => r.label.startsWith('Sae.encoder'))?.ms ?? NaN;
+    const total = p.rows.reduce((s, r) => s + r.ms, 0);
+    console.log(
+      `${p.arch} (D, F, rows) = (${p.shape.join(', ')}): total ${total.toFixed(1)} ms = ${(total / unit).toFixed(2)} GEMM-eq`,
+    );
+    table(
+      ['pipeline', 'dispatches', 'ms', 'GEMM-eq', 'share'],
+      p.rows.map((r) => [
+        r.label,
+        String(r.dispatches),
+        r.ms.toFixed(2),
+        (r.ms / unit).toFixed(2),
+        `${((100 * r.ms) / total).toFixed(1)}%`,
+      ]),
+    );
+  }
 }
 
 function printSparse(report) {

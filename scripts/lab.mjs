@@ -2,6 +2,8 @@
 // SoftSAE's mean L0, both with `softsae train` on the same activations, evaluate both with
 // `softsae eval`, and report Spearman(k̂, true active count), feature recovery and FVU.
 //   node scripts/lab.mjs [--preset quick|demo] [--steps N] [--out DIR]
+//     [--alpha A] [--alpha-anneal N] [--hard N] [--kmax-factor M] [--lr LR]
+//   (SoftSAE's α, α annealing steps from 1, hard-phase steps (default steps/10), k_max = M·k)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -63,15 +65,18 @@ async function run(name, config) {
 
 const F = 2 * G;
 const k = Math.round(trueMean);
-const common = { dict_size: F, steps, batch_size: 256, lr: 2e-3, warmup_steps: 100, seed: 1 };
-const soft = await run('softsae', {
+const lr = Number(arg('--lr', 2e-3));
+const common = { dict_size: F, steps, batch_size: 256, lr, warmup_steps: 100, seed: 1 };
+const softConfig = {
   ...common,
   arch: 'softsae',
   k,
-  k_max: 4 * k,
-  soft_topk_alpha: 0.01,
-  hard_topk_steps: Math.round(steps / 10),
-});
+  k_max: Number(arg('--kmax-factor', 4)) * k,
+  soft_topk_alpha: Number(arg('--alpha', 0.01)),
+  alpha_anneal_steps: Number(arg('--alpha-anneal', 0)),
+  hard_topk_steps: Number(arg('--hard', Math.round(steps / 10))),
+};
+const soft = await run('softsae', softConfig);
 const kTop = Math.max(1, Math.round(soft.report.mean_l0));
 const top = await run('topk', { ...common, arch: 'topk', k: kTop });
 
@@ -83,6 +88,18 @@ const lines = [
   `| SoftSAE | target ${k} | ${soft.report.mean_l0.toFixed(2)} | ${soft.report.fvu.toFixed(4)} | ${soft.rec.meanBestCosine.toFixed(3)} | ${soft.rec.recoveredFraction.toFixed(3)} | ${spearmanK.toFixed(3)} | ${spearmanL0.toFixed(3)} |`,
   `| TopK | ${kTop} | ${top.report.mean_l0.toFixed(2)} | ${top.report.fvu.toFixed(4)} | ${top.rec.meanBestCosine.toFixed(3)} | ${top.rec.recoveredFraction.toFixed(3)} | — | — |`,
 ];
-const summary = `lab ${preset}: ${rows} rows × D ${D}, G ${G} true features (true mean count ${trueMean.toFixed(2)}), F = ${F}, ${steps} steps\n\n${lines.join('\n')}\n`;
+const byCount = new Map();
+soft.report.k_hat.forEach((kh, i) => {
+  const c = lab.activeCount[i];
+  const e = byCount.get(c) ?? [0, 0];
+  byCount.set(c, [e[0] + kh, e[1] + 1]);
+});
+const means = [...byCount.entries()]
+  .sort((a, b) => a[0] - b[0])
+  .map(([c, [s, n]]) => `${c} → ${(s / n).toFixed(2)}`)
+  .join(', ');
+const summary =
+  `lab ${preset}: ${rows} rows × D ${D}, G ${G} true features (true mean count ${trueMean.toFixed(2)}), F = ${F}, ${steps} steps\n` +
+  `SoftSAE config: ${JSON.stringify(softConfig)}\n\n${lines.join('\n')}\n\nmean k̂ by true count: ${means}\n`;
 writeFileSync(join(dir, 'summary.md'), summary);
 console.log(summary);

@@ -1,5 +1,6 @@
 // Adam over the parameter arena (spec §5.6; torch.optim.Adam, no weight decay), for every tensor
-// s with a gradient this step (bit s of gradMask), with the clip coefficient from OptimStatus:
+// s with a gradient this step (bit s of gradMask, or of condMask when cond[condIndex] ≠ 0 — the
+// same rule as gradnorm.wgsl), with the clip coefficient from OptimStatus:
 //   g ← scale·g
 //   m ← β₁m + (1−β₁)g,   v ← β₂v + (1−β₂)g²
 //   θ ← θ − (lr/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε)
@@ -15,6 +16,8 @@ struct Params {
   numTensors: u32,
   tableLen: u32,    // entries in `biasCorrection`
   stride: u32,      // threads in the dispatch (grid-stride loop)
+  condMask: u32,
+  condIndex: u32,
 }
 
 // Same layouts as in gradnorm.wgsl (a unit test checks it).
@@ -43,13 +46,16 @@ override EPS: f32 = 1e-8;
 @group(0) @binding(5) var<storage, read> grad: array<f32>;
 @group(0) @binding(6) var<storage, read_write> m: array<f32>;
 @group(0) @binding(7) var<storage, read_write> v: array<f32>;
+@group(0) @binding(8) var<storage, read> cond: array<u32>;
 
 @compute @workgroup_size(WG)
 fn adam(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (status.nonFinite != 0u) { return; }
   let scale = status.scale;
+  var mask = params.gradMask;
+  if (params.condMask != 0u && cond[params.condIndex] != 0u) { mask |= params.condMask; }
   for (var s = 0u; s < params.numTensors; s++) {
-    if ((params.gradMask & (1u << s)) == 0u) { continue; }
+    if ((mask & (1u << s)) == 0u) { continue; }
     let seg = segments[s];
     var bc = vec2<f32>(1.0, 1.0);
     if (seg.step >= 1u && seg.step <= params.tableLen) { bc = biasCorrection[seg.step - 1u]; }

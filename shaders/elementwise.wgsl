@@ -4,6 +4,7 @@
 //   subScaled: out[i] = (x[i] − y[i]) · scale           (residuals, ∂ℒ/∂x̂ = 2(x̂ − x)/B)
 //   maskNonzero: out[i] = y[i] ≠ 0 ? x[i] : 0           (straight-through gradient of a top-k:
 //                                                       ∂pre = ∂f on the kept, positive codes)
+//   maskNonzeroAdd: out[i] += y[i] ≠ 0 ? x[i] : 0       (the aux-k gradient added to ∂pre)
 
 struct Params {
   n: u32,
@@ -17,7 +18,7 @@ override WG: u32 = 256;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
-// subRow: v [D]; subScaled, maskNonzero: y [n]
+// subRow: v [D]; subScaled, maskNonzero(Add): y [n]
 @group(0) @binding(2) var<storage, read> y: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 
@@ -40,4 +41,11 @@ fn maskNonzero(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.y * params.rowStride + gid.x;
   if (i >= params.n) { return; }
   out[i] = select(0.0, x[i], y[i] != 0.0);
+}
+
+@compute @workgroup_size(WG)
+fn maskNonzeroAdd(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.y * params.rowStride + gid.x;
+  if (i >= params.n) { return; }
+  out[i] += select(0.0, x[i], y[i] != 0.0);
 }

@@ -1,7 +1,10 @@
 // Global gradient norm over the gradient arena and the clip coefficient (spec §5.5,
 // torch.nn.utils.clip_grad_norm_): norm = ‖(g_s)_s‖₂ over every tensor s that has a gradient this
-// step (bit s of gradMask); scale = min(1, maxNorm / (norm + 1e-6)). Padding between tensors and
-// tensors without a gradient never count. Two stages, no CPU readback:
+// step (bit s of stepMask()); scale = min(1, maxNorm / (norm + 1e-6)). Padding between tensors and
+// tensors without a gradient never count. Which tensors have a gradient may depend on the GPU's
+// own state: the tensors of condMask have one only when cond[condIndex] ≠ 0 (the hard phase's
+// encoder, which learns only while the aux-k term is active, i.e. some feature is dead — decided
+// without a readback; adam.wgsl applies the same rule). Two stages, no CPU readback:
 //   partials: NP workgroups, each thread grid-strides over the enabled tensors → partials[NP]
 //   finalize: one workgroup folds the partials and writes OptimStatus, which Adam and the
 //             renormalisation read; it also advances the per-tensor Adam step counts.
@@ -23,6 +26,8 @@ struct Params {
   maxNorm: f32,
   hasLoss: u32,
   lossIndex: u32,   // float index of the loss scalar in `loss`
+  condMask: u32,    // tensors with a gradient only when cond[condIndex] ≠ 0
+  condIndex: u32,
 }
 
 struct OptimStatus {
@@ -46,6 +51,14 @@ override WG: u32 = 256;
 @group(0) @binding(3) var<storage, read_write> partials: array<Partial>;
 @group(0) @binding(4) var<storage, read_write> status: OptimStatus;
 @group(0) @binding(5) var<storage, read> loss: array<f32>;
+@group(0) @binding(6) var<storage, read> cond: array<u32>;
+
+// The tensors with a gradient this step.
+fn stepMask() -> u32 {
+  var mask = params.gradMask;
+  if (params.condMask != 0u && cond[params.condIndex] != 0u) { mask |= params.condMask; }
+  return mask;
+}
 
 var<workgroup> tree: array<Partial, WG>;
 
@@ -86,8 +99,9 @@ fn partialSums(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
   // 2^(−p.e), kept beside p so that the hot loop scales by one exact multiplication; ldexp
   // (slow on some back ends, e.g. SwiftShader) runs only when the largest exponent grows.
   var inv = ldexp(1.0, 127);
+  let mask = stepMask();
   for (var t = 0u; t < params.numTensors; t++) {
-    if ((params.gradMask & (1u << t)) == 0u) { continue; }
+    if ((mask & (1u << t)) == 0u) { continue; }
     let seg = segments[t];
     // First index i ≥ 0 of this segment with base + i ≡ k (mod stride).
     var i = (k + stride - base % stride) % stride;
@@ -132,7 +146,8 @@ fn finalize(@builtin(local_invocation_index) lid: u32) {
     status.skipped += 1u;
     return;
   }
+  let mask = stepMask();
   for (var t = 0u; t < params.numTensors; t++) {
-    if ((params.gradMask & (1u << t)) != 0u) { segments[t].step += 1u; }
+    if ((mask & (1u << t)) != 0u) { segments[t].step += 1u; }
   }
 }

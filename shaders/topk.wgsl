@@ -1,7 +1,9 @@
 // Hard top-k per row of h [B, F] (h ≥ 0, post-ReLU), one workgroup per row:
 //   f[b, j] = h[b, j] if j is among the kk largest positive entries of row b, else 0.
-// kk = ⌊k̂[b]⌋ (SoftSAE inference and hard phase; K_FROM_KHAT) or the constant params.k (TopK).
-// A row with fewer than kk positive entries keeps all of them (a smaller L0).
+// K_SOURCE 0: kk = params.k (TopK); 1: kk = ⌊k̂[b]⌋ (SoftSAE inference and hard phase);
+// 2: the aux-k selection (spec §4): only features flagged in `dead` compete, and
+// kk = min(params.k, #dead) with params.k = ⌊D/2⌋ and #dead = deadCount[0] (both on the GPU).
+// A row with fewer than kk positive candidates keeps all of them (a smaller L0).
 // Ties at the threshold go to the lowest column index (as the float64 reference does).
 //
 // Method: for non-negative floats the IEEE bit patterns order like the values, so the kk-th
@@ -18,13 +20,15 @@ struct Params {
 }
 
 override WG: u32 = 256;
-override K_FROM_KHAT: bool = true;
+override K_SOURCE: u32 = 1u;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> h: array<f32>;           // [B, F]
-@group(0) @binding(2) var<storage, read> kHat: array<f32>;        // [B] (K_FROM_KHAT)
+@group(0) @binding(2) var<storage, read> kHat: array<f32>;        // [B] (K_SOURCE 1)
 @group(0) @binding(3) var<storage, read_write> f: array<f32>;     // [B, F] out
 @group(0) @binding(4) var<storage, read_write> l0: array<u32>;    // [B] out: kept count
+@group(0) @binding(5) var<storage, read> dead: array<u32>;        // [F] 0/1 (K_SOURCE 2)
+@group(0) @binding(6) var<storage, read> deadCount: array<u32>;   // [1] (K_SOURCE 2)
 
 var<workgroup> counts: array<u32, WG>;
 var<workgroup> total: u32;
@@ -41,8 +45,10 @@ fn sumCounts(lid: u32) -> u32 {
   return workgroupUniformLoad(&total);
 }
 
-// Sort key: the bit pattern of a positive value; 0 (never selected) for everything else.
-fn key(v: f32) -> u32 {
+// Sort key of column j: the bit pattern of a positive value; 0 (never selected) for everything
+// else, and for live features in the aux-k selection.
+fn key(v: f32, j: u32) -> u32 {
+  if (K_SOURCE == 2u && dead[j] == 0u) { return 0u; }
   return select(0u, bitcast<u32>(v), v > 0.0);
 }
 
@@ -53,14 +59,15 @@ fn rowTopK(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index
   let F = params.F;
   let base = row * F;
   var kk = params.k;
-  if (K_FROM_KHAT) { kk = u32(max(floor(kHat[row]), 0.0)); }
+  if (K_SOURCE == 1u) { kk = u32(max(floor(kHat[row]), 0.0)); }
+  if (K_SOURCE == 2u) { kk = min(params.k, deadCount[0]); }
   let chunk = (F + WG - 1u) / WG;
   let j0 = min(lid * chunk, F);
   let j1 = min(j0 + chunk, F);
 
   // Positive entries: all kept when there are at most kk of them.
   var c = 0u;
-  for (var j = j0; j < j1; j++) { c += select(0u, 1u, h[base + j] > 0.0); }
+  for (var j = j0; j < j1; j++) { c += select(0u, 1u, key(h[base + j], j) > 0u); }
   counts[lid] = c;
   let positives = sumCounts(lid);
 
@@ -69,7 +76,7 @@ fn rowTopK(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index
     for (var bit = 30; bit >= 0; bit--) {
       let cand = tau | (1u << u32(bit));
       var n = 0u;
-      for (var j = j0; j < j1; j++) { n += select(0u, 1u, key(h[base + j]) >= cand); }
+      for (var j = j0; j < j1; j++) { n += select(0u, 1u, key(h[base + j], j) >= cand); }
       counts[lid] = n;
       if (sumCounts(lid) >= kk) { tau = cand; }
     }
@@ -81,7 +88,7 @@ fn rowTopK(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index
   var gt = 0u;
   var eq = 0u;
   for (var j = j0; j < j1; j++) {
-    let b = key(h[base + j]);
+    let b = key(h[base + j], j);
     gt += select(0u, 1u, b > tau);
     eq += select(0u, 1u, b == tau);
   }
@@ -103,7 +110,7 @@ fn rowTopK(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index
   var kept = 0u;
   for (var j = j0; j < j1; j++) {
     let hv = h[base + j];
-    let b = key(hv);
+    let b = key(hv, j);
     var keep = b > tau;
     if (b == tau) { keep = rank < need; rank += 1u; }
     f[base + j] = select(0.0, hv, keep);

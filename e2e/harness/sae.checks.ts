@@ -10,7 +10,7 @@ import type { HarnessCheck, HarnessEnv } from './env';
 type Arr = number[];
 
 /** Allocates labelled buffers, destroys them all at the end. */
-function scope(env: HarnessEnv) {
+export function scope(env: HarnessEnv) {
   const bufs: GPUBuffer[] = [];
   const dev = env.gpu.device;
   return {

@@ -13,6 +13,8 @@ export interface ElementwiseArg {
   y: number[];
   D: number;
   scale: number;
+  /** Initial contents of `out` (maskNonzeroAdd accumulates into it); zeros when absent. */
+  out0?: number[];
 }
 
 export interface BatchLossArg {
@@ -36,7 +38,9 @@ export const checks: Record<string, HarnessCheck> = {
     const k = await Elementwise.create(ctx, a.op, a.x.length, a.D, a.scale, 'Harness.elementwise');
     const x = createBufferFrom(dev, 'Harness.x', Float32Array.from(a.x));
     const y = createBufferFrom(dev, 'Harness.y', Float32Array.from(a.y));
-    const out = createBuffer(dev, 'Harness.out', a.x.length * 4);
+    const out = a.out0
+      ? createBufferFrom(dev, 'Harness.out', Float32Array.from(a.out0))
+      : createBuffer(dev, 'Harness.out', a.x.length * 4);
     submitPass(dev, 'Harness.elementwise', (p) => k.encode(p, { x, y, out }));
     const r = [...(await readbackF32(dev, out, a.x.length))];
     [x, y, out].forEach((b) => b.destroy());

@@ -1,7 +1,7 @@
 // GPU training steps from a given state, for comparison with the float64 reference trainer.
 import { resolveConfig, type TrainConfigInput } from '../../src/reference/sae/config';
 import { PARAM_NAMES, type ParamName } from '../../src/reference/sae/params';
-import { GpuTrainer, type StepMetrics } from '../../src/sae/trainer';
+import { GpuTrainer, type StepMetrics, type TrainerRestore } from '../../src/sae/trainer';
 import type { HarnessCheck } from './env';
 
 export interface TrainStepsArg {
@@ -15,6 +15,10 @@ export interface TrainStepsArg {
   batches: number[][];
   /** Read parameters and moments after these step counts (1 = after the first step). */
   snapshots: number[];
+  /** GpuTrainer's `sparse` option (default: sparse products with the default capacity). */
+  sparse?: boolean | number;
+  /** Start from this step, dead-feature counters and θ instead of step 0. */
+  restore?: TrainerRestore & { sinceFired?: number[] };
 }
 
 export interface TrainSnapshot {
@@ -22,6 +26,9 @@ export interface TrainSnapshot {
   params: Record<ParamName, number[]>;
   m: Record<ParamName, number[]>;
   v: Record<ParamName, number[]>;
+  adamSteps: Record<ParamName, number>;
+  sinceFired: number[];
+  threshold: number;
 }
 
 const plain = (r: Record<ParamName, Float32Array>) =>
@@ -38,19 +45,25 @@ export const checks: Record<string, HarnessCheck> = {
       a.tensors,
       { normFactor: a.normFactor, shift: Float32Array.from(a.shift) },
       (m) => metrics.push(m),
+      { sparse: a.sparse },
     );
     const snapshots: TrainSnapshot[] = [];
+    const first = trainer.step;
     try {
+      if (a.restore) trainer.restore(a.restore);
       for (const batch of a.batches) {
         trainer.trainStep(Float32Array.from(batch));
-        if (a.snapshots.includes(trainer.step)) {
+        if (a.snapshots.includes(trainer.step - (a.restore?.step ?? first))) {
           await trainer.flush();
           const { m, v } = await trainer.readMoments();
           snapshots.push({
-            after: trainer.step,
+            after: trainer.step - (a.restore?.step ?? first),
             params: plain(await trainer.readParams()),
             m: plain(m),
             v: plain(v),
+            adamSteps: await trainer.readAdamSteps(),
+            sinceFired: [...(await trainer.readSinceFired())],
+            threshold: await trainer.readThreshold(),
           });
         }
       }

@@ -1,21 +1,26 @@
-import { useEffect, useRef } from 'react';
-import { EngineClient } from '../workers/engineClient';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { createAppSession, type AppSession, type LoaderActions } from '../session/appSession';
 import { useAppStore } from '../store';
+import { ComparePanel } from './ComparePanel';
+import { DataPanel } from './DataPanel';
 import { GpuPanel } from './GpuPanel';
+import { GpuStatusBar } from './GpuStatusBar';
+import { InspectPanel } from './InspectPanel';
 import { SelfCheckPanel } from './SelfCheckPanel';
+import { Tabs } from './Tabs';
 import { TrainPanel } from './TrainPanel';
 
 export function App() {
-  const engine = useRef<EngineClient | null>(null);
+  const session = useRef<AppSession | null>(null);
+  const [tab, setTab] = useState('data');
   const gpuStatus = useAppStore((s) => s.gpuStatus);
 
   useEffect(() => {
-    const client = new EngineClient();
-    engine.current = client;
-    client.send({ type: 'probe' });
+    const s = createAppSession();
+    session.current = s;
     return () => {
-      client.terminate();
-      engine.current = null;
+      s.dispose();
+      session.current = null;
     };
   }, []);
 
@@ -24,23 +29,58 @@ export function App() {
   useEffect(() => {
     if (gpuStatus === 'ready' && !ranOnce.current) {
       ranOnce.current = true;
-      engine.current?.send({ type: 'selfcheck' });
+      session.current?.send({ type: 'selfcheck' });
     }
   }, [gpuStatus]);
 
+  // Stable callbacks into the session (which lives outside React, see appSession.ts).
+  const send: AppSession['send'] = (r) => session.current?.send(r);
+  const loader = useMemo<LoaderActions>(
+    () => ({
+      load: (files, tensor) => session.current?.loader.load(files, tensor) ?? Promise.resolve(),
+      cancel: () => session.current?.loader.cancel(),
+      answer: (value) => session.current?.loader.answer(value),
+    }),
+    [],
+  );
   return (
     <>
       <header className="top">
-        <h1>SoftSAE Explorer</h1>
-        <p>
-          Adaptive-sparsity sparse autoencoders, trained and explored on your own GPU. Nothing you
-          load leaves this tab.
-        </p>
+        <div>
+          <h1>SoftSAE Explorer</h1>
+          <p>
+            Adaptive-sparsity sparse autoencoders, trained and explored on your own GPU. Nothing you
+            load leaves this tab.
+          </p>
+        </div>
+        <GpuStatusBar />
       </header>
       <main>
-        <GpuPanel />
-        <TrainPanel send={(r) => engine.current?.send(r)} />
-        <SelfCheckPanel onRun={() => engine.current?.send({ type: 'selfcheck' })} />
+        <Tabs
+          label="Sections"
+          selected={tab}
+          onSelect={setTab}
+          tabs={[
+            { id: 'data', label: 'Data', panel: <DataPanel loader={loader} /> },
+            { id: 'train', label: 'Train', panel: <TrainPanel send={send} /> },
+            {
+              id: 'inspect',
+              label: 'Inspect',
+              panel: <InspectPanel send={send} active={tab === 'inspect'} />,
+            },
+            { id: 'compare', label: 'Compare', panel: <ComparePanel active={tab === 'compare'} /> },
+            {
+              id: 'gpu',
+              label: 'GPU',
+              panel: (
+                <div className="grid2">
+                  <GpuPanel />
+                  <SelfCheckPanel onRun={() => send({ type: 'selfcheck' })} />
+                </div>
+              ),
+            },
+          ]}
+        />
       </main>
     </>
   );

@@ -6,19 +6,24 @@ import type { ElementwiseOp } from '../gpu/kernels/elementwise';
 
 type Numbers = ArrayLike<number>;
 
-/** subRow: (x − v[i mod D])·scale; subScaled: (x − y)·scale; maskNonzero: y ≠ 0 ? x : 0. */
+/**
+ * subRow: (x − v[i mod D])·scale; subScaled: (x − y)·scale; maskNonzero: y ≠ 0 ? x : 0;
+ * maskNonzeroAdd: out0 + (y ≠ 0 ? x : 0) (out0: the output buffer's earlier contents, default 0).
+ */
 export function elementwiseRef(
   op: ElementwiseOp,
   x: Numbers,
   y: Numbers,
   D: number,
   scale: number,
+  out0?: Numbers,
 ): Float64Array {
   const out = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
     if (op === 'subRow') out[i] = (x[i] - y[i % D]) * scale;
     else if (op === 'subScaled') out[i] = (x[i] - y[i]) * scale;
-    else out[i] = y[i] !== 0 ? x[i] : 0;
+    else if (op === 'maskNonzero') out[i] = y[i] !== 0 ? x[i] : 0;
+    else out[i] = (out0?.[i] ?? 0) + (y[i] !== 0 ? x[i] : 0);
   }
   return out;
 }

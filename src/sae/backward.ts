@@ -6,14 +6,20 @@
  *   soft top-k backward → ∂pre [B, F], ∂k̂ [B] (+ the k-loss term inside the head's backward)
  *   k-head backward → ∂s [B], ∂z [B, F];  ∂w₂ = ∂sᵀ·z,  ∂b₂ = Σ ∂s
  *   ∂W₁ = ∂zᵀ·xc,  ∂b₁ = Σ_b ∂z;   ∂W_enc = ∂preᵀ·xc,  ∂b_enc = Σ_b ∂pre
- *   ∂xc = ∂pre·W_enc + ∂z·W₁;   ∂b_dec = Σ_b (g − ∂xc)   (b_dec enters x̂ and, negated, xc)
- * Gradients are written into the gradient arena (overwriting it).
+ *   ∂b_dec = Σ_b (g − ∂xc) with ∂xc = ∂pre·W_enc + ∂z·W₁   (b_dec enters x̂ and, negated, xc)
+ *          = Σ_b g − ∂b_enc·W_enc − ∂b₁·W₁
+ *   xc only feeds b_dec's gradient (x is data), so the row sums are taken first: two [1, F]·[F, D]
+ *   products instead of two B×F×D GEMMs for ∂xc.
+ * Gradients are written into the gradient arena (overwriting it). With an {@link SaeAux}, the
+ * aux-k gradient joins ∂W_dec and ∂pre before the encoder products (every mode); in the hard
+ * phase it is then the encoder's only gradient.
  */
 import type { KernelContext } from '../gpu/kernels/context';
 import { Elementwise } from '../gpu/kernels/elementwise';
 import { Gemm } from '../gpu/kernels/gemm';
 import { Reduce } from '../gpu/kernels/reduce';
 import type { ParamName } from '../reference/sae/params';
+import type { SaeAux } from './aux';
 import type { SaeBuffers } from './buffers';
 import type { SaeForward } from './forward';
 
@@ -31,9 +37,10 @@ export class SaeBackward {
       db1: Reduce;
       dWenc: Gemm;
       dbenc: Reduce;
-      dxcEnc: Gemm;
-      dxcK: Gemm;
-      dbdecRows: Elementwise;
+      dpreSum: Reduce;
+      dzSum: Reduce;
+      dbdecEnc: Gemm;
+      dbdecK: Gemm;
       dbdec: Reduce;
       straightThrough: Elementwise;
     },
@@ -55,9 +62,10 @@ export class SaeBackward {
       db1,
       dWenc,
       dbenc,
-      dxcEnc,
-      dxcK,
-      dbdecRows,
+      dpreSum,
+      dzSum,
+      dbdecEnc,
+      dbdecK,
       dbdec,
       straightThrough,
     ] = await Promise.all([
@@ -70,9 +78,19 @@ export class SaeBackward {
       colSum(F, 'Sae.db1'),
       tn(F, D, 'Sae.dWenc'),
       colSum(F, 'Sae.dbenc'),
-      Gemm.create(ctx, { layout: 'nn', M: B, N: D, K: F, label: 'Sae.dxcEnc' }),
-      Gemm.create(ctx, { layout: 'nn', M: B, N: D, K: F, beta: 1, label: 'Sae.dxcK' }),
-      Elementwise.create(ctx, 'subScaled', B * D, D, 1, 'Sae.dbdecRows'),
+      colSum(F, 'Sae.dpreSum'),
+      colSum(F, 'Sae.dzSum'),
+      // ∂b_dec −= ∂b_enc·W_enc and −= ∂b₁·W₁: [1, F]·[F, D], accumulated (β = 1, α = −1).
+      Gemm.create(ctx, {
+        layout: 'nn',
+        M: 1,
+        N: D,
+        K: F,
+        alpha: -1,
+        beta: 1,
+        label: 'Sae.dbdecEnc',
+      }),
+      Gemm.create(ctx, { layout: 'nn', M: 1, N: D, K: F, alpha: -1, beta: 1, label: 'Sae.dbdecK' }),
       colSum(D, 'Sae.dbdec'),
       Elementwise.create(ctx, 'maskNonzero', B * F, F, 1, 'Sae.straightThrough'),
     ]);
@@ -86,9 +104,10 @@ export class SaeBackward {
       db1,
       dWenc,
       dbenc,
-      dxcEnc,
-      dxcK,
-      dbdecRows,
+      dpreSum,
+      dzSum,
+      dbdecEnc,
+      dbdecK,
       dbdec,
       straightThrough,
     });
@@ -97,31 +116,53 @@ export class SaeBackward {
   private param = (n: ParamName) => this.bufs.tensor(n);
   private grad = (n: ParamName) => this.bufs.tensor(n, 'grads');
 
-  /** g = ∂ℒ/∂x̂ = 2(x̂ − xn)/B, ∂W_dec = fᵀ·g, and (if asked) ∂f = g·W_decᵀ. */
+  /**
+   * g = ∂ℒ/∂x̂ = 2(x̂ − xn)/B, ∂W_dec = fᵀ·g, and (if asked) ∂f = g·W_decᵀ — over the active
+   * codes when the forward built their lists, else (or on overflow) dense.
+   */
   private encodeDecoder(pass: GPUComputePassEncoder, withDf: boolean): void {
     const w = this.bufs.ws;
+    const wDecT = this.param('decoder.weight');
+    const dWDecT = this.grad('decoder.weight');
     this.k.gxHat.encode(pass, { x: w.xHat, y: w.xn, out: w.gxHat });
-    this.k.dWdec.encode(pass, { a: w.f, b: w.gxHat, c: this.grad('decoder.weight') });
-    if (withDf) this.k.df.encode(pass, { a: w.gxHat, b: this.param('decoder.weight'), c: w.df });
+    const dense = () => {
+      this.k.dWdec.encode(pass, { a: w.f, b: w.gxHat, c: dWDecT });
+      if (withDf) this.k.df.encode(pass, { a: w.gxHat, b: wDecT, c: w.df });
+    };
+    const sparse = this.fwd.sparse;
+    if (!sparse) return dense();
+    const bufs = { f: w.f, wDecT, bDec: this.param('b_dec'), xHat: w.xHat, g: w.gxHat, dWDecT };
+    sparse.decoderBackward(pass, withDf ? { ...bufs, df: w.df } : bufs, dense);
   }
 
   /**
-   * From ∂pre (and ∂z when the k-estimator trains): ∂W_enc, ∂b_enc, ∂xc = ∂pre·W_enc (+ ∂z·W₁)
-   * and ∂b_dec = Σ_b (g − ∂xc).
+   * From ∂pre (and ∂z when the k-estimator trains): ∂W_enc, ∂b_enc and
+   * ∂b_dec = Σ_b g − ∂b_enc·W_enc (− ∂b₁·W₁).
    */
   private encodeEncoder(pass: GPUComputePassEncoder, withK: boolean): void {
     const w = this.bufs.ws;
     const k = this.k;
-    k.dWenc.encode(pass, { a: w.dpre, b: w.xc, c: this.grad('encoder.weight') });
+    const gBdec = this.grad('b_dec');
+    const dWEnc = this.grad('encoder.weight');
+    const dense = () => k.dWenc.encode(pass, { a: w.dpre, b: w.xc, c: dWEnc });
+    if (this.fwd.sparse)
+      this.fwd.sparse.encoderWeightGrad(pass, { dpre: w.dpre, xc: w.xc, dWEnc }, dense);
+    else dense();
     k.dbenc.encode(pass, { x: w.dpre, out: this.grad('encoder.bias') });
-    k.dxcEnc.encode(pass, { a: w.dpre, b: this.param('encoder.weight'), c: w.dxc });
-    if (withK) k.dxcK.encode(pass, { a: w.dz, b: this.param('k_estimator.0.weight'), c: w.dxc });
-    k.dbdecRows.encode(pass, { x: w.gxHat, y: w.dxc, out: w.dbdec });
-    k.dbdec.encode(pass, { x: w.dbdec, out: this.grad('b_dec') });
+    k.dbdec.encode(pass, { x: w.gxHat, out: gBdec });
+    k.dpreSum.encode(pass, { x: w.dpre, out: w.dpreSum });
+    k.dbdecEnc.encode(pass, { a: w.dpreSum, b: this.param('encoder.weight'), c: gBdec });
+    if (withK) {
+      k.dzSum.encode(pass, { x: w.dz, out: w.dzSum });
+      k.dbdecK.encode(pass, { a: w.dzSum, b: this.param('k_estimator.0.weight'), c: gBdec });
+    }
   }
 
-  /** Encodes the soft-path backward after {@link SaeForward.encode}(pass, 'soft'). */
-  encodeSoft(pass: GPUComputePassEncoder): void {
+  /**
+   * Encodes the soft-path backward after {@link SaeForward.encode}(pass, 'soft') (and, with
+   * `aux`, after {@link SaeAux.encodeForward}).
+   */
+  encodeSoft(pass: GPUComputePassEncoder, aux?: SaeAux): void {
     const w = this.bufs.ws;
     const k = this.k;
     this.encodeDecoder(pass, true);
@@ -145,27 +186,36 @@ export class SaeBackward {
     k.db2.encode(pass, { x: w.ds, out: this.grad('k_estimator.2.bias') });
     k.dW1.encode(pass, { a: w.dz, b: w.xc, c: this.grad('k_estimator.0.weight') });
     k.db1.encode(pass, { x: w.dz, out: this.grad('k_estimator.0.bias') });
+    aux?.encodeBackward(pass, true);
     this.encodeEncoder(pass, true);
   }
 
   /**
-   * TopK (spec §6): straight-through on the kept codes, ∂pre = ∂f·1[f ≠ 0]; then the encoder
-   * and decoder gradients as in the soft path (no k-estimator). Encode after the 'topk' forward.
+   * TopK and BatchTopK (spec §6): straight-through on the kept codes, ∂pre = ∂f·1[f ≠ 0]; then
+   * the encoder and decoder gradients as in the soft path (no k-estimator). Encode after the
+   * 'topk' or 'batchtopk' forward.
    */
-  encodeTopK(pass: GPUComputePassEncoder): void {
+  encodeTopK(pass: GPUComputePassEncoder, aux?: SaeAux): void {
     const w = this.bufs.ws;
     this.encodeDecoder(pass, true);
     this.k.straightThrough.encode(pass, { x: w.df, y: w.f, out: w.dpre });
+    aux?.encodeBackward(pass, true);
     this.encodeEncoder(pass, false);
   }
 
   /**
-   * Hard phase (spec §5.3): the codes carry no gradient, so only the decoder and b_dec learn:
-   * ∂W_dec = fᵀ·g and ∂b_dec = Σ_b g. Encode after {@link SaeForward.encode}(pass, 'hard').
+   * Hard phase (spec §5.3): the codes carry no gradient, so from the reconstruction only the
+   * decoder and b_dec learn: ∂W_dec = fᵀ·g and ∂b_dec = Σ_b g. With `aux`, ∂pre is the aux
+   * gradient alone and the encoder products run too (∂b_dec = Σ_b (g − ∂xc)); whether the encoder
+   * then has a gradient at all is the optimizer's GPU-side decision (aux active or not).
+   * Encode after {@link SaeForward.encode}(pass, 'hard').
    */
-  encodeHard(pass: GPUComputePassEncoder): void {
+  encodeHard(pass: GPUComputePassEncoder, aux?: SaeAux): void {
     this.encodeDecoder(pass, false);
-    this.k.dbdec.encode(pass, { x: this.bufs.ws.gxHat, out: this.grad('b_dec') });
+    if (aux) {
+      aux.encodeBackward(pass, false);
+      this.encodeEncoder(pass, false);
+    } else this.k.dbdec.encode(pass, { x: this.bufs.ws.gxHat, out: this.grad('b_dec') });
   }
 
   destroy(): void {

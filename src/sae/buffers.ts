@@ -3,7 +3,7 @@
  * the per-batch workspace of activations. Everything is allocated once for (D, F, B) and reused
  * every step; each buffer is labelled `Sae.<name>`.
  */
-import { createBuffer, STORAGE } from '../gpu/buffers';
+import { createBuffer, STORAGE, upload } from '../gpu/buffers';
 import type { ParamName } from '../reference/sae/params';
 import { arenaLayout, type ArenaLayout } from './arena';
 
@@ -30,9 +30,13 @@ export const WORKSPACE = {
   dkHat: 'B',
   ds: 'B',
   dz: 'BF',
-  dxc: 'BD',
-  dbdec: 'BD', // gxHat − dxc, summed over rows into ∂b_dec
-  scalars: '8',
+  // Σ_b ∂pre and Σ_b ∂z again, outside the gradient arena: a dispatch cannot read the arena
+  // while writing ∂b_dec into it (∂b_dec −= Σ_b ∂pre·W_enc + Σ_b ∂z·W₁).
+  dpreSum: 'F',
+  dzSum: 'F',
+  // Read back each step (metrics): [0..5] loss.wgsl (LOSS_SCALARS), [6] dead count (u32), [7] aux,
+  // [8..11] code-list status (u32), [12] BatchTopK θ; see src/sae/stepMetrics.ts.
+  scalars: '16',
   kLossGrad: '1',
 } as const;
 
@@ -44,6 +48,11 @@ export class SaeBuffers {
   readonly ws: Record<WorkspaceName, GPUBuffer>;
   /** Normalisation: shift [D]. */
   readonly shift: GPUBuffer;
+  /**
+   * BatchTopK inference threshold θ [1] (−1 until the first update, as in the reference): the
+   * training selection updates it, `threshold` mode reads it.
+   */
+  readonly threshold: GPUBuffer;
 
   constructor(
     readonly device: GPUDevice,
@@ -57,7 +66,7 @@ export class SaeBuffers {
     this.arenas = Object.fromEntries(
       kinds.map((k) => [k, createBuffer(device, `Sae.${k}`, bytes)]),
     ) as Record<ArenaKind, GPUBuffer>;
-    const sizes = { BD: B * D, BF: B * F, B, '8': 8, '1': 1 };
+    const sizes = { BD: B * D, BF: B * F, B, F, '16': 16, '1': 1 };
     this.ws = Object.fromEntries(
       Object.entries(WORKSPACE).map(([name, s]) => [
         name,
@@ -65,6 +74,13 @@ export class SaeBuffers {
       ]),
     ) as Record<WorkspaceName, GPUBuffer>;
     this.shift = createBuffer(device, 'Sae.shift', D * 4);
+    this.threshold = createBuffer(device, 'Sae.threshold', 4);
+    this.setThreshold(-1);
+  }
+
+  /** Sets θ (BatchTopK); takes effect at the next submit. */
+  setThreshold(theta: number): void {
+    upload(this.device, this.threshold, Float32Array.of(theta));
   }
 
   /** One tensor of an arena as a binding range. */
@@ -78,12 +94,13 @@ export class SaeBuffers {
     let total = 0;
     for (const b of Object.values(this.arenas)) total += b.size;
     for (const b of Object.values(this.ws)) total += b.size;
-    return total + this.shift.size;
+    return total + this.shift.size + this.threshold.size;
   }
 
   destroy(): void {
     for (const b of Object.values(this.arenas)) b.destroy();
     for (const b of Object.values(this.ws)) b.destroy();
     this.shift.destroy();
+    this.threshold.destroy();
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Inference over a whole dataset, batch by batch on the GPU (hard path: top-⌊k̂⌋ for SoftSAE,
- * top-k for TopK): per-row k̂, L0 and squared error ‖x_n − x̂‖², and the dataset FVU of spec §7,
+ * top-k for TopK, h·1[h > θ] for BatchTopK): per-row k̂, L0 and squared error ‖x_n − x̂‖², and
+ * the dataset FVU of spec §7,
  * FVU = Σ_d Var(x_n − x̂) / Σ_d Var(x_n), accumulated in float64 on the host from per-batch
  * readbacks as sums of values and squares. That form cancels when a dimension's mean is much
  * larger than its spread; inputs are normalised (and centred when a shift is used), where float64
@@ -32,8 +33,8 @@ export async function evaluateModel(
   batchSize: number,
   onProgress: (rowsDone: number) => void = () => {},
 ): Promise<EvalReport> {
-  if (model.arch === 'batchtopk')
-    throw new Error('evaluating BatchTopK models is not implemented yet');
+  if (model.arch === 'batchtopk' && model.threshold === undefined)
+    throw new Error('a BatchTopK model needs its inference threshold θ (`threshold`)');
   if (data.width !== model.D)
     throw new Error(`activations have width ${data.width}, the model expects D = ${model.D}`);
   const { D, F } = model;
@@ -50,7 +51,9 @@ export async function evaluateModel(
   fwd.setKTarget(model.k, 0);
   upload(dev, bufs.arenas.params, packArena(bufs.layout, model.tensors));
   upload(dev, bufs.shift, model.shift);
-  const mode = model.arch === 'softsae' ? 'hard' : 'topk';
+  if (model.threshold !== undefined) bufs.setThreshold(model.threshold);
+  const mode =
+    model.arch === 'softsae' ? 'hard' : model.arch === 'batchtopk' ? 'threshold' : 'topk';
   const kHat: number[] = [];
   const l0: number[] = [];
   const sqErr: number[] = [];

@@ -6,9 +6,12 @@
  *   SoftSAE: z = ReLU(xc·W₁ᵀ + b₁);  k̂ = clamp(σ(z·w₂ + b₂)·k_max, 1, F)        [B]
  *            f = h ⊙ softTopK(h, k̂, α) (soft)  |  top-⌊k̂⌋ of h (hard)          [B, F]
  *   TopK:    f = top-k of h per row
+ *   BatchTopK: f = the k·B largest entries of the whole batch (training; θ updated on the GPU),
+ *              or f = h·1[h > θ] (`threshold`, inference)
  *   x̂  = f·W_dec + b_dec  (decoder stored [F, D])      GEMM nn + bias          [B, D]
  *   sqErr = Σ_d (xn − x̂)²;  batch scalars (l2, k̄, k-loss) and the k-loss gradient
- * This engine path is dense: every product runs over all F features.
+ * The decoder product runs over the active codes only (sparsePath.ts), falling back to the dense
+ * GEMM on the GPU when a batch has more active codes than the lists hold.
  */
 import type { KernelContext } from '../gpu/kernels/context';
 import { Elementwise } from '../gpu/kernels/elementwise';
@@ -18,17 +21,28 @@ import { BatchLoss } from '../gpu/kernels/loss';
 import { Reduce } from '../gpu/kernels/reduce';
 import { SoftTopK } from '../gpu/kernels/softtopk';
 import { RowTopK } from '../gpu/kernels/topk';
+import { BatchTopK } from '../gpu/kernels/batchtopk';
+import { BATCHTOPK_THRESHOLD } from '../reference/sae/train';
 import type { SaeBuffers } from './buffers';
+import { SparsePath, sparseCapacity } from './sparsePath';
 
-export type GpuForwardMode = 'soft' | 'hard' | 'topk';
+/** As the reference's ForwardMode: SoftSAE soft / hard, TopK, BatchTopK training / inference. */
+export type GpuForwardMode = 'soft' | 'hard' | 'topk' | 'batchtopk' | 'threshold';
 
 export interface ForwardSettings {
-  arch?: 'softsae' | 'topk';
+  arch?: 'softsae' | 'topk' | 'batchtopk';
   kMax: number;
   alpha: number;
   normFactor: number;
-  /** TopK: kept entries per row (settable per step with {@link SaeForward.setKTarget}). */
+  /**
+   * TopK: kept entries per row; BatchTopK: per row on average (k·B per batch). Settable per step
+   * with {@link SaeForward.setKTarget}.
+   */
   k?: number;
+  /** Products over the active entries (default true); false runs every product dense. */
+  sparse?: boolean;
+  /** Entries the sparse lists hold (default {@link sparseCapacity}); more → dense that step. */
+  sparseCapacity?: number;
 }
 
 interface SoftSaeKernels {
@@ -52,6 +66,9 @@ export class SaeForward {
     },
     private readonly soft: SoftSaeKernels | null,
     private readonly topk: RowTopK | null,
+    /** Sparse decoder products and their dense fallback; null → always dense. */
+    readonly sparse: SparsePath | null,
+    private readonly batchTopK: BatchTopK | null = null,
   ) {}
 
   static async create(
@@ -79,10 +96,21 @@ export class SaeForward {
       BatchLoss.create(ctx, { B, hasKHat: isSoft, label: 'Sae.loss' }),
     ]);
     const common = { normalize, center, encoder, decoder, resid, sqErr, loss };
+    const capacity = s.sparseCapacity ?? sparseCapacity(B, F, isSoft ? s.kMax : (s.k ?? 1));
+    const sparse =
+      s.sparse === false
+        ? null
+        : await SparsePath.create(ctx, { B, F, D, capacity, label: 'Sae.sparse' });
+    if (s.arch === 'batchtopk') {
+      const { beta } = BATCHTOPK_THRESHOLD;
+      const k = (s.k ?? 1) * B;
+      const batch = await BatchTopK.create(ctx, { B, F, k, beta, label: 'Sae.batchTopK' });
+      return new SaeForward(bufs, common, null, null, sparse, batch);
+    }
     if (!isSoft) {
       const mode = { kind: 'constant', k: s.k ?? 1 } as const;
       const topk = await RowTopK.create(ctx, { B, F, mode, label: 'Sae.topK' });
-      return new SaeForward(bufs, common, null, topk);
+      return new SaeForward(bufs, common, null, topk, sparse);
     }
     const [kHidden, kHead, soft, hard] = await Promise.all([
       Gemm.create(ctx, {
@@ -98,12 +126,17 @@ export class SaeForward {
       SoftTopK.create(ctx, { B, F, alpha: s.alpha, label: 'Sae.softTopK' }),
       RowTopK.create(ctx, { B, F, mode: { kind: 'kHat' }, label: 'Sae.hardTopK' }),
     ]);
-    return new SaeForward(bufs, common, { kHidden, kHead, soft, hard }, null);
+    return new SaeForward(bufs, common, { kHidden, kHead, soft, hard }, null, sparse);
   }
 
   private get softKernels(): SoftSaeKernels {
-    if (!this.soft) throw new Error('SaeForward: this model has no k-estimator (TopK)');
+    if (!this.soft) throw new Error('SaeForward: this model has no k-estimator (TopK/BatchTopK)');
     return this.soft;
+  }
+
+  private get batchKernel(): BatchTopK {
+    if (!this.batchTopK) throw new Error('SaeForward: BatchTopK mode on another architecture');
+    return this.batchTopK;
   }
 
   /** The soft top-k kernel, shared with the backward pass (same α). */
@@ -119,10 +152,15 @@ export class SaeForward {
     this.soft?.soft.setAlpha(alpha);
   }
 
-  /** SoftSAE: the k budget and λ_k of the k-loss; TopK: the kept count k. */
-  setKTarget(k: number, kLossWeight: number): void {
+  /**
+   * SoftSAE: the k budget and λ_k of the k-loss; TopK: the kept count k; BatchTopK: k·B kept per
+   * batch, and whether this step blends its smallest kept value into θ (`updateThreshold`, the
+   * reference's step > 1000).
+   */
+  setKTarget(k: number, kLossWeight: number, updateThreshold = false): void {
     this.k.loss.setTarget(k, kLossWeight);
     this.topk?.setK(k);
+    this.batchTopK?.setStep(k * this.bufs.B, updateThreshold);
   }
 
   encode(pass: GPUComputePassEncoder, mode: GpuForwardMode): void {
@@ -134,8 +172,12 @@ export class SaeForward {
     k.center.encode(pass, { x: w.xn, y: p('b_dec'), out: w.xc });
     k.encoder.encode(pass, { a: w.xc, b: p('encoder.weight'), c: w.h, bias: p('encoder.bias') });
     if (mode === 'topk') {
-      if (!this.topk) throw new Error('SaeForward: TopK mode on a SoftSAE model');
+      if (!this.topk) throw new Error('SaeForward: TopK mode on another architecture');
       this.topk.encode(pass, { h: w.h, f: w.f, l0: w.l0 });
+    } else if (mode === 'batchtopk') {
+      this.batchKernel.encode(pass, { h: w.h, f: w.f, theta: b.threshold });
+    } else if (mode === 'threshold') {
+      this.batchKernel.encodeThreshold(pass, { h: w.h, theta: b.threshold, f: w.f, l0: w.l0 });
     } else {
       const s = this.softKernels;
       s.kHidden.encode(pass, {
@@ -154,7 +196,12 @@ export class SaeForward {
       if (mode === 'soft') s.soft.encodeForward(pass, { h: w.h, kHat: w.kHat, t: w.t, f: w.f });
       else s.hard.encode(pass, { h: w.h, kHat: w.kHat, f: w.f, l0: w.l0 });
     }
-    k.decoder.encode(pass, { a: w.f, b: p('decoder.weight'), c: w.xHat, bias: p('b_dec') });
+    const dense = () =>
+      k.decoder.encode(pass, { a: w.f, b: p('decoder.weight'), c: w.xHat, bias: p('b_dec') });
+    if (this.sparse) {
+      const bufs = { f: w.f, wDecT: p('decoder.weight'), bDec: p('b_dec'), xHat: w.xHat };
+      this.sparse.decoderForward(pass, bufs, dense);
+    } else dense();
     k.resid.encode(pass, { x: w.xn, y: w.xHat, out: w.resid });
     k.sqErr.encode(pass, { x: w.resid, out: w.sqErr });
     k.loss.encode(pass, {
@@ -169,5 +216,7 @@ export class SaeForward {
     for (const kernel of Object.values(this.k)) kernel.destroy();
     if (this.soft) for (const kernel of Object.values(this.soft)) kernel.destroy();
     this.topk?.destroy();
+    this.sparse?.destroy();
+    this.batchTopK?.destroy();
   }
 }

@@ -79,6 +79,12 @@ export interface OptimizerStep {
   lr: number;
   /** Tensors with a gradient this step (default: all). */
   hasGrad?: Iterable<ParamName>;
+  /**
+   * Tensors that have a gradient this step only if the u32 at `index` (default 0) of `flag` is
+   * nonzero when the optimizer runs — decided on the GPU, e.g. the hard phase's encoder, which
+   * learns only while the aux-k term is active (flag: the dead-feature count).
+   */
+  condGrad?: { names: Iterable<ParamName>; flag: GPUBuffer; index?: number };
 }
 
 export interface OptimizerOptions {
@@ -145,14 +151,18 @@ export class Optimizer {
     if (!(step.lr >= 0 && Number.isFinite(step.lr)))
       throw new Error(`Optimizer: bad lr ${step.lr}`);
     const mask = gradMask(step.hasGrad ?? PARAM_NAMES);
-    this.norm.setStep(mask, buffers.loss?.index);
-    this.adam.setStep(step.lr, mask);
+    const c = step.condGrad;
+    const cond = c ? { mask: gradMask(c.names) & ~mask, index: c.index ?? 0 } : undefined;
+    this.norm.setStep(mask, buffers.loss?.index, cond);
+    this.adam.setStep(step.lr, mask, cond);
     const { params, grads, m, v } = buffers;
     const { status, segments } = this;
-    if (mask & (1 << PARAM_NAMES.indexOf('decoder.weight')))
+    // The projection only rewrites the decoder's gradient: harmless when it turns out to have none.
+    if ((mask | (cond?.mask ?? 0)) & (1 << PARAM_NAMES.indexOf('decoder.weight')))
       this.project.encode(pass, { params, grads });
-    this.norm.encode(pass, { grads, segments, status, loss: buffers.loss?.buffer });
-    this.adam.encode(pass, { status, segments, params, grads, m, v });
+    const flag = c?.flag;
+    this.norm.encode(pass, { grads, segments, status, loss: buffers.loss?.buffer, cond: flag });
+    this.adam.encode(pass, { status, segments, params, grads, m, v, cond: flag });
     this.renorm.encode(pass, { params, status });
   }
 

@@ -1,31 +1,42 @@
 /**
- * SoftSAE training on the GPU (spec §5), one step per queue submission:
+ * SAE training on the GPU (spec §5, §6) for SoftSAE, TopK and BatchTopK, one step per queue
+ * submission:
  *   step 0: b_dec ← geometric median of the first normalised batch (CPU, float64, once)
- *   forward (soft, or hard when step > steps − hard_topk_steps) → dead-feature counters →
- *   backward (soft: every tensor; hard: decoder and b_dec) → optimizer (projection, clip, Adam
- *   with the scheduled lr, renormalisation; a non-finite loss or gradient skips the step) →
- *   host-side k and α annealing for the next step.
- * Nothing is read back inside a step: the loss terms, k̂ statistics, dead count and optimizer
- * status are copied to a small ring of staging buffers and reported when they arrive.
- *
- * TopK runs on the same kernels (straight-through gradient on the kept codes, no k-estimator).
- * Not yet on the GPU: the aux-k term (dead features only exist after dead_feature_threshold rows)
- * and BatchTopK — see the README's status section.
+ *   forward (SoftSAE: soft, or hard when step > steps − hard_topk_steps; TopK: top-k per row;
+ *   BatchTopK: the k·B largest entries of the batch, θ blended in on the GPU after step 1000) →
+ *   dead-feature counters → aux-k term (top-⌊D/2⌋ dead pre-activations reconstruct the residual)
+ *   → backward (soft: every tensor; TopK/BatchTopK: straight-through on the kept codes; hard:
+ *   decoder and b_dec, plus the encoder through aux) → optimizer (projection, clip, Adam with the
+ *   scheduled lr, renormalisation; a non-finite loss or gradient skips the step) → host-side k and
+ *   α annealing for the next step.
+ * Nothing is read back inside a step: the loss terms, k̂ statistics, dead count, θ and optimizer
+ * status are copied to a small ring of staging buffers and reported when they arrive. Whether the
+ * aux term is active (some feature dead) is known only on the GPU: its kernels read the dead count,
+ * and in the hard phase the optimizer gives the encoder a gradient only when that count is
+ * nonzero (the reference's `grad is None` otherwise). The host skips the aux kernels only while no
+ * feature can be dead yet: every counter is at most (largest counter at start) + rows trained.
+ * The decoder products and ∂W_enc run over the active entries (sparsePath.ts, dense on overflow,
+ * chosen on the GPU); the aux-k products are dense GEMMs.
  */
 import { readbackF32, upload } from '../gpu/buffers';
 import type { KernelContext } from '../gpu/kernels/context';
-import { DeadFeatures } from '../gpu/kernels/dead';
 import { LOSS_SCALARS } from '../gpu/kernels/loss';
 import { ReadbackRing } from '../gpu/readbackRing';
 import type { TrainConfig } from '../reference/sae/config';
 import { annealedAlpha, annealedK } from '../reference/sae/optim';
 import type { ParamName } from '../reference/sae/params';
+import { BATCHTOPK_THRESHOLD } from '../reference/sae/train';
 import { packArena, unpackArena } from './arena';
+import { SaeAux } from './aux';
 import { SaeBackward } from './backward';
 import { SaeBuffers } from './buffers';
+import { DeadTracker } from './deadTracker';
 import { SaeForward, type GpuForwardMode } from './forward';
 import { decoderBiasInit, writeDecoderBias } from './median';
 import { Optimizer, scheduledLr } from './optimizer';
+import { decodeStepMetrics, gatherMetrics, METRIC_SLOTS, type StepMetrics } from './stepMetrics';
+
+export type { StepMetrics } from './stepMetrics';
 
 /** Input normalisation x_n = (x − shift)/normFactor (spec §2). */
 export interface GpuNormalization {
@@ -33,30 +44,31 @@ export interface GpuNormalization {
   shift: Float32Array;
 }
 
-/** What one step reports once its scalars arrive from the GPU. */
-export interface StepMetrics {
-  step: number;
-  mode: GpuForwardMode;
-  lr: number;
-  l2: number;
-  kLoss: number;
-  loss: number;
-  kMean: number;
-  kMin: number;
-  kMax: number;
-  deadCount: number;
-  gradNorm: number;
-  /** Steps skipped so far for a non-finite loss or gradient. */
-  skipped: number;
-  nonFinite: boolean;
+/** Training options beyond the reference config. */
+export interface TrainerOptions {
+  /** Products over the active entries (default true); a number sets the lists' capacity. */
+  sparse?: boolean | number;
 }
 
-/** Tensors with a gradient in each mode (the reference's `grad is None` for the others). */
+/** Tensors with a gradient in each training mode (the reference's `grad is None` for the others). */
 const GRADS: Record<GpuForwardMode, ParamName[] | undefined> = {
   soft: undefined, // all
-  hard: ['decoder.weight', 'b_dec'],
+  hard: ['decoder.weight', 'b_dec'], // + the encoder while aux is active (decided on the GPU)
   topk: ['encoder.weight', 'encoder.bias', 'decoder.weight', 'b_dec'],
+  batchtopk: ['encoder.weight', 'encoder.bias', 'decoder.weight', 'b_dec'],
+  threshold: [], // inference only
 };
+const ENCODER: ParamName[] = ['encoder.weight', 'encoder.bias'];
+
+/** Trainer state beyond the parameters (a checkpoint's, or a test's starting point). */
+export interface TrainerRestore {
+  /** Index of the next step. */
+  step: number;
+  /** Rows since each feature fired [F] (default: zeros). */
+  sinceFired?: ArrayLike<number>;
+  /** BatchTopK θ (default −1: not set yet). */
+  threshold?: number;
+}
 
 export class GpuTrainer {
   /** Index of the next step. */
@@ -64,9 +76,6 @@ export class GpuTrainer {
   /** Budget k and Laplace scale α the next step uses (annealed after each step). */
   k: number;
   alpha: number;
-  private readonly sinceFired: GPUBuffer;
-  private readonly dead: GPUBuffer;
-  private readonly deadCount: GPUBuffer;
   private readonly ring: ReadbackRing;
   private readonly pending = new Set<Promise<void>>();
 
@@ -77,17 +86,12 @@ export class GpuTrainer {
     readonly norm: GpuNormalization,
     private readonly fwd: SaeForward,
     private readonly bwd: SaeBackward,
-    private readonly deadKernel: DeadFeatures,
+    private readonly aux: SaeAux,
+    private readonly dead: DeadTracker,
     private readonly optimizer: Optimizer,
     private readonly onMetrics: (m: StepMetrics) => void,
   ) {
-    const { device } = ctx;
-    const F = bufs.F;
-    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-    this.sinceFired = device.createBuffer({ label: 'Trainer.sinceFired', size: F * 4, usage });
-    this.dead = device.createBuffer({ label: 'Trainer.dead', size: F * 4, usage });
-    this.deadCount = device.createBuffer({ label: 'Trainer.deadCount', size: 4, usage });
-    this.ring = new ReadbackRing(device, 8 * 4, 'Trainer.metrics');
+    this.ring = new ReadbackRing(ctx.device, METRIC_SLOTS.count * 4, 'Trainer.metrics');
     // Reference: with annealing, k starts at D and α at 1 (src/reference/sae/train.ts).
     this.k = config.k_anneal_steps ? bufs.D : config.k;
     this.alpha = config.alpha_anneal_steps ? 1 : config.soft_topk_alpha;
@@ -104,35 +108,51 @@ export class GpuTrainer {
     tensors: Record<ParamName, ArrayLike<number>>,
     norm: GpuNormalization,
     onMetrics: (m: StepMetrics) => void = () => {},
+    options: TrainerOptions = {},
   ): Promise<GpuTrainer> {
-    if (config.arch === 'batchtopk')
-      throw new Error('GPU training of BatchTopK is not implemented yet (SoftSAE and TopK are)');
-    const bufs = new SaeBuffers(ctx.device, D, config.dict_size, config.batch_size);
+    const [F, B] = [config.dict_size, config.batch_size];
+    const bufs = new SaeBuffers(ctx.device, D, F, B);
     const fwd = await SaeForward.create(ctx, bufs, {
       arch: config.arch,
       k: config.k_anneal_steps ? D : config.k,
       kMax: config.k_max,
       alpha: config.soft_topk_alpha,
       normFactor: norm.normFactor,
+      sparse: options.sparse !== false,
+      sparseCapacity: typeof options.sparse === 'number' ? options.sparse : undefined,
     });
-    const [bwd, deadKernel, optimizer] = await Promise.all([
+    const [bwd, aux, dead, optimizer] = await Promise.all([
       SaeBackward.create(ctx, bufs, fwd),
-      DeadFeatures.create(ctx, {
-        B: bufs.B,
-        F: bufs.F,
-        threshold: config.dead_feature_threshold,
-        label: 'Trainer.dead',
-      }),
+      SaeAux.create(ctx, bufs, config.auxk_alpha),
+      DeadTracker.create(ctx, { B, F, threshold: config.dead_feature_threshold }),
       Optimizer.create(ctx, bufs.layout, { label: 'Trainer.optimizer' }),
     ]);
     upload(ctx.device, bufs.arenas.params, packArena(bufs.layout, tensors));
     upload(ctx.device, bufs.shift, norm.shift);
-    return new GpuTrainer(ctx, config, bufs, norm, fwd, bwd, deadKernel, optimizer, onMetrics);
+    return new GpuTrainer(ctx, config, bufs, norm, fwd, bwd, aux, dead, optimizer, onMetrics);
+  }
+
+  /**
+   * Continues from `state` instead of step 0 (parameters are given to {@link create}; Adam
+   * moments start at zero): the step index (learning rate, annealing, hard phase, θ start, no
+   * median), the dead-feature counters and θ.
+   */
+  restore(state: TrainerRestore): void {
+    const { config, bufs } = this;
+    this.dead.restore(state.sinceFired ?? new Array<number>(bufs.F).fill(0));
+    bufs.setThreshold(state.threshold ?? -1);
+    this.step = state.step;
+    const D = bufs.D;
+    // k and α as annealed after step − 1 (the reference sets them after each step).
+    if (state.step > 0 && config.k_anneal_steps)
+      this.k = annealedK(state.step - 1, D, config.k, config.k_anneal_steps);
+    if (state.step > 0 && config.alpha_anneal_steps)
+      this.alpha = annealedAlpha(state.step - 1, config.soft_topk_alpha, config.alpha_anneal_steps);
   }
 
   /** The forward mode of step s (the reference's off-by-one kept: step > steps − hard). */
   modeOf(s: number): GpuForwardMode {
-    if (this.config.arch === 'topk') return 'topk';
+    if (this.config.arch !== 'softsae') return this.config.arch;
     const h = this.config.hard_topk_steps;
     return h !== null && h > 0 && s > this.config.steps - h ? 'hard' : 'soft';
   }
@@ -151,24 +171,28 @@ export class GpuTrainer {
     upload(device, bufs.ws.x, x);
     const mode = this.modeOf(s);
     this.fwd.setAlpha(this.alpha);
-    this.fwd.setKTarget(this.k, mode === 'soft' ? config.k_loss_weight : 0);
+    const updateTheta = mode === 'batchtopk' && s > BATCHTOPK_THRESHOLD.startStep;
+    this.fwd.setKTarget(this.k, mode === 'soft' ? config.k_loss_weight : 0, updateTheta);
     const lr = scheduledLr(config, s);
+    // Can any counter reach the threshold after this batch? (aux also needs ⌊D/2⌋ ≥ 1.)
+    const auxOn = this.dead.nextStepMayHaveDead() && bufs.D >= 2;
+    const aux = auxOn ? this.aux : undefined;
 
     const encoder = device.createCommandEncoder({ label: `Trainer.step${s}` });
-    encoder.clearBuffer(this.deadCount);
+    this.dead.clear(encoder);
     const pass = encoder.beginComputePass({ label: 'Trainer.stepPass' });
     this.fwd.encode(pass, mode);
     const w = bufs.ws;
-    this.deadKernel.encode(pass, {
-      f: w.f,
-      sinceFired: this.sinceFired,
-      dead: this.dead,
-      deadCount: this.deadCount,
-    });
-    if (mode === 'soft') this.bwd.encodeSoft(pass);
-    else if (mode === 'hard') this.bwd.encodeHard(pass);
-    else this.bwd.encodeTopK(pass);
+    this.dead.encode(pass, w.f);
+    const { dead, deadCount } = this.dead;
+    aux?.encodeForward(pass, { dead, deadCount });
+    if (mode === 'soft') this.bwd.encodeSoft(pass, aux);
+    else if (mode === 'hard') this.bwd.encodeHard(pass, aux);
+    else this.bwd.encodeTopK(pass, aux);
     const a = bufs.arenas;
+    // Hard phase: the encoder has a gradient only while aux is active, i.e. the dead count ≠ 0.
+    const condGrad =
+      mode === 'hard' && aux ? { names: ENCODER, flag: deadCount, index: 0 } : undefined;
     this.optimizer.encode(
       pass,
       {
@@ -178,11 +202,12 @@ export class GpuTrainer {
         v: a.adamV,
         loss: { buffer: w.scalars, index: LOSS_SCALARS.total },
       },
-      { lr, hasGrad: GRADS[mode] },
+      { lr, hasGrad: GRADS[mode], condGrad },
     );
     pass.end();
-    // Metrics: 6 loss scalars + the dead count, copied next to each other in one staging buffer.
-    encoder.copyBufferToBuffer(this.deadCount, 0, w.scalars, 24, 4);
+    const lists = this.fwd.sparse;
+    const threshold = bufs.threshold;
+    gatherMetrics(encoder, w.scalars, { deadCount, lists, threshold });
     const pendingScalars = this.ring.copy(encoder, w.scalars);
     const pendingStatus = this.optimizer.copyStatus(encoder);
     device.queue.submit([encoder.finish()]);
@@ -193,25 +218,17 @@ export class GpuTrainer {
       void pendingScalars?.read();
       void pendingStatus?.read();
     } else {
-      const p = Promise.all([pendingScalars.read(), pendingStatus.read()]).then(([raw, st]) => {
-        const f = new Float32Array(raw);
-        const deadCount = new Uint32Array(raw, 24, 1)[0];
-        this.onMetrics({
-          step: s,
-          mode,
-          lr,
-          l2: f[LOSS_SCALARS.l2],
-          kLoss: f[LOSS_SCALARS.kLoss],
-          loss: f[LOSS_SCALARS.total],
-          kMean: f[LOSS_SCALARS.kMean],
-          kMin: f[LOSS_SCALARS.kMin],
-          kMax: f[LOSS_SCALARS.kMax],
-          deadCount,
-          gradNorm: st.norm,
-          skipped: st.skipped,
-          nonFinite: st.nonFinite,
-        });
-      });
+      const info = {
+        step: s,
+        mode,
+        lr,
+        arch: config.arch,
+        auxEncoded: auxOn,
+        denseCodes: lists ? undefined : bufs.B * bufs.F,
+      };
+      const p = Promise.all([pendingScalars.read(), pendingStatus.read()]).then(([raw, st]) =>
+        this.onMetrics(decodeStepMetrics(raw, st, info)),
+      );
       this.pending.add(p);
       void p.finally(() => this.pending.delete(p));
     }
@@ -239,6 +256,21 @@ export class GpuTrainer {
     return unpackArena(this.bufs.layout, arena);
   }
 
+  /** BatchTopK θ (−1 until set): awaits the GPU. */
+  async readThreshold(): Promise<number> {
+    return (await readbackF32(this.ctx.device, this.bufs.threshold, 1))[0];
+  }
+
+  /** Rows since each feature fired [F]: awaits the GPU. */
+  readSinceFired(): Promise<Uint32Array> {
+    return this.dead.read();
+  }
+
+  /** Adam step counts per tensor (updates each received): awaits the GPU. */
+  readAdamSteps(): Promise<Record<ParamName, number>> {
+    return this.optimizer.readStepCounts();
+  }
+
   /** Adam moments in the reference layout. */
   async readMoments(): Promise<{
     m: Record<ParamName, Float32Array>;
@@ -254,12 +286,10 @@ export class GpuTrainer {
   destroy(): void {
     this.fwd.destroy();
     this.bwd.destroy();
-    this.deadKernel.destroy();
+    this.aux.destroy();
+    this.dead.destroy();
     this.optimizer.destroy();
     this.ring.destroy();
-    this.sinceFired.destroy();
-    this.dead.destroy();
-    this.deadCount.destroy();
     this.bufs.destroy();
   }
 }

@@ -9,7 +9,9 @@ export interface TrainingSlice {
   training: {
     state: TrainState | 'idle';
     message: string | null;
-    dataset: { name: string; rows: number; D: number } | null;
+    /** The run's id, echoed by the engine when it starts (Inspect keys its analyses by it). */
+    runId: string | null;
+    dataset: { id: string; name: string; rows: number; D: number } | null;
     config: Record<string, unknown> | null;
     step: number;
     steps: number;
@@ -20,8 +22,9 @@ export interface TrainingSlice {
     evaluation: TrainEvaluation | null;
   };
   trainingStarted(
-    dataset: { name: string; rows: number; D: number },
+    dataset: { id: string; name: string; rows: number; D: number },
     config: Record<string, unknown>,
+    runId: string,
   ): void;
   trainingState(state: TrainState, message?: string): void;
   trainingProgress(step: number, steps: number, rowsPerSec: number, metrics: StepMetrics[]): void;
@@ -32,6 +35,7 @@ export interface TrainingSlice {
 const initial: TrainingSlice['training'] = {
   state: 'idle',
   message: null,
+  runId: null,
   dataset: null,
   config: null,
   step: 0,
@@ -44,9 +48,17 @@ const initial: TrainingSlice['training'] = {
 
 export const createTrainingSlice: StateCreator<TrainingSlice, [], [], TrainingSlice> = (set) => ({
   training: initial,
-  trainingStarted: (dataset, config) =>
+  trainingStarted: (dataset, config, runId) =>
     set((s) => ({
-      training: { ...s.training, dataset, config, history: [], latest: null, evaluation: null },
+      training: {
+        ...s.training,
+        runId,
+        dataset,
+        config,
+        history: [],
+        latest: null,
+        evaluation: null,
+      },
     })),
   trainingState: (state, message) =>
     set((s) => ({ training: { ...s.training, state, message: message ?? null } })),

@@ -13,6 +13,8 @@ import {
   gemmCaseName,
   type CheckResult,
 } from '../selfcheck/kernels';
+import { Inspection } from './inspection';
+import { EngineDatasets, summaryOf } from './engineDatasets';
 import type { EngineMessage, EngineRequest } from './protocol';
 import { TrainingRun } from './training';
 
@@ -20,9 +22,54 @@ declare const self: DedicatedWorkerGlobalScope;
 
 let gpu: Promise<{ gpu: GpuContext; kernels: KernelContext } | null> | undefined;
 
-function post(message: EngineMessage): void {
-  self.postMessage(message);
+function post(message: EngineMessage, transfer: Transferable[] = []): void {
+  self.postMessage(message, transfer);
 }
+
+/** Kept models and their evaluations, by runId (outlives the training run that made them). */
+const inspection = new Inspection(post);
+const datasets = new EngineDatasets();
+
+/** Generates a built-in corpus and sends its summary and tokens (once per request). */
+function builtinDataset(req: Extract<EngineRequest, { type: 'dataset-builtin' }>): void {
+  try {
+    const { dataset, lab } = datasets.builtin(req.id);
+    const sequence = Int32Array.from(lab.sequenceOfRow);
+    const position = Int32Array.from(lab.positionOfRow);
+    post(
+      {
+        type: 'dataset-loaded',
+        summary: summaryOf(dataset),
+        dropped: new Int32Array(0),
+        tokens: lab.tokens,
+        sequence,
+        position,
+      },
+      [sequence.buffer, position.buffer],
+    );
+  } catch (e) {
+    post({
+      type: 'dataset-error',
+      id: req.id,
+      message: e instanceof Error ? e.message : String(e),
+    });
+  }
+}
+
+function loadDataset(req: Extract<EngineRequest, { type: 'dataset-load' }>): void {
+  try {
+    const { dataset, dropped } = datasets.load(req);
+    post({ type: 'dataset-loaded', summary: summaryOf(dataset), dropped }, [dropped.buffer]);
+  } catch (e) {
+    post({
+      type: 'dataset-error',
+      id: req.id,
+      message: e instanceof Error ? e.message : String(e),
+    });
+  }
+}
+
+let runCounter = 0;
 
 function getGpu() {
   gpu ??= acquireGpu({ label: 'Engine.device' }).then(
@@ -81,10 +128,16 @@ async function startTraining(req: Extract<EngineRequest, { type: 'train-start' }
     post({ type: 'train-state', state: 'failed', message: 'WebGPU is unavailable' });
     return;
   }
+  const id = typeof req.dataset === 'string' ? req.dataset : req.dataset.id;
+  const data = datasets.get(id);
+  if (!data) {
+    post({ type: 'train-state', state: 'failed', message: `no dataset '${id}' is loaded` });
+    return;
+  }
   run?.stop();
-  const current = new TrainingRun(post);
+  const current = new TrainingRun(post, inspection);
   run = current;
-  await current.run(g.kernels, req.dataset, req.config);
+  await current.run(g.kernels, data, req.config, req.runId ?? `engine-run-${++runCounter}`);
   if (run === current) run = null;
 }
 
@@ -103,5 +156,16 @@ self.onmessage = (ev: MessageEvent<EngineRequest>) => {
       return run?.resume();
     case 'train-stop':
       return run?.stop();
+    case 'eval-request':
+      return void run?.evaluateNow();
+    case 'row-features':
+    case 'feature-acts':
+    case 'feature-neighbors':
+    case 'run-model':
+      return inspection.handle(req);
+    case 'dataset-load':
+      return loadDataset(req);
+    case 'dataset-builtin':
+      return builtinDataset(req);
   }
 };

@@ -2,28 +2,68 @@
  * The page's side of the engine worker: starts it, sends requests and turns its messages into
  * store updates. Nothing here touches the GPU.
  */
+import { ingestDatasetTokens, ingestEvalResult } from '../session/ingest';
+import { resolveQuery } from '../session/queries';
 import { useAppStore } from '../store';
 import type { EngineMessage, EngineRequest } from './protocol';
 
+/** The engine's reply to a dataset request. */
+export type DatasetLoaded = Extract<EngineMessage, { type: 'dataset-loaded' }>;
+type DatasetRequest = Extract<EngineRequest, { type: 'dataset-load' | 'dataset-builtin' }>;
+
 export class EngineClient {
   private readonly worker: Worker;
+  /** Dataset requests awaiting their reply, by dataset id. */
+  private readonly waiting = new Map<
+    string,
+    { resolve: (m: DatasetLoaded) => void; reject: (e: Error) => void }
+  >();
 
   constructor() {
     this.worker = new Worker(new URL('./engine.worker.ts', import.meta.url), {
       type: 'module',
       name: 'softsae-engine',
     });
-    this.worker.onmessage = (ev: MessageEvent<EngineMessage>) => route(ev.data);
+    this.worker.onmessage = (ev: MessageEvent<EngineMessage>) => {
+      const msg = ev.data;
+      if (msg.type === 'dataset-loaded' || msg.type === 'dataset-error') this.settle(msg);
+      else route(msg);
+    };
     this.worker.onerror = (ev) =>
       useAppStore.getState().setGpuUnavailable(`The engine worker failed to start: ${ev.message}`);
   }
 
-  send(request: EngineRequest): void {
-    this.worker.postMessage(request);
+  /** Posts a request; `transfer` hands buffers over (e.g. a dataset's rows) without a copy. */
+  send(request: EngineRequest, transfer: Transferable[] = []): void {
+    this.worker.postMessage(request, transfer);
+  }
+
+  /**
+   * Sends a dataset to the engine (`dataset-load`, its rows transferred) or asks for a built-in
+   * one, and resolves with the engine's summary; rejects with the engine's reason.
+   */
+  dataset(request: DatasetRequest): Promise<DatasetLoaded> {
+    const id = request.id;
+    this.waiting.get(id)?.reject(new Error(`dataset '${id}' was requested again`));
+    return new Promise<DatasetLoaded>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.send(request, request.type === 'dataset-load' ? [request.x.buffer] : []);
+    });
   }
 
   terminate(): void {
     this.worker.terminate();
+    for (const w of this.waiting.values()) w.reject(new Error('the engine worker was stopped'));
+    this.waiting.clear();
+  }
+
+  private settle(msg: Extract<EngineMessage, { type: 'dataset-loaded' | 'dataset-error' }>): void {
+    const id = msg.type === 'dataset-loaded' ? msg.summary.id : msg.id;
+    const w = this.waiting.get(id);
+    if (!w) return;
+    this.waiting.delete(id);
+    if (msg.type === 'dataset-loaded') w.resolve(msg);
+    else w.reject(new Error(msg.message));
   }
 }
 
@@ -54,7 +94,7 @@ function route(msg: EngineMessage): void {
     case 'selfcheck-done':
       return s.selfCheckDone(msg.passed, msg.ms);
     case 'train-started':
-      return s.trainingStarted(msg.dataset, msg.config);
+      return s.trainingStarted(msg.dataset, msg.config, msg.runId);
     case 'train-state':
       return s.trainingState(msg.state, msg.message);
     case 'train-eval':
@@ -67,5 +107,15 @@ function route(msg: EngineMessage): void {
       });
     case 'train-progress':
       return s.trainingProgress(msg.step, msg.steps, msg.rowsPerSec, msg.metrics);
+    case 'eval-result':
+      return ingestEvalResult(msg);
+    case 'dataset-tokens':
+      return ingestDatasetTokens(msg);
+    case 'row-features-result':
+    case 'feature-acts-result':
+    case 'feature-neighbors-result':
+    case 'run-model-result':
+    case 'query-error':
+      return resolveQuery(msg);
   }
 }

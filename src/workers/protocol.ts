@@ -4,6 +4,7 @@ import type { GpuEvent } from '../gpu/events';
 import type { TrainConfigInput } from '../reference/sae/config';
 import type { StepMetrics } from '../sae/trainer';
 import type { CheckResult } from '../selfcheck/kernels';
+import type { InspectMessage, InspectRequest } from './inspectProtocol';
 
 /** Built-in datasets the engine can generate itself (seeded synthetic lab). */
 export type BuiltinDataset = 'demo' | 'quick';
@@ -11,10 +12,47 @@ export type BuiltinDataset = 'demo' | 'quick';
 export type EngineRequest =
   | { type: 'probe' }
   | { type: 'selfcheck' }
-  | { type: 'train-start'; dataset: BuiltinDataset; config: TrainConfigInput }
+  | {
+      type: 'train-start';
+      /** A built-in dataset, or one loaded earlier with `dataset-load` (by its id). */
+      dataset: BuiltinDataset | { id: string };
+      config: TrainConfigInput;
+      /** Chosen by the page and echoed in `train-started`, so analyses can be keyed by run. */
+      runId?: string;
+    }
   | { type: 'train-pause' }
   | { type: 'train-resume' }
-  | { type: 'train-stop' };
+  | { type: 'train-stop' }
+  /**
+   * Rows `[rows, D]` for training, transferred (never copied through the page's state). With
+   * `dropNonFinite` rows holding NaN/±Inf are removed (the user chose "drop"); without it such
+   * rows are refused, since WGSL cannot be trusted to detect NaN.
+   */
+  | {
+      type: 'dataset-load';
+      id: string;
+      name: string;
+      rows: number;
+      D: number;
+      x: Float32Array;
+      dropNonFinite?: boolean;
+    }
+  /** Generate a built-in dataset and report it (`dataset-loaded` with its tokens). */
+  | { type: 'dataset-builtin'; id: BuiltinDataset }
+  | InspectRequest;
+
+/** Numbers of a dataset as the engine holds it (after any dropped rows), for the summary. */
+export interface EngineDatasetSummary {
+  id: string;
+  name: string;
+  rows: number;
+  D: number;
+  /** sqrt(mean ‖x‖²) over all rows (spec §2, uncentred). */
+  normFactor: number;
+  meanNorm: number;
+  min: number;
+  max: number;
+}
 
 export type TrainState =
   'starting' | 'running' | 'paused' | 'stopped' | 'evaluating' | 'done' | 'failed';
@@ -26,7 +64,8 @@ export interface TrainEvaluation {
   meanL0: number;
   /** Spearman correlation of k̂ with each row's true active-feature count (SoftSAE). */
   spearmanKHat: number | null;
-  spearmanL0: number;
+  /** Null when the data has no ground truth (user files). */
+  spearmanL0: number | null;
 }
 
 export type EngineMessage =
@@ -39,9 +78,11 @@ export type EngineMessage =
   | { type: 'selfcheck-done'; passed: number; total: number; ms: number }
   | {
       type: 'train-started';
-      dataset: { name: string; rows: number; D: number };
+      dataset: { id: string; name: string; rows: number; D: number };
       config: Record<string, unknown>;
       normFactor: number;
+      /** The request's `runId` (or one the engine made up when none was given). */
+      runId: string;
     }
   | { type: 'train-state'; state: TrainState; message?: string }
   | ({ type: 'train-eval' } & TrainEvaluation)
@@ -53,4 +94,18 @@ export type EngineMessage =
       rowsPerSec: number;
       /** Metrics of the steps reported since the last progress message (throttled). */
       metrics: StepMetrics[];
-    };
+    }
+  /**
+   * A dataset is ready for training. `dropped`: indices (in the rows sent) of the rows removed as
+   * non-finite, so the page can drop the same rows' tokens. Built-ins carry their tokens.
+   */
+  | {
+      type: 'dataset-loaded';
+      summary: EngineDatasetSummary;
+      dropped: Int32Array;
+      tokens?: string[];
+      sequence?: Int32Array;
+      position?: Int32Array;
+    }
+  | { type: 'dataset-error'; id: string; message: string }
+  | InspectMessage;

@@ -6,27 +6,63 @@
  * re-renders on each, so fewer messages leave its main thread idler).
  */
 import type { KernelContext } from '../gpu/kernels/context';
-import { demoDataset, quickDataset } from '../data/demo';
 import { resolveConfig, type TrainConfig, type TrainConfigInput } from '../reference/sae/config';
 import { spearman } from '../data/metrics';
-import type { TokenLabData } from '../data/tokens';
-import { evaluateModel } from '../sae/evaluate';
 import type { SaeModel } from '../sae/modelFile';
 import { initParams } from '../reference/sae/params';
 import { BatchSampler, normFactorOf } from '../sae/batches';
 import { GpuTrainer, type StepMetrics } from '../sae/trainer';
-import type { BuiltinDataset, EngineMessage, TrainState } from './protocol';
+import type { Inspection } from './inspection';
+import type { EngineDataset } from './engineDatasets';
+import type { EngineMessage, TrainState } from './protocol';
 
 /** Steps allowed in flight before the loop waits for the GPU. */
 const MAX_IN_FLIGHT = 2;
 const PROGRESS_MS = 250;
 
+let runCounter = 0;
+/** A run id unique within this worker and, by the clock, across page reloads. */
+function newRunId(): string {
+  return `run-${Date.now().toString(36)}-${++runCounter}`;
+}
+
+/** What an evaluation of the current model needs (set while the trainer exists). */
+interface LiveRun {
+  ctx: KernelContext;
+  trainer: GpuTrainer;
+  config: TrainConfig;
+  data: EngineDataset;
+  normFactor: number;
+}
+
 export class TrainingRun {
   private state: TrainState = 'starting';
   private pauseRequested = false;
   private wake: (() => void) | null = null;
+  private live: LiveRun | null = null;
+  /** The evaluation in progress (one at a time: a pause's, or the final one after it). */
+  private evaluation: Promise<void> | null = null;
+  /** Set when the run starts (the request's id, or one made here). */
+  runId = newRunId();
 
-  constructor(private readonly post: (m: EngineMessage) => void) {}
+  constructor(
+    private readonly post: (m: EngineMessage, transfer?: Transferable[]) => void,
+    private readonly inspection: Inspection,
+  ) {}
+
+  /** Evaluates the model as it is now, while paused (posts `eval-result` with final = false). */
+  async evaluateNow(): Promise<void> {
+    if (this.state !== 'paused' || !this.live || this.evaluation) return;
+    try {
+      await this.evaluate(this.live, false);
+    } catch (e) {
+      this.post({
+        type: 'train-state',
+        state: 'paused',
+        message: `evaluation failed: ${String(e)}`,
+      });
+    }
+  }
 
   /** Pauses after the steps in flight: 'paused' is reported once no step is running. */
   pause(): void {
@@ -53,9 +89,14 @@ export class TrainingRun {
     this.post({ type: 'train-state', state, message });
   }
 
-  async run(ctx: KernelContext, dataset: BuiltinDataset, input: TrainConfigInput): Promise<void> {
+  async run(
+    ctx: KernelContext,
+    data: EngineDataset,
+    input: TrainConfigInput,
+    runId: string,
+  ): Promise<void> {
+    this.runId = runId;
     try {
-      const data = dataset === 'demo' ? demoDataset() : quickDataset();
       const { D, rows, x } = data;
       const config = resolveConfig(input, D);
       if (config.batch_size > rows)
@@ -80,10 +121,13 @@ export class TrainingRun {
       );
       this.post({
         type: 'train-started',
-        dataset: { name: dataset, rows, D },
+        dataset: { id: data.id, name: data.name, rows, D },
         config: { ...config },
         normFactor,
+        runId,
       });
+      const live: LiveRun = { ctx, trainer, config, data, normFactor };
+      this.live = live;
       if (this.state === 'starting') this.setState('running');
       const sampler = new BatchSampler(x, rows, D, config.batch_size, config.seed + 1);
       const inFlight: Promise<void>[] = [];
@@ -123,10 +167,14 @@ export class TrainingRun {
         flushProgress();
         if (this.state !== 'stopped') {
           this.setState('evaluating');
-          await this.evaluate(ctx, trainer, config, data, normFactor);
+          await this.evaluation?.catch(() => {}); // a pause's evaluation reported its own error
+          await this.evaluate(live, true);
           this.setState('done');
         }
       } finally {
+        // A pause's evaluation may still read the trainer's parameters.
+        await this.evaluation?.catch(() => {});
+        this.live = null;
         trainer.destroy();
       }
     } catch (e) {
@@ -135,19 +183,23 @@ export class TrainingRun {
   }
 
   /**
-   * The evaluation pass over every row (hard path) and, since the synthetic data knows each
-   * row's true number of active features, the paper's check: Spearman(k̂, true count).
+   * The evaluation pass over every row (hard path; src/workers/evalPass.ts), kept by the
+   * inspection for queries and posted as `eval-result`; and, where the data knows each row's true
+   * number of active features (the synthetic built-ins), the paper's check: Spearman(k̂, count).
    */
-  private async evaluate(
-    ctx: KernelContext,
-    trainer: GpuTrainer,
-    config: TrainConfig,
-    data: TokenLabData,
-    normFactor: number,
-  ): Promise<void> {
+  private evaluate(live: LiveRun, final: boolean): Promise<void> {
+    const run = this.evaluatePass(live, final);
+    this.evaluation = run;
+    return run.finally(() => {
+      if (this.evaluation === run) this.evaluation = null;
+    });
+  }
+
+  private async evaluatePass(live: LiveRun, final: boolean): Promise<void> {
+    const { ctx, trainer, config, data, normFactor } = live;
     const { D, rows, x } = data;
     const model: SaeModel = {
-      arch: config.arch === 'topk' ? 'topk' : 'softsae',
+      arch: config.arch,
       D,
       F: config.dict_size,
       tensors: await trainer.readParams(),
@@ -156,20 +208,43 @@ export class TrainingRun {
       alpha: trainer.alpha,
       normFactor,
       shift: new Float32Array(D),
+      threshold: config.arch === 'batchtopk' ? await trainer.readThreshold() : undefined,
     };
-    const source = {
-      rows,
-      width: D,
-      readRows: async (s: number, n: number) => x.subarray(s * D, (s + n) * D),
-    };
-    const report = await evaluateModel(ctx, model, source, config.batch_size);
-    this.post({
-      type: 'train-eval',
-      rows,
-      fvu: report.fvu,
-      meanL0: report.mean_l0,
-      spearmanKHat: report.k_hat ? spearman(report.k_hat, data.activeCount) : null,
-      spearmanL0: spearman(report.l0, data.activeCount),
+    const result = await this.inspection.evaluate(ctx, {
+      runId: this.runId,
+      datasetId: data.id,
+      model,
+      data: { rows, D, x },
+      batchSize: config.batch_size,
+      step: trainer.step,
+      final,
+      config: configSummary(config),
     });
+    // Only the synthetic built-ins know each row's true number of active features.
+    const truth = data.activeCount;
+    if (final)
+      this.post({
+        type: 'train-eval',
+        rows,
+        fvu: result.fvu,
+        meanL0: result.meanL0,
+        spearmanKHat: result.kHat && truth ? spearman(result.kHat, truth) : null,
+        spearmanL0: truth ? spearman(result.l0, truth) : null,
+      });
+    this.inspection.publish(result);
   }
+}
+
+/** The few settings a run is recognised by in the runs list and the compare view. */
+function configSummary(c: TrainConfig): Record<string, number | string> {
+  return {
+    arch: c.arch,
+    F: c.dict_size,
+    k: c.k,
+    k_max: c.k_max,
+    steps: c.steps,
+    batch: c.batch_size,
+    lr: c.lr,
+    seed: c.seed,
+  };
 }

@@ -7,7 +7,7 @@ import code from '../../../shaders/adam.wgsl?raw';
 import { createBufferFrom } from '../buffers';
 import { parseUniformLayout, Uniform } from '../uniforms';
 import { BindGroupCache, dispatch, type KernelContext } from './context';
-import type { Segment } from './gradnorm';
+import type { CondGrad, Segment } from './gradnorm';
 
 const PARAMS = parseUniformLayout(code, 'Params');
 const WG = 256;
@@ -52,6 +52,8 @@ export interface AdamBuffers {
   grads: GPUBuffer;
   m: GPUBuffer;
   v: GPUBuffer;
+  /** The flag buffer of a {@link CondGrad} (required when one is set). */
+  cond?: GPUBuffer;
 }
 
 export class Adam {
@@ -89,14 +91,16 @@ export class Adam {
     return new Adam(ctx, pipeline, options, options.label ?? 'Adam');
   }
 
-  /** Per-step scalars (before the submit that runs {@link encode}). */
-  setStep(lr: number, gradMask: number): void {
+  /** Per-step scalars (before the submit that runs {@link encode}); `cond` as in GradNorm. */
+  setStep(lr: number, gradMask: number, cond?: CondGrad): void {
     this.uniform.write({
       lr,
       gradMask,
       numTensors: this.options.segments.length,
       tableLen: this.tableLen,
       stride: this.workgroups * WG,
+      condMask: cond?.mask ?? 0,
+      condIndex: cond?.index ?? 0,
     });
   }
 
@@ -105,7 +109,17 @@ export class Adam {
       this.ctx.device,
       `${this.label}.bindGroup`,
       this.pipeline.getBindGroupLayout(0),
-      [this.uniform.buffer, b.status, b.segments, this.table, b.params, b.grads, b.m, b.v],
+      [
+        this.uniform.buffer,
+        b.status,
+        b.segments,
+        this.table,
+        b.params,
+        b.grads,
+        b.m,
+        b.v,
+        b.cond ?? this.ctx.empty,
+      ],
     );
     dispatch(pass, this.pipeline, bindGroup, [this.workgroups, 1]);
   }

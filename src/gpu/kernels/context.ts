@@ -82,7 +82,37 @@ export function dispatch(
 ): void {
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bindGroup);
-  pass.dispatchWorkgroups(grid[0], grid[1], grid[2] ?? 1);
+  const g: [number, number, number] = [grid[0], grid[1], grid[2] ?? 1];
+  const slot = gateScope?.(g);
+  if (slot) pass.dispatchWorkgroupsIndirect(slot.buffer, slot.offset);
+  else pass.dispatchWorkgroups(...g);
+}
+
+/** Where a gated dispatch reads its indirect arguments. */
+export interface IndirectSlot {
+  buffer: GPUBuffer;
+  offset: number;
+}
+
+/** Set while {@link withDispatchGate} runs: turns each dispatch's grid into an indirect slot. */
+let gateScope: ((grid: [number, number, number]) => IndirectSlot) | null = null;
+
+/**
+ * Runs `encode` with every dispatch it makes (through {@link dispatch}) made indirect, its
+ * arguments taken from the slot that `slotFor` returns for its grid (see gpu/kernels/gate.ts).
+ * Kernels need no change to be gated.
+ */
+export function withDispatchGate(
+  slotFor: (grid: [number, number, number]) => IndirectSlot,
+  encode: () => void,
+): void {
+  if (gateScope) throw new Error('withDispatchGate: gates do not nest');
+  gateScope = slotFor;
+  try {
+    encode();
+  } finally {
+    gateScope = null;
+  }
 }
 
 /** Encodes `work` into one labelled compute pass and submits it. */

@@ -3,13 +3,14 @@
  *  - `subRow`:    out = (x − v[col]) · scale, v a row vector [D] (normalisation, x − b_dec)
  *  - `subScaled`: out = (x − y) · scale (residuals and ∂ℒ/∂x̂)
  *  - `maskNonzero`: out = y ≠ 0 ? x : 0 (straight-through gradient of a hard top-k)
+ *  - `maskNonzeroAdd`: out += y ≠ 0 ? x : 0 (the aux-k gradient added to ∂pre)
  */
 import code from '../../../shaders/elementwise.wgsl?raw';
 import { parseUniformLayout } from '../uniforms';
 import { SingleKernel } from './kernel';
 import { dispatch2d, type Buf, type KernelContext } from './context';
 
-export type ElementwiseOp = 'subRow' | 'subScaled' | 'maskNonzero';
+export type ElementwiseOp = 'subRow' | 'subScaled' | 'maskNonzero' | 'maskNonzeroAdd';
 
 const PARAMS = parseUniformLayout(code, 'Params');
 const WG = 256;

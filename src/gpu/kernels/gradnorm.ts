@@ -104,6 +104,16 @@ export interface GradNormOptions {
   label?: string;
 }
 
+/**
+ * Tensors whose gradient exists only when a u32 flag on the GPU is nonzero (the flag is read
+ * there, so the host need not know it): `mask` (see {@link segmentMask}), and the flag at u32
+ * `index` of the buffer passed as `cond` to encode.
+ */
+export interface CondGrad {
+  mask: number;
+  index: number;
+}
+
 export interface GradNormBuffers {
   /** The gradient arena. */
   grads: GPUBuffer;
@@ -113,6 +123,8 @@ export interface GradNormBuffers {
   status: GPUBuffer;
   /** Optional loss scalar: a non-finite value there also skips the step. */
   loss?: GPUBuffer;
+  /** The flag buffer of a {@link CondGrad} (required when one is set). */
+  cond?: GPUBuffer;
 }
 
 export class GradNorm {
@@ -155,8 +167,9 @@ export class GradNorm {
    * Per-step scalars, written to the uniform (call before the submit that runs {@link encode}).
    * @param gradMask  bit s set: segment s has a gradient this step (see {@link segmentMask})
    * @param lossIndex float index of the loss in `buffers.loss`, when one is checked
+   * @param cond      tensors that have a gradient only when a flag on the GPU is set
    */
-  setStep(gradMask: number, lossIndex?: number): void {
+  setStep(gradMask: number, lossIndex?: number, cond?: CondGrad): void {
     this.uniform.write({
       gradMask,
       numTensors: this.options.segments.length,
@@ -164,25 +177,28 @@ export class GradNorm {
       maxNorm: this.options.maxNorm,
       hasLoss: lossIndex === undefined ? 0 : 1,
       lossIndex: lossIndex ?? 0,
+      condMask: cond?.mask ?? 0,
+      condIndex: cond?.index ?? 0,
     });
   }
 
   encode(pass: GPUComputePassEncoder, buffers: GradNormBuffers): void {
     const { device } = this.ctx;
     const u = this.uniform.buffer;
+    const cond = buffers.cond ?? this.ctx.empty;
     const partialGroup = this.partialGroups.get(
       device,
       `${this.label}.partials.bindGroup`,
       this.partialPipeline.getBindGroupLayout(0),
-      [u, buffers.segments, buffers.grads, this.partials],
-      [0, 1, 2, 3],
+      [u, buffers.segments, buffers.grads, this.partials, cond],
+      [0, 1, 2, 3, 6],
     );
     const finalGroup = this.finalGroups.get(
       device,
       `${this.label}.finalize.bindGroup`,
       this.finalPipeline.getBindGroupLayout(0),
-      [u, buffers.segments, this.partials, buffers.status, buffers.loss ?? this.ctx.empty],
-      [0, 1, 3, 4, 5],
+      [u, buffers.segments, this.partials, buffers.status, buffers.loss ?? this.ctx.empty, cond],
+      [0, 1, 3, 4, 5, 6],
     );
     dispatch(pass, this.partialPipeline, partialGroup, [this.numPartials, 1]);
     dispatch(pass, this.finalPipeline, finalGroup, [1, 1]);

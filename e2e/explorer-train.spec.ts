@@ -1,0 +1,135 @@
+// The explorer as a person first meets it: the demo dataset is ready, the form refuses invalid
+// settings with their reason, and a short run on the demo trains to the end with live charts.
+import { expect, test } from '@playwright/test';
+import { AppPage } from './pages/AppPage';
+import { DataPage } from './pages/DataPage';
+import { TrainPage } from './pages/TrainPage';
+
+test('opens with the demo ready and trains it briefly, with progress and live charts', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const app = new AppPage(page);
+  const data = new DataPage(page);
+  const train = new TrainPage(page);
+  await app.open();
+
+  // The demo corpus of src/data/demo.ts: 256 sequences × 64 tokens, D = 64.
+  await data.expectDemoReady();
+  expect(await data.summaryNumber('rows')).toBe(256 * 64);
+  expect(await data.summaryNumber('D')).toBe(64);
+  expect(await data.summaryNumber('sequences')).toBe(256);
+  await expect(data.summary('dtype')).toHaveText('f32');
+  await expect(data.summary('nonFinite')).toHaveText('none');
+  await expect(data.summary('tokens')).toContainText('16,384 tokens');
+  expect(await data.summaryNumber('normFactor')).toBeGreaterThan(0);
+  await app.expectGpuReady();
+
+  await app.show('train');
+  await expect(train.dataset).toContainText('Demo');
+  // Small enough for a software adapter on a busy machine (SwiftShader runs on the CPU).
+  await train.set({
+    dict_size: '128',
+    k: '4',
+    k_max: '16',
+    batch_size: '32',
+    steps: '200',
+    warmup_steps: '20',
+    hard_topk_steps: '20',
+  });
+  await expect(train.errors).toHaveCount(0);
+  await train.start.click();
+  await expect(train.state).toHaveText(/starting|running/);
+  await expect(train.stop).toBeVisible();
+  await train.waitDone();
+  await expect(train.step).toHaveText('step 200 / 200');
+  await expect(train.progress).toHaveAttribute('value', '1');
+  await expect(page.getByTestId('train.rate')).toContainText('rows/s');
+  const fvu = Number(await page.getByTestId('eval.fvu').textContent());
+  expect(fvu).toBeGreaterThan(0);
+  expect(fvu).toBeLessThan(1);
+
+  // Every line of every chart has points once the run has reported (charts redraw throttled).
+  // L0 is counted only on steps that took the sparse route, so it may have gaps: not required.
+  for (const id of ['loss', 'l2', 'khat', 'dead', 'lr'] as const) {
+    await expect
+      .poll(
+        async () => {
+          const { 'mean L0': l0, ...points } = await train.chartPoints(id);
+          if (l0 !== undefined) console.log(`L0 points drawn: ${l0}`);
+          return Math.min(...Object.values(points));
+        },
+        { message: id },
+      )
+      .toBeGreaterThan(10);
+  }
+  expect(Object.keys(await train.chartPoints('loss'))).toEqual([
+    'total',
+    'L2 (reconstruction)',
+    'k-loss',
+  ]);
+  expect(app.pageErrors).toEqual([]);
+});
+
+test('refuses invalid settings with the reason and keeps Start disabled', async ({ page }) => {
+  const app = new AppPage(page);
+  const data = new DataPage(page);
+  const train = new TrainPage(page);
+  await app.open();
+  await data.expectDemoReady();
+  await app.expectGpuReady();
+  await app.show('train');
+  await expect(train.start).toBeEnabled();
+
+  const F = await train.field('dict_size').inputValue();
+  await train.set({ k: String(Number(F) + 1) });
+  await expect(train.errors).toContainText(`k (${Number(F) + 1}) must not exceed dict_size (${F})`);
+  await expect(train.field('k')).toHaveAttribute('aria-invalid', 'true');
+  await expect(train.start).toBeDisabled();
+
+  await train.set({ k: '4', batch_size: '20000' });
+  await expect(train.errors).toContainText('batch_size (20000) must not exceed the 16384 rows');
+  await expect(train.start).toBeDisabled();
+
+  await train.set({ batch_size: '64', lr: '0' });
+  await expect(train.errors).toContainText('lr must be a finite number > 0');
+  await expect(train.start).toBeDisabled();
+
+  await train.set({ lr: '0.001' });
+  await expect(train.errors).toHaveCount(0);
+  await expect(train.start).toBeEnabled();
+  expect(app.pageErrors).toEqual([]);
+});
+
+test('a run shows rows/s and ETA while it runs, and Stop ends it where it is', async ({ page }) => {
+  test.setTimeout(180_000);
+  const app = new AppPage(page);
+  const data = new DataPage(page);
+  const train = new TrainPage(page);
+  await app.open();
+  await data.expectDemoReady();
+  await data.select('Quick');
+  await app.expectGpuReady();
+  await app.show('train');
+  await expect(train.dataset).toContainText('Quick');
+  await train.set({ dict_size: '64', batch_size: '32', steps: '5000' });
+  await train.start.click();
+  await expect(page.getByTestId('train.eta')).toContainText('ETA', { timeout: 60_000 });
+  await expect(page.getByTestId('train.rate')).toContainText('rows/s');
+  // The settings are locked while the run is active.
+  await expect(train.field('steps')).toBeDisabled();
+  await train.stop.click();
+  await expect(train.state).toHaveText('stopped');
+  // The steps already on the GPU queue finish and report; after that the count stays.
+  await page.waitForTimeout(1000);
+  const stepText = await train.step.textContent();
+  const stoppedAt = Number(/step (\d+) \/ 5000/.exec(stepText!)![1]);
+  expect(stoppedAt).toBeGreaterThan(0);
+  expect(stoppedAt).toBeLessThan(5000);
+  await page.waitForTimeout(1500);
+  await expect(train.step).toHaveText(stepText!);
+  await expect(train.stop).toHaveCount(0);
+  await expect(train.start).toBeEnabled();
+  await expect(train.field('steps')).toBeEnabled();
+  expect(app.pageErrors).toEqual([]);
+});

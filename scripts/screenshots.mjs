@@ -1,0 +1,78 @@
+// Renders a screenshot of each view of the explorer into docs/screenshots/ (shown in the README):
+// the app at 1280×800 in headless Chromium (software WebGPU here), a short SoftSAE run on the
+// built-in quick corpus, then each tab. Usage: node scripts/screenshots.mjs [--steps N]
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium } from '@playwright/test';
+import { createServer } from 'vite';
+import { chromiumArgs, findChromium } from './chromium.mjs';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const OUT = join(ROOT, 'docs', 'screenshots');
+const i = process.argv.indexOf('--steps');
+const steps = i >= 0 ? Number(process.argv[i + 1]) : 300;
+mkdirSync(OUT, { recursive: true });
+
+const server = await createServer({
+  root: ROOT,
+  server: { port: 0, host: '127.0.0.1', hmr: false, watch: null },
+  logLevel: 'warn',
+});
+await server.listen();
+const { port } = server.httpServer.address();
+const browser = await chromium.launch({
+  executablePath: findChromium(undefined) ?? undefined,
+  args: chromiumArgs(),
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.getByTestId('gpu.status').waitFor({ state: 'attached' });
+  await page.waitForFunction(() => window.__softsae !== undefined, null, { timeout: 60_000 });
+  const shot = async (name) => {
+    await page.waitForTimeout(1500); // charts redraw at most once a second
+    await page.screenshot({ path: join(OUT, `${name}.png`) });
+    console.log(`wrote docs/screenshots/${name}.png`);
+  };
+  const tab = (name) => page.getByRole('tab', { name, exact: true }).click();
+  await shot('data');
+  // A small SoftSAE on the quick corpus (D = 16, 2048 tokens), through the same engine requests
+  // the Train panel sends.
+  await page.evaluate((n) => {
+    const hook = window.__softsae;
+    hook.send({ type: 'dataset-builtin', id: 'quick' });
+    hook.send({
+      type: 'train-start',
+      dataset: 'quick',
+      config: {
+        arch: 'softsae',
+        dict_size: 96,
+        k: 4,
+        k_max: 16,
+        soft_topk_alpha: 0.01,
+        lr: 3e-3,
+        steps: n,
+        batch_size: 128,
+        warmup_steps: 20,
+        hard_topk_steps: Math.round(n / 10),
+        dead_feature_threshold: 1e7,
+        seed: 1,
+      },
+    });
+  }, steps);
+  await tab('Train');
+  await page.getByTestId('train.state').filter({ hasText: 'done' }).waitFor({ timeout: 900_000 });
+  await shot('train');
+  await tab('Inspect');
+  await page.getByTestId('inspect.summary').waitFor({ timeout: 120_000 });
+  await shot('inspect');
+  await page.getByTestId('inspect.token').first().click();
+  await shot('inspect-token');
+  await tab('Compare');
+  await shot('compare');
+  await tab('GPU');
+  await shot('gpu');
+} finally {
+  await browser.close();
+  await server.close();
+}

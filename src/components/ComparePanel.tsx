@@ -1,0 +1,143 @@
+import { max } from 'd3';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { integerBins } from '../charts/bins';
+import { compareChart } from '../charts/compare';
+import { histogramChart } from '../charts/histogram';
+import { useAppStore } from '../store';
+import type { RunSummary } from '../store/runsSlice';
+import { ChartBox } from './inspect/ChartBox';
+import { runLabel } from './runLabel';
+
+const fmt = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : '—');
+
+/** Runs on the same dataset side by side: FVU against mean L0, and their L0 histograms. */
+/** `active`: the tab is shown; hidden, the panel draws nothing (see InspectPanel). */
+const NO_RUNS: readonly never[] = [];
+
+export function ComparePanel({ active = true }: { active?: boolean }) {
+  // Deferred: a new run re-renders this panel in a later task than the Inspect panel's.
+  const runs = useDeferredValue(useAppStore((s) => (active ? s.runs : NO_RUNS)));
+  const datasets = useMemo(() => [...new Set(runs.map((r) => r.datasetId))], [runs]);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const datasetId = chosen && datasets.includes(chosen) ? chosen : (runs.at(-1)?.datasetId ?? null);
+  const shown = useMemo(
+    () =>
+      runs.map((r, i) => ({ r, label: runLabel(r, i) })).filter((x) => x.r.datasetId === datasetId),
+    [runs, datasetId],
+  );
+  const chart = useCallback(
+    () =>
+      compareChart(
+        shown.map(({ r, label }) => ({
+          id: r.runId,
+          label,
+          arch: r.arch,
+          fvu: r.fvu,
+          meanL0: r.meanL0,
+        })),
+        {
+          width: 480,
+          height: 280,
+          title: `FVU vs mean L0 on ${datasetId ?? '—'}`,
+          margin: { right: 140 },
+        },
+      ),
+    [shown, datasetId],
+  );
+  // Shared axes, so the histograms compare at a glance.
+  const maxL0 = max(shown, (x) => x.r.l0Hist.length) ?? 1;
+  const maxCount = max(shown, (x) => max(x.r.l0Hist) ?? 0) ?? 1;
+
+  return (
+    <section className="panel wide" aria-labelledby="compare-title" data-testid="compare.panel">
+      <h2 id="compare-title">Compare runs</h2>
+      {runs.length === 0 ? (
+        <p className="muted">
+          Finished runs appear here; train two on the same data to compare them.
+        </p>
+      ) : (
+        <>
+          {datasets.length > 1 && (
+            <label>
+              Dataset{' '}
+              <select
+                value={datasetId ?? ''}
+                onChange={(e) => setChosen(e.target.value)}
+                data-testid="compare.dataset"
+              >
+                {datasets.map((d) => (
+                  <option key={d}>{d}</option>
+                ))}
+              </select>
+            </label>
+          )}
+          <ChartBox
+            name={`compare-${datasetId}`}
+            label="the FVU vs mean L0 chart"
+            build={chart}
+            testId="compare.chart"
+          />
+          <table data-testid="compare.runs">
+            <thead>
+              <tr>
+                <th scope="col">Run</th>
+                <th scope="col">FVU</th>
+                <th scope="col">mean L0</th>
+                <th scope="col">dead features</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map(({ r, label }) => (
+                <tr key={r.runId} data-run={r.runId}>
+                  <th scope="row">{label}</th>
+                  <td>{fmt(r.fvu)}</td>
+                  <td>{fmt(r.meanL0)}</td>
+                  <td>{fmt(100 * r.deadFraction)} %</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div className="chart-row" data-testid="compare.l0Hists">
+            {shown.map(({ r, label }) => (
+              <RunL0 key={r.runId} run={r} label={label} maxL0={maxL0} maxCount={maxCount} />
+            ))}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function RunL0({
+  run,
+  label,
+  maxL0,
+  maxCount,
+}: {
+  run: RunSummary;
+  label: string;
+  maxL0: number;
+  maxCount: number;
+}) {
+  const build = useCallback(
+    () =>
+      histogramChart(integerBins(run.l0Hist), {
+        width: 260,
+        height: 170,
+        title: `L0 per input: ${label}`,
+        xLabel: 'L0',
+        yLabel: 'inputs',
+        xDomain: [-0.5, maxL0 - 0.5],
+        yMax: maxCount,
+      }),
+    [run, label, maxL0, maxCount],
+  );
+  return (
+    <ChartBox
+      name={`${run.runId}-l0`}
+      label={`the L0 histogram of ${label}`}
+      build={build}
+      testId="compare.l0Hist"
+    />
+  );
+}

@@ -1,0 +1,140 @@
+import { useEffect } from 'react';
+import { featureTableCsv, rowAnalysisCsv } from '../export/csv';
+import { downloadText } from '../export/image';
+import { getAnalysis } from '../session/analyses';
+import { getDataset } from '../session/datasets';
+import { connectQueries } from '../session/queries';
+import { installTestHook } from '../session/testHook';
+import { useAppStore } from '../store';
+import type { EngineRequest } from '../workers/protocol';
+import { ErrorCharts } from './inspect/ErrorCharts';
+import { FeaturePage } from './inspect/FeaturePage';
+import { FeatureTable } from './inspect/FeatureTable';
+import { RowDetails } from './inspect/RowDetails';
+import { SparsityCharts } from './inspect/SparsityCharts';
+import { TokenView } from './inspect/TokenView';
+import { useStages } from './inspect/useStages';
+import { runLabel } from './runLabel';
+
+const fmt = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : '—');
+
+/**
+ * Inspect one evaluated run: sparsity and error distributions, tokens, features, exports.
+ * `active`: the panel's tab is shown. Hidden, it mounts none of its sections, so an evaluation
+ * arriving while the user watches training costs the main thread nothing; the sections mount
+ * (one per task) when the tab is opened.
+ */
+export function InspectPanel({
+  send,
+  active = true,
+}: {
+  send: (r: EngineRequest) => void;
+  active?: boolean;
+}) {
+  const runs = useAppStore((s) => s.runs);
+  const runId = useAppStore((s) => s.inspect.runId);
+  const paused = useAppStore((s) => s.training.state === 'paused');
+  const selectRun = useAppStore((s) => s.selectRun);
+
+  useEffect(() => {
+    connectQueries(send);
+    if (import.meta.env.DEV) installTestHook(send);
+  }, [send]);
+
+  const index = runs.findIndex((r) => r.runId === runId);
+  const run = index >= 0 ? runs[index] : undefined;
+  const a = run ? getAnalysis(run.runId) : undefined;
+  const ds = a ? getDataset(a.datasetId) : undefined;
+  // Sections mount one per task (see useStages): summary, sparsity, error, tokens, features.
+  const stage = useStages(active ? a : undefined, 5);
+
+  return (
+    <section className="panel wide" aria-labelledby="inspect-title" data-testid="inspect.panel">
+      <h2 id="inspect-title">Inspect</h2>
+      <div className="controls">
+        {runs.length > 0 && (
+          <label>
+            Run{' '}
+            <select
+              value={runId ?? ''}
+              onChange={(e) => selectRun(e.target.value)}
+              data-testid="inspect.run"
+            >
+              {runs.map((r, i) => (
+                <option key={r.runId} value={r.runId}>
+                  {runLabel(r, i)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {paused && (
+          <button
+            type="button"
+            onClick={() => send({ type: 'eval-request' })}
+            data-testid="inspect.evalNow"
+          >
+            Evaluate the paused model
+          </button>
+        )}
+        {a && (
+          <>
+            <button
+              type="button"
+              data-testid="inspect.exportRows"
+              onClick={() =>
+                downloadText(
+                  rowAnalysisCsv(a, ds?.tokens ?? null),
+                  `${a.runId}-rows.csv`,
+                  'text/csv',
+                )
+              }
+            >
+              Per-row CSV
+            </button>
+            <button
+              type="button"
+              data-testid="inspect.exportFeatures"
+              onClick={() =>
+                downloadText(featureTableCsv(a), `${a.runId}-features.csv`, 'text/csv')
+              }
+            >
+              Feature table CSV
+            </button>
+          </>
+        )}
+      </div>
+      {!a || !run ? (
+        <p className="muted" data-testid="inspect.empty">
+          Train a model: when it finishes (or when you evaluate a paused one), every input is run
+          through it and its features can be explored here.
+        </p>
+      ) : (
+        <>
+          <p data-testid="inspect.summary">
+            {a.rows.toLocaleString('en-US')} inputs · FVU {fmt(a.fvu)} · mean L0 {fmt(a.meanL0)}
+            {a.kHat && ` · mean k̂ ${fmt(a.kHatMean)}`} · dead features {fmt(100 * a.deadFraction)} %
+          </p>
+          <h3>Active features per input</h3>
+          {stage >= 2 && <SparsityCharts a={a} />}
+          <h3>Reconstruction error</h3>
+          {stage >= 3 && <ErrorCharts a={a} />}
+          <h3>Tokens</h3>
+          {stage >= 4 && (
+            <div className="split">
+              <TokenView a={a} ds={ds} />
+              <RowDetails a={a} ds={ds} />
+            </div>
+          )}
+          <h3>Features</h3>
+          {stage >= 5 && (
+            <div className="split">
+              <FeatureTable a={a} ds={ds} />
+              <FeaturePage a={a} ds={ds} />
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

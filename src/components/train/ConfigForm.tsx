@@ -1,0 +1,130 @@
+import { useState, type ReactNode } from 'react';
+import type { TrainConfigInput } from '../../reference/sae/config';
+import { CONFIG_FIELDS, TRAIN_PRESETS, configOf, formErrors, presetValues } from './presets';
+
+const ARCHS = [
+  ['softsae', 'SoftSAE (adaptive k̂)'],
+  ['topk', 'TopK'],
+  ['batchtopk', 'BatchTopK'],
+] as const;
+
+export interface FormDataset {
+  id: string;
+  name: string;
+  rows: number;
+  D: number;
+}
+
+/**
+ * Architecture, preset and every config key, validated as typed: invalid values are listed
+ * with their reason and Start stays disabled (reliability case 26). Mount it with
+ * `key={dataset.id}` so a new dataset starts from presets scaled to it.
+ */
+export function ConfigForm({
+  dataset,
+  canStart,
+  locked,
+  onStart,
+  children,
+}: {
+  dataset: FormDataset;
+  /** The GPU is ready and no run is active. */
+  canStart: boolean;
+  /** A run is active: settings are read-only. */
+  locked: boolean;
+  onStart: (config: TrainConfigInput) => void;
+  /** Further run controls, shown beside Start. */
+  children?: ReactNode;
+}) {
+  const [presetId, setPresetId] = useState(TRAIN_PRESETS[0].id);
+  const [arch, setArch] = useState<string>('softsae');
+  const [values, setValues] = useState(() =>
+    presetValues(TRAIN_PRESETS[0].make(dataset.D, dataset.rows)),
+  );
+  const config = configOf(arch, values);
+  const errors = formErrors(config, dataset);
+  const badKeys = new Set(
+    CONFIG_FIELDS.filter((f) =>
+      errors.some((e) => e.startsWith(`${f.key} `) || e.includes(`(${f.key})`)),
+    ).map((f) => f.key),
+  );
+
+  return (
+    <form
+      className="config"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (canStart && errors.length === 0) onStart(config);
+      }}
+    >
+      <fieldset disabled={locked}>
+        <legend>
+          Settings for <span data-testid="train.dataset">{dataset.name}</span> ({dataset.rows} rows
+          × D = {dataset.D})
+        </legend>
+        <div className="fields">
+          <label>
+            Architecture
+            <select value={arch} onChange={(e) => setArch(e.target.value)} data-testid="train.arch">
+              {ARCHS.map(([id, label]) => (
+                <option key={id} value={id}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Preset
+            <select
+              value={presetId}
+              onChange={(e) => {
+                const p = TRAIN_PRESETS.find((x) => x.id === e.target.value)!;
+                setPresetId(p.id);
+                setValues(presetValues(p.make(dataset.D, dataset.rows)));
+              }}
+              data-testid="train.preset"
+            >
+              {TRAIN_PRESETS.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div className="fields">
+          {CONFIG_FIELDS.map((f) => (
+            <label key={f.key}>
+              <span>
+                {f.label} <code className="key">{f.key}</code>
+              </span>
+              <input
+                type="number"
+                step={f.step}
+                value={values[f.key] ?? ''}
+                placeholder={f.fallback ? `default: ${f.fallback}` : 'required'}
+                required={f.required}
+                aria-invalid={badKeys.has(f.key) || undefined}
+                onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
+                data-testid={`train.${f.key}`}
+              />
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {errors.length > 0 && (
+        <ul role="alert" className="errors" data-testid="train.errors">
+          {errors.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      )}
+      <div className="controls">
+        <button type="submit" disabled={!canStart || errors.length > 0} data-testid="train.start">
+          Start
+        </button>
+        {children}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,126 @@
+import { useAppStore } from '../../store';
+import { formatDuration, formatInt, formatNum } from '../data/format';
+
+/** State, progress bar, step, rows/s and ETA of the current run. */
+export function TrainProgress() {
+  const state = useAppStore((s) => s.training.state);
+  const message = useAppStore((s) => s.training.message);
+  const step = useAppStore((s) => s.training.step);
+  const steps = useAppStore((s) => s.training.steps);
+  const rowsPerSec = useAppStore((s) => s.training.rowsPerSec);
+  const batch = useAppStore((s) => Number(s.training.config?.batch_size ?? 0));
+  const eta = rowsPerSec > 0 && batch > 0 ? ((steps - step) * batch) / rowsPerSec : NaN;
+  return (
+    <div className="progress">
+      <p
+        data-testid="train.state"
+        aria-live="polite"
+        className={state === 'failed' ? 'errors' : ''}
+      >
+        {state === 'idle' ? 'Not started.' : `${state}${message ? `: ${message}` : ''}`}
+      </p>
+      <progress
+        max={1}
+        value={steps ? step / steps : 0}
+        aria-label="training progress"
+        data-testid="train.progress"
+      />
+      <p>
+        <span data-testid="train.step">
+          step {step} / {steps}
+        </span>
+        {rowsPerSec > 0 && (
+          <>
+            {' · '}
+            <span data-testid="train.rate">{formatInt(Math.round(rowsPerSec))} rows/s</span>
+          </>
+        )}
+        {state === 'running' && Number.isFinite(eta) && (
+          <>
+            {' · '}
+            <span data-testid="train.eta">ETA {formatDuration(eta)}</span>
+          </>
+        )}
+      </p>
+    </div>
+  );
+}
+
+/** The latest step's numbers, and the evaluation over every row once training is done. */
+export function TrainNumbers() {
+  const m = useAppStore((s) => s.training.latest);
+  const batch = useAppStore((s) => Number(s.training.config?.batch_size ?? 0));
+  const ev = useAppStore((s) => s.training.evaluation);
+  return (
+    <>
+      {m && (
+        <table className="metrics" data-testid="train.metrics">
+          <tbody>
+            <tr>
+              <th scope="row">loss</th>
+              <td data-testid="train.loss">{formatNum(m.loss)}</td>
+              <th scope="row">L2</th>
+              <td>{formatNum(m.l2)}</td>
+            </tr>
+            <tr>
+              <th scope="row">k̂ mean / min / max</th>
+              <td data-testid="train.kHat">
+                {formatNum(m.kMean, 3)} / {formatNum(m.kMin, 3)} / {formatNum(m.kMax, 3)}
+              </td>
+              <th scope="row">dead</th>
+              <td>{m.deadCount}</td>
+            </tr>
+            <tr>
+              <th scope="row">learning rate</th>
+              <td>{formatNum(m.lr, 3)}</td>
+              <th scope="row">‖g‖ (before clip)</th>
+              <td>{formatNum(m.gradNorm, 3)}</td>
+            </tr>
+            <tr>
+              <th scope="row">L0 per row (batch)</th>
+              <td data-testid="train.l0">
+                {m.sparse && batch > 0 ? formatNum(m.activeCodes / batch, 3) : '— (dense step)'}
+              </td>
+              <th scope="row">route</th>
+              <td>{m.sparse ? 'sparse' : 'dense'}</td>
+            </tr>
+            <tr>
+              <th scope="row">mode</th>
+              <td>{m.mode}</td>
+              <th scope="row">skipped steps</th>
+              <td>{m.skipped}</td>
+            </tr>
+          </tbody>
+        </table>
+      )}
+      {ev && (
+        <table className="metrics" data-testid="train.evaluation">
+          <caption>Evaluation over all {formatInt(ev.rows)} rows (hard path)</caption>
+          <tbody>
+            <tr>
+              <th scope="row">FVU</th>
+              <td data-testid="eval.fvu">{formatNum(ev.fvu)}</td>
+              <th scope="row">mean L0</th>
+              <td data-testid="eval.meanL0">{formatNum(ev.meanL0, 3)}</td>
+            </tr>
+            {ev.spearmanL0 !== null && (
+              <tr>
+                <th
+                  scope="row"
+                  title="rank correlation with each row's true number of active concepts"
+                >
+                  Spearman(k̂, true count)
+                </th>
+                <td data-testid="eval.spearmanKHat">
+                  {ev.spearmanKHat === null ? '—' : formatNum(ev.spearmanKHat, 3)}
+                </td>
+                <th scope="row">Spearman(L0, true count)</th>
+                <td data-testid="eval.spearmanL0">{formatNum(ev.spearmanL0, 3)}</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * The page's long-lived objects, outside React: the engine and ingestion workers and the file
+ * loader. Created once by the App (React may mount twice in development: `dispose` ends
+ * everything the first one started). Startup asks the engine for the built-in datasets, so the
+ * app opens with the demo selected, and checks WebGPU on the page first: without
+ * `navigator.gpu` the engine is not asked to probe, but it still holds datasets for browsing.
+ */
+import { HOW_TO_ENABLE } from '../gpu/device';
+import { useAppStore } from '../store';
+import { EngineClient } from '../workers/engineClient';
+import type { BuiltinDataset, EngineRequest } from '../workers/protocol';
+import { putDataset } from './datasets';
+import { IngestClient } from './ingestClient';
+import { DatasetLoader } from './loader';
+import { builtinEntries } from './summaries';
+
+/** What the Data panel may ask of the loader. */
+export type LoaderActions = Pick<DatasetLoader, 'load' | 'cancel' | 'answer'>;
+
+export interface AppSession {
+  send(request: EngineRequest): void;
+  loader: DatasetLoader;
+  dispose(): void;
+}
+
+const BUILTINS: BuiltinDataset[] = ['demo', 'quick'];
+
+export function createAppSession(): AppSession {
+  const engine = new EngineClient();
+  const ingest = new IngestClient();
+  const loader = new DatasetLoader(ingest, engine);
+  let disposed = false;
+
+  if (typeof navigator === 'undefined' || !navigator.gpu) {
+    useAppStore
+      .getState()
+      .setGpuUnavailable(
+        `This browser exposes no navigator.gpu: WebGPU is turned off or not supported. ${HOW_TO_ENABLE}`,
+      );
+  } else {
+    engine.send({ type: 'probe' });
+  }
+
+  void (async () => {
+    for (const id of BUILTINS) {
+      try {
+        const reply = await engine.dataset({ type: 'dataset-builtin', id });
+        if (disposed) return;
+        const { entry, view } = builtinEntries(reply);
+        putDataset(entry);
+        const s = useAppStore.getState();
+        s.datasetAdded(view, id === 'demo' && s.dataset.activeId === null);
+      } catch (e) {
+        if (disposed) return;
+        const message = e instanceof Error ? e.message : String(e);
+        useAppStore.getState().ingestFailed({ file: id, message: `${id}: ${message}` });
+      }
+    }
+  })();
+
+  return {
+    send: (r) => engine.send(r),
+    loader,
+    dispose() {
+      disposed = true;
+      loader.cancel();
+      engine.terminate();
+      ingest.terminate();
+    },
+  };
+}

@@ -1,0 +1,211 @@
+/**
+ * Loading the user's files, start to finish: open (ingestion worker) → statistics with progress →
+ * the user's decisions (which array of a multi-array file; drop or abort non-finite rows) →
+ * tokens → all rows, transferred from the ingestion worker through the page to the engine
+ * worker (two transfers, no copy, never through React or the store) → registry and summary.
+ *
+ * Nothing the app shows changes until the engine has accepted the rows: a rejected file, an
+ * abort or a cancel leaves the previous dataset active (reliability cases 1–24).
+ */
+import type { DatasetStats } from '../io/stats';
+import { useAppStore } from '../store';
+import type { IngestPhase } from '../store/datasetSlice';
+import type { EngineClient } from '../workers/engineClient';
+import type { DatasetSummary } from '../workers/ingest-protocol';
+import { putDataset } from './datasets';
+import { shardOrder, type StagedFile } from './fileRoles';
+import { IngestError, type IngestClient } from './ingestClient';
+import { fileEntries, type RowTokens } from './summaries';
+import { listArrays } from './tensors';
+
+export type IngestPort = Pick<IngestClient, 'request' | 'cancel'>;
+export type EnginePort = Pick<EngineClient, 'dataset'>;
+
+/** Thrown inside the pipeline when the user cancels or aborts: not an error to show. */
+class Stopped extends Error {}
+
+let datasetCounter = 0;
+
+export class DatasetLoader {
+  /** Bumped by each load and by cancel: a load whose number is stale ends without effect. */
+  private generation = 0;
+  private statsRequest: number | null = null;
+  private decide: ((answer: string | null) => void) | null = null;
+
+  constructor(
+    private readonly ingest: IngestPort,
+    private readonly engine: EnginePort,
+  ) {}
+
+  /**
+   * Loads the staged files; resolves when done, rejected, aborted or cancelled. A new load
+   * supersedes one still finishing after a cancel (its late replies are ignored).
+   */
+  async load(staged: readonly StagedFile[], tensor?: string): Promise<void> {
+    const s = useAppStore.getState();
+    s.ingestFailed(null);
+    const acts = shardOrder(staged.filter((f) => f.role === 'activations').map((f) => f.file));
+    if (acts.length === 0) {
+      s.ingestFailed({
+        file: '(no file)',
+        message: 'choose at least one activation file (.npy, .safetensors or .npz)',
+      });
+      return;
+    }
+    const gen = ++this.generation;
+    let retryWith: string | null = null;
+    try {
+      await this.run(gen, staged, acts, tensor);
+    } catch (e) {
+      if (e instanceof IngestError && e.code.endsWith('/choose') && acts.length === 1)
+        retryWith = await this.askTensor(gen, acts[0]);
+      else if (!(e instanceof Stopped) && gen === this.generation)
+        useAppStore.getState().ingestFailed(errorOf(e, acts));
+    } finally {
+      if (gen === this.generation) this.clearQuestions();
+    }
+    if (retryWith !== null) await this.load(staged, retryWith);
+  }
+
+  /** Stops the load in progress; nothing changes. */
+  cancel(): void {
+    this.generation++;
+    if (this.statsRequest !== null) this.ingest.cancel(this.statsRequest);
+    this.answer(null);
+    this.clearQuestions();
+  }
+
+  /** The user's answer to the question on screen: a tensor name, 'drop', or null (abort). */
+  answer(value: string | null): void {
+    const d = this.decide;
+    this.decide = null;
+    d?.(value);
+  }
+
+  private async run(gen: number, staged: readonly StagedFile[], acts: File[], tensor?: string) {
+    const tokensFile = staged.find((f) => f.role === 'tokens')?.file;
+    const vocab = staged.find((f) => f.role === 'vocab')?.file;
+    const files = acts.map((f) => f.name);
+    const totalBytes = acts.reduce((a, f) => a + f.size, 0);
+    // Also called from progress events, so a stale load returns quietly instead of throwing.
+    const phase = (step: IngestPhase, done = 0, total = totalBytes, rate = 0) =>
+      gen === this.generation &&
+      useAppStore.getState().ingestProgress({
+        phase: step,
+        files,
+        bytesDone: done,
+        bytesTotal: total,
+        bytesPerSecond: rate,
+      });
+
+    phase('opening');
+    const opened = (await this.ingest.request({ type: 'open', files: acts, tensor })).dataset;
+    this.check(gen);
+    const stats = (
+      await this.ingest.request(
+        { type: 'stats' },
+        {
+          started: (id) => (this.statsRequest = id),
+          onProgress: (p) => phase('stats', p.bytesDone, p.bytesTotal, p.bytesPerSecond),
+        },
+      )
+    ).stats;
+    this.statsRequest = null;
+    this.check(gen);
+    const drop = stats.nonFiniteRows > 0 && (await this.askNonFinite(gen, opened, stats));
+
+    let t: RowTokens = { file: null, tokens: null, sequence: null, position: null };
+    if (tokensFile) {
+      phase('tokens', 0, tokensFile.size);
+      const r = await this.ingest.request({ type: 'tokens', file: tokensFile, vocab });
+      t = { file: tokensFile.name, tokens: r.tokens, sequence: r.sequence, position: r.position };
+    } else if (opened.sequences !== undefined && opened.positions !== undefined) {
+      // 3-D activations without tokens still know each row's sequence and position.
+      const P = opened.positions;
+      t.sequence = Int32Array.from({ length: opened.rows }, (_, i) => Math.floor(i / P));
+      t.position = Int32Array.from({ length: opened.rows }, (_, i) => i % P);
+    }
+    this.check(gen);
+
+    phase('transfer', 0, opened.rows * opened.bytesPerRow);
+    const rows = await this.ingest.request({ type: 'rows', start: 0, count: opened.rows });
+    this.check(gen);
+    phase('engine', 0, rows.data.byteLength);
+    const name = tensor ? `${datasetName(acts)} [${tensor}]` : datasetName(acts);
+    const loaded = await this.engine.dataset({
+      type: 'dataset-load',
+      id: `file-${++datasetCounter}`,
+      name,
+      rows: opened.rows,
+      D: opened.width,
+      x: rows.data,
+      dropNonFinite: drop,
+    });
+    this.check(gen);
+    const { entry, view } = fileEntries(loaded, opened, stats, t);
+    putDataset(entry);
+    useAppStore.getState().datasetAdded(view, true);
+  }
+
+  /** Throws {@link Stopped} once this load was cancelled; true otherwise. */
+  private check(gen: number): true {
+    if (gen !== this.generation) throw new Stopped();
+    return true;
+  }
+
+  private ask(gen: number): Promise<string | null> {
+    this.check(gen);
+    return new Promise((resolve) => (this.decide = resolve));
+  }
+
+  private async askNonFinite(gen: number, opened: DatasetSummary, st: DatasetStats) {
+    useAppStore.getState().ingestProgress(null);
+    useAppStore.getState().ingestAsk({
+      nonFinite: {
+        file: datasetName(opened.files.map((name) => ({ name }))),
+        rows: st.nonFiniteRows,
+        totalRows: st.rows,
+        nanCount: st.nanCount,
+        infCount: st.infCount,
+        overflowCount: st.overflowCount,
+        firstRows: st.firstNonFiniteRows.slice(0, 10),
+      },
+    });
+    const answer = await this.ask(gen);
+    useAppStore.getState().ingestAsk({ nonFinite: null });
+    if (answer !== 'drop') throw new Stopped();
+    return true;
+  }
+
+  private async askTensor(gen: number, file: File): Promise<string | null> {
+    try {
+      const choice = await listArrays(file);
+      useAppStore.getState().ingestProgress(null);
+      useAppStore.getState().ingestAsk({ tensorChoice: choice });
+      return await this.ask(gen);
+    } catch (e) {
+      if (gen === this.generation) useAppStore.getState().ingestFailed(errorOf(e, [file]));
+      return null;
+    }
+  }
+
+  private clearQuestions(): void {
+    this.decide = null;
+    const s = useAppStore.getState();
+    s.ingestProgress(null);
+    s.ingestAsk({ tensorChoice: null, nonFinite: null });
+  }
+}
+
+function datasetName(files: readonly { name: string }[]): string {
+  if (files.length === 1) return files[0].name;
+  return `${files[0].name} … ${files[files.length - 1].name} (${files.length} shards)`;
+}
+
+/** The message to show: io's own (it starts with the file name), or one naming the files. */
+function errorOf(e: unknown, files: readonly File[]): { file: string; message: string } {
+  const names = files.map((f) => f.name).join(', ');
+  if (e instanceof IngestError) return { file: e.file || names, message: e.message };
+  const message = e instanceof Error ? e.message : String(e);
+  return { file: names, message: message.includes(names) ? message : `${names}: ${message}` };
+}

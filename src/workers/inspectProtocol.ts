@@ -1,0 +1,113 @@
+/**
+ * Messages of the evaluation pass and of the inspection queries (appended to the engine protocol
+ * in protocol.ts). Results carry typed arrays that the worker transfers, never copies; the page
+ * keeps them in src/session/analyses.ts, not in the store.
+ */
+
+/** Architectures the engine evaluates (BatchTopK is not trained by the engine yet). */
+export type EvalArch = 'softsae' | 'topk';
+
+/** The hard-path evaluation of one model over every row of its dataset. */
+export interface EvalResult {
+  runId: string;
+  /** Id of the dataset in src/session/datasets.ts (built-ins: their name). */
+  datasetId: string;
+  arch: EvalArch;
+  /** Training step the model was taken at, and whether training had finished. */
+  step: number;
+  final: boolean;
+  /** Small readable summary of the settings (arch, F, k, steps, …). */
+  config: Record<string, number | string>;
+  rows: number;
+  D: number;
+  F: number;
+  /** Per row [rows]: k̂ (SoftSAE; null for TopK), L0 = nonzeros of f, ‖xn − x̂‖². */
+  kHat: Float32Array | null;
+  l0: Uint32Array;
+  sqErr: Float32Array;
+  /** Per feature [F]: rows where f_j ≠ 0, Σ f_j, max f_j. */
+  fireCount: Uint32Array;
+  actSum: Float64Array;
+  actMax: Float32Array;
+  /** Activation histogram [F, bins] over (0, histHi_j], equal-width bins. */
+  bins: number;
+  hist: Uint32Array;
+  histHi: Float32Array;
+  /** Top activating rows [F, topN] (best first; row −1 marks an empty slot) and their values. */
+  topN: number;
+  topRows: Int32Array;
+  topValues: Float32Array;
+  /** Dataset FVU (spec §7), mean L0, fraction of features that never fired, mean k̂ (NaN: TopK). */
+  fvu: number;
+  meanL0: number;
+  deadFraction: number;
+  kHatMean: number;
+}
+
+export type InspectRequest =
+  /** Evaluate the current model now (only while training is paused). */
+  | { type: 'eval-request' }
+  | { type: 'row-features'; reqId: number; runId: string; row: number }
+  | { type: 'feature-acts'; reqId: number; runId: string; feature: number }
+  | { type: 'feature-neighbors'; reqId: number; runId: string; feature: number; n: number }
+  /** The kept model's parameters (reference layout), for export and for tests' references. */
+  | { type: 'run-model'; reqId: number; runId: string };
+
+/** A model as posted to the page (reference state_dict layout, float32). */
+export interface PostedModel {
+  arch: EvalArch;
+  D: number;
+  F: number;
+  k: number;
+  kMax: number;
+  alpha: number;
+  normFactor: number;
+  shift: Float32Array;
+  tensors: Record<string, Float32Array>;
+}
+
+export type InspectMessage =
+  | ({ type: 'eval-result' } & EvalResult)
+  | {
+      type: 'dataset-tokens';
+      /** Built-in dataset id; the page registers it unless a dataset with that id exists. */
+      id: string;
+      rows: number;
+      D: number;
+      /** Token text = vocabulary[wordOfRow[row]] (far cheaper to post than one string a row). */
+      vocabulary: string[];
+      wordOfRow: Uint32Array;
+      seq: Int32Array;
+      pos: Int32Array;
+    }
+  /** Active features of one row, sorted by value descending (hard path). */
+  | {
+      type: 'row-features-result';
+      reqId: number;
+      runId: string;
+      row: number;
+      features: Uint32Array;
+      values: Float32Array;
+    }
+  /** One feature's activation on every row [rows] (0 where it did not fire). */
+  | {
+      type: 'feature-acts-result';
+      reqId: number;
+      runId: string;
+      feature: number;
+      acts: Float32Array;
+    }
+  /** Nearest features by cosine of decoder columns, most similar first (the feature excluded). */
+  | {
+      type: 'feature-neighbors-result';
+      reqId: number;
+      runId: string;
+      feature: number;
+      neighbors: Uint32Array;
+      cosines: Float32Array;
+    }
+  | { type: 'run-model-result'; reqId: number; runId: string; model: PostedModel }
+  | { type: 'query-error'; reqId: number; message: string };
+
+/** Messages that answer a query (routed to the page's pending-query table). */
+export type QueryResult = Extract<InspectMessage, { reqId: number }>;

@@ -1,0 +1,129 @@
+/**
+ * A dataset's codes f [rows, F] kept sparse (CSR) in the engine worker after the evaluation pass,
+ * and the inspection queries answered from them and from the decoder. Pure: no GPU, no DOM.
+ */
+
+/** Compressed sparse rows: row r's entries are `col/val[rowPtr[r] … rowPtr[r + 1])`. */
+export interface Csr {
+  rows: number;
+  rowPtr: Uint32Array;
+  col: Uint32Array;
+  val: Float32Array;
+}
+
+/** Appends per-batch CSR lists (row pointers relative to the batch) into one dataset CSR. */
+export class CsrBuilder {
+  private readonly rowPtr: Uint32Array;
+  private col: Uint32Array;
+  private val: Float32Array;
+  private row = 0;
+
+  constructor(
+    private readonly rows: number,
+    capacity: number,
+  ) {
+    this.rowPtr = new Uint32Array(rows + 1);
+    this.col = new Uint32Array(Math.max(1, capacity));
+    this.val = new Float32Array(Math.max(1, capacity));
+  }
+
+  /**
+   * @param ptr [n + 1] the batch's row pointers (ptr[0] = 0)
+   * @param col, val the batch's entries (at least ptr[n] of them)
+   */
+  appendRows(ptr: ArrayLike<number>, col: Uint32Array, val: Float32Array, n: number): void {
+    if (this.row + n > this.rows) throw new Error('CsrBuilder: more rows than declared');
+    const base = this.rowPtr[this.row];
+    const count = ptr[n] - ptr[0];
+    if (base + count > this.col.length) {
+      const size = Math.max(base + count, 2 * this.col.length);
+      const c = new Uint32Array(size);
+      c.set(this.col.subarray(0, base));
+      const v = new Float32Array(size);
+      v.set(this.val.subarray(0, base));
+      this.col = c;
+      this.val = v;
+    }
+    this.col.set(col.subarray(ptr[0], ptr[n]), base);
+    this.val.set(val.subarray(ptr[0], ptr[n]), base);
+    for (let i = 1; i <= n; i++) this.rowPtr[this.row + i] = base + ptr[i] - ptr[0];
+    this.row += n;
+  }
+
+  finish(): Csr {
+    if (this.row !== this.rows) throw new Error(`CsrBuilder: ${this.row} of ${this.rows} rows`);
+    const nnz = this.rowPtr[this.rows];
+    return {
+      rows: this.rows,
+      rowPtr: this.rowPtr,
+      col: this.col.slice(0, nnz),
+      val: this.val.slice(0, nnz),
+    };
+  }
+}
+
+/** One row's nonzero features, largest value first (ties: lower feature index first). */
+export function rowFeatures(
+  codes: Csr,
+  row: number,
+): { features: Uint32Array; values: Float32Array } {
+  if (!(Number.isInteger(row) && row >= 0 && row < codes.rows))
+    throw new Error(`row ${row} is outside 0…${codes.rows - 1}`);
+  const start = codes.rowPtr[row];
+  const end = codes.rowPtr[row + 1];
+  const order: number[] = [];
+  for (let e = start; e < end; e++) if (codes.val[e] !== 0) order.push(e);
+  order.sort((a, b) => codes.val[b] - codes.val[a] || codes.col[a] - codes.col[b]);
+  return {
+    features: Uint32Array.from(order, (e) => codes.col[e]),
+    values: Float32Array.from(order, (e) => codes.val[e]),
+  };
+}
+
+/** Feature j's activation on every row [rows] (0 where it is not active). O(nnz). */
+export function featureColumn(codes: Csr, feature: number): Float32Array {
+  const out = new Float32Array(codes.rows);
+  for (let r = 0; r < codes.rows; r++)
+    for (let e = codes.rowPtr[r]; e < codes.rowPtr[r + 1]; e++)
+      if (codes.col[e] === feature) out[r] = codes.val[e];
+  return out;
+}
+
+/**
+ * The n features whose dictionary atoms (decoder columns) are most similar to feature j's:
+ * cos(d_i, d_j) = d_i·d_j / (‖d_i‖‖d_j‖) in float64, most similar first (ties: lower index),
+ * j itself excluded; a zero atom has cosine 0 with everything.
+ * @param decoder reference layout `decoder.weight` [D, F] (atom j = column j, strided by F)
+ */
+export function decoderNeighbors(
+  decoder: ArrayLike<number>,
+  D: number,
+  F: number,
+  feature: number,
+  n: number,
+): { neighbors: Uint32Array; cosines: Float32Array } {
+  if (!(Number.isInteger(feature) && feature >= 0 && feature < F))
+    throw new Error(`feature ${feature} is outside 0…${F - 1}`);
+  const dot = new Float64Array(F);
+  const norm2 = new Float64Array(F);
+  for (let d = 0; d < D; d++) {
+    const a = decoder[d * F + feature];
+    for (let i = 0; i < F; i++) {
+      const v = decoder[d * F + i];
+      dot[i] += v * a;
+      norm2[i] += v * v;
+    }
+  }
+  const cos = (i: number) => {
+    const den = Math.sqrt(norm2[i] * norm2[feature]);
+    return den > 0 ? dot[i] / den : 0;
+  };
+  const others = Array.from({ length: F }, (_, i) => i).filter((i) => i !== feature);
+  const c = Float64Array.from({ length: F }, (_, i) => cos(i));
+  others.sort((a, b) => c[b] - c[a] || a - b);
+  const top = others.slice(0, Math.max(0, Math.min(n, others.length)));
+  return {
+    neighbors: Uint32Array.from(top),
+    cosines: Float32Array.from(top, (i) => c[i]),
+  };
+}

@@ -1,0 +1,56 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from 'vitest';
+import { compareChart } from '../../src/charts/compare';
+
+describe('compareChart', () => {
+  const runs = [
+    { id: 'a', label: 'SoftSAE F=96', arch: 'softsae', fvu: 0.2, meanL0: 4 },
+    { id: 'b', label: 'TopK k=4', arch: 'topk', fvu: 0.3, meanL0: 5 },
+  ];
+  // 300 × 200 with the default margins: plot 240 × 152.
+  const svg = compareChart(runs, { width: 300, height: 200, title: 'FVU vs mean L0' });
+  const marks = [...svg.querySelectorAll('g.run-mark')];
+
+  it('matches the stored SVG', async () => {
+    await expect(svg.outerHTML).toMatchFileSnapshot('./__snapshots__/compare.svg');
+  });
+
+  it('puts one labelled mark per run at (mean L0, FVU) on zero-based scales', () => {
+    expect(marks.map((m) => m.getAttribute('data-run'))).toEqual(['a', 'b']);
+    // x domain [0, 1.1·5] → [0, 240]; y domain [0, 1.1·0.3] → [152, 0].
+    const at = (l0: number, fvu: number) => [(l0 / 5.5) * 240, 152 - (fvu / 0.33) * 152];
+    marks.forEach((m, i) => {
+      const [tx, ty] = m
+        .getAttribute('transform')!
+        .match(/translate\(([^,]+),([^)]+)\)/)!
+        .slice(1)
+        .map(Number);
+      const [ex, ey] = at(runs[i].meanL0, runs[i].fvu);
+      expect(tx).toBeCloseTo(ex, 9);
+      expect(ty).toBeCloseTo(ey, 9);
+    });
+    expect(marks.map((m) => m.querySelector('text.run-label')!.textContent)).toEqual([
+      'SoftSAE F=96',
+      'TopK k=4',
+    ]);
+  });
+
+  it('leaves out runs without finite numbers', () => {
+    const s = compareChart([...runs, { id: 'c', label: 'x', arch: 'topk', fvu: NaN, meanL0: 1 }], {
+      width: 300,
+      height: 200,
+      title: 't',
+    });
+    expect(s.querySelectorAll('g.run-mark')).toHaveLength(2);
+  });
+
+  it('renders labels as text, never markup', () => {
+    const s = compareChart([{ ...runs[0], label: '<img src=x onerror=alert(1)>' }], {
+      width: 300,
+      height: 200,
+      title: 't',
+    });
+    expect(s.querySelector('img')).toBeNull();
+    expect(s.querySelector('text.run-label')!.textContent).toBe('<img src=x onerror=alert(1)>');
+  });
+});
