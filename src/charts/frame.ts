@@ -4,7 +4,7 @@
  * `(data, opts) => SVGSVGElement` — and build their content inside `frame.plot`; they never touch
  * the document, so they run the same in the page, in jsdom (snapshot tests) and for export.
  */
-import { create, type Selection } from 'd3';
+import { axisBottom, axisLeft, create, type AxisScale, type Selection } from 'd3';
 
 export interface Margins {
   top: number;
@@ -73,4 +73,24 @@ export function axisLabel(frame: Frame, axis: 'x' | 'y', text: string): void {
       .attr('fill', 'currentColor')
       .text(text);
   }
+}
+
+/**
+ * Bottom and left axes with their labels: about one x tick per 60 px (at least 2), 5 y ticks.
+ */
+export function axes(
+  frame: Frame,
+  x: AxisScale<number>,
+  y: AxisScale<number>,
+  labels: { x: string; y: string },
+): void {
+  const { plot, innerWidth, innerHeight } = frame;
+  plot
+    .append('g')
+    .attr('class', 'x-axis')
+    .attr('transform', `translate(0,${innerHeight})`)
+    .call(axisBottom(x).ticks(Math.max(2, Math.floor(innerWidth / 60))));
+  plot.append('g').attr('class', 'y-axis').call(axisLeft(y).ticks(5));
+  axisLabel(frame, 'x', labels.x);
+  axisLabel(frame, 'y', labels.y);
 }

@@ -3,9 +3,9 @@
  * width the bin's extent on a linear x scale. Each bar carries `data-count` and a `<title>`
  * (the bin and its count), so the chart reads the same to a screen reader, a test and an export.
  */
-import { axisBottom, axisLeft, max, scaleLinear } from 'd3';
+import { max, scaleLinear } from 'd3';
 import type { Binned } from './bins';
-import { axisLabel, createFrame, type FrameOptions } from './frame';
+import { axes, createFrame, type FrameOptions } from './frame';
 
 export interface HistogramOptions extends FrameOptions {
   xLabel: string;
@@ -33,14 +33,7 @@ export function histogramChart(data: Binned, opts: HistogramOptions): SVGSVGElem
     .range([innerHeight, 0]);
   const fmt = opts.formatEdge ?? defaultFormat;
 
-  plot
-    .append('g')
-    .attr('class', 'x-axis')
-    .attr('transform', `translate(0,${innerHeight})`)
-    .call(axisBottom(x).ticks(Math.max(2, Math.floor(innerWidth / 60))));
-  plot.append('g').attr('class', 'y-axis').call(axisLeft(y).ticks(5));
-  axisLabel(frame, 'x', opts.xLabel);
-  axisLabel(frame, 'y', opts.yLabel);
+  axes(frame, x, y, { x: opts.xLabel, y: opts.yLabel });
 
   const bars = plot
     .append('g')

@@ -4,9 +4,9 @@
  * the caller filters its rows by it, so the filter covers every row even when the chart draws
  * only a regular subsample of them (`maxPoints`). Points are drawn as one path (see below).
  */
-import { axisBottom, axisLeft, brush as d3brush, scaleLinear, type ScaleLinear } from 'd3';
+import { brush as d3brush, scaleLinear, type ScaleLinear } from 'd3';
 import { extent } from './bins';
-import { axisLabel, createFrame, type FrameOptions } from './frame';
+import { axes, createFrame, type FrameOptions } from './frame';
 
 /** A rectangle in data units: x ∈ [x0, x1], y ∈ [y0, y1]. */
 export interface DataRange {
@@ -52,14 +52,7 @@ export function scatterChart(
   const { plot, innerWidth, innerHeight } = frame;
   const x = scaleLinear().domain(paddedDomain(data.x)).range([0, innerWidth]);
   const y = scaleLinear().domain(paddedDomain(data.y)).range([innerHeight, 0]);
-  plot
-    .append('g')
-    .attr('class', 'x-axis')
-    .attr('transform', `translate(0,${innerHeight})`)
-    .call(axisBottom(x).ticks(Math.max(2, Math.floor(innerWidth / 60))));
-  plot.append('g').attr('class', 'y-axis').call(axisLeft(y).ticks(5));
-  axisLabel(frame, 'x', opts.xLabel);
-  axisLabel(frame, 'y', opts.yLabel);
+  axes(frame, x, y, { x: opts.xLabel, y: opts.yLabel });
 
   const n = Math.min(data.x.length, data.y.length);
   const stride = Math.max(1, Math.ceil(n / (opts.maxPoints ?? 4000)));
