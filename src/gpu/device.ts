@@ -4,6 +4,7 @@
  * `device.lost` into {@link GpuEvents}.
  */
 import { GpuEvents, errorKind } from './events';
+import { BufferLedger } from './ledger';
 
 /** Limits the engine raises above the WebGPU defaults when the adapter allows. */
 export const WANTED_LIMITS = [
@@ -34,6 +35,10 @@ export interface GpuContext {
   device: GPUDevice;
   summary: AdapterSummary;
   features: ReadonlySet<string>;
+  /** The device's limits (the adapter's, or WebGPU's defaults with `defaultLimits`). */
+  limits: Record<string, number>;
+  /** Live GPU buffer bytes; refuses buffers over the limits (src/gpu/ledger.ts). */
+  ledger: BufferLedger;
   events: GpuEvents;
 }
 
@@ -121,6 +126,8 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
     device,
     summary: summarizeAdapter(adapter),
     features: new Set([...device.features]),
+    limits: limitsRecord(device.limits),
+    ledger: new BufferLedger(device),
     events,
   };
 }

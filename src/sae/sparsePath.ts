@@ -26,17 +26,12 @@ import {
 } from '../gpu/kernels/sparseLists';
 import { SparseDecoder, SparseEncoderGrad } from '../gpu/kernels/sparseSae';
 import { createBuffer } from '../gpu/buffers';
+import { sparseCapacity } from './memoryPlan';
+
+export { sparseCapacity };
 
 /** Status word of the lists that says they overflowed (see sparseLists.ts). */
 const OVERFLOW = 2;
-
-/**
- * Entries per list set: up to a quarter of B·F (beyond that the sparse products stop paying
- * for their lists on SwiftShader — docs/sparse.md), and at least 4·k_max per row.
- */
-export function sparseCapacity(B: number, F: number, kMax: number): number {
-  return B * Math.min(F, Math.max(4 * Math.ceil(kMax), Math.ceil(F / 4)));
-}
 
 export interface SparseProducts {
   /** x̂ [B, D] from f (dense: the decoder GEMM, encoded by `dense`). */

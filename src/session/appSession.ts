@@ -38,7 +38,9 @@ export function createAppSession(): AppSession {
         `This browser exposes no navigator.gpu: WebGPU is turned off or not supported. ${HOW_TO_ENABLE}`,
       );
   } else {
-    engine.send({ type: 'probe' });
+    // `?limits=default` runs the engine with WebGPU's default limits, as on a small GPU.
+    const defaultLimits = new URLSearchParams(location.search).get('limits') === 'default';
+    engine.send({ type: 'probe', defaultLimits });
   }
 
   void (async () => {

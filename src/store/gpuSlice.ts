@@ -8,10 +8,16 @@ export interface GpuSlice {
   gpuStatus: GpuStatus;
   adapter: AdapterSummary | null;
   deviceFeatures: string[];
+  /** The engine device's limits (what training is checked against). */
+  deviceLimits: Record<string, number> | null;
   gpuMessage: string | null;
   /** Recent uncaptured GPU errors (newest last, bounded). */
   gpuErrors: string[];
-  setGpuReady(adapter: AdapterSummary, deviceFeatures: string[]): void;
+  setGpuReady(
+    adapter: AdapterSummary,
+    deviceFeatures: string[],
+    deviceLimits: Record<string, number>,
+  ): void;
   setGpuUnavailable(message: string): void;
   gpuEvent(event: GpuEvent): void;
 }
@@ -22,10 +28,11 @@ export const createGpuSlice: StateCreator<GpuSlice, [], [], GpuSlice> = (set) =>
   gpuStatus: 'probing',
   adapter: null,
   deviceFeatures: [],
+  deviceLimits: null,
   gpuMessage: null,
   gpuErrors: [],
-  setGpuReady: (adapter, deviceFeatures) =>
-    set({ gpuStatus: 'ready', adapter, deviceFeatures, gpuMessage: null }),
+  setGpuReady: (adapter, deviceFeatures, deviceLimits) =>
+    set({ gpuStatus: 'ready', adapter, deviceFeatures, deviceLimits, gpuMessage: null }),
   setGpuUnavailable: (message) => set({ gpuStatus: 'unavailable', gpuMessage: message }),
   gpuEvent: (event) =>
     set((s) =>

@@ -16,6 +16,8 @@ export interface TrainingSlice {
     step: number;
     steps: number;
     rowsPerSec: number;
+    /** GPU buffer bytes the engine holds (last progress report). */
+    gpuBytes: number;
     /** Step metrics in step order (thinned when long). */
     history: StepMetrics[];
     latest: StepMetrics | null;
@@ -27,7 +29,13 @@ export interface TrainingSlice {
     runId: string,
   ): void;
   trainingState(state: TrainState, message?: string): void;
-  trainingProgress(step: number, steps: number, rowsPerSec: number, metrics: StepMetrics[]): void;
+  trainingProgress(p: {
+    step: number;
+    steps: number;
+    rowsPerSec: number;
+    gpuBytes: number;
+    metrics: StepMetrics[];
+  }): void;
   trainingEvaluated(e: TrainEvaluation): void;
   trainingReset(): void;
 }
@@ -41,6 +49,7 @@ const initial: TrainingSlice['training'] = {
   step: 0,
   steps: 0,
   rowsPerSec: 0,
+  gpuBytes: 0,
   history: [],
   latest: null,
   evaluation: null,
@@ -62,12 +71,14 @@ export const createTrainingSlice: StateCreator<TrainingSlice, [], [], TrainingSl
     })),
   trainingState: (state, message) =>
     set((s) => ({ training: { ...s.training, state, message: message ?? null } })),
-  trainingProgress: (step, steps, rowsPerSec, metrics) =>
+  trainingProgress: ({ step, steps, rowsPerSec, gpuBytes, metrics }) =>
     set((s) => {
       let history = metrics.length ? [...s.training.history, ...metrics] : s.training.history;
       if (history.length > MAX_POINTS) history = history.filter((_, i) => i % 2 === 0);
       const latest = metrics.length ? metrics[metrics.length - 1] : s.training.latest;
-      return { training: { ...s.training, step, steps, rowsPerSec, history, latest } };
+      return {
+        training: { ...s.training, step, steps, rowsPerSec, gpuBytes, history, latest },
+      };
     }),
   trainingEvaluated: (evaluation) => set((s) => ({ training: { ...s.training, evaluation } })),
   trainingReset: () => set({ training: initial }),

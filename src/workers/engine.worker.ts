@@ -71,11 +71,16 @@ function loadDataset(req: Extract<EngineRequest, { type: 'dataset-load' }>): voi
 
 let runCounter = 0;
 
-function getGpu() {
-  gpu ??= acquireGpu({ label: 'Engine.device' }).then(
+function getGpu(defaultLimits = false) {
+  gpu ??= acquireGpu({ label: 'Engine.device', defaultLimits }).then(
     (g) => {
       g.events.on((event) => post({ type: 'gpu-event', event }));
-      post({ type: 'gpu-ready', summary: g.summary, deviceFeatures: [...g.features] });
+      post({
+        type: 'gpu-ready',
+        summary: g.summary,
+        deviceFeatures: [...g.features],
+        deviceLimits: g.limits,
+      });
       return { gpu: g, kernels: createKernelContext(g.device) };
     },
     (e: unknown) => {
@@ -145,7 +150,7 @@ self.onmessage = (ev: MessageEvent<EngineRequest>) => {
   const req = ev.data;
   switch (req.type) {
     case 'probe':
-      return void getGpu();
+      return void getGpu(req.defaultLimits);
     case 'selfcheck':
       return void selfCheck();
     case 'train-start':

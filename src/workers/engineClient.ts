@@ -71,7 +71,7 @@ function route(msg: EngineMessage): void {
   const s = useAppStore.getState();
   switch (msg.type) {
     case 'gpu-ready':
-      return s.setGpuReady(msg.summary, msg.deviceFeatures);
+      return s.setGpuReady(msg.summary, msg.deviceFeatures, msg.deviceLimits);
     case 'gpu-unavailable':
       return s.setGpuUnavailable(msg.message);
     case 'gpu-event':
@@ -106,7 +106,7 @@ function route(msg: EngineMessage): void {
         spearmanL0: msg.spearmanL0,
       });
     case 'train-progress':
-      return s.trainingProgress(msg.step, msg.steps, msg.rowsPerSec, msg.metrics);
+      return s.trainingProgress(msg);
     case 'eval-result':
       return ingestEvalResult(msg);
     case 'dataset-tokens':

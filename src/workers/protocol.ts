@@ -10,7 +10,8 @@ import type { InspectMessage, InspectRequest } from './inspectProtocol';
 export type BuiltinDataset = 'demo' | 'quick';
 
 export type EngineRequest =
-  | { type: 'probe' }
+  /** `defaultLimits`: ask for WebGPU's default limits (a small GPU; `?limits=default`). */
+  | { type: 'probe'; defaultLimits?: boolean }
   | { type: 'selfcheck' }
   | {
       type: 'train-start';
@@ -69,7 +70,12 @@ export interface TrainEvaluation {
 }
 
 export type EngineMessage =
-  | { type: 'gpu-ready'; summary: AdapterSummary; deviceFeatures: string[] }
+  | {
+      type: 'gpu-ready';
+      summary: AdapterSummary;
+      deviceFeatures: string[];
+      deviceLimits: Record<string, number>;
+    }
   | { type: 'gpu-unavailable'; message: string }
   | { type: 'gpu-event'; event: GpuEvent }
   | { type: 'selfcheck-start'; total: number }
@@ -92,6 +98,8 @@ export type EngineMessage =
       step: number;
       steps: number;
       rowsPerSec: number;
+      /** Bytes of GPU buffers the engine holds now (src/gpu/ledger.ts). */
+      gpuBytes: number;
       /** Metrics of the steps reported since the last progress message (throttled). */
       metrics: StepMetrics[];
     }

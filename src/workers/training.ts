@@ -12,6 +12,8 @@ import type { SaeModel } from '../sae/modelFile';
 import { initParams } from '../reference/sae/params';
 import { BatchSampler, normFactorOf } from '../sae/batches';
 import { GpuTrainer, type StepMetrics } from '../sae/trainer';
+import { ledgerOf } from '../gpu/ledger';
+import { limitProblem, trainShapeOf } from '../sae/memoryPlan';
 import type { Inspection } from './inspection';
 import type { EngineDataset } from './engineDatasets';
 import type { EngineMessage, TrainState } from './protocol';
@@ -101,6 +103,9 @@ export class TrainingRun {
       const config = resolveConfig(input, D);
       if (config.batch_size > rows)
         throw new Error(`batch_size ${config.batch_size} exceeds the ${rows} rows of the data`);
+      // Refused before any GPU allocation when a buffer would exceed the device's limits.
+      const problem = limitProblem(trainShapeOf(config, D), ctx.device.limits);
+      if (problem) throw new Error(problem.message);
       const normFactor = normFactorOf(x, Math.min(rows, 8 * config.batch_size), D);
       const params = initParams({
         D,
@@ -140,6 +145,7 @@ export class TrainingRun {
           step: done,
           steps: config.steps,
           rowsPerSec: (done * config.batch_size) / ((performance.now() - t0) / 1000),
+          gpuBytes: ledgerOf(ctx.device)?.bytes ?? 0,
           metrics: reported.splice(0),
         });
         lastPost = performance.now();

@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import type { TrainConfigInput } from '../../reference/sae/config';
+import { useAppStore } from '../../store';
 import { CONFIG_FIELDS, TRAIN_PRESETS, configOf, formErrors, presetValues } from './presets';
 
 const ARCHS = [
@@ -42,7 +43,15 @@ export function ConfigForm({
     presetValues(TRAIN_PRESETS[0].make(dataset.D, dataset.rows)),
   );
   const config = configOf(arch, values);
-  const errors = formErrors(config, dataset);
+  const limits = useAppStore((s) => s.deviceLimits);
+  const errors = formErrors(
+    config,
+    dataset,
+    limits && {
+      maxBufferSize: limits.maxBufferSize,
+      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+    },
+  );
   const badKeys = new Set(
     CONFIG_FIELDS.filter((f) =>
       errors.some((e) => e.startsWith(`${f.key} `) || e.includes(`(${f.key})`)),

@@ -1,13 +1,14 @@
 import { useAppStore } from '../../store';
-import { formatDuration, formatInt, formatNum } from '../data/format';
+import { formatBytes, formatDuration, formatInt, formatNum } from '../../format';
 
-/** State, progress bar, step, rows/s and ETA of the current run. */
+/** State, progress bar, step, rows/s, ETA and GPU memory of the current run. */
 export function TrainProgress() {
   const state = useAppStore((s) => s.training.state);
   const message = useAppStore((s) => s.training.message);
   const step = useAppStore((s) => s.training.step);
   const steps = useAppStore((s) => s.training.steps);
   const rowsPerSec = useAppStore((s) => s.training.rowsPerSec);
+  const gpuBytes = useAppStore((s) => s.training.gpuBytes);
   const batch = useAppStore((s) => Number(s.training.config?.batch_size ?? 0));
   const eta = rowsPerSec > 0 && batch > 0 ? ((steps - step) * batch) / rowsPerSec : NaN;
   return (
@@ -33,6 +34,14 @@ export function TrainProgress() {
           <>
             {' · '}
             <span data-testid="train.rate">{formatInt(Math.round(rowsPerSec))} rows/s</span>
+          </>
+        )}
+        {gpuBytes > 0 && (
+          <>
+            {' · '}
+            <span data-testid="train.gpuBytes" data-bytes={gpuBytes}>
+              GPU memory {formatBytes(gpuBytes)}
+            </span>
           </>
         )}
         {state === 'running' && Number.isFinite(eta) && (

@@ -4,7 +4,8 @@
  * configurations (softsae-spec §5) were tuned for D = 512 (CLIP) and D = 2304 (Gemma); here the
  * dictionary and k keep their ratio to D, and batch sizes are capped by the rows available.
  */
-import { validateConfig, type TrainConfigInput } from '../../reference/sae/config';
+import { resolveConfig, validateConfig, type TrainConfigInput } from '../../reference/sae/config';
+import { limitProblem, trainShapeOf, type BufferLimits } from '../../sae/memoryPlan';
 
 export interface TrainPreset {
   id: string;
@@ -163,15 +164,22 @@ export function configOf(arch: string, values: Record<string, string>): TrainCon
 
 /**
  * Every reason the form refuses `config` for this dataset: the trainer's own validation
- * (`validateConfig`, the single source of truth) plus what only the data can tell.
+ * (`validateConfig`, the single source of truth) plus what only the data and the device can
+ * tell: a batch larger than the data, a buffer larger than the GPU's limits.
  */
 export function formErrors(
   config: TrainConfigInput,
   data: { name: string; rows: number; D: number },
+  limits?: BufferLimits | null,
 ): string[] {
   const errors = validateConfig(config, data.D);
   const b = config.batch_size;
   if (typeof b === 'number' && b > data.rows)
     errors.push(`batch_size (${b}) must not exceed the ${data.rows} rows of ${data.name}`);
+  if (errors.length === 0 && limits) {
+    const c = resolveConfig(config, data.D);
+    const problem = limitProblem(trainShapeOf(c, data.D), limits);
+    if (problem) errors.push(`${problem.key} (${c[problem.key]}) is too large: ${problem.message}`);
+  }
   return errors;
 }

@@ -1,4 +1,4 @@
-/** Number formatting shared by the Data and Train panels. */
+/** Number formatting shared by every layer (panels, error messages of the GPU and io code). */
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
