@@ -27,6 +27,12 @@ export interface ReferenceEval {
   fvu: number;
   /** Max of f_j over the rows, per feature [F]. */
   featureMax: Float64Array;
+  /**
+   * Per ambiguous row, the features whose kept/dropped status float32 may flip — the last kept
+   * and the first dropped by rank (ties to the lower index) — as [feature, h] (h is the value f
+   * takes if the feature is kept).
+   */
+  borderline: Map<number, [number, number][]>;
 }
 
 function params(m: PlainModel): SaeParams {
@@ -61,6 +67,7 @@ export function referenceEval(m: PlainModel, x: Float32Array, rows: number): Ref
   const codes: [number, number][][] = [];
   const ambiguous = new Uint8Array(rows);
   const featureMax = new Float64Array(F);
+  const borderline = new Map<number, [number, number][]>();
   const sx = new Float64Array(D);
   const sxx = new Float64Array(D);
   const se = new Float64Array(D);
@@ -93,12 +100,22 @@ export function referenceEval(m: PlainModel, x: Float32Array, rows: number): Ref
       sqErr[r] = e2;
       const kept = soft ? Math.floor(out.kHat![b]) : m.k;
       if (kHat) kHat[r] = out.kHat![b];
-      const h = Array.from(out.h.subarray(b * F, (b + 1) * F)).sort((u, v) => v - u);
+      const hRow = out.h.subarray(b * F, (b + 1) * F);
+      const order = [...Array(F).keys()].sort((u, v) => hRow[v] - hRow[u] || u - v);
+      const h = order.map((j) => hRow[j]);
       const last = h[kept - 1];
       // Kept zeros (fewer positive h than kept) do not count, so only a positive last matters.
       const gapSmall = last > 0 && kept < F && last - h[kept] < 1e-4 * Math.max(1, last);
       const nearInt = soft && Math.abs(out.kHat![b] - Math.round(out.kHat![b])) < 1e-3;
-      if (gapSmall || nearInt || (last > 0 && last < 1e-4)) ambiguous[r] = 1;
+      if (gapSmall || nearInt || (last > 0 && last < 1e-4)) {
+        ambiguous[r] = 1;
+        // ⌊k̂⌋ one higher keeps rank `kept`, one lower drops rank `kept − 1`; a near tie swaps them.
+        const ranks = [kept - 1, kept].filter((i) => i >= 0 && i < F && h[i] > 0);
+        borderline.set(
+          r,
+          ranks.map((i) => [order[i], h[i]]),
+        );
+      }
     }
   }
   let varX = 0;
@@ -107,7 +124,46 @@ export function referenceEval(m: PlainModel, x: Float32Array, rows: number): Ref
     varX += sxx[d] - sx[d] ** 2 / rows;
     varE += see[d] - se[d] ** 2 / rows;
   }
-  return { kHat, l0, sqErr, codes, ambiguous, fvu: varE / varX, featureMax };
+  return { kHat, l0, sqErr, codes, ambiguous, fvu: varE / varX, featureMax, borderline };
+}
+
+/** Bounds [lo, hi] on one per-feature statistic: equal when no ambiguous row touches it. */
+export type Bounds = [number, number];
+
+/**
+ * Per-feature statistics of the reference codes as the feature table defines them: rows where
+ * f_j ≠ 0, Σ f_j over those rows, and max f_j. A borderline feature of an ambiguous row may be
+ * kept or dropped on the GPU, so each statistic is a range: its value over the certain codes
+ * (lo) up to that plus every borderline occurrence (hi).
+ */
+export function referenceFeatureStats(
+  ref: ReferenceEval,
+  F: number,
+): { count: Bounds[]; sum: Bounds[]; max: Bounds[] } {
+  const count = Array.from({ length: F }, (): Bounds => [0, 0]);
+  const sum = Array.from({ length: F }, (): Bounds => [0, 0]);
+  const max = Array.from({ length: F }, (): Bounds => [0, 0]);
+  ref.codes.forEach((row, r) => {
+    const maybe = new Map(ref.borderline.get(r) ?? []);
+    for (const [j, v] of row)
+      if (!maybe.has(j)) {
+        count[j][0]++;
+        sum[j][0] += v;
+        max[j][0] = Math.max(max[j][0], v);
+      }
+  });
+  for (let j = 0; j < F; j++) {
+    count[j][1] = count[j][0];
+    sum[j][1] = sum[j][0];
+    max[j][1] = max[j][0];
+  }
+  for (const pairs of ref.borderline.values())
+    for (const [j, v] of pairs) {
+      count[j][1]++;
+      sum[j][1] += v;
+      max[j][1] = Math.max(max[j][1], v);
+    }
+  return { count, sum, max };
 }
 
 /** |a − b| ≤ atol + rtol·|b|. */

@@ -1,14 +1,18 @@
-// Inspect and Compare as a person uses them, on real Chromium WebGPU: train a SoftSAE on the quick
-// demo (200 steps), inspect it, export it, then train a TopK (paused once and evaluated mid-way)
-// and compare. Expected values come from outside the code under test: the corpus generated here
+// Inspect and Compare as a person uses them, on real Chromium WebGPU: pick the built-in quick demo
+// in the Data panel, set up a SoftSAE in the Train form and start it (200 steps), inspect it
+// (histograms, a clicked token's features), export it, then train a TopK from the same form
+// (paused once and evaluated mid-way) and compare. Expected values come from outside the code under test: the corpus generated here
 // in Node, a float64 reference forward pass of the model read back from the engine
 // (e2e/inspect-reference.ts), and the exported CSVs read with this test's own parser.
 import { expect, test, type Page } from '@playwright/test';
 import { quickDataset, QUICK_OPTIONS } from '../src/data/demo';
 import type { TrainConfigInput } from '../src/reference/sae/config';
 import { close, referenceEval, type PlainModel, type ReferenceEval } from './inspect-reference';
+import { AppPage } from './pages/AppPage';
 import { ComparePage } from './pages/compare';
+import { DataPage } from './pages/DataPage';
 import { InspectPage, parseCsv } from './pages/inspect';
+import { TrainPage } from './pages/TrainPage';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -32,14 +36,10 @@ const QUICK_CONFIG: TrainConfigInput = {
   seed: 1,
 };
 const tab = (name: string) => page.getByRole('tab', { name, exact: true }).click();
-/** Starts a run on the built-in quick corpus (the Data panel lists the demo; tests use quick). */
-const trainQuick = (config: TrainConfigInput) =>
-  page.evaluate(
-    (c) => window.__softsae!.send({ type: 'train-start', dataset: 'quick', config: c }),
-    config,
-  );
 
 let page: Page;
+let app: AppPage;
+let train: TrainPage;
 let inspect: InspectPage;
 let softRun: string;
 let ref: ReferenceEval;
@@ -72,21 +72,38 @@ async function rowCsv() {
   });
 }
 
+/** In the Train tab: the form set to `config` (architecture included), then Start. */
+async function startFromForm(config: TrainConfigInput) {
+  await app.show('train');
+  await expect(train.dataset).toContainText('Quick');
+  await train.configure(config);
+  await train.start.click();
+}
+
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
+  app = new AppPage(page);
+  train = new TrainPage(page);
   inspect = new InspectPage(page);
-  await page.goto('/');
-  await expect(page.getByTestId('gpu.status')).toHaveText('Ready');
+  await app.open();
+  // The Data panel lists the built-in corpora; a person picks the quick one (2048 × 16, tokens).
+  const data = new DataPage(page);
+  await data.expectDemoReady();
+  await data.select('Quick');
+  expect(await data.summaryNumber('rows')).toBe(ROWS);
+  expect(await data.summaryNumber('D')).toBe(QUICK_OPTIONS.D);
+  await app.expectGpuReady();
+  // Only to read the kept model back for the float64 reference (the independent check).
   await inspect.waitForHook();
-  // The quick corpus with its tokens, registered on the page as the Data panel does.
-  await page.evaluate(() => window.__softsae!.send({ type: 'dataset-builtin', id: 'quick' }));
 });
 test.afterAll(() => page.close());
 
 test('a trained SoftSAE is evaluated on every input: histograms count all 2048', async () => {
   test.setTimeout(420_000);
-  await trainQuick(QUICK_CONFIG);
-  await expect(page.getByTestId('train.state')).toHaveText('done', { timeout: 400_000 });
+  await startFromForm(QUICK_CONFIG);
+  await expect(train.state).toHaveText(/starting|running/);
+  await expect(train.state).toHaveText('done', { timeout: 400_000 });
+  await expect(train.step).toHaveText(`step ${STEPS} / ${STEPS}`);
   await tab('Inspect');
   await expect(page.getByTestId('inspect.summary')).toContainText('2,048 inputs');
   softRun = await currentRunId();
@@ -246,9 +263,8 @@ test('charts export as SVG and PNG', async () => {
 
 test('a TopK run, evaluated once while paused, is compared with the SoftSAE on one chart', async () => {
   test.setTimeout(420_000);
-  await trainQuick({ ...QUICK_CONFIG, arch: 'topk' });
+  await startFromForm({ ...QUICK_CONFIG, arch: 'topk' });
   await expect(page.getByTestId('train.state')).toHaveText('running', { timeout: 60_000 });
-  await tab('Train');
   await page.getByTestId('train.pause').click();
   await expect(page.getByTestId('train.state')).toHaveText('paused');
   await tab('Inspect');

@@ -8,6 +8,8 @@
 // --ingest-big (only when named): a file far larger than the loader's memory budget, with the
 // peak JS heap; --ingest-big-mb MB (default 2148, i.e. 2 GiB), --ingest-big-dtype f32|f16,
 // --ingest-big-memory-mib MiB (the sampler's budget, default 256), --ingest-big-batch rows.
+// --tokens: scrolling the Inspect token view over --tokens-rows rows (default 1 000 000) for
+// --tokens-frames animation frames (default 300): per-frame main-thread time (scripts/bench-tokens.mjs).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
 import { writeBenchNpy } from './bench-files.mjs';
 import { runIngestBig } from './bench-ingest-big.mjs';
+import { runTokensBench } from './bench-tokens.mjs';
 import { chromiumArgs, findChromium } from './chromium.mjs';
 
 const argv = process.argv.slice(2);
@@ -42,11 +45,17 @@ const tiles = tilesArg
   ? Object.fromEntries(tilesArg.split(',').map((v, i) => [['wgX', 'wgY', 'tk'][i], Number(v)]))
   : undefined;
 
-// Sections: --gemm, --steps, --sparse, --ingest, --profile select some; none selected runs all
+// Sections: --gemm, --steps, --sparse, --ingest, --tokens, --profile select some; none selected runs all
 // but --profile and --ingest-big (which writes gigabytes): those run only when named.
-const chosen = ['--gemm', '--ingest', '--steps', '--sparse', '--profile', '--ingest-big'].filter(
-  flag,
-);
+const chosen = [
+  '--gemm',
+  '--ingest',
+  '--steps',
+  '--sparse',
+  '--profile',
+  '--ingest-big',
+  '--tokens',
+].filter(flag);
 const runs = (section) =>
   chosen.includes(section) ||
   (chosen.length === 0 && section !== '--ingest-big' && section !== '--profile');
@@ -139,6 +148,11 @@ try {
       dtype: value('--ingest-big-dtype', 'f32'),
       memoryMiB: Number(value('--ingest-big-memory-mib', quick ? 16 : 256)),
       batchSize: Number(value('--ingest-big-batch', 4096)),
+    });
+  if (runs('--tokens'))
+    await runTokensBench(browser, `http://127.0.0.1:${port}`, {
+      rows: Number(value('--tokens-rows', quick ? 100_000 : 1_000_000)),
+      frames: Number(value('--tokens-frames', quick ? 120 : 300)),
     });
   const dir = runs('--ingest') ? mkdtempSync(join(tmpdir(), 'softsae-bench-')) : null;
   if (dir)

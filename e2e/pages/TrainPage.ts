@@ -39,6 +39,25 @@ export class TrainPage {
     for (const [key, v] of Object.entries(values)) await this.field(key).fill(v);
   }
 
+  /**
+   * Sets the whole form to `config`: the architecture, then every numeric setting — keys of the
+   * config get its value, every other field is emptied (the engine's default), so the run gets
+   * exactly this configuration whatever preset the form showed.
+   */
+  async configure(config: Record<string, unknown>): Promise<void> {
+    if (typeof config.arch === 'string') await this.arch.selectOption(config.arch);
+    const keys = await this.page
+      .locator('form.config input[type="number"]')
+      .evaluateAll((els) => els.map((e) => e.dataset.testid!.replace(/^train\./, '')));
+    for (const key of keys) {
+      const v = config[key];
+      await this.field(key).fill(v === undefined || v === null ? '' : String(v));
+    }
+    const unknown = Object.keys(config).filter((k) => k !== 'arch' && !keys.includes(k));
+    expect(unknown, 'every config key has a field in the form').toEqual([]);
+    await expect(this.errors).toHaveCount(0);
+  }
+
   async waitDone(timeout = 240_000): Promise<void> {
     await expect(this.state).toHaveText('done', { timeout });
   }

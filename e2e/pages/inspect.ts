@@ -36,6 +36,32 @@ export class InspectPage {
     return this.page.locator(`[data-testid="inspect.token"][data-row="${row}"]`);
   }
 
+  /**
+   * The rows of the token view's lines that intersect the scroll box's visible area, in DOM
+   * order (each line's box against the box's client area), and the box's scroll geometry.
+   */
+  async tokensInView(): Promise<{
+    rows: number[];
+    scrollTop: number;
+    clientHeight: number;
+    scrollHeight: number;
+  }> {
+    return this.tokenScroll.evaluate((box) => {
+      const b = box.getBoundingClientRect();
+      const top = b.top + box.clientTop;
+      const bottom = top + box.clientHeight;
+      const rows: number[] = [];
+      for (const line of box.querySelectorAll('.token-line')) {
+        const l = line.getBoundingClientRect();
+        if (l.bottom <= top || l.top >= bottom) continue;
+        for (const t of line.querySelectorAll<HTMLElement>('[data-testid="inspect.token"]'))
+          rows.push(Number(t.dataset.row));
+      }
+      const { scrollTop, clientHeight, scrollHeight } = box;
+      return { rows, scrollTop, clientHeight, scrollHeight };
+    });
+  }
+
   /** The features listed for the selected row: [feature, value] in display order. */
   async listedFeatures(): Promise<[number, number][]> {
     return this.rowFeatures.evaluateAll((els) =>

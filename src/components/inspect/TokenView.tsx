@@ -1,40 +1,45 @@
 import { extent, interpolateBlues, interpolateGreens, interpolateReds, scaleSequential } from 'd3';
-import { useMemo, useState } from 'react';
-import { visibleToken } from '../../io/visible';
+import { useMemo, useState, type SyntheticEvent } from 'react';
 import type { RunAnalysis } from '../../session/analyses';
 import type { LoadedDataset } from '../../session/datasets';
 import { useAppStore } from '../../store';
 import type { ColourMode } from '../../store/inspectSlice';
 import { scatterX } from './ErrorCharts';
+import { TokenLine, tokenLabel, type Colouring } from './TokenLine';
 import { useFeatureActs } from './useFeatureActs';
 import { lineStarts, rowsInRange, visibleLines } from './tokenLayout';
 
 const LINE_H = 26;
 const VIEW_H = 320;
 const PER_LINE = 8;
+/** Lines rendered beyond each edge of the box. */
+const OVERSCAN = 2;
 const fmt = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v));
 
-/** A token's text as shown: control and invisible characters escaped; the row index without text. */
-export function tokenLabel(ds: LoadedDataset | undefined, r: number): string {
-  const t = ds?.tokens?.[r];
-  if (t === undefined) return `#${r}`;
-  return t === '' ? '(empty)' : visibleToken(t);
-}
+export { tokenLabel };
 
 /** Values and colour scale of a colour mode. */
-function colouring(a: RunAnalysis, mode: ColourMode, acts: Float32Array | null) {
+function colouring(a: RunAnalysis, mode: ColourMode, acts: Float32Array | null): Colouring | null {
   const values = mode === 'error' ? a.sqErr : mode === 'feature' ? acts : (a.kHat ?? a.l0);
   if (!values) return null;
   const [lo, hi] = extent(values) as [number, number];
   const interp =
     mode === 'error' ? interpolateReds : mode === 'feature' ? interpolateGreens : interpolateBlues;
   const scale = scaleSequential(interp).domain(mode === 'feature' ? [0, hi || 1] : [lo, hi]);
-  return { values, scale, lo: mode === 'feature' ? 0 : lo, hi };
+  return { values, scale: (v) => scale(v), lo: mode === 'feature' ? 0 : lo, hi };
+}
+
+/** The row of the token an event happened on (events are delegated to the scroll box). */
+function eventRow(e: SyntheticEvent): number | null {
+  const el = (e.target as Element).closest?.('[data-row]');
+  return el ? Number(el.getAttribute('data-row')) : null;
 }
 
 /**
  * The token stream, virtualised: only the lines in view are in the DOM. Each token is a button
  * (click, Enter or Space selects its row), coloured by k̂, error or one feature's activation.
+ * Scrolling re-renders only when the first line in view changes, and then only the lines that
+ * came into view (memoised {@link TokenLine}s): a million rows scroll like a thousand.
  */
 export function TokenView({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undefined }) {
   const brush = useAppStore((s) => s.inspect.brush);
@@ -42,7 +47,8 @@ export function TokenView({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undef
   const feature = useAppStore((s) => s.inspect.feature);
   const row = useAppStore((s) => s.inspect.row);
   const selectRow = useAppStore((s) => s.selectRow);
-  const [scrollTop, setScrollTop] = useState(0);
+  // The first line at the top of the box, not the pixel offset: a scroll within a line is free.
+  const [topLine, setTopLine] = useState(0);
   const [focused, setFocused] = useState<number | null>(null);
   const acts = useFeatureActs(a.runId, a.step, feature, mode === 'feature');
 
@@ -56,48 +62,35 @@ export function TokenView({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undef
   const starts = useMemo(() => lineStarts(shown, ds?.seq ?? null, PER_LINE), [shown, ds]);
   const colour = useMemo(() => colouring(a, mode, acts), [a, mode, acts]);
   const lines = starts.length - 1;
-  const [first, last] = visibleLines(scrollTop, VIEW_H, LINE_H, lines, 2);
+  const [first, last] = visibleLines(topLine * LINE_H, VIEW_H, LINE_H, lines, OVERSCAN);
   const kName = a.kHat ? 'k̂' : 'L0';
   const describe = (r: number) =>
     `row ${r} · ${kName} ${fmt(a.kHat ? a.kHat[r] : a.l0[r])} · L0 ${a.l0[r]} · error ${fmt(a.sqErr[r])}` +
     (mode === 'feature' && acts && feature !== null
       ? ` · feature ${feature}: ${fmt(acts[r])}`
       : '');
+  const hover = (e: SyntheticEvent) => {
+    const r = eventRow(e);
+    if (r !== null) setFocused(r);
+  };
 
   const rendered = [];
   for (let line = first; line < last; line++) {
-    const tokens = [];
-    for (let i = starts[line]; i < starts[line + 1]; i++) {
-      const r = shown[i];
-      const t = colour ? (colour.values[r] - colour.lo) / (colour.hi - colour.lo || 1) : 0;
-      tokens.push(
-        <button
-          key={r}
-          type="button"
-          className="token"
-          data-testid="inspect.token"
-          data-row={r}
-          data-khat={a.kHat ? a.kHat[r] : a.l0[r]}
-          data-err={a.sqErr[r]}
-          aria-pressed={row === r}
-          title={describe(r)}
-          style={
-            colour
-              ? { background: colour.scale(colour.values[r]), color: t > 0.6 ? '#fff' : '#111' }
-              : undefined
-          }
-          onClick={() => selectRow(r)}
-          onFocus={() => setFocused(r)}
-          onMouseEnter={() => setFocused(r)}
-        >
-          {tokenLabel(ds, r)}
-        </button>,
-      );
-    }
+    const from = starts[line];
+    const to = starts[line + 1];
+    const onLine = row !== null && to > from && row >= shown[from] && row <= shown[to - 1];
     rendered.push(
-      <div key={line} className="token-line" style={{ top: line * LINE_H, height: LINE_H }}>
-        {tokens}
-      </div>,
+      <TokenLine
+        key={line}
+        top={line * LINE_H}
+        height={LINE_H}
+        from={from}
+        to={to}
+        shown={shown}
+        ds={ds}
+        colour={colour}
+        selected={onLine ? row : -1}
+      />,
     );
   }
 
@@ -113,7 +106,13 @@ export function TokenView({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undef
       <div
         className="token-scroll"
         style={{ height: VIEW_H }}
-        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        onScroll={(e) => setTopLine(Math.floor(e.currentTarget.scrollTop / LINE_H))}
+        onClick={(e) => {
+          const r = eventRow(e);
+          if (r !== null) selectRow(r);
+        }}
+        onFocus={hover}
+        onMouseOver={hover}
         data-testid="inspect.tokens"
         role="group"
         aria-label="Tokens; each selects its input row"

@@ -1,0 +1,109 @@
+// The token view with a million rows: registered through the dev hook as the engine client would
+// (scripts/token-rows.mjs, no GPU needed), the view keeps only the lines in view in the DOM and
+// shows exactly the right rows wherever it is scrolled. How fast it scrolls is measured by
+// `npm run bench -- --tokens`, not here.
+import { expect, test } from '@playwright/test';
+import { registerTokenRows, tokenRow } from '../scripts/token-rows.mjs';
+import { InspectPage } from './pages/inspect';
+
+const ROWS = 1_000_000;
+const SEQ_LEN = 64;
+/** 64-token sequences break into lines of 8: row r sits on line ⌊r / 8⌋. */
+const PER_LINE = 8;
+const LINES = ROWS / PER_LINE;
+const MAX_ELEMENTS = 300;
+const fmt = (v: number) => Number(Math.fround(v).toPrecision(4)).toString();
+
+test('a million tokens: few elements in the DOM, exactly the right rows at any scroll', async ({
+  page,
+}) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/');
+  const inspect = new InspectPage(page);
+  await inspect.waitForHook();
+  await page.getByRole('tab', { name: 'Inspect', exact: true }).click();
+  await page.evaluate(registerTokenRows, { id: 'million', rows: ROWS, seqLen: SEQ_LEN });
+  await expect(page.getByTestId('inspect.tokenCount')).toContainText(
+    '1,000,000 of 1,000,000 tokens',
+  );
+  await expect(inspect.token(0)).toBeVisible();
+
+  const lineH = await inspect.tokenScroll
+    .locator('.token-line')
+    .first()
+    .evaluate((l) => l.getBoundingClientRect().height);
+  /** Rows of the lines that intersect [top, top + height): what a person sees there. */
+  const expected = (top: number, height: number) => {
+    const first = Math.floor(top / lineH);
+    const last = Math.min(LINES, Math.ceil((top + height) / lineH));
+    return Array.from({ length: (last - first) * PER_LINE }, (_, i) => first * PER_LINE + i);
+  };
+  /** Scrolls the box (or lets `act` scroll it) and checks what it shows against `expected`. */
+  async function expectShown(act: () => Promise<unknown>, label: string) {
+    await act();
+    await expect
+      .poll(
+        async () => {
+          const v = await inspect.tokensInView();
+          return v.rows.join() === expected(v.scrollTop, v.clientHeight).join();
+        },
+        { message: `${label}: the rows in view` },
+      )
+      .toBe(true);
+    const v = await inspect.tokensInView();
+    expect(await inspect.tokens.count(), `${label}: token elements`).toBeLessThanOrEqual(
+      MAX_ELEMENTS,
+    );
+    const texts = await inspect.tokens.evaluateAll((els) =>
+      els.map((e) => [Number((e as HTMLElement).dataset.row), e.textContent] as const),
+    );
+    for (const [r, text] of texts) expect(text, `row ${r}`).toBe(tokenRow(r).token);
+    console.log(
+      `${label}: scrollTop ${v.scrollTop}, rows ${v.rows[0]}…${v.rows.at(-1)} in view, ` +
+        `${texts.length} token elements`,
+    );
+    return v;
+  }
+
+  const top = await expectShown(async () => {}, 'top');
+  expect(top.rows[0]).toBe(0);
+  expect(top.scrollHeight, 'one line per 8 tokens of a 64-token sequence').toBe(LINES * lineH);
+
+  // The middle: row 500 000 starts line 62 500; scrolled there it is the first row shown.
+  const middle = await expectShown(
+    () => inspect.tokenScroll.evaluate((el, y) => (el.scrollTop = y), (500_000 / PER_LINE) * lineH),
+    'middle',
+  );
+  expect(middle.rows[0]).toBe(500_000);
+  await expect(inspect.token(500_000)).toHaveText('t500000');
+
+  // The end: the last row is shown, the first ones are gone from the DOM.
+  const end = await expectShown(
+    () => inspect.tokenScroll.evaluate((el) => (el.scrollTop = el.scrollHeight)),
+    'end',
+  );
+  expect(end.rows.at(-1)).toBe(ROWS - 1);
+  await expect(inspect.token(0)).toHaveCount(0);
+  await expect(inspect.token(500_000)).toHaveCount(0);
+
+  // A person's scroll: the mouse wheel over the view, upwards by ten lines.
+  await inspect.tokenScroll.hover();
+  const wheeled = await expectShown(() => page.mouse.wheel(0, -10 * lineH), 'wheel');
+  expect(wheeled.scrollTop).toBeLessThan(end.scrollTop);
+
+  // Clicking a token far down selects its row; hovering it tells its k̂, L0 and error.
+  const r = ROWS - 10;
+  await inspect.tokenScroll.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await inspect.token(r).click();
+  await expect(inspect.token(r)).toHaveAttribute('aria-pressed', 'true');
+  const want = tokenRow(r);
+  await expect(page.getByTestId('inspect.tokenStatus')).toHaveText(
+    `t${r} — row ${r} · k̂ ${fmt(want.kHat)} · L0 ${want.l0} · error ${fmt(want.sqErr)}`,
+  );
+  await expect(page.getByTestId('inspect.row')).toContainText(`t${r}`);
+  expect(await page.evaluate(() => window.__softsae!.state().inspect.row), 'the selected row').toBe(
+    r,
+  );
+  expect(errors).toEqual([]);
+});
