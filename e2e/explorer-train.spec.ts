@@ -95,9 +95,41 @@ test('refuses invalid settings with the reason and keeps Start disabled', async 
   await expect(train.errors).toContainText('lr must be a finite number > 0');
   await expect(train.start).toBeDisabled();
 
-  await train.set({ lr: '0.001' });
+  // The rest of case 26: k ≤ 0, F < 1, α ≤ 0 — each refused with its reason.
+  for (const [bad, reason] of [
+    [{ lr: '0.001', k: '0' }, 'k must be'],
+    [{ k: '4', dict_size: '0' }, 'dict_size (F) must be an integer ≥ 1, got 0'],
+    [{ dict_size: F, soft_topk_alpha: '0' }, 'soft_topk_alpha must be'],
+  ] as const) {
+    await train.set(bad);
+    await expect(train.errors).toContainText(reason);
+    await expect(train.start).toBeDisabled();
+  }
+
+  await train.set({ soft_topk_alpha: '0.01' });
   await expect(train.errors).toHaveCount(0);
   await expect(train.start).toBeEnabled();
+
+  // The engine refuses the same before any GPU work (a request that skipped the form): the
+  // run fails with the reason and no GPU buffer of a trainer is ever made.
+  await page.waitForFunction(() => window.__softsae !== undefined);
+  await page.evaluate(() =>
+    window.__softsae!.send({
+      type: 'train-start',
+      dataset: 'demo',
+      config: {
+        arch: 'softsae',
+        dict_size: 64,
+        k: 4,
+        steps: 10,
+        batch_size: 32,
+        soft_topk_alpha: -1,
+      },
+    }),
+  );
+  await expect(train.state).toContainText('failed: invalid training config: soft_topk_alpha');
+  await expect(page.getByTestId('train.gpuBytes')).toHaveCount(0);
+  expect(await page.evaluate(() => window.__softsae!.state().gpuErrors)).toEqual([]);
   expect(app.pageErrors).toEqual([]);
 });
 
