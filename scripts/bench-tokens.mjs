@@ -94,8 +94,11 @@ function traceFrames(trace, frames) {
   return out;
 }
 
-/** Opens the app, registers `rows` tokens, scrolls `frames` frames; prints the table. */
-export async function runTokensBench(browser, baseUrl, { rows, frames }) {
+/**
+ * Opens the app, registers `rows` tokens, scrolls `frames` frames; prints the table. `build`
+ * names what serves the page (the dev server, or the production bundle built with the hook).
+ */
+export async function runTokensBench(browser, baseUrl, { rows, frames, build }) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   try {
     page.setDefaultTimeout(120_000);
@@ -183,8 +186,8 @@ export async function runTokensBench(browser, baseUrl, { rows, frames }) {
     const interval = stats(intervals, 25);
     const vsync = interval.p50;
     console.log(
-      `\nToken view: ${rows.toLocaleString('en-US')} rows, ${frames} animation frames of ` +
-        `scrolling in headless Chromium (1280×800)`,
+      `\nToken view (${build}): ${rows.toLocaleString('en-US')} rows, ${frames} animation ` +
+        `frames of scrolling in headless Chromium (1280×800)`,
     );
     console.log(
       `scrollTop set once per frame: ${targets.length} targets over 0…${geometry.maxTop} px ` +

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
+import { build as viteBuild, createServer, preview } from 'vite';
 import { writeBenchNpy } from './bench-files.mjs';
 import { runIngestBig } from './bench-ingest-big.mjs';
 import { runTokensBench } from './bench-tokens.mjs';
@@ -94,6 +94,32 @@ const ingestReps = Number(value('--ingest-reps', quick ? 1 : 2));
 const ingestWidth = Number(value('--ingest-width', 2304));
 const ingestChunkMiB = value('--ingest-chunk-mib', '8').split(',').map(Number);
 
+/**
+ * Builds the app for production into a temporary folder with the test hook compiled in
+ * (VITE_TEST_HOOK=1; builds users get have none), serves it with `vite preview` and calls
+ * `fn(url)`.
+ */
+async function withProductionBuild(fn) {
+  const outDir = mkdtempSync(join(tmpdir(), 'softsae-bench-prod-'));
+  process.env.VITE_TEST_HOOK = '1';
+  try {
+    await viteBuild({ logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    const prod = await preview({
+      logLevel: 'warn',
+      build: { outDir },
+      preview: { host: '127.0.0.1', port: 0 },
+    });
+    try {
+      await fn(prod.resolvedUrls.local[0].replace(/\/$/, ''));
+    } finally {
+      await prod.close();
+    }
+  } finally {
+    delete process.env.VITE_TEST_HOOK;
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
 const server = await createServer({
   // No file watching or HMR: a long run must not reload when sources change on disk.
   server: { port: 0, host: '127.0.0.1', hmr: false, watch: null },
@@ -149,11 +175,20 @@ try {
       memoryMiB: Number(value('--ingest-big-memory-mib', quick ? 16 : 256)),
       batchSize: Number(value('--ingest-big-batch', 4096)),
     });
-  if (runs('--tokens'))
-    await runTokensBench(browser, `http://127.0.0.1:${port}`, {
+  if (runs('--tokens')) {
+    const opts = {
       rows: Number(value('--tokens-rows', quick ? 100_000 : 1_000_000)),
       frames: Number(value('--tokens-frames', quick ? 120 : 300)),
+    };
+    await runTokensBench(browser, `http://127.0.0.1:${port}`, {
+      ...opts,
+      build: 'Vite dev server, React development build',
     });
+    // What users run: the production bundle (built here with the test hook, VITE_TEST_HOOK=1).
+    await withProductionBuild((url) =>
+      runTokensBench(browser, url, { ...opts, build: 'production build, vite preview' }),
+    );
+  }
   const dir = runs('--ingest') ? mkdtempSync(join(tmpdir(), 'softsae-bench-')) : null;
   if (dir)
     try {
