@@ -36,6 +36,8 @@ export interface CheckpointMeta {
   threshold: number;
   skipped: number;
   sampler: { cursor: number; epoch: number; rng: RngState };
+  /** The run's checkpoint interval in steps (a resumed run keeps it). */
+  checkpointEvery: number;
   /** Step metrics so far (the page's charts), possibly thinned. */
   history: StepMetrics[];
 }

@@ -53,6 +53,7 @@ describe('training checkpoint content', () => {
         datasetId: 'quick',
         dataset: fingerprintRows(x, rows, D, 'toy'),
         history: history as never,
+        checkpointEvery: 10,
       },
       trainer,
       sampler.save(),

@@ -1,5 +1,27 @@
 import { useAppStore } from '../../store';
-import { formatDuration, formatInt, formatNum } from '../data/format';
+import { formatBytes, formatDuration, formatInt, formatNum } from '../data/format';
+
+/** The newest committed checkpoint, a write that failed, and why the run last restored one. */
+export function CheckpointStatus() {
+  const c = useAppStore((s) => s.training.checkpoint);
+  const problem = useAppStore((s) => s.training.checkpointProblem);
+  const restored = useAppStore((s) => s.training.restored);
+  return (
+    <>
+      {c && (
+        <p className="muted" data-testid="train.checkpoint">
+          checkpoint: step {c.step} (generation {c.generation}, {formatBytes(c.bytes)})
+        </p>
+      )}
+      {problem && (
+        <p role="alert" className="errors" data-testid="train.checkpointProblem">
+          {problem}
+        </p>
+      )}
+      {restored && <p data-testid="train.restored">{restored}</p>}
+    </>
+  );
+}
 
 /** State, progress bar, step, rows/s and ETA of the current run. */
 export function TrainProgress() {
@@ -87,8 +109,10 @@ export function TrainNumbers() {
             <tr>
               <th scope="row">mode</th>
               <td>{m.mode}</td>
-              <th scope="row">skipped steps</th>
-              <td>{m.skipped}</td>
+              <th scope="row" title="steps with a non-finite loss or gradient, left out">
+                skipped steps
+              </th>
+              <td data-testid="train.skipped">{m.skipped}</td>
             </tr>
           </tbody>
         </table>
