@@ -100,7 +100,8 @@ export const createTrainingSlice: StateCreator<TrainingSlice, [], [], TrainingSl
         step,
         steps,
         history: history.length > MAX_POINTS ? history.filter((_, i) => i % 2 === 0) : history,
-        latest: history.length ? history[history.length - 1] : null,
+        // After a rollback the latest numbers stay (they show the skipped-step count).
+        latest: s.training.latest ?? (history.length ? history[history.length - 1] : null),
         restored: reason,
       },
     })),

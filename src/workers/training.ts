@@ -260,7 +260,13 @@ export class TrainingRun {
     const save = async (): Promise<void> => {
       const cp = options.checkpoints;
       if (!cp || trainer.step === savedStep || deviceLost) return;
-      const snapshot = await trainer.snapshot();
+      let snapshot;
+      try {
+        snapshot = await trainer.snapshot();
+      } catch (e) {
+        await rethrowUnlessLost(e);
+        return;
+      }
       if (deviceLost) return;
       // Steps being skipped now: keep the last good checkpoint as the rollback target.
       if (this.skippedInARow > 0) return;
@@ -300,10 +306,19 @@ export class TrainingRun {
         this.pause(message);
       }
     };
+    /** Readbacks fail once the device is lost: that is a loss to recover from, not an error. */
+    const rethrowUnlessLost = async (e: unknown) => {
+      await Promise.race([lostSignal, new Promise((r) => setTimeout(r, 1000))]);
+      if (!deviceLost) throw e;
+    };
     const inFlight: Promise<void>[] = [];
     const drain = async () => {
-      await Promise.race([Promise.all(inFlight.splice(0)), lostSignal]);
-      if (!deviceLost) await Promise.race([trainer.flush(), lostSignal]);
+      try {
+        await Promise.race([Promise.all(inFlight.splice(0)), lostSignal]);
+        if (!deviceLost) await Promise.race([trainer.flush(), lostSignal]);
+      } catch (e) {
+        await rethrowUnlessLost(e);
+      }
     };
     let lastPost = performance.now();
     const t0 = performance.now();
@@ -320,6 +335,8 @@ export class TrainingRun {
       lastPost = performance.now();
     };
     try {
+      // A new run's first checkpoint is its starting point: a rollback target from the outset.
+      if (!restore) await save();
       while (trainer.step < config.steps && this.state !== 'stopped') {
         if (deviceLost) return { step: done, reason: deviceLost };
         if (this.skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
