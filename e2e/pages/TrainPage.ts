@@ -15,6 +15,15 @@ export class TrainPage {
   readonly progress: Locator;
   readonly errors: Locator;
   readonly dataset: Locator;
+  readonly checkpointEvery: Locator;
+  /** The newest committed checkpoint ("checkpoint: step N (generation G, …)"). */
+  readonly checkpoint: Locator;
+  readonly checkpointProblem: Locator;
+  readonly restored: Locator;
+  readonly skipped: Locator;
+  /** Saved runs offered for resuming. */
+  readonly savedRuns: Locator;
+  readonly refused: Locator;
 
   constructor(readonly page: Page) {
     this.preset = page.getByTestId('train.preset');
@@ -28,6 +37,13 @@ export class TrainPage {
     this.progress = page.getByTestId('train.progress');
     this.errors = page.getByTestId('train.errors');
     this.dataset = page.getByTestId('train.dataset');
+    this.checkpointEvery = page.getByTestId('train.checkpointEvery');
+    this.checkpoint = page.getByTestId('train.checkpoint');
+    this.checkpointProblem = page.getByTestId('train.checkpointProblem');
+    this.restored = page.getByTestId('train.restored');
+    this.skipped = page.getByTestId('train.skipped');
+    this.savedRuns = page.getByTestId('ckpt.run');
+    this.refused = page.getByTestId('ckpt.refused');
   }
 
   field(key: string): Locator {
@@ -56,6 +72,23 @@ export class TrainPage {
     const unknown = Object.keys(config).filter((k) => k !== 'arch' && !keys.includes(k));
     expect(unknown, 'every config key has a field in the form').toEqual([]);
     await expect(this.errors).toHaveCount(0);
+  }
+
+  /** The step of the newest committed checkpoint shown, or −1. */
+  async checkpointStep(): Promise<number> {
+    if (!(await this.checkpoint.isVisible())) return -1;
+    const m = /step (\d+)/.exec((await this.checkpoint.textContent()) ?? '');
+    return m ? Number(m[1]) : -1;
+  }
+
+  /** The step counter's current value ("step N / M"). */
+  async currentStep(): Promise<number> {
+    return Number(/step (\d+)/.exec((await this.step.textContent()) ?? '')?.[1] ?? NaN);
+  }
+
+  /** A saved run's entry in the resume offer. */
+  savedRun(runId: string): Locator {
+    return this.page.locator(`[data-testid="ckpt.run"][data-run-id="${runId}"]`);
   }
 
   async waitDone(timeout = 240_000): Promise<void> {

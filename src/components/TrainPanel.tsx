@@ -1,8 +1,10 @@
+import { useState } from 'react';
 import { useAppStore } from '../store';
-import type { EngineRequest } from '../workers/protocol';
+import { DEFAULT_CHECKPOINT_EVERY, type EngineRequest } from '../workers/protocol';
 import { ConfigForm } from './train/ConfigForm';
 import { TrainCharts } from './train/TrainCharts';
-import { TrainNumbers, TrainProgress } from './train/TrainStatus';
+import { SavedRuns } from './train/SavedRuns';
+import { CheckpointStatus, TrainNumbers, TrainProgress } from './train/TrainStatus';
 
 let runCounter = 0;
 /** A run id unique in this tab; the engine echoes it, and Inspect keys its analyses by it. */
@@ -15,6 +17,9 @@ export function TrainPanel({ send }: { send: (r: EngineRequest) => void }) {
   const dataset = useAppStore((s) => s.dataset.list.find((d) => d.id === s.dataset.activeId));
   const active = state === 'running' || state === 'paused' || state === 'starting';
   const busy = active || state === 'evaluating';
+  const [every, setEvery] = useState(String(DEFAULT_CHECKPOINT_EVERY));
+  const checkpointEvery = Number(every);
+  const everyOk = Number.isInteger(checkpointEvery) && checkpointEvery >= 1;
 
   return (
     <section className="panel" aria-labelledby="train-title" data-testid="train.panel">
@@ -28,18 +33,42 @@ export function TrainPanel({ send }: { send: (r: EngineRequest) => void }) {
         <ConfigForm
           key={dataset.id}
           dataset={dataset}
-          canStart={gpuReady && !busy}
+          canStart={gpuReady && !busy && everyOk}
           locked={busy}
-          onStart={(config) =>
-            send({ type: 'train-start', dataset: { id: dataset.id }, config, runId: newRunId() })
-          }
+          onStart={(config) => {
+            // Ask that this origin's storage (the checkpoints) not be evicted under pressure.
+            void navigator.storage?.persist?.().catch(() => false);
+            send({
+              type: 'train-start',
+              dataset: { id: dataset.id },
+              config,
+              runId: newRunId(),
+              checkpointEvery,
+            });
+          }}
         >
+          <label className="inline">
+            checkpoint every{' '}
+            <input
+              type="number"
+              min={1}
+              step={1}
+              value={every}
+              disabled={busy}
+              aria-invalid={!everyOk || undefined}
+              onChange={(e) => setEvery(e.target.value)}
+              data-testid="train.checkpointEvery"
+            />{' '}
+            steps
+          </label>
           <RunControls send={send} />
         </ConfigForm>
       ) : (
         <p>Choose a dataset in the Data tab.</p>
       )}
+      <SavedRuns send={send} />
       <TrainProgress />
+      <CheckpointStatus />
       <TrainNumbers />
       <TrainCharts />
     </section>

@@ -1,9 +1,20 @@
 /**
  * Training batches from rows held in memory: each epoch visits every row once in a seeded
  * shuffled order (Fisher–Yates), and a batch is a copy of `batchSize` consecutive rows of that
- * order. Deterministic for a seed, so a run can be replayed.
+ * order. Deterministic for a seed, so a run can be replayed; {@link BatchSampler.save} captures
+ * the order, cursor and generator so a checkpoint continues the very same sequence of batches.
  */
-import { createRng, type Rng } from '../reference/sae/rng';
+import { createRng, type Rng, type RngState } from '../reference/sae/rng';
+
+/** Everything the sampler needs to continue where it was (a checkpoint's data cursor). */
+export interface SamplerState {
+  /** This epoch's shuffled row order [rows]. */
+  order: Uint32Array;
+  /** Position in `order` of the next batch's first row. */
+  cursor: number;
+  epoch: number;
+  rng: RngState;
+}
 
 export class BatchSampler {
   private order: Uint32Array;
@@ -17,8 +28,20 @@ export class BatchSampler {
     readonly D: number,
     readonly batchSize: number,
     seed: number,
+    from?: SamplerState,
   ) {
     if (batchSize > rows) throw new Error(`batch size ${batchSize} exceeds the ${rows} rows`);
+    if (from) {
+      if (from.order.length !== rows)
+        throw new Error(`saved row order has ${from.order.length} rows, the data ${rows}`);
+      if (!(from.cursor >= 0 && from.cursor <= rows))
+        throw new Error(`saved data cursor ${from.cursor} is outside [0, ${rows}]`);
+      this.rng = createRng(seed, from.rng);
+      this.order = Uint32Array.from(from.order);
+      this.cursor = from.cursor;
+      this.epoch = from.epoch;
+      return;
+    }
     this.rng = createRng(seed);
     this.order = new Uint32Array(rows).map((_, i) => i);
     this.shuffle();
@@ -49,6 +72,12 @@ export class BatchSampler {
     }
     this.cursor += this.batchSize;
     return out;
+  }
+
+  /** A copy of the state (the next {@link next} of a sampler built from it returns the same batch). */
+  save(): SamplerState {
+    const { cursor, epoch } = this;
+    return { order: Uint32Array.from(this.order), cursor, epoch, rng: this.rng.snapshot() };
   }
 }
 

@@ -39,12 +39,21 @@ export class DeadTracker {
     return new DeadTracker(ctx, kernel, o.B, o.F, o.threshold);
   }
 
-  /** Sets the counters (a restored run); takes effect at the next submit. */
-  restore(sinceFired: ArrayLike<number>): void {
+  /**
+   * Sets the counters (a restored run); takes effect at the next submit. `bound`: the host's bound
+   * as saved with them (default: the largest counter) — a checkpoint keeps it so that a resumed
+   * run encodes the aux kernels on exactly the steps the uninterrupted run would.
+   */
+  restore(sinceFired: ArrayLike<number>, bound?: number): void {
     const since = Uint32Array.from(sinceFired);
     if (since.length !== this.F) throw new Error(`${since.length} counters, F = ${this.F}`);
     upload(this.ctx.device, this.sinceFired, since);
-    this.bound = since.reduce((a, b) => Math.max(a, b), 0);
+    this.bound = bound ?? since.reduce((a, b) => Math.max(a, b), 0);
+  }
+
+  /** The host's upper bound on every counter before the next step (rows). */
+  get counterBound(): number {
+    return this.bound;
   }
 
   /**

@@ -36,6 +36,7 @@ import {
   type Segment,
 } from '../gpu/kernels/gradnorm';
 import { readbackBytes, upload } from '../gpu/buffers';
+import { packUniform } from '../gpu/uniforms';
 import type { TrainConfig } from '../reference/sae/config';
 import { ADAM, lrFactor } from '../reference/sae/optim';
 import { PARAM_NAMES, type ParamName } from '../reference/sae/params';
@@ -186,6 +187,18 @@ export class Optimizer {
       ParamName,
       number
     >;
+  }
+
+  /** Sets the count of skipped steps (restoring a checkpoint); the rest of the status is reset. */
+  setSkipped(skipped: number): void {
+    const values = { scale: 0, norm: 0, nonFinite: 0, skipped };
+    upload(this.ctx.device, this.status, new Uint32Array(packUniform(STATUS_LAYOUT, values)));
+  }
+
+  /** Steps skipped so far (awaits the GPU). */
+  async readSkipped(): Promise<number> {
+    return decodeStatus(await readbackBytes(this.ctx.device, this.status, STATUS_LAYOUT.size))
+      .skipped;
   }
 
   /** Sets the Adam step counts (restoring a checkpoint). */

@@ -70,6 +70,27 @@ export interface TrainerRestore {
   threshold?: number;
 }
 
+/**
+ * Everything a training run holds on the GPU and in the trainer's host state, for a checkpoint:
+ * restoring it with {@link GpuTrainer.load} continues the run bit for bit.
+ */
+export interface TrainerSnapshot {
+  /** Index of the next step. */
+  step: number;
+  params: Record<ParamName, Float32Array>;
+  adamM: Record<ParamName, Float32Array>;
+  adamV: Record<ParamName, Float32Array>;
+  /** Adam step count of each tensor (updates it received). */
+  adamSteps: Record<ParamName, number>;
+  sinceFired: Uint32Array;
+  /** The host's bound on the dead-feature counters (decides when the aux kernels are encoded). */
+  deadBound: number;
+  /** BatchTopK θ (−1 until set). */
+  threshold: number;
+  /** Steps skipped so far for a non-finite loss or gradient. */
+  skipped: number;
+}
+
 export class GpuTrainer {
   /** Index of the next step. */
   step = 0;
@@ -281,6 +302,45 @@ export class GpuTrainer {
     const m = unpackArena(this.bufs.layout, await readbackF32(device, this.bufs.arenas.adamM, n));
     const v = unpackArena(this.bufs.layout, await readbackF32(device, this.bufs.arenas.adamV, n));
     return { m, v };
+  }
+
+  /** The whole training state (awaits every submitted step, then reads the GPU). */
+  async snapshot(): Promise<TrainerSnapshot> {
+    await this.flush();
+    const step = this.step;
+    const deadBound = this.dead.counterBound;
+    const [params, { m, v }, adamSteps, sinceFired, threshold, skipped] = await Promise.all([
+      this.readParams(),
+      this.readMoments(),
+      this.readAdamSteps(),
+      this.readSinceFired(),
+      this.readThreshold(),
+      this.optimizer.readSkipped(),
+    ]);
+    return {
+      step,
+      params,
+      adamM: m,
+      adamV: v,
+      adamSteps,
+      sinceFired,
+      deadBound,
+      threshold,
+      skipped,
+    };
+  }
+
+  /** Restores a {@link snapshot} (takes effect at the next submit; no step may be in flight). */
+  load(s: TrainerSnapshot): void {
+    const { device } = this.ctx;
+    const { layout, arenas } = this.bufs;
+    upload(device, arenas.params, packArena(layout, s.params));
+    upload(device, arenas.adamM, packArena(layout, s.adamM));
+    upload(device, arenas.adamV, packArena(layout, s.adamV));
+    this.optimizer.setStepCounts(s.adamSteps);
+    this.optimizer.setSkipped(s.skipped);
+    this.restore({ step: s.step, sinceFired: s.sinceFired, threshold: s.threshold });
+    this.dead.restore(s.sinceFired, s.deadBound);
   }
 
   destroy(): void {

@@ -43,6 +43,14 @@ export function createAppSession(): AppSession {
     engine.send({ type: 'probe', defaultLimits });
   }
 
+  // Saved runs for the resume offer; a checkpoint whenever the page is hidden or closed (the
+  // worker dies with the page, so the write may not finish: the previous generation stays).
+  engine.send({ type: 'checkpoint-list' });
+  const saveNow = () => engine.send({ type: 'checkpoint-now' });
+  const onVisibility = () => document.visibilityState === 'hidden' && saveNow();
+  window.addEventListener('pagehide', saveNow);
+  document.addEventListener('visibilitychange', onVisibility);
+
   void (async () => {
     for (const id of BUILTINS) {
       try {
@@ -65,6 +73,8 @@ export function createAppSession(): AppSession {
     loader,
     dispose() {
       disposed = true;
+      window.removeEventListener('pagehide', saveNow);
+      document.removeEventListener('visibilitychange', onVisibility);
       loader.cancel();
       engine.terminate();
       ingest.terminate();

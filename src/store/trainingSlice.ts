@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { StepMetrics } from '../sae/trainer';
-import type { TrainEvaluation, TrainState } from '../workers/protocol';
+import type { SavedRun, TrainEvaluation, TrainState } from '../workers/protocol';
 
 /** Most metric points kept for charts; older ones are thinned to every other point. */
 const MAX_POINTS = 4000;
@@ -22,7 +22,22 @@ export interface TrainingSlice {
     history: StepMetrics[];
     latest: StepMetrics | null;
     evaluation: TrainEvaluation | null;
+    /** The run's newest committed checkpoint. */
+    checkpoint: { step: number; generation: number; bytes: number } | null;
+    /** A checkpoint that could not be written, or a storage warning. */
+    checkpointProblem: string | null;
+    /** Why the run last continued from a checkpoint (resume, new GPU device, rollback). */
+    restored: string | null;
   };
+  /** Runs saved in this browser's storage (the resume offer). */
+  savedRuns: SavedRun[];
+  /** Why the last resume was refused. */
+  resumeRefused: string | null;
+  trainingRestored(step: number, steps: number, history: StepMetrics[], reason: string): void;
+  checkpointSaved(runId: string, c: { step: number; generation: number; bytes: number }): void;
+  checkpointProblem(message: string): void;
+  savedRunsListed(runs: SavedRun[]): void;
+  resumeRefusedWith(message: string | null): void;
   trainingStarted(
     dataset: { id: string; name: string; rows: number; D: number },
     config: Record<string, unknown>,
@@ -53,14 +68,23 @@ const initial: TrainingSlice['training'] = {
   history: [],
   latest: null,
   evaluation: null,
+  checkpoint: null,
+  checkpointProblem: null,
+  restored: null,
 };
 
 export const createTrainingSlice: StateCreator<TrainingSlice, [], [], TrainingSlice> = (set) => ({
   training: initial,
+  savedRuns: [],
+  resumeRefused: null,
   trainingStarted: (dataset, config, runId) =>
     set((s) => ({
+      resumeRefused: null,
       training: {
         ...s.training,
+        ...(runId === s.training.runId
+          ? {}
+          : { checkpoint: null, checkpointProblem: null, restored: null }),
         runId,
         dataset,
         config,
@@ -80,6 +104,28 @@ export const createTrainingSlice: StateCreator<TrainingSlice, [], [], TrainingSl
         training: { ...s.training, step, steps, rowsPerSec, gpuBytes, history, latest },
       };
     }),
+  trainingRestored: (step, steps, history, reason) =>
+    set((s) => ({
+      training: {
+        ...s.training,
+        step,
+        steps,
+        history: history.length > MAX_POINTS ? history.filter((_, i) => i % 2 === 0) : history,
+        // After a rollback the latest numbers stay (they show the skipped-step count).
+        latest: s.training.latest ?? (history.length ? history[history.length - 1] : null),
+        restored: reason,
+      },
+    })),
+  checkpointSaved: (runId, checkpoint) =>
+    set((s) =>
+      s.training.runId === runId
+        ? { training: { ...s.training, checkpoint, checkpointProblem: null } }
+        : {},
+    ),
+  checkpointProblem: (message) =>
+    set((s) => ({ training: { ...s.training, checkpointProblem: message } })),
+  savedRunsListed: (savedRuns) => set({ savedRuns }),
+  resumeRefusedWith: (resumeRefused) => set({ resumeRefused }),
   trainingEvaluated: (evaluation) => set((s) => ({ training: { ...s.training, evaluation } })),
   trainingReset: () => set({ training: initial }),
 });

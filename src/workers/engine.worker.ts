@@ -15,8 +15,11 @@ import {
 } from '../selfcheck/kernels';
 import { Inspection } from './inspection';
 import { EngineDatasets, summaryOf } from './engineDatasets';
-import type { EngineMessage, EngineRequest } from './protocol';
-import { TrainingRun } from './training';
+import { fingerprintMismatch, fingerprintRows } from '../checkpoint/fingerprint';
+import { acquireRunLock } from '../checkpoint/opfs';
+import { DEFAULT_CHECKPOINT_EVERY, type EngineMessage, type EngineRequest } from './protocol';
+import { discardRun, listSavedRuns, RunCheckpoints, storageFaults } from './runCheckpoints';
+import { TrainingRun, type GpuSource } from './training';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -71,10 +74,22 @@ function loadDataset(req: Extract<EngineRequest, { type: 'dataset-load' }>): voi
 
 let runCounter = 0;
 
-function getGpu(defaultLimits = false) {
-  gpu ??= acquireGpu({ label: 'Engine.device', defaultLimits }).then(
+/**
+ * The engine's device, acquired on first use. A lost device is reported once (its `lost` event)
+ * and forgotten, so the next call acquires a new one (a training run then restores its last
+ * checkpoint on it).
+ */
+/** WebGPU's default limits instead of the adapter's (the page's `?limits=default`). */
+let defaultLimits = false;
+
+function getGpu() {
+  if (gpu) return gpu;
+  const acquired = acquireGpu({ label: 'Engine.device', defaultLimits }).then(
     (g) => {
-      g.events.on((event) => post({ type: 'gpu-event', event }));
+      g.events.on((event) => {
+        if (event.type === 'lost' && gpu === acquired) gpu = undefined;
+        post({ type: 'gpu-event', event });
+      });
       post({
         type: 'gpu-ready',
         summary: g.summary,
@@ -88,7 +103,8 @@ function getGpu(defaultLimits = false) {
       return null;
     },
   );
-  return gpu;
+  gpu = acquired;
+  return acquired;
 }
 
 function runCase(ctx: KernelContext, c: SelfCheckCase): Promise<CheckResult> {
@@ -127,9 +143,25 @@ async function selfCheck(): Promise<void> {
 
 let run: TrainingRun | null = null;
 
+/** The engine's device for training; after a loss the next `get` acquires a new one. */
+const gpuSource: GpuSource = {
+  get: async () => (await getGpu())?.kernels ?? null,
+  reset: () => {}, // getGpu forgets a lost device itself
+};
+
+/** The run's checkpoint directory, or null (with the reason posted) when none can be written. */
+async function openCheckpoints(runId: string): Promise<RunCheckpoints | null> {
+  try {
+    return await RunCheckpoints.open(runId);
+  } catch (e) {
+    const message = `checkpoints are off for this run: ${e instanceof Error ? e.message : String(e)}`;
+    post({ type: 'checkpoint-problem', runId, message });
+    return null;
+  }
+}
+
 async function startTraining(req: Extract<EngineRequest, { type: 'train-start' }>): Promise<void> {
-  const g = await getGpu();
-  if (!g) {
+  if (!(await getGpu())) {
     post({ type: 'train-state', state: 'failed', message: 'WebGPU is unavailable' });
     return;
   }
@@ -139,18 +171,106 @@ async function startTraining(req: Extract<EngineRequest, { type: 'train-start' }
     post({ type: 'train-state', state: 'failed', message: `no dataset '${id}' is loaded` });
     return;
   }
+  const runId = req.runId ?? `engine-run-${Date.now().toString(36)}-${++runCounter}`;
+  // A new run id: no other tab holds its lock (null only without Web Locks support issues).
+  const lock = await acquireRunLock(runId);
+  const checkpoints = lock ? await openCheckpoints(runId) : null;
+  await runTraining(data, req.config, lock, {
+    runId,
+    checkpointEvery: req.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY,
+    checkpoints,
+  });
+}
+
+async function runTraining(
+  data: NonNullable<ReturnType<EngineDatasets['get']>>,
+  config: Parameters<TrainingRun['run']>[2],
+  lock: { release(): void } | null,
+  options: Parameters<TrainingRun['run']>[3],
+): Promise<void> {
   run?.stop();
   const current = new TrainingRun(post, inspection);
   run = current;
-  await current.run(g.kernels, data, req.config, req.runId ?? `engine-run-${++runCounter}`);
-  if (run === current) run = null;
+  try {
+    await current.run(gpuSource, data, config, options);
+  } finally {
+    lock?.release();
+    if (run === current) run = null;
+  }
+}
+
+/**
+ * Continues a saved run: its newest committed checkpoint, on `dataset` — refused when another
+ * tab holds the run (Web Lock), when there is no checkpoint, or when the data's fingerprint
+ * differs from the one saved.
+ */
+async function restoreTraining(
+  req: Extract<EngineRequest, { type: 'train-restore' }>,
+): Promise<void> {
+  const { runId } = req;
+  const refuse = (message: string) => post({ type: 'checkpoint-refused', runId, message });
+  try {
+    const data = datasets.get(req.dataset.id);
+    if (!data) return refuse(`no dataset '${req.dataset.id}' is loaded`);
+    if (!(await getGpu())) return refuse('WebGPU is unavailable');
+    const lock = await acquireRunLock(runId);
+    if (!lock)
+      return refuse(
+        `run ${runId} is open in another tab, which writes its checkpoints; continue it there`,
+      );
+    const checkpoints = await RunCheckpoints.open(runId);
+    const latest = await checkpoints.latest();
+    const why = !latest
+      ? 'it has no committed checkpoint that verifies'
+      : fingerprintMismatch(
+          latest.checkpoint.meta.dataset,
+          fingerprintRows(data.x, data.rows, data.D, data.name),
+        );
+    if (!latest || why) {
+      lock.release();
+      return refuse(`cannot resume ${runId}: ${why}`);
+    }
+    const meta = latest.checkpoint.meta;
+    await runTraining(data, { ...meta.config }, lock, {
+      runId,
+      checkpointEvery: meta.checkpointEvery,
+      checkpoints,
+      resume: latest.checkpoint,
+    });
+  } catch (e) {
+    refuse(`cannot resume ${runId}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+async function listCheckpoints(): Promise<void> {
+  try {
+    post({ type: 'checkpoint-list-result', runs: await listSavedRuns() });
+  } catch (e) {
+    post({ type: 'checkpoint-list-result', runs: [] });
+    post({
+      type: 'checkpoint-problem',
+      runId: '',
+      message: `cannot list saved runs: ${String(e)}`,
+    });
+  }
+}
+
+/** Development-only faults for the persistence tests (the production build ignores them). */
+async function testFault(req: Extract<EngineRequest, { type: 'test-fault' }>): Promise<void> {
+  if (!import.meta.env.DEV) return;
+  if (req.fault === 'destroy-device') (await getGpu())?.gpu.device.destroy();
+  else {
+    storageFaults.quotaBytes = req.quotaBytes;
+    storageFaults.haltAfterBytes = req.haltAfterBytes;
+  }
 }
 
 self.onmessage = (ev: MessageEvent<EngineRequest>) => {
   const req = ev.data;
   switch (req.type) {
     case 'probe':
-      return void getGpu(req.defaultLimits);
+      defaultLimits = req.defaultLimits ?? false;
+      return void getGpu();
     case 'selfcheck':
       return void selfCheck();
     case 'train-start':
@@ -161,6 +281,16 @@ self.onmessage = (ev: MessageEvent<EngineRequest>) => {
       return run?.resume();
     case 'train-stop':
       return run?.stop();
+    case 'train-restore':
+      return void restoreTraining(req);
+    case 'checkpoint-now':
+      return run?.requestCheckpoint();
+    case 'checkpoint-list':
+      return void listCheckpoints();
+    case 'checkpoint-discard':
+      return void discardRun(req.runId).then(listCheckpoints, listCheckpoints);
+    case 'test-fault':
+      return void testFault(req);
     case 'eval-request':
       return void run?.evaluateNow();
     case 'row-features':

@@ -105,6 +105,16 @@ function route(msg: EngineMessage): void {
         spearmanKHat: msg.spearmanKHat,
         spearmanL0: msg.spearmanL0,
       });
+    case 'train-restored':
+      return s.trainingRestored(msg.step, msg.steps, msg.history, msg.reason);
+    case 'checkpoint-saved':
+      return s.checkpointSaved(msg.runId, msg);
+    case 'checkpoint-problem':
+      return s.checkpointProblem(msg.message);
+    case 'checkpoint-list-result':
+      return s.savedRunsListed(msg.runs);
+    case 'checkpoint-refused':
+      return s.resumeRefusedWith(msg.message);
     case 'train-progress':
       return s.trainingProgress(msg);
     case 'eval-result':

@@ -1,4 +1,5 @@
 /** Typed messages between the page and the engine worker (which owns the GPUDevice). */
+import type { DatasetFingerprint } from '../checkpoint/fingerprint';
 import type { AdapterSummary } from '../gpu/device';
 import type { GpuEvent } from '../gpu/events';
 import type { TrainConfigInput } from '../reference/sae/config';
@@ -20,7 +21,21 @@ export type EngineRequest =
       config: TrainConfigInput;
       /** Chosen by the page and echoed in `train-started`, so analyses can be keyed by run. */
       runId?: string;
+      /** Write a checkpoint every this many steps (default {@link DEFAULT_CHECKPOINT_EVERY}). */
+      checkpointEvery?: number;
     }
+  /** Continue a saved run from its newest committed checkpoint, on this dataset. */
+  | { type: 'train-restore'; runId: string; dataset: { id: string } }
+  /** Write a checkpoint now (the page is being hidden or closed). */
+  | { type: 'checkpoint-now' }
+  | { type: 'checkpoint-list' }
+  | { type: 'checkpoint-discard'; runId: string }
+  /**
+   * Development builds only (ignored otherwise): lose the GPU device (`device.destroy()`), or
+   * make checkpoint writes fail like a full disk / stop midway like a closing tab.
+   */
+  | { type: 'test-fault'; fault: 'destroy-device' }
+  | { type: 'test-fault'; fault: 'storage'; quotaBytes?: number; haltAfterBytes?: number }
   | { type: 'train-pause' }
   | { type: 'train-resume' }
   | { type: 'train-stop' }
@@ -41,6 +56,24 @@ export type EngineRequest =
   /** Generate a built-in dataset and report it (`dataset-loaded` with its tokens). */
   | { type: 'dataset-builtin'; id: BuiltinDataset }
   | InspectRequest;
+
+export const DEFAULT_CHECKPOINT_EVERY = 200;
+
+/** A run saved in the browser's storage, as offered for resuming. */
+export interface SavedRun {
+  runId: string;
+  /** Steps completed in its newest committed checkpoint. */
+  step: number;
+  steps: number;
+  arch: string;
+  F: number;
+  datasetId: string;
+  dataset: DatasetFingerprint;
+  savedAt: string;
+  bytes: number;
+  /** Files passed over when loading (a half-written generation, a torn pointer), with why. */
+  ignored: string[];
+}
 
 /** Numbers of a dataset as the engine holds it (after any dropped rows), for the summary. */
 export interface EngineDatasetSummary {
@@ -91,6 +124,17 @@ export type EngineMessage =
       runId: string;
     }
   | { type: 'train-state'; state: TrainState; message?: string }
+  /**
+   * The run continues from a checkpoint (a resume, a new GPU device, a rollback): the step and
+   * the metric history are replaced by the checkpoint's.
+   */
+  | { type: 'train-restored'; step: number; steps: number; history: StepMetrics[]; reason: string }
+  | { type: 'checkpoint-saved'; runId: string; step: number; generation: number; bytes: number }
+  /** A checkpoint could not be written (the previous one is kept), or a storage warning. */
+  | { type: 'checkpoint-problem'; runId: string; message: string }
+  | { type: 'checkpoint-list-result'; runs: SavedRun[] }
+  /** A saved run cannot be resumed here (data mismatch, open in another tab, no checkpoint). */
+  | { type: 'checkpoint-refused'; runId: string; message: string }
   | ({ type: 'train-eval' } & TrainEvaluation)
   | {
       type: 'train-progress';

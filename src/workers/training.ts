@@ -4,7 +4,16 @@
  * pause/stop messages are handled) and keeps at most a few steps in flight on the GPU queue.
  * Progress is posted at most every 250 ms with the step metrics that arrived meanwhile (the page
  * re-renders on each, so fewer messages leave its main thread idler).
+ *
+ * Keeping the work (issue 6): a checkpoint is committed every `checkpointEvery` steps, on
+ * request (the page is hidden or closing) and on pause (src/workers/runCheckpoints.ts). A full
+ * disk pauses the run with the numbers, the previous checkpoint kept. When the GPU device is lost
+ * the run restores its last checkpoint on a new device and continues — until it has been lost
+ * {@link MAX_LOSSES} times within {@link LOSS_WINDOW_MS}. {@link MAX_SKIPPED_IN_A_ROW} consecutive
+ * non-finite steps roll back to the last checkpoint and pause (reliability case 25).
  */
+import { fingerprintRows, type DatasetFingerprint } from '../checkpoint/fingerprint';
+import { makeCheckpoint, type TrainingCheckpoint } from '../checkpoint/content';
 import type { KernelContext } from '../gpu/kernels/context';
 import { resolveConfig, type TrainConfig, type TrainConfigInput } from '../reference/sae/config';
 import { spearman } from '../data/metrics';
@@ -17,15 +26,31 @@ import { limitProblem, trainShapeOf } from '../sae/memoryPlan';
 import type { Inspection } from './inspection';
 import type { EngineDataset } from './engineDatasets';
 import type { EngineMessage, TrainState } from './protocol';
+import { checkStorage, type RunCheckpoints } from './runCheckpoints';
 
 /** Steps allowed in flight before the loop waits for the GPU. */
 const MAX_IN_FLIGHT = 2;
 const PROGRESS_MS = 250;
+/** Metric points a checkpoint keeps (older ones thinned to every other point, as the page does). */
+const MAX_HISTORY = 4000;
+export const MAX_LOSSES = 3;
+export const LOSS_WINDOW_MS = 5 * 60_000;
+export const MAX_SKIPPED_IN_A_ROW = 20;
 
-let runCounter = 0;
-/** A run id unique within this worker and, by the clock, across page reloads. */
-function newRunId(): string {
-  return `run-${Date.now().toString(36)}-${++runCounter}`;
+/** Where the run gets its GPU: the engine's device, re-acquired after a loss. */
+export interface GpuSource {
+  get(): Promise<KernelContext | null>;
+  /** Forget the lost device: the next `get` acquires a new one. */
+  reset(): void;
+}
+
+export interface RunOptions {
+  runId: string;
+  checkpointEvery: number;
+  /** The run's checkpoint directory (this tab holds its Web Lock); null: none are written. */
+  checkpoints: RunCheckpoints | null;
+  /** Continue from this checkpoint instead of step 0. */
+  resume?: TrainingCheckpoint;
 }
 
 /** What an evaluation of the current model needs (set while the trainer exists). */
@@ -40,12 +65,17 @@ interface LiveRun {
 export class TrainingRun {
   private state: TrainState = 'starting';
   private pauseRequested = false;
+  private pauseMessage: string | undefined;
+  private saveRequested = false;
   private wake: (() => void) | null = null;
   private live: LiveRun | null = null;
   /** The evaluation in progress (one at a time: a pause's, or the final one after it). */
   private evaluation: Promise<void> | null = null;
-  /** Set when the run starts (the request's id, or one made here). */
-  runId = newRunId();
+  private history: StepMetrics[] = [];
+  private skippedInARow = 0;
+  private lastSkipped = 0;
+  /** Set when the run starts. */
+  runId = '';
 
   constructor(
     private readonly post: (m: EngineMessage, transfer?: Transferable[]) => void,
@@ -67,8 +97,11 @@ export class TrainingRun {
   }
 
   /** Pauses after the steps in flight: 'paused' is reported once no step is running. */
-  pause(): void {
-    if (this.state === 'running') this.pauseRequested = true;
+  pause(message?: string): void {
+    if (this.state === 'running') {
+      this.pauseRequested = true;
+      this.pauseMessage = message;
+    }
   }
 
   resume(): void {
@@ -86,106 +119,319 @@ export class TrainingRun {
     }
   }
 
+  /** Commit a checkpoint at the next step boundary (a paused run saved one when it paused). */
+  requestCheckpoint(): void {
+    if (this.state === 'running') this.saveRequested = true;
+  }
+
   private setState(state: TrainState, message?: string): void {
     this.state = state;
     this.post({ type: 'train-state', state, message });
   }
 
+  /**
+   * Runs (or continues) the run to its end; a lost GPU device is replaced and the run restored
+   * from its last checkpoint (from step 0 when it has none yet).
+   */
   async run(
-    ctx: KernelContext,
+    gpu: GpuSource,
     data: EngineDataset,
     input: TrainConfigInput,
-    runId: string,
+    options: RunOptions,
   ): Promise<void> {
-    this.runId = runId;
+    this.runId = options.runId;
     try {
-      const { D, rows, x } = data;
-      const config = resolveConfig(input, D);
-      if (config.batch_size > rows)
-        throw new Error(`batch_size ${config.batch_size} exceeds the ${rows} rows of the data`);
-      // Refused before any GPU allocation when a buffer would exceed the device's limits.
-      const problem = limitProblem(trainShapeOf(config, D), ctx.device.limits);
-      if (problem) throw new Error(problem.message);
-      const normFactor = normFactorOf(x, Math.min(rows, 8 * config.batch_size), D);
-      const params = initParams({
+      const config = resolveConfig(input, data.D);
+      if (config.batch_size > data.rows)
+        throw new Error(
+          `batch_size ${config.batch_size} exceeds the ${data.rows} rows of the data`,
+        );
+      const fingerprint = fingerprintRows(data.x, data.rows, data.D, data.name);
+      if (options.checkpoints) {
+        const warning = await checkStorage(checkpointBytes(config, data));
+        if (warning) this.post({ type: 'checkpoint-problem', runId: this.runId, message: warning });
+      }
+      let restore = options.resume ?? null;
+      const losses: number[] = [];
+      for (;;) {
+        const ctx = await gpu.get();
+        if (!ctx) throw new Error('WebGPU is unavailable');
+        const lost = await this.session(ctx, data, config, fingerprint, options, restore);
+        if (!lost) return;
+        const now = Date.now();
+        losses.push(now);
+        const recent = losses.filter((t) => now - t <= LOSS_WINDOW_MS).length;
+        gpu.reset();
+        const latest = (await options.checkpoints?.latest())?.checkpoint ?? null;
+        const kept = latest
+          ? `the checkpoint of step ${latest.meta.step} is kept`
+          : 'no checkpoint';
+        if (recent >= MAX_LOSSES)
+          throw new Error(
+            `the GPU device was lost ${recent} times within ${LOSS_WINDOW_MS / 60_000} minutes ` +
+              `(last: ${lost.reason} at step ${lost.step}); stopped retrying — ${kept}. ` +
+              'Reload the page to resume from it.',
+          );
+        const from = latest?.meta.step ?? 0;
+        this.lossNote =
+          `GPU device lost at step ${lost.step} (${lost.reason}); continuing on a new device from ` +
+          (latest ? `the checkpoint of step ${from}` : 'step 0 (no checkpoint yet)') +
+          `: ${lost.step - from} steps lost`;
+        restore = latest;
+        if (this.state !== 'stopped') this.state = 'starting';
+      }
+    } catch (e) {
+      this.setState('failed', e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  /** Set after a device loss: the message the next session starts with. */
+  private lossNote: string | undefined;
+
+  /** One device's worth of the run; returns the loss when the device was lost, else null. */
+  private async session(
+    ctx: KernelContext,
+    data: EngineDataset,
+    config: TrainConfig,
+    fingerprint: DatasetFingerprint,
+    options: RunOptions,
+    restore: TrainingCheckpoint | null,
+  ): Promise<{ step: number; reason: string } | null> {
+    const { D, rows, x } = data;
+    // Refused before any GPU allocation when a buffer would exceed the device's limits.
+    const problem = limitProblem(trainShapeOf(config, D), ctx.device.limits);
+    if (problem) throw new Error(problem.message);
+    let deviceLost: string | null = null;
+    const lostSignal = ctx.device.lost.then((info) => {
+      deviceLost = `${info.reason}${info.message ? `: ${info.message}` : ''}`;
+    });
+    const normFactor =
+      restore?.meta.normFactor ?? normFactorOf(x, Math.min(rows, 8 * config.batch_size), D);
+    const params =
+      restore?.trainer.params ??
+      initParams({
         D,
         F: config.dict_size,
         k: config.k,
         kMax: config.k_max,
         alpha: config.soft_topk_alpha,
         seed: config.seed,
-      });
-      const reported: StepMetrics[] = [];
-      const trainer = await GpuTrainer.create(
-        ctx,
-        config,
-        D,
-        params.tensors,
-        { normFactor, shift: new Float32Array(D) },
-        (m) => reported.push(m),
-      );
+      }).tensors;
+    const reported: StepMetrics[] = [];
+    const trainer = await GpuTrainer.create(
+      ctx,
+      config,
+      D,
+      params,
+      { normFactor, shift: new Float32Array(D) },
+      (m) => {
+        reported.push(m);
+        this.keep(m);
+      },
+    );
+    if (restore) trainer.load(restore.trainer);
+    this.history = restore ? restore.meta.history.slice() : [];
+    this.lastSkipped = restore?.trainer.skipped ?? 0;
+    this.skippedInARow = 0;
+    let sampler = new BatchSampler(
+      x,
+      rows,
+      D,
+      config.batch_size,
+      config.seed + 1,
+      restore?.sampler,
+    );
+    this.post({
+      type: 'train-started',
+      dataset: { id: data.id, name: data.name, rows, D },
+      config: { ...config },
+      normFactor,
+      runId: this.runId,
+    });
+    const note = this.lossNote;
+    this.lossNote = undefined;
+    if (restore)
       this.post({
-        type: 'train-started',
-        dataset: { id: data.id, name: data.name, rows, D },
-        config: { ...config },
-        normFactor,
-        runId,
+        type: 'train-restored',
+        step: trainer.step,
+        steps: config.steps,
+        history: this.history.slice(),
+        reason: note ?? `resumed from the checkpoint of step ${trainer.step}`,
       });
-      const live: LiveRun = { ctx, trainer, config, data, normFactor };
-      this.live = live;
-      if (this.state === 'starting') this.setState('running');
-      const sampler = new BatchSampler(x, rows, D, config.batch_size, config.seed + 1);
-      const inFlight: Promise<void>[] = [];
-      let lastPost = performance.now();
-      const t0 = performance.now();
-      let done = 0;
-      const flushProgress = () => {
-        this.post({
-          type: 'train-progress',
-          step: done,
-          steps: config.steps,
-          rowsPerSec: (done * config.batch_size) / ((performance.now() - t0) / 1000),
-          gpuBytes: ledgerOf(ctx.device)?.bytes ?? 0,
-          metrics: reported.splice(0),
-        });
-        lastPost = performance.now();
-      };
+    const live: LiveRun = { ctx, trainer, config, data, normFactor };
+    this.live = live;
+    if (this.state === 'starting') this.setState('running', note);
+    let savedStep = restore?.meta.step ?? -1;
+    const save = async (): Promise<void> => {
+      const cp = options.checkpoints;
+      if (!cp || trainer.step === savedStep || deviceLost) return;
+      let snapshot;
       try {
-        while (trainer.step < config.steps && this.state !== 'stopped') {
-          if (this.pauseRequested) {
-            await Promise.all(inFlight.splice(0));
-            await trainer.flush();
-            flushProgress();
-            this.pauseRequested = false;
-            this.setState('paused');
-            await new Promise<void>((r) => (this.wake = r));
-            this.wake = null;
-            continue;
-          }
-          trainer.trainStep(sampler.next());
-          inFlight.push(ctx.device.queue.onSubmittedWorkDone().then(() => void done++));
-          if (inFlight.length >= MAX_IN_FLIGHT) await inFlight.shift();
-          else await new Promise((r) => setTimeout(r, 0));
-          if (performance.now() - lastPost >= PROGRESS_MS) flushProgress();
-        }
-        await Promise.all(inFlight.splice(0));
-        await trainer.flush();
-        flushProgress();
-        if (this.state !== 'stopped') {
-          this.setState('evaluating');
-          await this.evaluation?.catch(() => {}); // a pause's evaluation reported its own error
-          await this.evaluate(live, true);
-          this.setState('done');
-        }
-      } finally {
-        // A pause's evaluation may still read the trainer's parameters.
-        await this.evaluation?.catch(() => {});
-        this.live = null;
-        trainer.destroy();
+        snapshot = await trainer.snapshot();
+      } catch (e) {
+        await rethrowUnlessLost(e);
+        return;
       }
-    } catch (e) {
-      this.setState('failed', e instanceof Error ? e.message : String(e));
+      if (deviceLost) return;
+      // Steps being skipped now: keep the last good checkpoint as the rollback target.
+      if (this.skippedInARow > 0) return;
+      const c = makeCheckpoint(
+        {
+          runId: this.runId,
+          savedAt: new Date().toISOString(),
+          config,
+          D,
+          normFactor,
+          datasetId: data.id,
+          dataset: fingerprint,
+          history: this.history.slice(),
+          checkpointEvery: options.checkpointEvery,
+        },
+        snapshot,
+        sampler.save(),
+      );
+      try {
+        const p = await cp.save(c);
+        savedStep = snapshot.step;
+        const { runId } = this;
+        const { step, generation, bytes } = p;
+        this.post({ type: 'checkpoint-saved', runId, step, generation, bytes });
+      } catch (e) {
+        const why =
+          e instanceof DOMException && e.name === 'QuotaExceededError'
+            ? 'storage full'
+            : 'write failed';
+        const message =
+          `checkpoint of step ${snapshot.step} not saved (${why}: ${e instanceof Error ? e.message : String(e)}); ` +
+          (savedStep >= 0
+            ? `the checkpoint of step ${savedStep} is kept`
+            : 'no earlier checkpoint') +
+          '. Training paused: free some storage, then Resume.';
+        this.post({ type: 'checkpoint-problem', runId: this.runId, message });
+        this.pause(message);
+      }
+    };
+    /** Readbacks fail once the device is lost: that is a loss to recover from, not an error. */
+    const rethrowUnlessLost = async (e: unknown) => {
+      await Promise.race([lostSignal, new Promise((r) => setTimeout(r, 1000))]);
+      if (!deviceLost) throw e;
+    };
+    const inFlight: Promise<void>[] = [];
+    const drain = async () => {
+      try {
+        await Promise.race([Promise.all(inFlight.splice(0)), lostSignal]);
+        if (!deviceLost) await Promise.race([trainer.flush(), lostSignal]);
+      } catch (e) {
+        await rethrowUnlessLost(e);
+      }
+    };
+    let lastPost = performance.now();
+    const t0 = performance.now();
+    const startStep = trainer.step;
+    let done = trainer.step;
+    const flushProgress = () => {
+      this.post({
+        type: 'train-progress',
+        step: done,
+        steps: config.steps,
+        rowsPerSec: ((done - startStep) * config.batch_size) / ((performance.now() - t0) / 1000),
+        gpuBytes: ledgerOf(ctx.device)?.bytes ?? 0,
+        metrics: reported.splice(0),
+      });
+      lastPost = performance.now();
+    };
+    try {
+      // A new run's first checkpoint is its starting point: a rollback target from the outset.
+      if (!restore) await save();
+      while (trainer.step < config.steps && this.state !== 'stopped') {
+        if (deviceLost) return { step: done, reason: deviceLost };
+        if (this.skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
+          await drain();
+          if (deviceLost) continue;
+          sampler = (await this.rollBack(trainer, options)) ?? sampler;
+          done = trainer.step;
+          flushProgress();
+          continue;
+        }
+        if (this.pauseRequested) {
+          await drain();
+          if (deviceLost) continue;
+          flushProgress();
+          await save();
+          this.pauseRequested = false;
+          this.setState('paused', this.pauseMessage);
+          this.pauseMessage = undefined;
+          await new Promise<void>((r) => (this.wake = r));
+          this.wake = null;
+          continue;
+        }
+        trainer.trainStep(sampler.next());
+        inFlight.push(ctx.device.queue.onSubmittedWorkDone().then(() => void done++));
+        if (inFlight.length >= MAX_IN_FLIGHT) await Promise.race([inFlight.shift(), lostSignal]);
+        else await new Promise((r) => setTimeout(r, 0));
+        if (performance.now() - lastPost >= PROGRESS_MS) flushProgress();
+        if (trainer.step % options.checkpointEvery === 0 || this.saveRequested) {
+          this.saveRequested = false;
+          await drain();
+          if (!deviceLost) await save();
+        }
+      }
+      await drain();
+      if (deviceLost) return { step: done, reason: deviceLost };
+      flushProgress();
+      if (this.state !== 'stopped') {
+        await save();
+        this.setState('evaluating');
+        await this.evaluation?.catch(() => {}); // a pause's evaluation reported its own error
+        await this.evaluate(live, true);
+        this.setState('done');
+      }
+      return null;
+    } finally {
+      // A pause's evaluation may still read the trainer's parameters.
+      if (!deviceLost) await this.evaluation?.catch(() => {});
+      this.live = null;
+      trainer.destroy();
     }
+  }
+
+  /** Records a step's metrics for the checkpoint and counts consecutive skipped steps. */
+  private keep(m: StepMetrics): void {
+    this.history.push(m);
+    if (this.history.length > MAX_HISTORY)
+      this.history = this.history.filter((_, i) => i % 2 === 0);
+    this.skippedInARow = m.nonFinite ? this.skippedInARow + 1 : 0;
+    this.lastSkipped = m.skipped;
+  }
+
+  /**
+   * Too many non-finite steps in a row: restore the last checkpoint (the skipped-step count stays
+   * the run's total) and pause with the reason. Returns the restored sampler.
+   */
+  private async rollBack(trainer: GpuTrainer, options: RunOptions): Promise<BatchSampler | null> {
+    const n = this.skippedInARow;
+    this.skippedInARow = 0;
+    const latest = (await options.checkpoints?.latest())?.checkpoint;
+    const what = `${n} consecutive steps had a non-finite loss or gradient (each skipped, parameters and Adam state unchanged)`;
+    if (!latest) {
+      this.pause(`${what}; there is no checkpoint to roll back to`);
+      return null;
+    }
+    trainer.load({ ...latest.trainer, skipped: this.lastSkipped });
+    this.history = latest.meta.history.slice();
+    const step = latest.meta.step;
+    const reason = `${what}: rolled back to the checkpoint of step ${step} and paused`;
+    this.post({
+      type: 'train-restored',
+      step,
+      steps: latest.meta.config.steps,
+      history: this.history.slice(),
+      reason,
+    });
+    this.pause(reason);
+    const { x, rows, D } = this.live!.data;
+    const c = latest.meta.config;
+    return new BatchSampler(x, rows, D, c.batch_size, c.seed + 1, latest.sampler);
   }
 
   /**
@@ -239,6 +485,13 @@ export class TrainingRun {
       });
     this.inspection.publish(result);
   }
+}
+
+/** About how large one checkpoint of this run is (parameters ×3, counters, order, history). */
+function checkpointBytes(c: TrainConfig, data: EngineDataset): number {
+  const [D, F] = [data.D, c.dict_size];
+  const params = 3 * D * F + 3 * F + D + 1; // encoder, decoder, k-estimator, biases
+  return 4 * (3 * params + F + data.rows) + 400 * Math.min(c.steps, MAX_HISTORY) + 65536;
 }
 
 /** The few settings a run is recognised by in the runs list and the compare view. */

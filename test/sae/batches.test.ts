@@ -41,4 +41,20 @@ describe('normFactorOf', () => {
     // rows (3, 4) and (0, 0): mean ‖x‖² = 25/2
     expect(normFactorOf(Float32Array.from([3, 4, 0, 0]), 2, 2)).toBeCloseTo(Math.sqrt(12.5), 12);
   });
+
+  it('continues the same batches from a saved state, across epochs', () => {
+    const [rows, D] = [10, 2];
+    const x = Float32Array.from({ length: rows * D }, (_, i) => i);
+    const straight = new BatchSampler(x, rows, D, 3, 5);
+    const resumed = new BatchSampler(x, rows, D, 3, 5);
+    for (let i = 0; i < 4; i++) {
+      straight.next();
+      resumed.next();
+    }
+    const state = resumed.save();
+    const copy = new BatchSampler(x, rows, D, 3, 999, state); // the seed is ignored
+    for (let i = 0; i < 9; i++) expect([...copy.next()]).toEqual([...straight.next()]);
+    expect(copy.epoch).toBe(straight.epoch);
+    expect(copy.epoch).toBeGreaterThan(1);
+  });
 });

@@ -1,7 +1,29 @@
 import { useAppStore } from '../../store';
 import { formatBytes, formatDuration, formatInt, formatNum } from '../../format';
 
-/** State, progress bar, step, rows/s, ETA and GPU memory of the current run. */
+/** The newest committed checkpoint, a write that failed, and why the run last restored one. */
+export function CheckpointStatus() {
+  const c = useAppStore((s) => s.training.checkpoint);
+  const problem = useAppStore((s) => s.training.checkpointProblem);
+  const restored = useAppStore((s) => s.training.restored);
+  return (
+    <>
+      {c && (
+        <p className="muted" data-testid="train.checkpoint">
+          checkpoint: step {c.step} (generation {c.generation}, {formatBytes(c.bytes)})
+        </p>
+      )}
+      {problem && (
+        <p role="alert" className="errors" data-testid="train.checkpointProblem">
+          {problem}
+        </p>
+      )}
+      {restored && <p data-testid="train.restored">{restored}</p>}
+    </>
+  );
+}
+
+/** State, progress bar, step, rows/s and ETA of the current run. */
 export function TrainProgress() {
   const state = useAppStore((s) => s.training.state);
   const message = useAppStore((s) => s.training.message);
@@ -96,8 +118,10 @@ export function TrainNumbers() {
             <tr>
               <th scope="row">mode</th>
               <td>{m.mode}</td>
-              <th scope="row">skipped steps</th>
-              <td>{m.skipped}</td>
+              <th scope="row" title="steps with a non-finite loss or gradient, left out">
+                skipped steps
+              </th>
+              <td data-testid="train.skipped">{m.skipped}</td>
             </tr>
           </tbody>
         </table>

@@ -11,12 +11,23 @@ export interface Rng {
   uniform(): number;
   /** Standard normal N(0, 1) (Box–Muller, one value per call; the pair's second value is cached). */
   normal(): number;
+  /** The generator's whole state, to continue the same stream later (checkpoints). */
+  snapshot(): RngState;
 }
 
-/** Creates a mulberry32 generator; the same `seed` (any integer, taken modulo 2^32) gives the same stream. */
-export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  let spare: number | null = null;
+/** mulberry32's 32-bit state plus Box–Muller's cached second value. */
+export interface RngState {
+  state: number;
+  spare: number | null;
+}
+
+/**
+ * Creates a mulberry32 generator; the same `seed` (any integer, taken modulo 2^32) gives the same
+ * stream. With `from` (a {@link Rng.snapshot}) it continues that stream instead; `seed` is ignored.
+ */
+export function createRng(seed: number, from?: RngState): Rng {
+  let state = (from ? from.state : seed) >>> 0;
+  let spare: number | null = from ? from.spare : null;
 
   const uniform = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -40,5 +51,5 @@ export function createRng(seed: number): Rng {
     return radius * Math.cos(2 * Math.PI * u2);
   };
 
-  return { uniform, normal };
+  return { uniform, normal, snapshot: () => ({ state, spare }) };
 }
