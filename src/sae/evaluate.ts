@@ -13,7 +13,7 @@ import { readbackF32, readbackU32, upload } from '../gpu/buffers';
 import { submitPass, type KernelContext } from '../gpu/kernels/context';
 import { SaeBuffers } from './buffers';
 import { packArena } from './arena';
-import { SaeForward } from './forward';
+import { inferenceMode, SaeForward } from './forward';
 import type { SaeModel } from './modelFile';
 
 export interface EvalReport {
@@ -47,13 +47,14 @@ export async function evaluateModel(
     kMax: model.kMax,
     alpha: model.alpha,
     normFactor: model.normFactor,
+    centerInput: model.centerInput,
   });
   fwd.setKTarget(model.k, 0);
   upload(dev, bufs.arenas.params, packArena(bufs.layout, model.tensors));
   upload(dev, bufs.shift, model.shift);
   if (model.threshold !== undefined) bufs.setThreshold(model.threshold);
-  const mode =
-    model.arch === 'softsae' ? 'hard' : model.arch === 'batchtopk' ? 'threshold' : 'topk';
+  bufs.setFeatureThreshold(model.featureThreshold);
+  const mode = inferenceMode(model.arch);
   const kHat: number[] = [];
   const l0: number[] = [];
   const sqErr: number[] = [];
