@@ -7,7 +7,7 @@
  * The safetensors file is complete on its own (its scalars are the reference's); on import the
  * config must agree with it, and any disagreement is an error naming the key.
  */
-import { readModel, type SaeModel } from '../../sae/modelFile.ts';
+import { readModel, writeModel, type SaeModel } from '../../sae/modelFile.ts';
 import { fail } from '../errors.ts';
 import type { SafetensorsFile } from '../safetensors.ts';
 import type { SaeConfig } from './tensors.ts';
@@ -60,4 +60,13 @@ export async function readSoftsae(file: SafetensorsFile, cfg: SaeConfig | null):
   agree('k_max', m.kMax);
   agree('norm_factor', m.normFactor);
   return m;
+}
+
+/** The SoftSAE files of a model: `model.safetensors` and its `cfg.json`. */
+export function softsaeFiles(m: SaeModel): { name: string; bytes: Uint8Array<ArrayBuffer> }[] {
+  const cfg = new TextEncoder().encode(JSON.stringify(softsaeConfig(m), null, 2));
+  return [
+    { name: SOFTSAE_WEIGHTS, bytes: writeModel(m) },
+    { name: 'cfg.json', bytes: cfg as Uint8Array<ArrayBuffer> },
+  ];
 }
