@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { compareArrays, formatMismatches } from '../src/reference/compare';
+import { fixturePath } from '../test/helpers/fixtures';
+import { loadSoftsaeSmall } from '../test/helpers/softsaeSmall';
 import {
   fixtureSae,
   fixtureX,
@@ -89,4 +91,51 @@ test('softsae eval refuses an unsupported architecture by name', () => {
   );
   expect(r.status).toBe(1);
   expect(r.stderr).toContain("SAELens architecture 'gated' is not supported");
+});
+
+test('softsae convert: SoftSAE → SAELens TopK (k = round(mean k̂)), SAELens TopK → SoftSAE file that evaluates the same; JumpReLU refused', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'softsae-convert-'));
+  const small = fixturePath('softsae-small', '');
+  const c1 = run(
+    'convert',
+    small,
+    join(dir, 'tk'),
+    '--to',
+    'saelens-topk',
+    '--acts',
+    fixturePath('softsae-small', 'x.npy'),
+  );
+  expect(c1.status, c1.stderr).toBe(0);
+  const cfg = JSON.parse(readFileSync(join(dir, 'tk', 'cfg.json'), 'utf8'));
+  const kHat = (await loadSoftsaeSmall()).expected.k_hat.data;
+  const mean = kHat.reduce((a, b) => a + b, 0) / kHat.length;
+  console.log(`convert: fixture mean k̂ ${mean.toFixed(4)} → SAELens k ${cfg.k}`);
+  expect(cfg.k).toBe(Math.round(mean));
+  expect(cfg.softsae_note).toContain(`mean k_hat = ${mean.toFixed(4)}`);
+
+  const c2 = run('convert', join(SAE_FIXTURES, 'saelens-topk'), join(dir, 'ss'), '--to', 'softsae');
+  expect(c2.status, c2.stderr).toBe(0);
+  const r = run(
+    'eval',
+    '--model',
+    join(dir, 'ss'),
+    '--acts',
+    join(SAE_FIXTURES, 'x.npy'),
+    '--out',
+    join(dir, 'r.json'),
+    '--codes',
+    join(dir, 'c.safetensors'),
+  );
+  expect(r.status, r.stderr).toBe(0);
+  const ref = referenceEval(fixtureSae('saelens-topk'), fixtureX().data);
+  expectMatches(
+    'converted saelens-topk',
+    JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')),
+    readSafetensorsRaw(join(dir, 'c.safetensors')),
+    ref,
+  );
+
+  const c3 = run('convert', join(SAE_FIXTURES, 'gemmascope'), join(dir, 'g'), '--to', 'softsae');
+  expect(c3.status).toBe(1);
+  expect(c3.stderr).toContain('a jumprelu SAE has no SoftSAE-file form');
 });

@@ -100,7 +100,7 @@ export async function readModel(file: SafetensorsFile): Promise<SaeModel> {
 export function writeModel(m: SaeModel): Uint8Array<ArrayBuffer> {
   if (m.arch !== 'softsae' && m.arch !== 'topk' && m.arch !== 'batchtopk')
     throw new Error(
-      `a ${m.arch} SAE has no SoftSAE-file form; export it as a SAELens folder instead`,
+      `a ${m.arch} SAE has no SoftSAE-file form (only SoftSAE, TopK and BatchTopK SAEs have one)`,
     );
   if (m.centerInput === false)
     throw new Error('the SoftSAE file format always subtracts b_dec before the encoder');
