@@ -57,7 +57,13 @@ function expectMatches(
   );
 }
 
-for (const name of ['saelens-topk', 'saelens-relu', 'gemmascope'] as const) {
+for (const name of [
+  'saelens-topk',
+  'saelens-relu',
+  'gemmascope',
+  'sparsify',
+  'dictlearn-batchtopk',
+] as const) {
   test(`softsae eval: ${name} equals the float64 reference (L0, features, squared error, codes)`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'softsae-import-'));
     const r = run(

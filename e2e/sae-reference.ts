@@ -3,6 +3,8 @@
 // tool documents it:
 //   pre = (x − c·b_dec)·W_enc + b_enc        (W_enc [d_in, d_sae]; c = apply_b_dec_to_input)
 //   TopK: top-k of pre, then ReLU;  ReLU: max(pre, 0);  JumpReLU: ReLU(pre)·1[pre > θ]
+//   BatchTopK inference (dictionary_learning): ReLU(pre)·1[ReLU(pre) > θ], one θ for all
+//   (sparsify and dictionary_learning store nn.Linear weights [F, D]: transposed on reading)
 //   x̂ = f·W_dec + b_dec                       (W_dec [d_sae, d_in])
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,7 +76,7 @@ export function readNpzRaw(path: string): Record<string, { shape: number[]; data
 }
 
 export interface RefSae {
-  kind: 'topk' | 'relu' | 'jumprelu';
+  kind: 'topk' | 'relu' | 'jumprelu' | 'batchtopk';
   D: number;
   F: number;
   W_enc: Float64Array; // [D, F]
@@ -84,6 +86,8 @@ export interface RefSae {
   center: boolean;
   k?: number;
   threshold?: Float64Array;
+  /** BatchTopK θ. */
+  theta?: number;
 }
 
 export interface RefEval {
@@ -110,6 +114,8 @@ export function referenceEval(m: RefSae, x: Float64Array): RefEval {
     if (m.kind === 'topk') {
       const order = [...pre.keys()].sort((a, b) => pre[b] - pre[a]);
       for (const j of order.slice(0, m.k)) f[j] = Math.max(pre[j], 0);
+    } else if (m.kind === 'batchtopk') {
+      for (let j = 0; j < F; j++) f[j] = Math.max(pre[j], 0) > m.theta! ? Math.max(pre[j], 0) : 0;
     } else
       for (let j = 0; j < F; j++) {
         const th = m.kind === 'jumprelu' ? m.threshold![j] : 0;
@@ -131,7 +137,37 @@ export function referenceEval(m: RefSae, x: Float64Array): RefEval {
 }
 
 /** The fixture SAEs as the reference reads them. */
-export function fixtureSae(name: 'saelens-topk' | 'saelens-relu' | 'gemmascope'): RefSae {
+/** [r, c] row-major → [c, r]. */
+function transpose(a: Float64Array, r: number, c: number): Float64Array {
+  const out = new Float64Array(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = a[i * c + j];
+  return out;
+}
+
+export type FixtureName =
+  'saelens-topk' | 'saelens-relu' | 'gemmascope' | 'sparsify' | 'dictlearn-batchtopk';
+
+export function fixtureSae(name: FixtureName): RefSae {
+  if (name === 'sparsify' || name === 'dictlearn-batchtopk') {
+    const sp = name === 'sparsify';
+    const t = readSafetensorsRaw(
+      join(SAE_FIXTURES, name, sp ? 'sae.safetensors' : 'ae.safetensors'),
+    );
+    const [F, D] = t['encoder.weight'].shape;
+    const cfg = sp ? JSON.parse(readFileSync(join(SAE_FIXTURES, name, 'cfg.json'), 'utf8')) : null;
+    return {
+      kind: sp ? 'topk' : 'batchtopk',
+      D,
+      F,
+      W_enc: transpose(t['encoder.weight'].data, F, D),
+      b_enc: t['encoder.bias'].data,
+      W_dec: sp ? t.W_dec.data : transpose(t['decoder.weight'].data, D, F),
+      b_dec: t.b_dec.data,
+      center: true,
+      k: sp ? cfg.k : t.k.data[0],
+      theta: sp ? undefined : t.threshold.data[0],
+    };
+  }
   if (name === 'gemmascope') {
     const t = readNpzRaw(join(SAE_FIXTURES, 'gemmascope', 'params.npz'));
     const [D, F] = t.W_enc.shape;

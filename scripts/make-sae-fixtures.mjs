@@ -8,8 +8,13 @@
 //   saelens-relu/   the same weights with a config from before v6 (architecture "standard",
 //                   activation_fn_str "relu", apply_b_dec_to_input false)
 //   saelens-gated/  architecture "gated" (must be refused by name)
-//   gemmascope/     params.npz (np.savez layout: a stored zip of .npy files): W_enc [D, F],
+//   gemmascope/     params.npz (np.savez_compressed layout: a zip of .npy files): W_enc [D, F],
 //                   W_dec [F, D], b_enc, b_dec, threshold [F]
+//   sparsify/       cfg.json (num_latents, k, d_in) + sae.safetensors: encoder.weight [F, D],
+//                   encoder.bias [F], W_dec [F, D], b_dec [D] (the same TopK SAE)
+//   dictlearn-batchtopk/  ae.safetensors, a dictionary_learning BatchTopKSAE state dict:
+//                   encoder.weight [F, D], encoder.bias, decoder.weight [D, F], b_dec, k (I64 []),
+//                   threshold (F32 []) — inference keeps h·1[h > threshold]
 //   x.npy           float32 activations [N, D]
 // Values come from a seeded generator; rows are redrawn until every decision the models make
 // (the k-th vs (k+1)-th pre-activation, each pre-activation vs its JumpReLU threshold and 0) has
@@ -25,6 +30,7 @@ const F = 40;
 const N = 48;
 const K = 5;
 const MARGIN = 1e-3;
+const THETA = 0.3; // the BatchTopK threshold
 
 // mulberry32, then Box–Muller for normals.
 let seed = 20250611;
@@ -59,6 +65,7 @@ function safe(x) {
   const top = [...pre(x, true)].sort((a, b) => b - a);
   if (top[K - 1] - top[K] < MARGIN || Math.abs(top[K - 1]) < MARGIN) return false;
   for (const v of pre(x, true)) if (Math.abs(v) < MARGIN) return false; // TopK/ReLU 0 edge
+  for (const v of pre(x, true)) if (Math.abs(v - THETA) < MARGIN) return false; // BatchTopK θ
   const p = pre(x, false);
   for (let j = 0; j < F; j++) if (Math.abs(p[j] - threshold[j]) < MARGIN) return false;
   for (const v of p) if (Math.abs(v) < MARGIN) return false; // ReLU (uncentred) 0 edge
@@ -81,7 +88,8 @@ function safetensors(tensors) {
   let off = 0;
   const header = {};
   for (const [name, shape, data] of tensors) {
-    header[name] = { dtype: 'F32', shape, data_offsets: [off, off + data.byteLength] };
+    const dtype = data instanceof BigInt64Array ? 'I64' : 'F32';
+    header[name] = { dtype, shape, data_offsets: [off, off + data.byteLength] };
     off += data.byteLength;
   }
   header.__metadata__ = { format: 'pt' };
@@ -215,6 +223,45 @@ writeFileSync(
     ['b_enc.npy', npy([F], b_enc)],
     ['b_dec.npy', npy([D], b_dec)],
     ['threshold.npy', npy([F], threshold)],
+  ]),
+);
+// sparsify and dictionary_learning store the encoder as nn.Linear weights [F, D].
+const encFD = new Float32Array(F * D);
+const decDF = new Float32Array(D * F);
+for (let j = 0; j < F; j++)
+  for (let d = 0; d < D; d++) {
+    encFD[j * D + d] = W_enc[d * F + j];
+    decDF[d * F + j] = W_dec[j * D + d];
+  }
+folder(
+  'sparsify',
+  {
+    expansion_factor: 4,
+    normalize_decoder: true,
+    num_latents: F,
+    k: K,
+    multi_topk: false,
+    d_in: D,
+  },
+  {
+    'sae.safetensors': safetensors([
+      ['encoder.weight', [F, D], encFD],
+      ['encoder.bias', [F], b_enc],
+      ['W_dec', [F, D], W_dec],
+      ['b_dec', [D], b_dec],
+    ]),
+  },
+);
+mkdirSync(join(OUT, 'dictlearn-batchtopk'), { recursive: true });
+writeFileSync(
+  join(OUT, 'dictlearn-batchtopk', 'ae.safetensors'),
+  safetensors([
+    ['b_dec', [D], b_dec],
+    ['decoder.weight', [D, F], decDF],
+    ['encoder.bias', [F], b_enc],
+    ['encoder.weight', [F, D], encFD],
+    ['k', [], BigInt64Array.of(BigInt(K))],
+    ['threshold', [], Float32Array.of(THETA)],
   ]),
 );
 writeFileSync(join(OUT, 'x.npy'), npy([N, D], x));
