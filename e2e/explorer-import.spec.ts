@@ -109,8 +109,11 @@ test('SAELens TopK and ReLU folders and a Gemma Scope params.npz load in Inspect
     );
   }
   await app.show('compare');
-  const marks = await new ComparePage(page).markData();
-  expect(marks.map((m) => m.run).sort()).toEqual(['import-1', 'import-2', 'import-3']);
+  // The panel mounts its chart a task after the tab opens: wait for the marks.
+  const compare = new ComparePage(page);
+  await expect
+    .poll(async () => (await compare.markData()).map((m) => m.run).sort())
+    .toEqual(['import-1', 'import-2', 'import-3']);
 });
 
 test('unsupported architectures, mismatched shapes and widths are refused with the reason; no run is added', async ({
