@@ -128,14 +128,19 @@ export async function runEvalPass(
         });
         compact.encode(pass, ws.f, lists);
       });
-      const [k, l, e, ptr, status, col, val] = await Promise.all([
+      const [k, l, e, ptr, status] = await Promise.all([
         soft ? readbackF32(dev, ws.kHat, n) : null,
         readbackU32(dev, ws.l0, n),
         readbackF32(dev, ws.sqErr, n),
         readbackU32(dev, lists.rowPtr, n + 1),
         readbackU32(dev, lists.status, 4),
-        readbackU32(dev, lists.col, capacity),
-        readbackF32(dev, lists.valA, capacity),
+      ]);
+      // Only the stored entries come back: with threshold activations (ReLU, JumpReLU,
+      // BatchTopK) the capacity is B·F, far more than a batch's nonzeros.
+      const stored = Math.max(1, Math.min(capacity, ptr[n]));
+      const [col, val] = await Promise.all([
+        readbackU32(dev, lists.col, stored),
+        readbackF32(dev, lists.valA, stored),
       ]);
       // status = [total, stored, overflow, max per row]; the capacity bounds every row, so an
       // overflow means the bound above is wrong — fail loudly rather than lose features.
