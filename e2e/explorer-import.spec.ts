@@ -64,7 +64,7 @@ async function openWithData(page: Page, acts: string) {
 }
 
 async function importFiles(page: Page, paths: string[]) {
-  await page.getByTestId('inspect.importSae').setInputFiles(paths);
+  await new InspectPage(page).importSae.setInputFiles(paths);
 }
 
 test('SAELens TopK and ReLU folders and a Gemma Scope params.npz load in Inspect and equal the float64 reference; Compare lists them', async ({
@@ -83,10 +83,10 @@ test('SAELens TopK and ReLU folders and a Gemma Scope params.npz load in Inspect
       page,
       files.map((f) => join(SAE_FIXTURES, name, f)),
     );
-    await expect(page.getByTestId('inspect.run')).toHaveValue(`import-${i + 1}`, {
+    await expect(inspect.run).toHaveValue(`import-${i + 1}`, {
       timeout: 120_000,
     });
-    await expect(page.getByTestId('inspect.run').locator('option:checked')).toContainText(label);
+    await expect(inspect.run.locator('option:checked')).toContainText(label);
     await expect(page.getByTestId('inspect.summary')).toContainText(`${N} inputs`);
     const ref = referenceEval(fixtureSae(name), x.data);
     const csv = await rowCsv(inspect);
@@ -116,11 +116,17 @@ test('SAELens TopK and ReLU folders and a Gemma Scope params.npz load in Inspect
     .toEqual(['import-1', 'import-2', 'import-3']);
 });
 
-test('unsupported architectures, mismatched shapes and widths are refused with the reason; no run is added', async ({
+test('unsupported architectures, mismatched shapes and widths are refused with the reason; the loaded run stays', async ({
   page,
 }) => {
-  await openWithData(page, join(SAE_FIXTURES, 'x.npy'));
-  const error = page.getByTestId('inspect.importError');
+  const { inspect } = await openWithData(page, join(SAE_FIXTURES, 'x.npy'));
+  const error = inspect.importError;
+  await importFiles(
+    page,
+    ['cfg.json', 'sae_weights.safetensors'].map((f) => join(SAE_FIXTURES, 'saelens-topk', f)),
+  );
+  await expect(inspect.run).toHaveValue('import-1', { timeout: 120_000 });
+  const before = await rowCsv(inspect);
   await importFiles(
     page,
     ['cfg.json', 'sae_weights.safetensors'].map((f) => join(SAE_FIXTURES, 'saelens-gated', f)),
@@ -142,7 +148,10 @@ test('unsupported architectures, mismatched shapes and widths are refused with t
   // A 16-wide SoftSAE on 12-wide data.
   await importFiles(page, [fixturePath('softsae-small', 'model.safetensors')]);
   await expect(error).toContainText('d_in = 16, but dataset');
-  await expect(page.getByTestId('inspect.empty')).toBeVisible();
+  // Nothing was lost: the one run is still there, selected, with the same rows.
+  await expect(inspect.run.locator('option')).toHaveCount(1);
+  await expect(inspect.run).toHaveValue('import-1');
+  expect(await rowCsv(inspect)).toEqual(before);
 });
 
 test('the softsae-small SoftSAE file imported in the explorer reproduces its expected k̂, L0 and squared error; exports as SoftSAE and SAELens TopK', async ({
@@ -214,6 +223,6 @@ test('the softsae-small SoftSAE file imported in the explorer reproduces its exp
   expect(got.sort()).toEqual(['cfg.json', 'model.safetensors']);
   // The exported SoftSAE file, imported again, evaluates to the same rows.
   await importFiles(page, [join(saved, 'cfg.json'), join(saved, 'model.safetensors')]);
-  await expect(page.getByTestId('inspect.run')).toHaveValue('import-2', { timeout: 120_000 });
+  await expect(inspect.run).toHaveValue('import-2', { timeout: 120_000 });
   expect(await rowCsv(inspect)).toEqual(csv);
 });
