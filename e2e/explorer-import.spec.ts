@@ -10,6 +10,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { compareArrays, formatMismatches } from '../src/reference/compare';
 import { fixturePath } from '../test/helpers/fixtures';
 import { loadSoftsaeSmall } from '../test/helpers/softsaeSmall';
+import { quickDataset } from '../src/data/demo';
+import { writeSafetensors } from '../src/io/safetensors-write';
+import { createRng } from '../src/reference/sae/rng';
 import { AppPage } from './pages/AppPage';
 import { ComparePage } from './pages/compare';
 import { DataPage } from './pages/DataPage';
@@ -225,4 +228,62 @@ test('the softsae-small SoftSAE file imported in the explorer reproduces its exp
   await importFiles(page, [join(saved, 'cfg.json'), join(saved, 'model.safetensors')]);
   await expect(inspect.run).toHaveValue('import-2', { timeout: 120_000 });
   expect(await rowCsv(inspect)).toEqual(csv);
+});
+
+test('codes of an SAE on a corpus with tokens carry each row sequence, position and token text', async ({
+  page,
+}) => {
+  const lab = quickDataset();
+  const [D, F, k] = [lab.D, 24, 3];
+  const rng = createRng(9);
+  const r = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
+  const dir = mkdtempSync(join(tmpdir(), 'sae-quick-'));
+  writeFileSync(
+    join(dir, 'cfg.json'),
+    JSON.stringify({ architecture: 'topk', d_in: D, d_sae: F, k, meta: {} }),
+  );
+  writeFileSync(
+    join(dir, 'sae_weights.safetensors'),
+    writeSafetensors(
+      (
+        [
+          ['W_enc', [D, F], r(D * F)],
+          ['b_enc', [F], r(F)],
+          ['W_dec', [F, D], r(F * D)],
+          ['b_dec', [D], r(D)],
+        ] as const
+      ).map(([name, shape, data]) => ({ name, dtype: 'F32', shape: [...shape], data })),
+    ),
+  );
+  const app = new AppPage(page);
+  const data = new DataPage(page);
+  const inspect = new InspectPage(page);
+  await app.open();
+  await app.expectGpuReady();
+  await data.expectDemoReady();
+  await data.select('Quick');
+  await app.show('inspect');
+  await importFiles(page, [join(dir, 'cfg.json'), join(dir, 'sae_weights.safetensors')]);
+  await expect(inspect.run).toHaveValue('import-1', { timeout: 120_000 });
+  const { bytes } = await inspect.download('inspect.exportCodes');
+  const n = Number(bytes.readBigUInt64LE(0));
+  const h = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8'));
+  const at = (name: string) => bytes.subarray(8 + n + h[name].data_offsets[0]);
+  expect(h.activations.shape).toEqual([lab.rows * k]); // TopK: with these seeded weights every row's top 3 are positive
+  const off = (i: number) => Number(at('token_offsets').readBigInt64LE(8 * i));
+  const text = Array.from({ length: lab.rows }, (_, i) =>
+    at('tokens')
+      .subarray(off(i), off(i + 1))
+      .toString('utf8'),
+  );
+  expect(text).toEqual(lab.tokens);
+  // Entries are in row order, k per row: entry i belongs to row ⌊i/k⌋.
+  for (let i = 0; i < h.activations.shape[0]; i += 97) {
+    const row = Math.floor(i / k);
+    expect(Number(at('locations').readBigInt64LE(24 * i))).toBe(lab.sequenceOfRow[row]);
+    expect(Number(at('locations').readBigInt64LE(24 * i + 8))).toBe(lab.positionOfRow[row]);
+  }
+  console.log(
+    `codes: ${h.activations.shape[0]} entries, ${lab.rows} rows of token text (${off(lab.rows)} bytes)`,
+  );
 });
