@@ -4,19 +4,25 @@
 import { acquireGpu, adapterName } from '../src/gpu/device';
 import { createKernelContext } from '../src/gpu/kernels/context';
 import { openActivations } from '../src/io/open';
-import { openSafetensors } from '../src/io/safetensors';
 import { blobSource } from '../src/io/source';
 import { resolveConfig, type TrainConfigInput } from '../src/reference/sae/config';
 import { initParams } from '../src/reference/sae/params';
 import { BatchSampler, normFactorOf } from '../src/sae/batches';
-import { evaluateModel, type EvalReport } from '../src/sae/evaluate';
-import { readModel, writeModel, type SaeModel } from '../src/sae/modelFile';
+import { writeCodes } from '../src/io/sae/codes';
+import { loadSae } from '../src/io/sae/load';
+import { evaluateModel, joinCodes, type EvalCodes, type EvalReport } from '../src/sae/evaluate';
+import { writeModel, type SaeModel } from '../src/sae/modelFile';
 import { GpuTrainer, type StepMetrics } from '../src/sae/trainer';
 
 declare global {
   interface Window {
     softsaeCli?: {
-      eval(a: { model: string; acts: string; batch: number }): Promise<EvalReport>;
+      eval(a: {
+        model: string[];
+        acts: string;
+        batch: number;
+        codes: boolean;
+      }): Promise<EvalReport>;
       train(a: { acts: string; config: TrainConfigInput }): Promise<unknown>;
     };
   }
@@ -52,10 +58,35 @@ async function loadRows(name: string) {
 window.softsaeCli = {
   async eval(a) {
     const { ctx } = await engine();
-    const model = await readModel(await openSafetensors(await input(a.model)));
-    log(`model: ${model.arch}, D = ${model.D}, F = ${model.F}, k = ${model.k}`);
+    // Any supported format: the folder's config and weights files (src/io/sae/load.ts).
+    const model = await loadSae(await Promise.all(a.model.map(input)));
+    log(`model: ${model.source ?? model.arch}, D = ${model.D}, F = ${model.F}, k = ${model.k}`);
     const ds = await openActivations(await input(a.acts));
-    return evaluateModel(ctx, model, ds, a.batch, (n) => log(`eval: ${n}/${ds.rows} rows`));
+    const parts: EvalCodes[] | undefined = a.codes ? [] : undefined;
+    const report = await evaluateModel(
+      ctx,
+      model,
+      ds,
+      a.batch,
+      (n) => log(`eval: ${n}/${ds.rows} rows`),
+      parts,
+    );
+    if (parts) {
+      const c = joinCodes(parts);
+      const seq = ds.positions ? (r: number) => Math.floor(r / ds.positions!) : null;
+      await output(
+        'codes.safetensors',
+        writeCodes({
+          rows: ds.rows,
+          F: model.F,
+          ...c,
+          seq: seq ? Array.from({ length: ds.rows }, (_, r) => seq(r)) : undefined,
+          pos: seq ? Array.from({ length: ds.rows }, (_, r) => r % ds.positions!) : undefined,
+          about: `${model.source ?? model.arch} on ${a.acts}`,
+        }),
+      );
+    }
+    return report;
   },
 
   async train(a) {

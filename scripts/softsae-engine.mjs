@@ -1,7 +1,7 @@
 // `softsae train` and `softsae eval`: serve cli/ with Vite, open it in headless Chromium (WebGPU)
 // and drive the engine there. Input files are streamed to the page from disk through a route;
 // outputs come back the same way. Progress goes to stderr; errors exit non-zero with the reason.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
@@ -36,16 +36,37 @@ const inputs = new Map(); // name served to the page → path on disk
 const outputs = new Map(); // name posted by the page → path to write
 let call;
 if (command === 'eval') {
-  const o = parse(rest, ['model', 'acts', 'out', 'batch']);
-  let model = existing(need(o, 'model'));
-  if (statSync(model).isDirectory()) model = existing(join(model, 'model.safetensors'));
-  inputs.set(basename(model), model);
+  const o = parse(rest, ['model', 'acts', 'out', 'batch', 'codes']);
+  // A folder gives its config and its weights file (any supported format): the format's usual
+  // weights name when there is one (a folder may hold other tensors, e.g. expected outputs),
+  // else its only .safetensors/.npz. A file is used alone.
+  const model = existing(need(o, 'model'));
+  let modelFiles = [model];
+  if (statSync(model).isDirectory()) {
+    const names = readdirSync(model);
+    const known = ['model.safetensors', 'sae_weights.safetensors', 'sae.safetensors', 'params.npz'];
+    const weights = known.filter((n) => names.includes(n));
+    const any = names.filter((n) => /\.(safetensors|npz)$/i.test(n));
+    const cfgs = names.filter((n) => /^(cfg|config)\.json$/i.test(n));
+    modelFiles = [...cfgs, ...(weights.length > 0 ? weights.slice(0, 1) : any)].map((f) =>
+      join(model, f),
+    );
+  }
+  if (modelFiles.length === 0) fail(`${model}: no SAE files (cfg.json, .safetensors, .npz)`);
+  for (const f of modelFiles) inputs.set(basename(f), f);
+  if (o.codes) outputs.set('codes.safetensors', resolve(o.codes));
   const acts = existing(need(o, 'acts'));
   inputs.set(basename(acts), acts);
   const out = resolve(need(o, 'out'));
   const batch = Number(o.batch ?? 256);
   if (!Number.isInteger(batch) || batch < 1) fail(`--batch must be a positive integer`, 2);
-  call = { fn: 'eval', arg: { model: basename(model), acts: basename(acts), batch }, out };
+  const arg = {
+    model: modelFiles.map((f) => basename(f)),
+    acts: basename(acts),
+    batch,
+    codes: Boolean(o.codes),
+  };
+  call = { fn: 'eval', arg, out };
 } else if (command === 'train') {
   const o = parse(rest, ['acts', 'config', 'out']);
   const acts = existing(need(o, 'acts'));

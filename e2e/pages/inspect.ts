@@ -9,6 +9,10 @@ export class InspectPage {
   readonly rowFeatures: Locator;
   readonly featureRows: Locator;
   readonly feature: Locator;
+  /** "Load an SAE": the file input, and the refusal shown when a load fails. */
+  readonly importSae: Locator;
+  readonly importError: Locator;
+  readonly run: Locator;
 
   constructor(readonly page: Page) {
     this.panel = page.getByTestId('inspect.panel');
@@ -17,6 +21,9 @@ export class InspectPage {
     this.rowFeatures = page.getByTestId('inspect.rowFeatures').locator('li');
     this.featureRows = page.getByTestId('inspect.featureRow');
     this.feature = page.getByTestId('inspect.feature');
+    this.importSae = page.getByTestId('inspect.importSae');
+    this.importError = page.getByTestId('inspect.importError');
+    this.run = page.getByTestId('inspect.run');
   }
 
   /** Waits for the dev-only test hook (installed when the panel mounts). */

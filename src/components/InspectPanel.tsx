@@ -11,6 +11,7 @@ import { ErrorCharts } from './inspect/ErrorCharts';
 import { FeaturePage } from './inspect/FeaturePage';
 import { FeatureTable } from './inspect/FeatureTable';
 import { RowDetails } from './inspect/RowDetails';
+import { SaeFiles } from './inspect/SaeFiles';
 import { SparsityCharts } from './inspect/SparsityCharts';
 import { TokenView } from './inspect/TokenView';
 import { useStages } from './inspect/useStages';
@@ -70,6 +71,7 @@ export function InspectPanel({
             </select>
           </label>
         )}
+        <SaeFiles runId={run ? run.runId : null} />
         {paused && (
           <button
             type="button"
@@ -108,8 +110,9 @@ export function InspectPanel({
       </div>
       {!a || !run ? (
         <p className="muted" data-testid="inspect.empty">
-          Train a model: when it finishes (or when you evaluate a paused one), every input is run
-          through it and its features can be explored here.
+          Train a model, or load an existing SAE: when training finishes (or when you evaluate a
+          paused model, or an SAE is loaded), every input is run through it and its features can be
+          explored here.
         </p>
       ) : (
         <>

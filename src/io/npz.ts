@@ -2,6 +2,7 @@ import type { Entry, FileEntry } from '@zip.js/zip.js';
 import { ERR_UNSAFE_FILENAME, Reader, Writer, ZipReader } from '@zip.js/zip.js';
 import type { ArrayReader, TensorHeader } from './dataset.ts';
 import { activationReader } from './dataset.ts';
+import { ITEM_SIZE, decodeToFloat32 } from './dtype.ts';
 import { IoError, fail, formatBytes } from './errors.ts';
 import { MAX_NPY_HEADER, readNpyHeader } from './npy.ts';
 import type { ByteSource } from './source.ts';
@@ -26,6 +27,11 @@ export interface NpzFile {
   header(name: string): Promise<TensorHeader>;
   /** Opens a member as activation rows; compressed members are inflated into memory, bounded. */
   open(name: string): Promise<ArrayReader>;
+  /**
+   * Reads a whole member of any rank as float32 in C order (2-D Fortran order is transposed),
+   * e.g. SAE weights; refuses more than `maxElements`.
+   */
+  readArray(name: string, maxElements?: number): Promise<{ shape: number[]; data: Float32Array }>;
 }
 
 /** Options of {@link openNpz}. */
@@ -265,6 +271,23 @@ export async function openNpz(src: ByteSource, opts: NpzOptions = {}): Promise<N
     async open(name) {
       const s = await source(entryOf(name), false);
       return activationReader(s, await readNpyHeader(s, 'npz'));
+    },
+    async readArray(name, maxElements = 2 ** 28) {
+      const s = await source(entryOf(name), false);
+      const h = await readNpyHeader(s, 'npz');
+      const count = h.shape.reduce((a, d) => a * d, 1);
+      if (count > maxElements)
+        fail(file, 'npz/too-large', `array ${name} has ${count} elements, over ${maxElements}`);
+      if (h.order === 'F' && h.shape.length > 2)
+        fail(file, 'npz/fortran-3d', `array ${name} is ${h.shape.length}-D in Fortran order`);
+      const raw = await s.read(h.dataOffset, count * ITEM_SIZE[h.dtype]);
+      const v = decodeToFloat32(raw, h.dtype, h.littleEndian, new Float32Array(count));
+      if (h.order !== 'F') return { shape: h.shape, data: v };
+      // Fortran [r, c]: element (i, j) at j·r + i.
+      const [r, c] = h.shape;
+      const data = new Float32Array(count);
+      for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) data[i * c + j] = v[j * r + i];
+      return { shape: h.shape, data };
     },
   };
 }

@@ -53,6 +53,10 @@ export class SaeBuffers {
    * training selection updates it, `threshold` mode reads it.
    */
   readonly threshold: GPUBuffer;
+  /** JumpReLU / ReLU per-feature thresholds θ_j [F] (imported SAEs; zeros = ReLU). */
+  readonly featureThreshold: GPUBuffer;
+  /** Zeros [D]: subtracted instead of b_dec when a model does not centre its input. */
+  readonly zerosD: GPUBuffer;
 
   constructor(
     readonly device: GPUDevice,
@@ -76,11 +80,20 @@ export class SaeBuffers {
     this.shift = createBuffer(device, 'Sae.shift', D * 4);
     this.threshold = createBuffer(device, 'Sae.threshold', 4);
     this.setThreshold(-1);
+    this.featureThreshold = createBuffer(device, 'Sae.featureThreshold', F * 4);
+    this.zerosD = createBuffer(device, 'Sae.zerosD', D * 4);
   }
 
   /** Sets θ (BatchTopK); takes effect at the next submit. */
   setThreshold(theta: number): void {
     upload(this.device, this.threshold, Float32Array.of(theta));
+  }
+
+  /** θ_j of a JumpReLU model (zeros when absent: a ReLU model); next submit. */
+  setFeatureThreshold(theta: Float32Array | undefined): void {
+    if (theta && theta.length !== this.F)
+      throw new Error(`featureThreshold has ${theta.length} values, F = ${this.F}`);
+    upload(this.device, this.featureThreshold, theta ?? new Float32Array(this.F));
   }
 
   /** One tensor of an arena as a binding range. */
@@ -94,7 +107,8 @@ export class SaeBuffers {
     let total = 0;
     for (const b of Object.values(this.arenas)) total += b.size;
     for (const b of Object.values(this.ws)) total += b.size;
-    return total + this.shift.size + this.threshold.size;
+    const extra = this.featureThreshold.size + this.zerosD.size;
+    return total + this.shift.size + this.threshold.size + extra;
   }
 
   destroy(): void {
@@ -102,5 +116,7 @@ export class SaeBuffers {
     for (const b of Object.values(this.ws)) b.destroy();
     this.shift.destroy();
     this.threshold.destroy();
+    this.featureThreshold.destroy();
+    this.zerosD.destroy();
   }
 }

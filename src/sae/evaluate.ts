@@ -13,7 +13,7 @@ import { readbackF32, readbackU32, upload } from '../gpu/buffers';
 import { submitPass, type KernelContext } from '../gpu/kernels/context';
 import { SaeBuffers } from './buffers';
 import { packArena } from './arena';
-import { SaeForward } from './forward';
+import { inferenceMode, SaeForward } from './forward';
 import type { SaeModel } from './modelFile';
 
 export interface EvalReport {
@@ -24,6 +24,15 @@ export interface EvalReport {
   sq_err: number[];
   fvu: number;
   mean_l0: number;
+  /** Model provenance for imported SAEs. */
+  source?: string;
+}
+
+/** Every row's codes f, sparse (CSR), when {@link evaluateModel} is asked for them. */
+export interface EvalCodes {
+  rowPtr: Uint32Array;
+  col: Uint32Array;
+  val: Float32Array;
 }
 
 export async function evaluateModel(
@@ -32,6 +41,7 @@ export async function evaluateModel(
   data: Pick<DatasetSource, 'rows' | 'width' | 'readRows'>,
   batchSize: number,
   onProgress: (rowsDone: number) => void = () => {},
+  codes?: EvalCodes[],
 ): Promise<EvalReport> {
   if (model.arch === 'batchtopk' && model.threshold === undefined)
     throw new Error('a BatchTopK model needs its inference threshold θ (`threshold`)');
@@ -47,13 +57,14 @@ export async function evaluateModel(
     kMax: model.kMax,
     alpha: model.alpha,
     normFactor: model.normFactor,
+    centerInput: model.centerInput,
   });
   fwd.setKTarget(model.k, 0);
   upload(dev, bufs.arenas.params, packArena(bufs.layout, model.tensors));
   upload(dev, bufs.shift, model.shift);
   if (model.threshold !== undefined) bufs.setThreshold(model.threshold);
-  const mode =
-    model.arch === 'softsae' ? 'hard' : model.arch === 'batchtopk' ? 'threshold' : 'topk';
+  bufs.setFeatureThreshold(model.featureThreshold);
+  const mode = inferenceMode(model.arch);
   const kHat: number[] = [];
   const l0: number[] = [];
   const sqErr: number[] = [];
@@ -75,6 +86,7 @@ export async function evaluateModel(
         readbackU32(dev, bufs.ws.l0, n),
       ]);
       if (model.arch === 'softsae') kHat.push(...(await readbackF32(dev, bufs.ws.kHat, n)));
+      if (codes) codes.push(sparseRows(await readbackF32(dev, bufs.ws.f, n * F), n, F));
       sqErr.push(...err);
       l0.push(...kept);
       for (let i = 0; i < n * D; i++) {
@@ -105,5 +117,43 @@ export async function evaluateModel(
     mean_l0: l0.reduce((a, b) => a + b, 0) / N,
   };
   if (model.arch === 'softsae') report.k_hat = kHat;
+  if (model.source) report.source = model.source;
   return report;
+}
+
+/** The nonzeros of a dense [n, F] batch of codes as CSR. */
+function sparseRows(f: Float32Array, n: number, F: number): EvalCodes {
+  const rowPtr = new Uint32Array(n + 1);
+  const col: number[] = [];
+  const val: number[] = [];
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < F; j++)
+      if (f[r * F + j] !== 0) {
+        col.push(j);
+        val.push(f[r * F + j]);
+      }
+    rowPtr[r + 1] = col.length;
+  }
+  return { rowPtr, col: Uint32Array.from(col), val: Float32Array.from(val) };
+}
+
+/** Joins per-batch CSR lists into one. */
+export function joinCodes(parts: EvalCodes[]): EvalCodes {
+  const rows = parts.reduce((a, p) => a + p.rowPtr.length - 1, 0);
+  const nnz = parts.reduce((a, p) => a + p.col.length, 0);
+  const out = {
+    rowPtr: new Uint32Array(rows + 1),
+    col: new Uint32Array(nnz),
+    val: new Float32Array(nnz),
+  };
+  let r = 0;
+  let at = 0;
+  for (const p of parts) {
+    for (let i = 1; i < p.rowPtr.length; i++) out.rowPtr[r + i] = at + p.rowPtr[i];
+    out.col.set(p.col, at);
+    out.val.set(p.val, at);
+    r += p.rowPtr.length - 1;
+    at += p.col.length;
+  }
+  return out;
 }

@@ -8,6 +8,8 @@
  *   TopK:    f = top-k of h per row
  *   BatchTopK: f = the k·B largest entries of the whole batch (training; θ updated on the GPU),
  *              or f = h·1[h > θ] (`threshold`, inference)
+ *   JumpReLU / ReLU (imported SAEs, inference only): f = h·1[h > θ_j] (θ ≡ 0 for ReLU)
+ *   Models that do not centre their input (Gemma Scope) subtract zeros instead of b_dec.
  *   x̂  = f·W_dec + b_dec  (decoder stored [F, D])      GEMM nn + bias          [B, D]
  *   sqErr = Σ_d (xn − x̂)²;  batch scalars (l2, k̄, k-loss) and the k-loss gradient
  * The decoder product runs over the active codes only (sparsePath.ts), falling back to the dense
@@ -24,13 +26,25 @@ import { RowTopK } from '../gpu/kernels/topk';
 import { BatchTopK } from '../gpu/kernels/batchtopk';
 import { BATCHTOPK_THRESHOLD } from '../reference/sae/train';
 import type { SaeBuffers } from './buffers';
+import { JumpRelu } from '../gpu/kernels/jumprelu';
+import type { ModelArch } from './modelFile';
 import { SparsePath, sparseCapacity } from './sparsePath';
 
 /** As the reference's ForwardMode: SoftSAE soft / hard, TopK, BatchTopK training / inference. */
-export type GpuForwardMode = 'soft' | 'hard' | 'topk' | 'batchtopk' | 'threshold';
+export type GpuForwardMode = 'soft' | 'hard' | 'topk' | 'batchtopk' | 'threshold' | 'jumprelu';
+
+/** The inference (hard-path) mode of each architecture. */
+export function inferenceMode(arch: ModelArch): GpuForwardMode {
+  if (arch === 'softsae') return 'hard';
+  if (arch === 'batchtopk') return 'threshold';
+  if (arch === 'relu' || arch === 'jumprelu') return 'jumprelu';
+  return 'topk';
+}
 
 export interface ForwardSettings {
-  arch?: 'softsae' | 'topk' | 'batchtopk';
+  arch?: ModelArch;
+  /** Subtract b_dec from the input before the encoder (default true). */
+  centerInput?: boolean;
   kMax: number;
   alpha: number;
   normFactor: number;
@@ -69,9 +83,23 @@ export class SaeForward {
     /** Sparse decoder products and their dense fallback; null → always dense. */
     readonly sparse: SparsePath | null,
     private readonly batchTopK: BatchTopK | null = null,
+    private readonly jump: JumpRelu | null = null,
   ) {}
 
+  /** Whether b_dec is subtracted before the encoder (false: zeros are, for Gemma Scope). */
+  private centerInput = true;
+
   static async create(
+    ctx: KernelContext,
+    bufs: SaeBuffers,
+    s: ForwardSettings,
+  ): Promise<SaeForward> {
+    const fwd = await SaeForward.build(ctx, bufs, s);
+    fwd.centerInput = s.centerInput ?? true;
+    return fwd;
+  }
+
+  private static async build(
     ctx: KernelContext,
     bufs: SaeBuffers,
     s: ForwardSettings,
@@ -96,7 +124,9 @@ export class SaeForward {
       BatchLoss.create(ctx, { B, hasKHat: isSoft, label: 'Sae.loss' }),
     ]);
     const common = { normalize, center, encoder, decoder, resid, sqErr, loss };
-    const capacity = s.sparseCapacity ?? sparseCapacity(B, F, isSoft ? s.kMax : (s.k ?? 1));
+    const dense = s.arch === 'relu' || s.arch === 'jumprelu';
+    const capacity =
+      s.sparseCapacity ?? sparseCapacity(B, F, dense ? F : isSoft ? s.kMax : (s.k ?? 1));
     const sparse =
       s.sparse === false
         ? null
@@ -106,6 +136,10 @@ export class SaeForward {
       const k = (s.k ?? 1) * B;
       const batch = await BatchTopK.create(ctx, { B, F, k, beta, label: 'Sae.batchTopK' });
       return new SaeForward(bufs, common, null, null, sparse, batch);
+    }
+    if (dense) {
+      const jump = await JumpRelu.create(ctx, { B, F, label: 'Sae.jumpRelu' });
+      return new SaeForward(bufs, common, null, null, sparse, null, jump);
     }
     if (!isSoft) {
       const mode = { kind: 'constant', k: s.k ?? 1 } as const;
@@ -169,13 +203,16 @@ export class SaeForward {
     const p = (n: Parameters<SaeBuffers['tensor']>[0]) => b.tensor(n);
     const k = this.k;
     k.normalize.encode(pass, { x: w.x, y: b.shift, out: w.xn });
-    k.center.encode(pass, { x: w.xn, y: p('b_dec'), out: w.xc });
+    k.center.encode(pass, { x: w.xn, y: this.centerInput ? p('b_dec') : b.zerosD, out: w.xc });
     k.encoder.encode(pass, { a: w.xc, b: p('encoder.weight'), c: w.h, bias: p('encoder.bias') });
     if (mode === 'topk') {
       if (!this.topk) throw new Error('SaeForward: TopK mode on another architecture');
       this.topk.encode(pass, { h: w.h, f: w.f, l0: w.l0 });
     } else if (mode === 'batchtopk') {
       this.batchKernel.encode(pass, { h: w.h, f: w.f, theta: b.threshold });
+    } else if (mode === 'jumprelu') {
+      if (!this.jump) throw new Error('SaeForward: JumpReLU mode on another architecture');
+      this.jump.encode(pass, { h: w.h, theta: b.featureThreshold, f: w.f, l0: w.l0 });
     } else if (mode === 'threshold') {
       this.batchKernel.encodeThreshold(pass, { h: w.h, theta: b.threshold, f: w.f, l0: w.l0 });
     } else {
@@ -218,5 +255,6 @@ export class SaeForward {
     this.topk?.destroy();
     this.sparse?.destroy();
     this.batchTopK?.destroy();
+    this.jump?.destroy();
   }
 }

@@ -8,9 +8,18 @@ import type { SafetensorsFile } from '../io/safetensors';
 import { writeSafetensors, type TensorToWrite } from '../io/safetensors-write';
 import { PARAM_NAMES, paramShape, type ParamName } from '../reference/sae/params';
 
-export type ModelArch = 'softsae' | 'topk' | 'batchtopk';
+/**
+ * Architectures the engine trains (`softsae`, `topk`, `batchtopk`) plus the inference-only
+ * activations of imported SAEs: `relu` (f = ReLU(pre)) and `jumprelu` (f = ReLU(pre)·1[pre > θ_j]).
+ */
+export type ModelArch = 'softsae' | 'topk' | 'batchtopk' | 'relu' | 'jumprelu';
 
-/** A model in the reference layout, float32. */
+/**
+ * A model in the reference layout, float32: the one inference type every file format is
+ * converted to (src/io/sae/), and what the GPU evaluation runs. Encoder [F, D], decoder [D, F].
+ * Inference: xn = (x − shift)/normFactor; xc = xn − b_dec (or xn when `centerInput` is false);
+ * h = ReLU(xc·W_encᵀ + b_enc); f = activation(h); x̂ = f·W_decᵀ + b_dec.
+ */
 export interface SaeModel {
   arch: ModelArch;
   D: number;
@@ -23,6 +32,15 @@ export interface SaeModel {
   shift: Float32Array;
   /** BatchTopK inference threshold θ (absent otherwise). */
   threshold?: number;
+  /** JumpReLU per-feature thresholds θ_j [F] (ReLU: all zero). */
+  featureThreshold?: Float32Array;
+  /**
+   * Whether b_dec is subtracted from the input before the encoder (default true; SAELens's
+   * `apply_b_dec_to_input`, false for Gemma Scope).
+   */
+  centerInput?: boolean;
+  /** Where an imported model came from, for the user (e.g. `SAELens topk, cfg v6`). */
+  source?: string;
 }
 
 const K_EST: ParamName[] = [
@@ -80,6 +98,12 @@ export async function readModel(file: SafetensorsFile): Promise<SaeModel> {
 
 /** Serialises a model with the reference names (scalars as in the reference: k, k_max int32). */
 export function writeModel(m: SaeModel): Uint8Array<ArrayBuffer> {
+  if (m.arch !== 'softsae' && m.arch !== 'topk' && m.arch !== 'batchtopk')
+    throw new Error(
+      `a ${m.arch} SAE has no SoftSAE-file form (only SoftSAE, TopK and BatchTopK SAEs have one)`,
+    );
+  if (m.centerInput === false)
+    throw new Error('the SoftSAE file format always subtracts b_dec before the encoder');
   const out: TensorToWrite[] = [];
   for (const name of PARAM_NAMES) {
     if (m.arch !== 'softsae' && K_EST.includes(name)) continue;

@@ -57,6 +57,7 @@ const GRADS: Record<GpuForwardMode, ParamName[] | undefined> = {
   topk: ['encoder.weight', 'encoder.bias', 'decoder.weight', 'b_dec'],
   batchtopk: ['encoder.weight', 'encoder.bias', 'decoder.weight', 'b_dec'],
   threshold: [], // inference only
+  jumprelu: [], // inference only (imported SAEs)
 };
 const ENCODER: ParamName[] = ['encoder.weight', 'encoder.bias'];
 

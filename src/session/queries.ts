@@ -74,3 +74,18 @@ export async function queryNeighbors(runId: string, feature: number, n: number) 
 export async function queryModel(runId: string): Promise<PostedModel> {
   return (await ask({ type: 'run-model', runId }, 'run-model-result')).model;
 }
+
+/** Loads an SAE from the user's files, evaluates it on a dataset and keeps it as run `runId`. */
+export async function importSae(files: File[], datasetId: string, runId: string) {
+  return ask({ type: 'sae-import', files, datasetId, runId }, 'sae-import-result');
+}
+
+/** The kept model as files for other tools (SoftSAE files or a SAELens TopK folder). */
+export async function queryExport(runId: string, kind: 'softsae' | 'saelens-topk') {
+  return (await ask({ type: 'run-export', runId, kind }, 'run-export-result')).files;
+}
+
+/** The kept run's codes (CSR). */
+export async function queryCodes(runId: string) {
+  return ask({ type: 'run-codes', runId }, 'run-codes-result');
+}

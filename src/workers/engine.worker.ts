@@ -13,6 +13,8 @@ import {
   gemmCaseName,
   type CheckResult,
 } from '../selfcheck/kernels';
+import { loadSae } from '../io/sae/load';
+import { blobSource } from '../io/source';
 import { Inspection } from './inspection';
 import { EngineDatasets, summaryOf } from './engineDatasets';
 import { fingerprintMismatch, fingerprintRows } from '../checkpoint/fingerprint';
@@ -265,6 +267,48 @@ async function testFault(req: Extract<EngineRequest, { type: 'test-fault' }>): P
   }
 }
 
+/** Batch rows of an imported SAE's evaluation pass. */
+const IMPORT_BATCH = 256;
+
+/**
+ * Loads an SAE from the user's files (parsed here, off the page's thread), evaluates it on the
+ * chosen dataset through the same pass as a trained model, and keeps it as a run for Inspect and
+ * Compare. Every failure (unknown format, unsupported architecture, shapes, width mismatch)
+ * comes back as `query-error` with its message; nothing else changes.
+ */
+async function importSae(req: Extract<EngineRequest, { type: 'sae-import' }>): Promise<void> {
+  try {
+    const g = await getGpu();
+    if (!g) throw new Error('WebGPU is unavailable');
+    const data = datasets.get(req.datasetId);
+    if (!data) throw new Error(`no dataset '${req.datasetId}' is loaded`);
+    const model = await loadSae(req.files.map((f) => blobSource(f, f.name)));
+    if (model.D !== data.D)
+      throw new Error(
+        `${req.files.map((f) => f.name).join(' + ')}: the SAE reads inputs of width d_in = ${model.D}, but dataset '${data.name}' has D = ${data.D}`,
+      );
+    const source = model.source ?? model.arch;
+    const result = await inspection.evaluate(g.kernels, {
+      runId: req.runId,
+      datasetId: data.id,
+      model,
+      data: { rows: data.rows, D: data.D, x: data.x },
+      batchSize: IMPORT_BATCH,
+      step: 0,
+      final: true,
+      config: { arch: model.arch, source, F: model.F, k: model.k || '—' },
+    });
+    inspection.publish(result);
+    post({ type: 'sae-import-result', reqId: req.reqId, runId: req.runId, source });
+  } catch (e) {
+    post({
+      type: 'query-error',
+      reqId: req.reqId,
+      message: e instanceof Error ? e.message : String(e),
+    });
+  }
+}
+
 self.onmessage = (ev: MessageEvent<EngineRequest>) => {
   const req = ev.data;
   switch (req.type) {
@@ -297,7 +341,11 @@ self.onmessage = (ev: MessageEvent<EngineRequest>) => {
     case 'feature-acts':
     case 'feature-neighbors':
     case 'run-model':
+    case 'run-export':
+    case 'run-codes':
       return inspection.handle(req);
+    case 'sae-import':
+      return void importSae(req);
     case 'dataset-load':
       return loadDataset(req);
     case 'dataset-builtin':

@@ -125,6 +125,9 @@ function route(msg: EngineMessage): void {
     case 'feature-acts-result':
     case 'feature-neighbors-result':
     case 'run-model-result':
+    case 'sae-import-result':
+    case 'run-export-result':
+    case 'run-codes-result':
     case 'query-error':
       return resolveQuery(msg);
   }

@@ -17,7 +17,7 @@ import { createSparseListBuffers, SparseCompact } from '../gpu/kernels/sparseLis
 import { packArena } from '../sae/arena';
 import { SaeBuffers } from '../sae/buffers';
 import { EvalAccumulator, type EvalSummary } from '../sae/eval';
-import { SaeForward } from '../sae/forward';
+import { inferenceMode, SaeForward } from '../sae/forward';
 import type { SaeModel } from '../sae/modelFile';
 import { CsrBuilder, type Csr } from './sparseCodes';
 
@@ -45,10 +45,12 @@ const HIST_IN_FLIGHT = 4;
 
 /**
  * Most nonzeros a row can have on the inference path: ⌊k̂⌋ ≤ max(1, k_max) for SoftSAE
- * (k̂ = clamp(σ·k_max, 1, F)), k for TopK; BatchTopK's threshold h > θ bounds nothing below F.
+ * (k̂ = clamp(σ·k_max, 1, F)), k for TopK; thresholds (BatchTopK, JumpReLU, ReLU) bound nothing
+ * below F.
  */
 export function maxActivePerRow(model: Pick<SaeModel, 'arch' | 'F' | 'k' | 'kMax'>): number {
-  if (model.arch === 'batchtopk') return model.F;
+  if (model.arch === 'batchtopk' || model.arch === 'relu' || model.arch === 'jumprelu')
+    return model.F;
   const cap = model.arch === 'softsae' ? Math.max(1, Math.ceil(model.kMax)) : Math.ceil(model.k);
   return Math.max(1, Math.min(model.F, cap));
 }
@@ -84,6 +86,7 @@ export async function runEvalPass(
         kMax: model.kMax,
         alpha: model.alpha,
         normFactor: model.normFactor,
+        centerInput: model.centerInput,
       }),
       EvalAccumulator.create(ctx, { F, D, ...shape }, label),
       SparseCompact.create(ctx, { B, F, capacity, label: `${label}.compact` }),
@@ -93,14 +96,15 @@ export async function runEvalPass(
     upload(dev, bufs.arenas.params, packArena(bufs.layout, model.tensors));
     upload(dev, bufs.shift, model.shift);
     if (model.threshold !== undefined) bufs.setThreshold(model.threshold);
-    const mode = soft ? 'hard' : model.arch === 'batchtopk' ? 'threshold' : 'topk';
+    bufs.setFeatureThreshold(model.featureThreshold);
+    const mode = inferenceMode(model.arch);
     const ws = bufs.ws;
 
     const kHat = soft ? new Float32Array(rows) : null;
     const l0 = new Uint32Array(rows);
     const sqErr = new Float32Array(rows);
     // The host copy grows as needed; start it at the expected size for threshold inference.
-    const csr = new CsrBuilder(rows, rows * Math.min(perRow, 2 * Math.ceil(model.k)));
+    const csr = new CsrBuilder(rows, rows * Math.min(perRow, 2 * Math.max(1, Math.ceil(model.k))));
     // Only the batch's first n rows are uploaded; the rest of the workspace keeps stale rows
     // whose results are never read.
     const load = (start: number, n: number) =>
@@ -124,14 +128,19 @@ export async function runEvalPass(
         });
         compact.encode(pass, ws.f, lists);
       });
-      const [k, l, e, ptr, status, col, val] = await Promise.all([
+      const [k, l, e, ptr, status] = await Promise.all([
         soft ? readbackF32(dev, ws.kHat, n) : null,
         readbackU32(dev, ws.l0, n),
         readbackF32(dev, ws.sqErr, n),
         readbackU32(dev, lists.rowPtr, n + 1),
         readbackU32(dev, lists.status, 4),
-        readbackU32(dev, lists.col, capacity),
-        readbackF32(dev, lists.valA, capacity),
+      ]);
+      // Only the stored entries come back: with threshold activations (ReLU, JumpReLU,
+      // BatchTopK) the capacity is B·F, far more than a batch's nonzeros.
+      const stored = Math.max(1, Math.min(capacity, ptr[n]));
+      const [col, val] = await Promise.all([
+        readbackU32(dev, lists.col, stored),
+        readbackF32(dev, lists.valA, stored),
       ]);
       // status = [total, stored, overflow, max per row]; the capacity bounds every row, so an
       // overflow means the bound above is wrong — fail loudly rather than lose features.

@@ -51,7 +51,17 @@ export type InspectRequest =
   | { type: 'feature-acts'; reqId: number; runId: string; feature: number }
   | { type: 'feature-neighbors'; reqId: number; runId: string; feature: number; n: number }
   /** The kept model's parameters (reference layout), for export and for tests' references. */
-  | { type: 'run-model'; reqId: number; runId: string };
+  | { type: 'run-model'; reqId: number; runId: string }
+  /**
+   * Load an SAE from the user's files (any format of src/io/sae/load.ts), evaluate it on a
+   * loaded dataset and keep it as run `runId` (inference only; posts `eval-result`, then
+   * `sae-import-result`, or `query-error` naming the problem).
+   */
+  | { type: 'sae-import'; reqId: number; runId: string; datasetId: string; files: File[] }
+  /** The kept model as files for other tools. */
+  | { type: 'run-export'; reqId: number; runId: string; kind: 'softsae' | 'saelens-topk' }
+  /** The kept run's codes (CSR), for the per-token codes file. */
+  | { type: 'run-codes'; reqId: number; runId: string };
 
 /** A model as posted to the page (reference state_dict layout, float32). */
 export interface PostedModel {
@@ -107,6 +117,22 @@ export type InspectMessage =
       cosines: Float32Array;
     }
   | { type: 'run-model-result'; reqId: number; runId: string; model: PostedModel }
+  | { type: 'sae-import-result'; reqId: number; runId: string; source: string }
+  | {
+      type: 'run-export-result';
+      reqId: number;
+      runId: string;
+      files: { name: string; bytes: Uint8Array<ArrayBuffer> }[];
+    }
+  | {
+      type: 'run-codes-result';
+      reqId: number;
+      runId: string;
+      F: number;
+      rowPtr: Uint32Array;
+      col: Uint32Array;
+      val: Float32Array;
+    }
   | { type: 'query-error'; reqId: number; message: string };
 
 /** Messages that answer a query (routed to the page's pending-query table). */

@@ -7,6 +7,8 @@
 import type { KernelContext } from '../gpu/kernels/context';
 import type { TokenLabData } from '../data/tokens';
 import type { SaeModel } from '../sae/modelFile';
+import { saeLensTopK } from '../io/sae/export';
+import { softsaeFiles } from '../io/sae/softsae';
 import { runEvalPass, type EvalPassData, type EvalPassOutput } from './evalPass';
 import type { EvalResult, InspectMessage, InspectRequest, PostedModel } from './inspectProtocol';
 import { decoderNeighbors, featureColumn, rowFeatures, type Csr } from './sparseCodes';
@@ -16,6 +18,8 @@ export type PostFn = (message: InspectMessage, transfer?: Transferable[]) => voi
 interface KeptRun {
   model: SaeModel;
   codes: Csr;
+  /** Mean k̂ of the evaluation (SoftSAE; NaN otherwise): k of its SAELens TopK export. */
+  kHatMean: number;
 }
 
 /** Runs kept for queries; the oldest is dropped beyond this (each holds its model and codes). */
@@ -45,7 +49,11 @@ export class Inspection {
   ): Promise<EvalResult & { pass: EvalPassOutput }> {
     const pass = await runEvalPass(ctx, a.model, a.data, a.batchSize);
     this.runs.delete(a.runId);
-    this.runs.set(a.runId, { model: a.model, codes: pass.codes });
+    this.runs.set(a.runId, {
+      model: a.model,
+      codes: pass.codes,
+      kHatMean: pass.summary.kHatMean,
+    });
     while (this.runs.size > MAX_KEPT_RUNS) this.runs.delete(this.runs.keys().next().value!);
     const s = pass.summary;
     return {
@@ -98,7 +106,7 @@ export class Inspection {
   }
 
   /** Answers one query; unknown runs and bad arguments come back as `query-error`. */
-  handle(req: Exclude<InspectRequest, { type: 'eval-request' }>): void {
+  handle(req: Exclude<InspectRequest, { type: 'eval-request' } | { type: 'sae-import' }>): void {
     try {
       const run = this.runs.get(req.runId);
       if (!run) throw new Error(`no model is kept for run ${req.runId}`);
@@ -144,6 +152,31 @@ export class Inspection {
               ...nb,
             },
             [nb.neighbors.buffer, nb.cosines.buffer],
+          );
+        }
+        case 'run-export': {
+          const files =
+            req.kind === 'softsae' ? softsaeFiles(model) : saeLensTopK(model, run.kHatMean);
+          return this.post(
+            { type: 'run-export-result', reqId: req.reqId, runId: req.runId, files },
+            files.map((f) => f.bytes.buffer),
+          );
+        }
+        case 'run-codes': {
+          const rowPtr = codes.rowPtr.slice();
+          const col = codes.col.slice();
+          const val = codes.val.slice();
+          return this.post(
+            {
+              type: 'run-codes-result',
+              reqId: req.reqId,
+              runId: req.runId,
+              F: model.F,
+              rowPtr,
+              col,
+              val,
+            },
+            [rowPtr.buffer, col.buffer, val.buffer],
           );
         }
         case 'run-model':
