@@ -4,6 +4,8 @@
  * reads past the end of its input. New parsers are fuzzed by adding them here.
  */
 import { readFileSync } from 'node:fs';
+import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint';
+import { loadSae } from '../../src/io/sae/load';
 import { join } from 'node:path';
 import { IoError } from '../../src/io/errors';
 import { JsonSyntaxError, parseJson } from '../../src/io/json';
@@ -11,7 +13,7 @@ import { openNpy } from '../../src/io/npy';
 import { openNpz } from '../../src/io/npz';
 import { PyLiteralError, parsePyLiteral } from '../../src/io/pyliteral';
 import { openSafetensors } from '../../src/io/safetensors';
-import type { ByteSource } from '../../src/io/source';
+import { bytesSource, type ByteSource } from '../../src/io/source';
 import { loadTokens, loadVocab } from '../../src/io/tokens';
 
 export interface FuzzTarget {
@@ -27,6 +29,17 @@ export interface FuzzTarget {
 const io = (...p: string[]) =>
   new Uint8Array(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'io', ...p)));
 const text = (s: string) => new TextEncoder().encode(s);
+const sae = (...p: string[]) =>
+  new Uint8Array(
+    readFileSync(join(import.meta.dirname, '..', '..', 'e2e', 'fixtures', 'sae', ...p)),
+  );
+const SAELENS_CFG = sae('saelens-topk', 'cfg.json');
+const SAELENS_WEIGHTS = sae('saelens-topk', 'sae_weights.safetensors');
+/** A small checkpoint: metadata with nested values, a float and an integer tensor. */
+const CHECKPOINT = encodeCheckpoint({ step: 7, config: { k: 4, lr: 1e-3 }, history: [1, 2.5] }, [
+  { name: 'params', data: Float32Array.of(-0, 1.5, 3e-39, -2), shape: [2, 2] },
+  { name: 'order', data: Uint32Array.of(3, 0, 2, 1) },
+]);
 const isIo = (e: unknown) => e instanceof IoError;
 
 export const TARGETS: Record<string, FuzzTarget> = {
@@ -99,6 +112,32 @@ export const TARGETS: Record<string, FuzzTarget> = {
     run: async (_src, bytes) => parsePyLiteral(new TextDecoder().decode(bytes)),
     allowed: (e) => e instanceof PyLiteralError,
     seeds: [text("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }")],
+  },
+  checkpoint: {
+    file: 'gen-1.ckpt',
+    run: async (_src, bytes) => decodeCheckpoint(bytes, 'gen-1.ckpt'),
+    allowed: isIo,
+    seeds: [CHECKPOINT],
+  },
+  // An SAE folder: the config under fuzz beside valid weights, and the weights beside a valid
+  // config (src/io/sae: format detection, orientation from shapes, every reader).
+  saeConfig: {
+    file: 'cfg.json',
+    run: (src) => loadSae([src, bytesSource('sae_weights.safetensors', SAELENS_WEIGHTS)]),
+    allowed: isIo,
+    seeds: [SAELENS_CFG],
+  },
+  saeWeights: {
+    file: 'sae_weights.safetensors',
+    run: (src) => loadSae([bytesSource('cfg.json', SAELENS_CFG), src]),
+    allowed: isIo,
+    seeds: [SAELENS_WEIGHTS],
+  },
+  gemmaScope: {
+    file: 'params.npz',
+    run: (src) => loadSae([src]),
+    allowed: isIo,
+    seeds: [sae('gemmascope', 'params.npz')],
   },
   json: {
     file: 'x.json',
