@@ -3,6 +3,7 @@
 // cursor, restored after a GPU device loss, kept through a full disk and a tab closed mid-write,
 // written by one tab only. Real Chromium WebGPU (SwiftShader) and real OPFS; small shapes.
 import { expect, test, type Page } from '@playwright/test';
+import { ingestFixture } from './ingest/expected';
 import { AppPage } from './pages/AppPage';
 import { DataPage } from './pages/DataPage';
 import { TrainPage } from './pages/TrainPage';
@@ -308,4 +309,56 @@ test('repeated non-finite steps are counted, then roll back to the last checkpoi
   const skipped = Number(await train.skipped.textContent());
   console.log(`skipped steps shown: ${skipped}`);
   expect(skipped).toBeGreaterThanOrEqual(20);
+});
+
+test('a run on the user’s own files resumes after a reload once the files are picked again', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const STEPS = 80;
+  const shards = ['shard_000.npy', 'shard_001.npy', 'shard_002.npy'].map(ingestFixture);
+  const app = new AppPage(page);
+  const data = new DataPage(page);
+  const open = async () => {
+    await app.open();
+    await data.expectDemoReady();
+  };
+  await open();
+  await data.load([...shards, ingestFixture('shards.tokens.jsonl')]);
+  await data.settled();
+  expect(await data.summaryNumber('rows')).toBe(657);
+  await app.expectGpuReady();
+  await app.show('train');
+  let train = new TrainPage(page);
+  await train.set({ ...SMALL, steps: String(STEPS) });
+  await train.checkpointEvery.fill('20');
+  await train.start.click();
+  await expect.poll(() => train.checkpointStep(), { timeout: 120_000 }).toBeGreaterThanOrEqual(20);
+  await train.pause.click();
+  await expect(train.state).toHaveText('paused');
+  const saved = await train.checkpointStep();
+  const runId = await runIdOf(page);
+
+  // After a reload the demo is active: the offer says which file to pick; the demo is refused.
+  await page.reload();
+  await open();
+  await app.show('train');
+  train = new TrainPage(page);
+  const entry = train.savedRun(runId);
+  await expect(entry).toContainText(`step ${saved} / ${STEPS}`);
+  await expect(entry).toContainText('pick the same file (657 rows × D = 24)');
+  await entry.getByTestId('ckpt.resume').click();
+  await expect(train.refused).toContainText('the chosen data has 16384 rows × D = 64');
+
+  // The same files picked again: the fingerprint matches and training goes on to the end.
+  await app.show('data');
+  await data.load([...shards, ingestFixture('shards.tokens.jsonl')]);
+  await data.settled();
+  await app.show('train');
+  await entry.getByTestId('ckpt.resume').click();
+  await expect(train.restored).toHaveText(`resumed from the checkpoint of step ${saved}`);
+  await train.waitDone();
+  await expect(train.step).toHaveText(`step ${STEPS} / ${STEPS}`);
+  expect(await runIdOf(page)).toBe(runId);
+  console.log(`user files: paused at ${saved}, reloaded, files re-picked, resumed to ${STEPS}`);
 });

@@ -64,7 +64,9 @@ export class TrainPage {
     if (typeof config.arch === 'string') await this.arch.selectOption(config.arch);
     const keys = await this.page
       .locator('form.config input[type="number"]')
-      .evaluateAll((els) => els.map((e) => e.dataset.testid!.replace(/^train\./, '')));
+      .evaluateAll((els) => els.map((e) => e.dataset.testid!.replace(/^train\./, '')))
+      // The checkpoint interval is a setting of the run, not of the SAE's config.
+      .then((all) => all.filter((k) => k !== 'checkpointEvery'));
     for (const key of keys) {
       const v = config[key];
       await this.field(key).fill(v === undefined || v === null ? '' : String(v));
