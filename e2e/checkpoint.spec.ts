@@ -5,6 +5,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { ingestFixture } from './ingest/expected';
 import { AppPage } from './pages/AppPage';
+import { openTrainOn } from './pages/flows';
 import { DataPage } from './pages/DataPage';
 import { TrainPage } from './pages/TrainPage';
 
@@ -19,14 +20,7 @@ const SMALL = {
 };
 
 async function openTrain(page: Page): Promise<TrainPage> {
-  const app = new AppPage(page);
-  const data = new DataPage(page);
-  await app.open();
-  await data.expectDemoReady();
-  await data.select('Quick');
-  await app.expectGpuReady();
-  await app.show('train');
-  return new TrainPage(page);
+  return (await openTrainOn(page, 'Quick')).train;
 }
 
 async function configure(train: TrainPage, steps: number, every: number, extra = {}) {

@@ -2,6 +2,7 @@
 // settings with their reason, and a short run on the demo trains to the end with live charts.
 import { expect, test } from '@playwright/test';
 import { AppPage } from './pages/AppPage';
+import { openTrainOn } from './pages/flows';
 import { DataPage } from './pages/DataPage';
 import { TrainPage } from './pages/TrainPage';
 
@@ -135,14 +136,7 @@ test('refuses invalid settings with the reason and keeps Start disabled', async 
 
 test('a run shows rows/s and ETA while it runs, and Stop ends it where it is', async ({ page }) => {
   test.setTimeout(180_000);
-  const app = new AppPage(page);
-  const data = new DataPage(page);
-  const train = new TrainPage(page);
-  await app.open();
-  await data.expectDemoReady();
-  await data.select('Quick');
-  await app.expectGpuReady();
-  await app.show('train');
+  const { app, train } = await openTrainOn(page, 'Quick');
   await expect(train.dataset).toContainText('Quick');
   await train.set({ dict_size: '64', batch_size: '32', steps: '5000' });
   await train.start.click();

@@ -4,9 +4,7 @@
 // heap of the page and of each worker after a forced garbage collection (DevTools protocol,
 // attached to every target at the browser level, workers included).
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { AppPage } from './pages/AppPage';
-import { DataPage } from './pages/DataPage';
-import { TrainPage } from './pages/TrainPage';
+import { openTrainOn } from './pages/flows';
 
 const MiB = 2 ** 20;
 
@@ -53,14 +51,7 @@ async function heaps(browser: Browser, page: Page): Promise<Heaps> {
 
 test('2000 steps: GPU bytes unchanged, worker and page heaps flat', async ({ page, browser }) => {
   test.setTimeout(900_000);
-  const app = new AppPage(page);
-  const data = new DataPage(page);
-  const train = new TrainPage(page);
-  await app.open();
-  await data.expectDemoReady();
-  await data.select('Quick');
-  await app.expectGpuReady();
-  await app.show('train');
+  const { app, train } = await openTrainOn(page, 'Quick');
   await train.set({
     dict_size: '32',
     k: '2',

@@ -1,8 +1,7 @@
 // Training in the engine worker from the app: the quick demo trains to the end, the loss goes
 // down, pause/resume work, and the page's main thread never blocks for more than 100 ms.
 import { expect, test } from '@playwright/test';
-import { AppPage } from './pages/AppPage';
-import { DataPage } from './pages/DataPage';
+import { openTrainOn } from './pages/flows';
 
 declare global {
   interface Window {
@@ -19,13 +18,7 @@ test('the quick demo trains in the worker while the page stays responsive', asyn
         window.longTasks!.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
   });
-  const app = new AppPage(page);
-  const data = new DataPage(page);
-  await app.open();
-  await data.expectDemoReady();
-  await data.select('Quick');
-  await app.expectGpuReady();
-  await app.show('train');
+  await openTrainOn(page, 'Quick');
   await page.getByTestId('train.preset').selectOption('quick');
   // Invalid settings are refused in the form, before any GPU work (reliability case 26).
   await page.getByTestId('train.k').fill('500');
