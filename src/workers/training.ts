@@ -16,14 +16,13 @@ import { fingerprintRows, type DatasetFingerprint } from '../checkpoint/fingerpr
 import { makeCheckpoint, type TrainingCheckpoint } from '../checkpoint/content';
 import type { KernelContext } from '../gpu/kernels/context';
 import { resolveConfig, type TrainConfig, type TrainConfigInput } from '../reference/sae/config';
-import { spearman } from '../data/metrics';
-import type { SaeModel } from '../sae/modelFile';
 import { initParams } from '../reference/sae/params';
 import { BatchSampler, normFactorOf } from '../sae/batches';
 import { GpuTrainer, type StepMetrics } from '../sae/trainer';
 import { ledgerOf } from '../gpu/ledger';
 import { limitProblem, trainShapeOf } from '../sae/memoryPlan';
 import type { Inspection } from './inspection';
+import { evaluateRun, type LiveRun } from './runEvaluation';
 import type { EngineDataset } from './engineDatasets';
 import type { EngineMessage, TrainState } from './protocol';
 import { checkStorage, type RunCheckpoints } from './runCheckpoints';
@@ -51,15 +50,6 @@ export interface RunOptions {
   checkpoints: RunCheckpoints | null;
   /** Continue from this checkpoint instead of step 0. */
   resume?: TrainingCheckpoint;
-}
-
-/** What an evaluation of the current model needs (set while the trainer exists). */
-interface LiveRun {
-  ctx: KernelContext;
-  trainer: GpuTrainer;
-  config: TrainConfig;
-  data: EngineDataset;
-  normFactor: number;
 }
 
 export class TrainingRun {
@@ -434,56 +424,13 @@ export class TrainingRun {
     return new BatchSampler(x, rows, D, c.batch_size, c.seed + 1, latest.sampler);
   }
 
-  /**
-   * The evaluation pass over every row (hard path; src/workers/evalPass.ts), kept by the
-   * inspection for queries and posted as `eval-result`; and, where the data knows each row's true
-   * number of active features (the synthetic built-ins), the paper's check: Spearman(k̂, count).
-   */
+  /** Evaluates the current model (src/workers/runEvaluation.ts), one evaluation at a time. */
   private evaluate(live: LiveRun, final: boolean): Promise<void> {
-    const run = this.evaluatePass(live, final);
+    const run = evaluateRun(live, { runId: this.runId, final }, this.inspection, this.post);
     this.evaluation = run;
     return run.finally(() => {
       if (this.evaluation === run) this.evaluation = null;
     });
-  }
-
-  private async evaluatePass(live: LiveRun, final: boolean): Promise<void> {
-    const { ctx, trainer, config, data, normFactor } = live;
-    const { D, rows, x } = data;
-    const model: SaeModel = {
-      arch: config.arch,
-      D,
-      F: config.dict_size,
-      tensors: await trainer.readParams(),
-      k: trainer.k,
-      kMax: config.k_max,
-      alpha: trainer.alpha,
-      normFactor,
-      shift: new Float32Array(D),
-      threshold: config.arch === 'batchtopk' ? await trainer.readThreshold() : undefined,
-    };
-    const result = await this.inspection.evaluate(ctx, {
-      runId: this.runId,
-      datasetId: data.id,
-      model,
-      data: { rows, D, x },
-      batchSize: config.batch_size,
-      step: trainer.step,
-      final,
-      config: configSummary(config),
-    });
-    // Only the synthetic built-ins know each row's true number of active features.
-    const truth = data.activeCount;
-    if (final)
-      this.post({
-        type: 'train-eval',
-        rows,
-        fvu: result.fvu,
-        meanL0: result.meanL0,
-        spearmanKHat: result.kHat && truth ? spearman(result.kHat, truth) : null,
-        spearmanL0: truth ? spearman(result.l0, truth) : null,
-      });
-    this.inspection.publish(result);
   }
 }
 
@@ -492,18 +439,4 @@ function checkpointBytes(c: TrainConfig, data: EngineDataset): number {
   const [D, F] = [data.D, c.dict_size];
   const params = 3 * D * F + 3 * F + D + 1; // encoder, decoder, k-estimator, biases
   return 4 * (3 * params + F + data.rows) + 400 * Math.min(c.steps, MAX_HISTORY) + 65536;
-}
-
-/** The few settings a run is recognised by in the runs list and the compare view. */
-function configSummary(c: TrainConfig): Record<string, number | string> {
-  return {
-    arch: c.arch,
-    F: c.dict_size,
-    k: c.k,
-    k_max: c.k_max,
-    steps: c.steps,
-    batch: c.batch_size,
-    lr: c.lr,
-    seed: c.seed,
-  };
 }

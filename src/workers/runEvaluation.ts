@@ -1,0 +1,81 @@
+/**
+ * The evaluation of a training run's current model: its parameters read back from the trainer,
+ * the evaluation pass over every row (hard path; src/workers/evalPass.ts) kept by the inspection
+ * for queries and posted as `eval-result`; and, at the end of a run whose data knows each row's
+ * true number of active features (the synthetic built-ins), the paper's check: Spearman(k̂, count).
+ */
+import { spearman } from '../data/metrics';
+import type { KernelContext } from '../gpu/kernels/context';
+import type { TrainConfig } from '../reference/sae/config';
+import type { SaeModel } from '../sae/modelFile';
+import type { GpuTrainer } from '../sae/trainer';
+import type { EngineDataset } from './engineDatasets';
+import type { Inspection } from './inspection';
+import type { EngineMessage } from './protocol';
+
+/** What an evaluation of the current model needs (set while the trainer exists). */
+export interface LiveRun {
+  ctx: KernelContext;
+  trainer: GpuTrainer;
+  config: TrainConfig;
+  data: EngineDataset;
+  normFactor: number;
+}
+
+export async function evaluateRun(
+  live: LiveRun,
+  { runId, final }: { runId: string; final: boolean },
+  inspection: Inspection,
+  post: (m: EngineMessage) => void,
+): Promise<void> {
+  const { ctx, trainer, config, data, normFactor } = live;
+  const { D, rows, x } = data;
+  const model: SaeModel = {
+    arch: config.arch,
+    D,
+    F: config.dict_size,
+    tensors: await trainer.readParams(),
+    k: trainer.k,
+    kMax: config.k_max,
+    alpha: trainer.alpha,
+    normFactor,
+    shift: new Float32Array(D),
+    threshold: config.arch === 'batchtopk' ? await trainer.readThreshold() : undefined,
+  };
+  const result = await inspection.evaluate(ctx, {
+    runId,
+    datasetId: data.id,
+    model,
+    data: { rows, D, x },
+    batchSize: config.batch_size,
+    step: trainer.step,
+    final,
+    config: configSummary(config),
+  });
+  // Only the synthetic built-ins know each row's true number of active features.
+  const truth = data.activeCount;
+  if (final)
+    post({
+      type: 'train-eval',
+      rows,
+      fvu: result.fvu,
+      meanL0: result.meanL0,
+      spearmanKHat: result.kHat && truth ? spearman(result.kHat, truth) : null,
+      spearmanL0: truth ? spearman(result.l0, truth) : null,
+    });
+  inspection.publish(result);
+}
+
+/** The few settings a run is recognised by in the runs list and the compare view. */
+function configSummary(c: TrainConfig): Record<string, number | string> {
+  return {
+    arch: c.arch,
+    F: c.dict_size,
+    k: c.k,
+    k_max: c.k_max,
+    steps: c.steps,
+    batch: c.batch_size,
+    lr: c.lr,
+    seed: c.seed,
+  };
+}
