@@ -96,7 +96,7 @@ test('a million tokens: few elements in the DOM, exactly the right rows at any s
   const r = ROWS - 10;
   await inspect.tokenScroll.evaluate((el) => (el.scrollTop = el.scrollHeight));
   await inspect.token(r).click();
-  await expect(inspect.token(r)).toHaveAttribute('aria-pressed', 'true');
+  await expect(inspect.token(r)).toHaveAttribute('aria-selected', 'true');
   const want = tokenRow(r);
   await expect(page.getByTestId('inspect.tokenStatus')).toHaveText(
     `t${r} — row ${r} · k̂ ${fmt(want.kHat)} · L0 ${want.l0} · error ${fmt(want.sqErr)}`,
@@ -105,5 +105,24 @@ test('a million tokens: few elements in the DOM, exactly the right rows at any s
   expect(await page.evaluate(() => window.__softsae!.state().inspect.row), 'the selected row').toBe(
     r,
   );
+
+  // The keyboard from there (the click focused the view): End and Home cross the million rows
+  // and scroll the token into view; PageDown moves by the box's lines less one, column kept.
+  await expect(inspect.tokenScroll).toBeFocused();
+  await page.keyboard.press('End');
+  expect(await inspect.activeRow()).toBe(ROWS - 1);
+  await page.keyboard.press('Home');
+  expect(await inspect.activeRow()).toBe(0);
+  const home = await expectShown(async () => {}, 'Home key');
+  expect(home.scrollTop).toBe(0);
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('PageDown');
+  const pageLines =
+    Math.floor(
+      (await inspect.tokenScroll.evaluate((el) => (el as HTMLElement).offsetHeight)) / lineH,
+    ) - 1;
+  expect(await inspect.activeRow()).toBe(pageLines * PER_LINE + 1);
+  await page.keyboard.press('Space');
+  await expect(inspect.token(pageLines * PER_LINE + 1)).toHaveAttribute('aria-selected', 'true');
   expect(errors).toEqual([]);
 });

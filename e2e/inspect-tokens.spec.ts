@@ -101,15 +101,31 @@ test('hostile and many tokens: shown literally, nothing runs, only visible rows 
   for (const [r, [, shown]] of CORPUS.entries())
     await expect(inspect.token(r)).toHaveText(shown, { useInnerText: true });
 
-  // Keyboard: focus a token, Enter selects its row; its details show the literal token.
-  await inspect.token(1).focus();
-  await page.keyboard.press('Enter');
-  await expect(inspect.token(1)).toHaveAttribute('aria-pressed', 'true');
+  // Keyboard: the view is one tab stop; the arrows move, Enter or Space selects; the status
+  // line tells the numbers of the token moved to, its details show the literal token.
+  await inspect.tokenScroll.focus();
+  await page.keyboard.press('Home');
+  expect(await inspect.activeRow()).toBe(0);
+  await page.keyboard.press('ArrowRight');
+  expect(await inspect.activeRow()).toBe(1);
   await expect(page.getByTestId('inspect.tokenStatus')).toContainText('row 1 · k̂ 1.5 · L0 1');
+  await page.keyboard.press('Enter');
+  await expect(inspect.token(1)).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('inspect.row')).toContainText(CORPUS[1][1]);
-  await inspect.token(2).focus();
+  await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Space');
-  await expect(inspect.token(2)).toHaveAttribute('aria-pressed', 'true');
+  await expect(inspect.token(2)).toHaveAttribute('aria-selected', 'true');
+  await expect(inspect.token(1)).toHaveAttribute('aria-selected', 'false');
+  // Down keeps the column: row 2 → row 10 on the next line of 8.
+  await page.keyboard.press('ArrowDown');
+  expect(await inspect.activeRow()).toBe(10);
+  // End goes to the last token and scrolls it into view; Home comes back.
+  await page.keyboard.press('End');
+  expect(await inspect.activeRow()).toBe(ROWS - 1);
+  await expect(inspect.token(ROWS - 1)).toBeInViewport();
+  await page.keyboard.press('Home');
+  expect(await inspect.activeRow()).toBe(0);
+  await expect(inspect.token(2)).toHaveAttribute('aria-selected', 'true');
 
   // The feature page shows feature 0's top tokens (rows 0–3) with context, literally.
   await page.locator('[data-testid="inspect.featureRow"][data-feature="0"] button').click();

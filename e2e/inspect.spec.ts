@@ -157,10 +157,12 @@ test('a clicked token lists its features, largest first, as many as its L0', asy
   const expected = [...ref.codes[r1]].sort((a, b) => b[1] - a[1]);
   expect(listed.map(([j]) => j)).toEqual(expected.map(([j]) => j));
   listed.forEach(([, v], i) => expect(close(v, expected[i][1], 1e-5, 1e-3)).toBe(true));
-  // Keyboard: focus another token and press Enter.
-  await inspect.token(r2).focus();
+  // Keyboard: the click left the view focused on r1; the right arrow walks to r2, Enter selects.
+  await expect(inspect.tokenScroll).toBeFocused();
+  for (let r = r1; r < r2; r++) await page.keyboard.press('ArrowRight');
+  expect(await inspect.activeRow()).toBe(r2);
   await page.keyboard.press('Enter');
-  await expect(inspect.token(r2)).toHaveAttribute('aria-pressed', 'true');
+  await expect(inspect.token(r2)).toHaveAttribute('aria-selected', 'true');
   await expect(inspect.rowFeatures).toHaveCount(csv[r2].l0);
 });
 

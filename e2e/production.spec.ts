@@ -200,7 +200,7 @@ test('the whole workflow offline: no CSP violation, only same-origin GETs of app
   await app.show('inspect');
   await expect(page.getByTestId('inspect.summary')).toContainText('657 inputs');
   await inspect.token(6).click();
-  await expect(inspect.token(6)).toHaveAttribute('aria-pressed', 'true');
+  await expect(inspect.token(6)).toHaveAttribute('aria-selected', 'true');
   const rows = parseCsv(await inspect.downloadText('inspect.exportRows'));
   expect(rows).toHaveLength(658);
   expect(rows[7][1]).toBe('<b>');

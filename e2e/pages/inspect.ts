@@ -39,12 +39,21 @@ export class InspectPage {
     );
   }
 
+  /** The row of the token the keyboard is on (the view's aria-activedescendant), or null. */
+  async activeRow(): Promise<number | null> {
+    return this.tokenScroll.evaluate((box) => {
+      const id = box.getAttribute('aria-activedescendant');
+      const el = id ? document.getElementById(id) : null;
+      return el && box.contains(el) ? Number(el.dataset.row) : null;
+    });
+  }
+
   token(row: number): Locator {
     return this.page.locator(`[data-testid="inspect.token"][data-row="${row}"]`);
   }
 
   /**
-   * The rows of the token view's lines that intersect the scroll box's visible area, in DOM
+   * The rows of the token view's lines that intersect the scroll box's visible area, in screen
    * order (each line's box against the box's client area), and the box's scroll geometry.
    */
   async tokensInView(): Promise<{
@@ -57,13 +66,16 @@ export class InspectPage {
       const b = box.getBoundingClientRect();
       const top = b.top + box.clientTop;
       const bottom = top + box.clientHeight;
+      // Lines top to bottom as drawn (the renderer reuses line elements, so DOM order is not
+      // screen order); tokens left to right within a line.
+      const lines = [...box.querySelectorAll('.token-line')]
+        .map((line) => ({ line, rect: line.getBoundingClientRect() }))
+        .filter(({ rect: l }) => l.height > 0 && l.bottom > top && l.top < bottom)
+        .sort((a, b) => a.rect.top - b.rect.top);
       const rows: number[] = [];
-      for (const line of box.querySelectorAll('.token-line')) {
-        const l = line.getBoundingClientRect();
-        if (l.bottom <= top || l.top >= bottom) continue;
+      for (const { line } of lines)
         for (const t of line.querySelectorAll<HTMLElement>('[data-testid="inspect.token"]'))
           rows.push(Number(t.dataset.row));
-      }
       const { scrollTop, clientHeight, scrollHeight } = box;
       return { rows, scrollTop, clientHeight, scrollHeight };
     });

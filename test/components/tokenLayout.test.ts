@@ -1,7 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   contextRows,
+  indexOfRow,
+  lineOf,
   lineStarts,
+  moveIndex,
   rowsInRange,
   visibleLines,
 } from '../../src/components/inspect/tokenLayout';
@@ -37,5 +41,47 @@ describe('token view layout', () => {
     expect(contextRows(8, seq.length, seq, 5)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
     expect(contextRows(3, seq.length, seq, 2)).toEqual([3, 4, 5]);
     expect(contextRows(1, 3, null, 5)).toEqual([0, 1, 2]);
+  });
+
+  it('indexOfRow and lineOf agree with a linear scan', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 300 }), { maxLength: 60 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: -1, max: 301 }),
+        (rows, perLine, probe) => {
+          const shown = Int32Array.from(rows.sort((a, b) => a - b));
+          expect(indexOfRow(shown, probe)).toBe(shown.indexOf(probe));
+          const seq = Array.from({ length: 302 }, (_, r) => Math.floor(r / 7));
+          const starts = lineStarts(shown, seq, perLine);
+          for (let i = 0; i < shown.length; i++) {
+            const line = lineOf(starts, i);
+            expect(starts[line] <= i && i < starts[line + 1], `index ${i} in line ${line}`).toBe(
+              true,
+            );
+          }
+        },
+      ),
+    );
+  });
+
+  it('moveIndex: arrows by token and by line (column kept, clamped), pages, ends', () => {
+    // Lines: [0 1 2 3] [4 5] [6 7 8 9] [10]
+    const starts = [0, 4, 6, 10, 11];
+    expect(moveIndex('ArrowRight', 3, starts, 2)).toBe(4);
+    expect(moveIndex('ArrowLeft', 0, starts, 2)).toBe(0);
+    expect(moveIndex('ArrowRight', 10, starts, 2)).toBe(10);
+    expect(moveIndex('ArrowDown', 3, starts, 2), 'column 3 clamps to the short line').toBe(5);
+    expect(moveIndex('ArrowDown', 5, starts, 2)).toBe(7);
+    expect(moveIndex('ArrowUp', 8, starts, 2)).toBe(5);
+    expect(moveIndex('ArrowUp', 2, starts, 2), 'first line stays').toBe(2);
+    expect(moveIndex('ArrowDown', 9, starts, 2)).toBe(10);
+    expect(moveIndex('PageDown', 1, starts, 2)).toBe(7);
+    expect(moveIndex('PageDown', 7, starts, 2), 'clamped to the last line').toBe(10);
+    expect(moveIndex('PageUp', 9, starts, 2)).toBe(3);
+    expect(moveIndex('Home', 7, starts, 2)).toBe(0);
+    expect(moveIndex('End', 0, starts, 2)).toBe(10);
+    expect(moveIndex('a', 0, starts, 2)).toBeNull();
+    expect(moveIndex('End', 0, [0], 2), 'nothing shown').toBeNull();
   });
 });

@@ -1,22 +1,39 @@
 import { extent, interpolateBlues, interpolateGreens, interpolateReds, scaleSequential } from 'd3';
-import { useMemo, useState, type SyntheticEvent } from 'react';
+import {
+  useCallback,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type SyntheticEvent,
+} from 'react';
+import { visibleToken } from '../../io/visible';
 import type { RunAnalysis } from '../../session/analyses';
 import type { LoadedDataset } from '../../session/datasets';
 import { useAppStore } from '../../store';
 import type { ColourMode } from '../../store/inspectSlice';
 import { scatterX } from './ErrorCharts';
-import { TokenLine, tokenLabel, type Colouring } from './TokenLine';
+import { TokenPool, type Colouring } from './tokenPool';
 import { useFeatureActs } from './useFeatureActs';
-import { lineStarts, rowsInRange, visibleLines } from './tokenLayout';
+import { indexOfRow, lineOf, lineStarts, moveIndex, rowsInRange } from './tokenLayout';
 
 const LINE_H = 26;
 const VIEW_H = 320;
 const PER_LINE = 8;
 /** Lines rendered beyond each edge of the box. */
 const OVERSCAN = 2;
+/** Lines a PageUp/PageDown moves: a box minus one line, so the last line stays in sight. */
+const PAGE_LINES = Math.floor(VIEW_H / LINE_H) - 1;
 const fmt = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v));
 
-export { tokenLabel };
+/** A token's text as shown: control and invisible characters escaped; the row index without text. */
+export function tokenLabel(ds: LoadedDataset | undefined, r: number): string {
+  const t = ds?.tokens?.[r];
+  if (t === undefined) return `#${r}`;
+  return t === '' ? '(empty)' : visibleToken(t);
+}
 
 /** Values and colour scale of a colour mode. */
 function colouring(a: RunAnalysis, mode: ColourMode, acts: Float32Array | null): Colouring | null {
@@ -36,10 +53,11 @@ function eventRow(e: SyntheticEvent): number | null {
 }
 
 /**
- * The token stream, virtualised: only the lines in view are in the DOM. Each token is a button
- * (click, Enter or Space selects its row), coloured by k̂, error or one feature's activation.
- * Scrolling re-renders only when the first line in view changes, and then only the lines that
- * came into view (memoised {@link TokenLine}s): a million rows scroll like a thousand.
+ * The token stream, virtualised: only the lines in view are in the DOM, drawn by a
+ * {@link TokenPool} that refills a fixed set of line elements as the box scrolls (no React render
+ * per scroll). Tokens are coloured by k̂, error or one feature's activation. The view is a listbox
+ * and one tab stop: a click, or the arrow keys then Enter or Space, selects a token's row; the
+ * status line under it tells the k̂ and error of the token hovered or moved to.
  */
 export function TokenView({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undefined }) {
   const brush = useAppStore((s) => s.inspect.brush);
@@ -47,10 +65,15 @@ export function TokenView({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undef
   const feature = useAppStore((s) => s.inspect.feature);
   const row = useAppStore((s) => s.inspect.row);
   const selectRow = useAppStore((s) => s.selectRow);
-  // The first line at the top of the box, not the pixel offset: a scroll within a line is free.
-  const [topLine, setTopLine] = useState(0);
-  const [focused, setFocused] = useState<number | null>(null);
+  /** The row hovered or moved to by the keyboard: the status line tells its numbers. */
+  const [pointed, setPointed] = useState<number | null>(null);
+  /** The keyboard's position (a row), drawn with an outline while the view has focus. */
+  const [active, setActive] = useState<number | null>(null);
   const acts = useFeatureActs(a.runId, a.step, feature, mode === 'feature');
+  const boxRef = useRef<HTMLDivElement>(null);
+  const hostRef = useRef<HTMLDivElement>(null);
+  const poolRef = useRef<TokenPool | null>(null);
+  const activeId = `${useId()}active`;
 
   const shown = useMemo(
     () =>
@@ -61,8 +84,44 @@ export function TokenView({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undef
   );
   const starts = useMemo(() => lineStarts(shown, ds?.seq ?? null, PER_LINE), [shown, ds]);
   const colour = useMemo(() => colouring(a, mode, acts), [a, mode, acts]);
+  const label = useCallback((r: number) => tokenLabel(ds, r), [ds]);
   const lines = starts.length - 1;
-  const [first, last] = visibleLines(topLine * LINE_H, VIEW_H, LINE_H, lines, OVERSCAN);
+
+  /** Draws the lines in view; points aria-activedescendant at the active token when shown. */
+  const draw = useCallback(() => {
+    const pool = poolRef.current;
+    const box = boxRef.current;
+    if (!pool || !box) return;
+    pool.render(box.scrollTop);
+    if (pool.hasActive()) box.setAttribute('aria-activedescendant', activeId);
+    else box.removeAttribute('aria-activedescendant');
+  }, [activeId]);
+
+  // The pool lives as long as the view; scrolling draws without a React render.
+  useLayoutEffect(() => {
+    const box = boxRef.current!;
+    poolRef.current = new TokenPool(
+      hostRef.current!,
+      { lineHeight: LINE_H, viewHeight: VIEW_H, overscan: OVERSCAN, perLine: PER_LINE },
+      activeId,
+    );
+    box.addEventListener('scroll', draw, { passive: true });
+    return () => {
+      box.removeEventListener('scroll', draw);
+      poolRef.current!.destroy();
+      poolRef.current = null;
+    };
+  }, [activeId, draw]);
+  useLayoutEffect(() => {
+    poolRef.current!.setContent({ shown, starts, label, colour });
+    draw();
+  }, [shown, starts, label, colour, draw]);
+  useLayoutEffect(() => poolRef.current!.setSelected(row ?? -1), [row, shown, starts]);
+  useLayoutEffect(() => {
+    poolRef.current!.setActive(active ?? -1);
+    draw();
+  }, [active, shown, starts, draw]);
+
   const kName = a.kHat ? 'k̂' : 'L0';
   const describe = (r: number) =>
     `row ${r} · ${kName} ${fmt(a.kHat ? a.kHat[r] : a.l0[r])} · L0 ${a.l0[r]} · error ${fmt(a.sqErr[r])}` +
@@ -71,28 +130,38 @@ export function TokenView({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undef
       : '');
   const hover = (e: SyntheticEvent) => {
     const r = eventRow(e);
-    if (r !== null) setFocused(r);
+    if (r !== null) setPointed(r);
   };
 
-  const rendered = [];
-  for (let line = first; line < last; line++) {
-    const from = starts[line];
-    const to = starts[line + 1];
-    const onLine = row !== null && to > from && row >= shown[from] && row <= shown[to - 1];
-    rendered.push(
-      <TokenLine
-        key={line}
-        top={line * LINE_H}
-        height={LINE_H}
-        from={from}
-        to={to}
-        shown={shown}
-        ds={ds}
-        colour={colour}
-        selected={onLine ? row : -1}
-      />,
-    );
-  }
+  /** Arrows, PageUp/PageDown, Home/End move the active token (scrolled into view); Enter/Space select it. */
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const box = e.currentTarget;
+    const at = active === null ? -1 : indexOfRow(shown, active);
+    if (e.key === 'Enter' || e.key === ' ') {
+      if (at < 0) return;
+      e.preventDefault();
+      selectRow(shown[at]);
+      return;
+    }
+    if (lines === 0) return;
+    // Without a position yet, the first key lands on the first token in view (Home/End go to the ends).
+    const firstInView = starts[Math.min(lines - 1, Math.ceil(box.scrollTop / LINE_H))];
+    const next =
+      at >= 0 || e.key === 'Home' || e.key === 'End'
+        ? moveIndex(e.key, Math.max(at, 0), starts, PAGE_LINES)
+        : moveIndex(e.key, firstInView, starts, PAGE_LINES) === null
+          ? null
+          : firstInView;
+    if (next === null) return;
+    e.preventDefault();
+    const line = lineOf(starts, next);
+    const top = line * LINE_H;
+    if (top < box.scrollTop) box.scrollTop = top;
+    else if (top + LINE_H > box.scrollTop + box.clientHeight)
+      box.scrollTop = top + LINE_H - box.clientHeight;
+    setActive(shown[next]);
+    setPointed(shown[next]);
+  };
 
   return (
     <div className="token-view">
@@ -104,25 +173,33 @@ export function TokenView({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undef
         {mode === 'feature' && feature === null && ' · select a feature to colour by it'}
       </p>
       <div
+        ref={boxRef}
         className="token-scroll"
         style={{ height: VIEW_H }}
-        onScroll={(e) => setTopLine(Math.floor(e.currentTarget.scrollTop / LINE_H))}
+        tabIndex={0}
         onClick={(e) => {
           const r = eventRow(e);
-          if (r !== null) selectRow(r);
+          if (r === null) return;
+          selectRow(r);
+          setActive(r);
         }}
-        onFocus={hover}
+        onKeyDown={onKeyDown}
         onMouseOver={hover}
+        onFocus={() => active !== null && setPointed(active)}
         data-testid="inspect.tokens"
-        role="group"
-        aria-label="Tokens; each selects its input row"
+        role="listbox"
+        aria-label="Tokens: arrow keys move, Enter selects a token's row"
       >
-        <div style={{ height: lines * LINE_H, position: 'relative' }}>{rendered}</div>
+        <div
+          ref={hostRef}
+          role="presentation"
+          style={{ height: lines * LINE_H, position: 'relative' }}
+        />
       </div>
       <p className="muted" data-testid="inspect.tokenStatus" aria-live="polite">
-        {focused !== null && focused < a.rows
-          ? `${tokenLabel(ds, focused)} — ${describe(focused)}`
-          : 'Hover or focus a token to see its k̂ and error.'}
+        {pointed !== null && pointed < a.rows
+          ? `${tokenLabel(ds, pointed)} — ${describe(pointed)}`
+          : 'Hover a token, or move to one with the arrow keys, to see its k̂ and error.'}
       </p>
     </div>
   );

@@ -72,3 +72,70 @@ export function contextRows(
   while (hi < r + radius && same(hi + 1)) hi++;
   return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
 }
+
+/** Index of `row` in the ascending `shown`, or −1 (binary search). */
+export function indexOfRow(shown: ArrayLike<number>, row: number): number {
+  let lo = 0;
+  let hi = shown.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (shown[mid] === row) return mid;
+    if (shown[mid] < row) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** The line holding shown index i: the last line whose start is ≤ i (binary search). */
+export function lineOf(starts: ArrayLike<number>, i: number): number {
+  let lo = 0;
+  let hi = starts.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (starts[mid] <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * Where a key moves the keyboard's position (an index into the shown rows) in the token view:
+ * ←/→ one token, ↑/↓ one line keeping the column (clamped to the line's length), PageUp/PageDown
+ * `page` lines, Home/End the first/last token. Returns null for other keys.
+ */
+export function moveIndex(
+  key: string,
+  i: number,
+  starts: ArrayLike<number>,
+  page: number,
+): number | null {
+  const n = starts[starts.length - 1];
+  if (n === 0) return null;
+  const lines = starts.length - 1;
+  const byLines = (d: number) => {
+    const line = lineOf(starts, i);
+    const to = Math.min(lines - 1, Math.max(0, line + d));
+    const column = i - starts[line];
+    return Math.min(starts[to] + column, starts[to + 1] - 1);
+  };
+  switch (key) {
+    case 'ArrowLeft':
+      return Math.max(0, i - 1);
+    case 'ArrowRight':
+      return Math.min(n - 1, i + 1);
+    case 'ArrowUp':
+      return byLines(-1);
+    case 'ArrowDown':
+      return byLines(1);
+    case 'PageUp':
+      return byLines(-page);
+    case 'PageDown':
+      return byLines(page);
+    case 'Home':
+      return 0;
+    case 'End':
+      return n - 1;
+    default:
+      return null;
+  }
+}
