@@ -3,8 +3,8 @@
 // dev test hook (scripts/token-rows.mjs); then the view's scroll box is moved once per animation
 // frame — small steps, page-sized steps and jumps anywhere — while a Chromium trace records the
 // main thread. Per frame: the interval between requestAnimationFrame timestamps (what the eye
-// sees) and the main thread's busy time between two frames' marks (every task: the scroll event,
-// React's render and commit, style, layout, paint), from the trace's RunTask events.
+// sees) and the main thread's busy time between two frames' marks (every task: the scroll event
+// with the token pool's refill, style, layout, paint, compositing), from the trace's RunTask events.
 import os from 'node:os';
 import { registerTokenRows } from './token-rows.mjs';
 
@@ -84,12 +84,36 @@ function traceFrames(trace, frames) {
   const layout = sorted(
     events.filter((e) => on(e) && (e.name === 'Layout' || e.name === 'UpdateLayoutTree')),
   );
+  // The frame's own task: BeginMainFrame runs the scroll event, animation frame callbacks, style,
+  // layout, paint and the commit to the compositor — what must fit in a frame.
+  const frameTasks = sorted(
+    events.filter(
+      (e) =>
+        on(e) &&
+        e.name === 'ThreadControllerImpl::RunTask' &&
+        e.args?.src_func === 'ScheduledActionSendBeginMainFrame',
+    ),
+  );
+  const scrollEvents = sorted(
+    events.filter((e) => on(e) && e.name === 'EventDispatch' && e.args?.data?.type === 'scroll'),
+  );
+  const paint = sorted(
+    events.filter((e) => on(e) && ['PrePaint', 'Paint', 'Layerize', 'Commit'].includes(e.name)),
+  );
   const out = [];
   for (let i = 0; i < frames; i++) {
     const lo = marks.get(i) / 1000;
     const hi = marks.get(i + 1) / 1000;
     const cpu = top.filter(([s]) => s >= lo && s < hi).reduce((sum, t) => sum + t[2], 0);
-    out.push({ busy: busyIn(tasks, lo, hi), cpu, layout: busyIn(layout, lo, hi) });
+    out.push({
+      busy: busyIn(tasks, lo, hi),
+      frame: frameTasks.filter(([s]) => s >= lo && s < hi).reduce((sum, t) => sum + t[1] - t[0], 0),
+      frameCpu: frameTasks.filter(([s]) => s >= lo && s < hi).reduce((sum, t) => sum + t[2], 0),
+      cpu,
+      layout: busyIn(layout, lo, hi),
+      scroll: busyIn(scrollEvents, lo, hi),
+      paint: busyIn(paint, lo, hi),
+    });
   }
   return out;
 }
@@ -181,8 +205,12 @@ export async function runTokensBench(browser, baseUrl, { rows, frames, build }) 
       };
     };
     const busy = stats(perFrame.map((f) => f.busy));
+    const frameTask = stats(perFrame.map((f) => f.frame));
+    const frameCpu = stats(perFrame.map((f) => f.frameCpu));
     const cpu = stats(perFrame.map((f) => f.cpu));
     const layout = stats(perFrame.map((f) => f.layout));
+    const scrollHandler = stats(perFrame.map((f) => f.scroll));
+    const paint = stats(perFrame.map((f) => f.paint));
     const interval = stats(intervals, 25);
     const vsync = interval.p50;
     console.log(
@@ -208,18 +236,25 @@ export async function runTokensBench(browser, baseUrl, { rows, frames, build }) 
       [
         row('rAF interval (untraced pass)', interval),
         row('rAF interval (traced pass)', stats(tracedIntervals, 25)),
-        row('main-thread busy, wall', busy),
+        row('frame task (BeginMainFrame), wall', frameTask),
+        row('frame task (BeginMainFrame), CPU', frameCpu),
+        row('main-thread busy (all tasks), wall', busy),
+        row('  of which scroll event (refill)', scrollHandler),
         row('  of which style + layout', layout),
-        row('main-thread busy, CPU time', cpu),
+        row('  of which paint + compositing', paint),
+        row('main-thread busy (all tasks), CPU', cpu),
       ],
     );
     console.log(
       `\nover budget: work > 16 ms, or an interval > 25 ms (1.5 × a 60 Hz frame: a frame missed).\n` +
         `rAF interval = difference of requestAnimationFrame timestamps (median ${vsync.toFixed(1)} ms).\n` +
-        `main-thread busy = the renderer main thread's RunTask events between two frames'\n` +
-        `performance.mark()s (Chromium trace): the scroll event, React render and commit, style,\n` +
-        `layout, paint — wall time (union of the tasks) and CPU time (their thread time, which other\n` +
-        `processes on a shared machine do not inflate). Vite dev server: React's development build\n` +
+        `frame task = the renderer main thread's BeginMainFrame task, which runs the scroll event\n` +
+        `(the token pool's refill), animation frame callbacks, style, layout, paint and the commit:\n` +
+        `the work that must fit in a frame. main-thread busy = every RunTask between two frames'\n` +
+        `performance.mark()s (Chromium trace), including work in idle time after the commit\n` +
+        `(e.g. garbage-collector sweeping). Wall time = union of the tasks; CPU time = their thread\n` +
+        `time, which other processes on a shared machine (here the bench's own node process\n` +
+        `reading the trace) do not inflate. Vite dev server: React's development build\n` +
         `(StrictMode), as \`npm start\` serves it. long-animation-frame entries (> 50 ms), untraced ` +
         `pass: ${plain.long.length}` +
         (plain.long.length ? ` (${plain.long.map((d) => d.toFixed(0)).join(', ')} ms)` : ''),
