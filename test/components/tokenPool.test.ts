@@ -8,17 +8,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { lineStarts } from '../../src/components/inspect/tokenLayout';
 import { TokenPool, type Colouring } from '../../src/components/inspect/tokenPool';
 
-const geometry = { lineHeight: 20, viewHeight: 100, overscan: 2, perLine: 4 };
+const geometry = { lineHeight: 20, viewHeight: 100, overscan: 2 };
 const ACTIVE = 'tok-active';
 
 let host: HTMLDivElement | null = null;
 afterEach(() => host?.remove());
 
-function pool(g = geometry): TokenPool {
+function pool(): TokenPool {
   host?.remove();
   host = document.createElement('div');
   document.body.append(host);
-  return new TokenPool(host, g, ACTIVE);
+  return new TokenPool(host, geometry, ACTIVE);
 }
 
 /** What the DOM shows: line index (from its `top`) → [row, text] of its tokens, in order. */
@@ -52,8 +52,8 @@ describe('token pool', () => {
         fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 12 }),
         fc.integer({ min: 0, max: 399 }),
         (rows, perLine, seqLen, scrolls, selected) => {
-          const g = { ...geometry, perLine };
-          const p = pool(g);
+          const g = geometry;
+          const p = pool();
           const shown = Int32Array.from({ length: rows }, (_, i) => i);
           const seq = Int32Array.from({ length: rows }, (_, r) => Math.floor(r / seqLen));
           const starts = lineStarts(shown, seq, perLine);

@@ -102,7 +102,7 @@ export function TokenView({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undef
     const box = boxRef.current!;
     poolRef.current = new TokenPool(
       hostRef.current!,
-      { lineHeight: LINE_H, viewHeight: VIEW_H, overscan: OVERSCAN, perLine: PER_LINE },
+      { lineHeight: LINE_H, viewHeight: VIEW_H, overscan: OVERSCAN },
       activeId,
     );
     box.addEventListener('scroll', draw, { passive: true });

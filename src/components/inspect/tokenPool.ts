@@ -37,8 +37,6 @@ export interface PoolGeometry {
   lineHeight: number;
   viewHeight: number;
   overscan: number;
-  /** The most tokens on one line. */
-  perLine: number;
 }
 
 /** A token element and what it shows now (so a refill writes only what changed). */
