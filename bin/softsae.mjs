@@ -2,7 +2,7 @@
 // softsae — the command line of SoftSAE Explorer.
 //   softsae info FILE... [--tensor NAME] [--stats] [--shards] [--tokens FILE] [--vocab FILE]
 //   softsae train --acts X.npy --config cfg.json --out DIR [--tensor NAME]
-//   softsae eval  --model FILE_OR_DIR --acts X.npy --out report.json [--batch N] [--codes C.safetensors]
+//   softsae eval  --model FILE_OR_DIR --acts X.npy --out report.json [--batch N] [--codes C.safetensors [--tokens T [--vocab V]]]
 //   softsae convert IN OUT --to softsae|saelens-topk [--k K] [--acts X.npy]
 // `info` reads files in Node; `train` and `eval` run the WebGPU engine in headless Chromium
 // (a software adapter where there is no GPU).
@@ -16,7 +16,7 @@ else {
       'usage:',
       '  softsae info FILE... [--tensor NAME] [--stats] [--shards] [--tokens FILE] [--vocab FILE]',
       '  softsae train --acts X.npy --config cfg.json --out DIR [--tensor NAME]',
-      '  softsae eval --model FILE_OR_DIR --acts X.npy --out report.json [--batch N] [--codes C.safetensors]',
+      '  softsae eval --model FILE_OR_DIR --acts X.npy --out report.json [--batch N] [--codes C.safetensors [--tokens T [--vocab V]]]',
       '  softsae convert IN OUT --to softsae|saelens-topk [--k K] [--acts X.npy]',
     ].join('\n'),
   );

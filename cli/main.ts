@@ -3,8 +3,10 @@
 // posted to /__cli/out/<name>; both routes are served by the Node side, nothing else is reached.
 import { acquireGpu, adapterName } from '../src/gpu/device';
 import { createKernelContext } from '../src/gpu/kernels/context';
+import { alignTokens, type AlignedTokens } from '../src/io/align';
 import { openActivations } from '../src/io/open';
 import { blobSource } from '../src/io/source';
+import { loadTokens } from '../src/io/tokens';
 import { resolveConfig, type TrainConfigInput } from '../src/reference/sae/config';
 import { initParams } from '../src/reference/sae/params';
 import { BatchSampler, normFactorOf } from '../src/sae/batches';
@@ -22,6 +24,9 @@ declare global {
         acts: string;
         batch: number;
         codes: boolean;
+        /** A token file (and a vocabulary for token ids) labelling the codes' rows. */
+        tokens?: string;
+        vocab?: string;
       }): Promise<EvalReport>;
       train(a: { acts: string; config: TrainConfigInput }): Promise<unknown>;
     };
@@ -62,6 +67,13 @@ window.softsaeCli = {
     const model = await loadSae(await Promise.all(a.model.map(input)));
     log(`model: ${model.source ?? model.arch}, D = ${model.D}, F = ${model.F}, k = ${model.k}`);
     const ds = await openActivations(await input(a.acts));
+    // Tokens are read and aligned before the evaluation, so a mismatch fails fast.
+    let aligned: AlignedTokens | null = null;
+    if (a.tokens) {
+      const vocab = a.vocab ? await input(a.vocab) : undefined;
+      aligned = alignTokens(await loadTokens(await input(a.tokens), { vocab }), ds);
+      log(`tokens: ${aligned.tokens.length} aligned with the rows of ${a.acts}`);
+    }
     const parts: EvalCodes[] | undefined = a.codes ? [] : undefined;
     const report = await evaluateModel(
       ctx,
@@ -73,16 +85,26 @@ window.softsaeCli = {
     );
     if (parts) {
       const c = joinCodes(parts);
-      const seq = ds.positions ? (r: number) => Math.floor(r / ds.positions!) : null;
+      // Rows' (sequence, position): from the tokens when given, else from 3-D activations.
+      const P = ds.positions;
+      const layout = aligned
+        ? { seq: aligned.sequence, pos: aligned.position }
+        : P
+          ? {
+              seq: Array.from({ length: ds.rows }, (_, r) => Math.floor(r / P)),
+              pos: Array.from({ length: ds.rows }, (_, r) => r % P),
+            }
+          : {};
       await output(
         'codes.safetensors',
         writeCodes({
           rows: ds.rows,
           F: model.F,
           ...c,
-          seq: seq ? Array.from({ length: ds.rows }, (_, r) => seq(r)) : undefined,
-          pos: seq ? Array.from({ length: ds.rows }, (_, r) => r % ds.positions!) : undefined,
-          about: `${model.source ?? model.arch} on ${a.acts}`,
+          ...layout,
+          tokens: aligned?.tokens,
+          about:
+            `${model.source ?? model.arch} on ${a.acts}` + (a.tokens ? `, tokens ${a.tokens}` : ''),
         }),
       );
     }

@@ -73,6 +73,11 @@ test('resume after a reload continues from the saved step and equals an uninterr
   train = await openTrain(page);
   const entry = train.savedRun(runId);
   await expect(entry).toContainText(`step ${saved} / ${STEPS}`);
+  // The panel tells whether the browser granted persistent storage (Start asked for it).
+  const persisted = await page.evaluate(() => navigator.storage.persisted());
+  await expect(page.getByTestId('ckpt.persisted')).toContainText(
+    persisted ? 'Storage is persistent' : 'Storage is best-effort',
+  );
   await expect(page.getByTestId('train.state')).toHaveText('Not started.');
   await entry.getByTestId('ckpt.resume').click();
   await expect(train.restored).toHaveText(`resumed from the checkpoint of step ${saved}`);
@@ -340,6 +345,11 @@ test('a run on the user’s own files resumes after a reload once the files are 
   train = new TrainPage(page);
   const entry = train.savedRun(runId);
   await expect(entry).toContainText(`step ${saved} / ${STEPS}`);
+  // The panel tells whether the browser granted persistent storage (Start asked for it).
+  const persisted = await page.evaluate(() => navigator.storage.persisted());
+  await expect(page.getByTestId('ckpt.persisted')).toContainText(
+    persisted ? 'Storage is persistent' : 'Storage is best-effort',
+  );
   await expect(entry).toContainText('pick the same file (657 rows × D = 24)');
   await entry.getByTestId('ckpt.resume').click();
   await expect(train.refused).toContainText('the chosen data has 16384 rows × D = 64');

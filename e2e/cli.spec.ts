@@ -13,6 +13,7 @@ import { bytesSource } from '../src/io/source';
 import { compareArrays, formatMismatches } from '../src/reference/compare';
 import { readModel } from '../src/sae/modelFile';
 import { fixturePath } from '../test/helpers/fixtures';
+import { readSafetensorsRaw } from './sae-reference';
 import { loadSoftsaeSmall } from '../test/helpers/softsaeSmall';
 
 const CLI = join(import.meta.dirname, '..', 'bin', 'softsae.mjs');
@@ -74,6 +75,107 @@ test('softsae eval reproduces the fixture (k̂, L0, squared error, FVU)', async 
   }
   console.log(`FVU: cli ${report.fvu}, fixture ${varE / varX}`);
   expect(Math.abs(report.fvu - varE / varX)).toBeLessThan(1e-4 * (varE / varX));
+});
+
+test('softsae eval --codes --tokens: each row carries its token text, sequence and position', async () => {
+  const fx = await loadSoftsaeSmall();
+  const { F } = fx.params;
+  const N = fx.N;
+  const dir = mkdtempSync(join(tmpdir(), 'softsae-codes-'));
+  // Sequences of 5 tokens (the last one shorter when N is not a multiple), with markup, a line
+  // break and characters beyond ASCII: the codes file stores UTF-8 bytes plus offsets.
+  const SEQ = 5;
+  const words = ['tok', 'naïve', '<b>x</b>', 'new\nline', '🙂'];
+  const tokens = Array.from({ length: N }, (_, r) => `${words[r % words.length]}${r}`);
+  const jsonl = (n: number) =>
+    tokens
+      .slice(0, n)
+      .map((token, r) => JSON.stringify({ token, doc: Math.floor(r / SEQ), pos: r % SEQ }))
+      .join('\n') + '\n';
+  writeFileSync(join(dir, 'tokens.jsonl'), jsonl(N));
+  const model = fixturePath('softsae-small', '');
+  const acts = fixturePath('softsae-small', 'x.npy');
+  const codesPath = join(dir, 'codes.safetensors');
+  const r = run(
+    'eval',
+    '--model',
+    model,
+    '--acts',
+    acts,
+    '--out',
+    join(dir, 'report.json'),
+    '--codes',
+    codesPath,
+    '--tokens',
+    join(dir, 'tokens.jsonl'),
+  );
+  expect(r.status, r.stderr).toBe(0);
+  const codes = readSafetensorsRaw(codesPath);
+  // Token text: row r is bytes tokens[o[r] … o[r+1]) in UTF-8.
+  const o = codes.token_offsets.data;
+  const bytes = Buffer.from(Uint8Array.from(codes.tokens.data));
+  expect(o).toHaveLength(N + 1);
+  const text = Array.from({ length: N }, (_, i) => bytes.subarray(o[i], o[i + 1]).toString('utf8'));
+  expect(text).toEqual(tokens);
+  // Locations: (doc, pos) of the row from the token file, and the fixture's hard codes.
+  const loc = codes.locations.data;
+  const act = codes.activations.data;
+  const hard = fx.expected['codes_hard'].data;
+  const got: [number, number][][] = Array.from({ length: N }, () => []);
+  for (let i = 0; i < act.length; i++) {
+    const row = loc[3 * i] * SEQ + loc[3 * i + 1];
+    expect(loc[3 * i + 1], 'position within a 5-token sequence').toBeLessThan(SEQ);
+    got[row].push([loc[3 * i + 2], act[i]]);
+  }
+  for (let b = 0; b < N; b++) {
+    const want = [...hard.slice(b * F, (b + 1) * F)]
+      .map((v, j) => [j, v] as [number, number])
+      .filter(([, v]) => v !== 0);
+    expect(
+      got[b].map(([j]) => j),
+      `row ${b} features`,
+    ).toEqual(want.map(([j]) => j));
+    got[b].forEach(([, v], i) =>
+      expect(Math.abs(v - want[i][1]), `row ${b} value`).toBeLessThanOrEqual(
+        1e-5 + 1e-4 * Math.abs(want[i][1]),
+      ),
+    );
+  }
+  console.log(
+    `codes with tokens: ${act.length} entries over ${N} rows, ${bytes.length} bytes of token text`,
+  );
+
+  // One token short: refused before the evaluation, naming both counts; no codes written.
+  writeFileSync(join(dir, 'short.jsonl'), jsonl(N - 1));
+  const short = run(
+    'eval',
+    '--model',
+    model,
+    '--acts',
+    acts,
+    '--out',
+    join(dir, 'short.json'),
+    '--codes',
+    join(dir, 'short.safetensors'),
+    '--tokens',
+    join(dir, 'short.jsonl'),
+  );
+  expect(short.status).toBe(1);
+  expect(short.stderr).toContain(`${N - 1} tokens but ${N} activation rows`);
+  // Tokens label the codes file: without --codes they are a usage error.
+  const usage = run(
+    'eval',
+    '--model',
+    model,
+    '--acts',
+    acts,
+    '--out',
+    join(dir, 'u.json'),
+    '--tokens',
+    join(dir, 'tokens.jsonl'),
+  );
+  expect(usage.status).toBe(2);
+  expect(usage.stderr).toContain('give --codes too');
 });
 
 test('softsae train writes a model and metrics that softsae eval agrees with', async () => {

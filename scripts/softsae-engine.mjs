@@ -36,7 +36,9 @@ const inputs = new Map(); // name served to the page → path on disk
 const outputs = new Map(); // name posted by the page → path to write
 let call;
 if (command === 'eval') {
-  const o = parse(rest, ['model', 'acts', 'out', 'batch', 'codes']);
+  const o = parse(rest, ['model', 'acts', 'out', 'batch', 'codes', 'tokens', 'vocab']);
+  if (o.tokens && !o.codes) fail('--tokens labels the rows of the codes file: give --codes too', 2);
+  if (o.vocab && !o.tokens) fail('--vocab goes with --tokens (token ids)', 2);
   // A folder gives its config and its weights file (any supported format): the format's usual
   // weights name when there is one (a folder may hold other tensors, e.g. expected outputs),
   // else its only .safetensors/.npz. A file is used alone.
@@ -57,6 +59,17 @@ if (command === 'eval') {
   if (o.codes) outputs.set('codes.safetensors', resolve(o.codes));
   const acts = existing(need(o, 'acts'));
   inputs.set(basename(acts), acts);
+  // Token (and vocabulary) files travel under their own names; one shared with another input
+  // would shadow it, so that is refused.
+  const extra = {};
+  for (const key of ['tokens', 'vocab']) {
+    if (!o[key]) continue;
+    const path = existing(o[key]);
+    if (inputs.has(basename(path)) && inputs.get(basename(path)) !== path)
+      fail(`--${key} ${o[key]}: another input has the same file name`, 2);
+    inputs.set(basename(path), path);
+    extra[key] = basename(path);
+  }
   const out = resolve(need(o, 'out'));
   const batch = Number(o.batch ?? 256);
   if (!Number.isInteger(batch) || batch < 1) fail(`--batch must be a positive integer`, 2);
@@ -65,6 +78,7 @@ if (command === 'eval') {
     acts: basename(acts),
     batch,
     codes: Boolean(o.codes),
+    ...extra,
   };
   call = { fn: 'eval', arg, out };
 } else if (command === 'train') {

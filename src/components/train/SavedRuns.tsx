@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useAppStore } from '../../store';
 import type { EngineRequest, SavedRun } from '../../workers/protocol';
 import { formatBytes } from '../../format';
@@ -20,11 +20,21 @@ export function SavedRuns({ send }: { send: (r: EngineRequest) => void }) {
   useEffect(() => {
     if (!busy) send({ type: 'checkpoint-list' });
   }, [busy, send]);
+  const persisted = useStoragePersisted(busy);
   const shown = runs.filter((r) => !(active && r.runId === currentId));
   if (shown.length === 0 && !refused) return null;
   return (
     <section className="saved-runs" data-testid="ckpt.saved">
       <h3>Saved runs</h3>
+      {persisted !== null && (
+        <p className="muted" data-testid="ckpt.persisted">
+          {persisted
+            ? 'Storage is persistent: the browser keeps saved runs when disk space runs low.'
+            : 'Storage is best-effort: the browser may delete saved runs when disk space runs ' +
+              'low (browsers grant persistence to sites used often, bookmarked or installed). ' +
+              'Export a model from Inspect to keep it.'}
+        </p>
+      )}
       {refused && (
         <p role="alert" className="errors" data-testid="ckpt.refused">
           {refused}
@@ -37,6 +47,26 @@ export function SavedRuns({ send }: { send: (r: EngineRequest) => void }) {
       </ul>
     </section>
   );
+}
+
+/**
+ * Whether the browser keeps this origin's storage (the checkpoints) under pressure. Start asks for
+ * it (`navigator.storage.persist()`); this reads the answer (`persisted()`, which never prompts)
+ * when the panel shows and again whenever a run starts or stops. null: the API is missing.
+ */
+function useStoragePersisted(busy: boolean): boolean | null {
+  const [persisted, setPersisted] = useState<boolean | null>(null);
+  useEffect(() => {
+    let live = true;
+    navigator.storage?.persisted?.().then(
+      (p) => live && setPersisted(p),
+      () => live && setPersisted(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [busy]);
+  return persisted;
 }
 
 function SavedRunItem({
