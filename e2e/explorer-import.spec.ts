@@ -70,7 +70,7 @@ async function importFiles(page: Page, paths: string[]) {
   await new InspectPage(page).importSae.setInputFiles(paths);
 }
 
-test('SAELens TopK and ReLU folders and a Gemma Scope params.npz load in Inspect and equal the float64 reference; Compare lists them', async ({
+test('SAELens TopK and ReLU folders, a Gemma Scope params.npz, sparsify and dictionary_learning files load in Inspect and equal the float64 reference; Compare lists them', async ({
   page,
 }) => {
   const { app, inspect } = await openWithData(page, join(SAE_FIXTURES, 'x.npy'));
@@ -80,6 +80,8 @@ test('SAELens TopK and ReLU folders and a Gemma Scope params.npz load in Inspect
     ['saelens-topk', ['cfg.json', 'sae_weights.safetensors'], 'SAELens topk k=5, cfg v6'],
     ['saelens-relu', ['sae_weights.safetensors', 'cfg.json'], 'SAELens standard (ReLU)'],
     ['gemmascope', ['params.npz'], 'Gemma Scope JumpReLU'],
+    ['sparsify', ['cfg.json', 'sae.safetensors'], 'sparsify topk'],
+    ['dictlearn-batchtopk', ['ae.safetensors'], 'dictionary_learning BatchTopK'],
   ] as const;
   for (const [i, [name, files, label]] of cases.entries()) {
     await importFiles(
@@ -116,7 +118,7 @@ test('SAELens TopK and ReLU folders and a Gemma Scope params.npz load in Inspect
   const compare = new ComparePage(page);
   await expect
     .poll(async () => (await compare.markData()).map((m) => m.run).sort())
-    .toEqual(['import-1', 'import-2', 'import-3']);
+    .toEqual(['import-1', 'import-2', 'import-3', 'import-4', 'import-5']);
 });
 
 test('unsupported architectures, mismatched shapes and widths are refused with the reason; the loaded run stays', async ({
