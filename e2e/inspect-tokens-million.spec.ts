@@ -1,7 +1,8 @@
 // The token view with a million rows: registered through the dev hook as the engine client would
 // (scripts/token-rows.mjs, no GPU needed), the view keeps only the lines in view in the DOM and
-// shows exactly the right rows wherever it is scrolled. How fast it scrolls is measured by
-// `npm run bench -- --tokens`, not here.
+// shows exactly the right rows wherever it is scrolled; a million one-token lines (26 million px,
+// taller than browsers lay out) scroll stretched with every row reachable. How fast it scrolls is
+// measured by `npm run bench -- --tokens`, not here.
 import { expect, test } from '@playwright/test';
 import { registerTokenRows, tokenRow } from '../scripts/token-rows.mjs';
 import { InspectPage } from './pages/inspect';
@@ -124,5 +125,79 @@ test('a million tokens: few elements in the DOM, exactly the right rows at any s
   expect(await inspect.activeRow()).toBe(pageLines * PER_LINE + 1);
   await page.keyboard.press('Space');
   await expect(inspect.token(pageLines * PER_LINE + 1)).toHaveAttribute('aria-selected', 'true');
+  expect(errors).toEqual([]);
+});
+
+test('a million one-token lines: taller than a browser lays out, scrolled stretched, every row reachable', async ({
+  page,
+}) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/');
+  const inspect = new InspectPage(page);
+  await inspect.waitForHook();
+  await page.getByRole('tab', { name: 'Inspect', exact: true }).click();
+  // Sequences of one token: a line per row, 1 000 000 lines of 26 px = 26 million px.
+  await page.evaluate(registerTokenRows, { id: 'lines', rows: ROWS, seqLen: 1 });
+  await expect(inspect.token(0)).toBeVisible();
+  const lineH = await inspect.tokenScroll
+    .locator('.token-line')
+    .first()
+    .evaluate((l) => l.getBoundingClientRect().height);
+  const H = ROWS * lineH;
+  const g = await inspect.tokensInView();
+  const S = g.scrollHeight;
+  const view = g.clientHeight;
+  // The box is shorter than the content (under Firefox's ~17.9 million px cap); its scroll
+  // range maps linearly onto the content's (the documented stretch, written out here).
+  expect(S).toBeLessThan(17_000_000);
+  expect(S).toBeLessThan(H);
+  const contentTop = (s: number) => (s * (H - view)) / (S - view);
+
+  for (const [label, s] of [
+    ['top', 0],
+    ['a third', Math.round((S - view) / 3)],
+    ['middle', Math.round((S - view) / 2)],
+    ['end', S - view],
+  ] as const) {
+    await inspect.tokenScroll.evaluate((el, y) => (el.scrollTop = y), s);
+    const first = Math.floor(contentTop(s) / lineH);
+    const last = Math.min(ROWS - 1, Math.floor((contentTop(s) + view - 1) / lineH));
+    await expect
+      .poll(
+        async () => {
+          const v = await inspect.tokensInView();
+          // Contiguous rows from the first line at the box's top (± a line for sub-pixel
+          // rounding) down to the last line at its bottom.
+          const contiguous = v.rows.every((r, i) => i === 0 || r === v.rows[i - 1] + 1);
+          return contiguous && Math.abs(v.rows[0] - first) <= 1 && v.rows.at(-1)! >= last;
+        },
+        { message: `${label}: rows ${first}…${last} in view` },
+      )
+      .toBe(true);
+    const v = await inspect.tokensInView();
+    const texts = await inspect.tokens.evaluateAll((els) =>
+      els.map((e) => [Number((e as HTMLElement).dataset.row), e.textContent] as const),
+    );
+    for (const [r, text] of texts) expect(text, `row ${r}`).toBe(tokenRow(r).token);
+    console.log(
+      `stretched ${label}: scrollTop ${v.scrollTop} of ${S - view}, rows ${v.rows[0]}…${v.rows.at(-1)} in view`,
+    );
+    if (label === 'top') expect(v.rows[0]).toBe(0);
+    if (label === 'end') expect(v.rows.at(-1)).toBe(ROWS - 1);
+  }
+
+  // The keyboard crosses it too: Home, down three lines, End.
+  await inspect.tokenScroll.focus();
+  await page.keyboard.press('Home');
+  expect(await inspect.activeRow()).toBe(0);
+  await expect(inspect.token(0)).toBeInViewport();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+  expect(await inspect.activeRow()).toBe(3);
+  await page.keyboard.press('End');
+  expect(await inspect.activeRow()).toBe(ROWS - 1);
+  await expect(inspect.token(ROWS - 1)).toBeInViewport({ ratio: 1 });
+  await page.keyboard.press('Enter');
+  await expect(inspect.token(ROWS - 1)).toHaveAttribute('aria-selected', 'true');
   expect(errors).toEqual([]);
 });

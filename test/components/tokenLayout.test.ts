@@ -6,6 +6,9 @@ import {
   lineOf,
   lineStarts,
   moveIndex,
+  scrollMap,
+  scrollTopFor,
+  virtualTop,
   rowsInRange,
   visibleLines,
 } from '../../src/components/inspect/tokenLayout';
@@ -83,5 +86,25 @@ describe('token view layout', () => {
     expect(moveIndex('End', 0, starts, 2)).toBe(10);
     expect(moveIndex('a', 0, starts, 2)).toBeNull();
     expect(moveIndex('End', 0, [0], 2), 'nothing shown').toBeNull();
+  });
+
+  it('scroll map: one to one up to maxHeight; stretched beyond, ends to ends, inverse within a pixel', () => {
+    const flat = scrollMap(5000, 100, 10_000);
+    expect(flat.box).toBe(5000);
+    expect(virtualTop(flat, 1234)).toBe(1234);
+    expect(scrollTopFor(flat, 1234, 'up')).toBe(1234);
+    const tall = scrollMap(1_000_100, 100, 10_100); // H − view = 1e6, S − view = 1e4: ×100
+    expect(tall.box).toBe(10_100);
+    expect(virtualTop(tall, 0)).toBe(0);
+    expect(virtualTop(tall, 10_000)).toBe(1_000_000);
+    expect(virtualTop(tall, 20_000), 'clamped to the end').toBe(1_000_000);
+    expect(virtualTop(tall, 37)).toBe(3700);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000 }), (v) => {
+        expect(virtualTop(tall, scrollTopFor(tall, v, 'down'))).toBeLessThanOrEqual(v);
+        expect(virtualTop(tall, scrollTopFor(tall, v, 'up'))).toBeGreaterThanOrEqual(v);
+        expect(v - virtualTop(tall, scrollTopFor(tall, v, 'down'))).toBeLessThan(100);
+      }),
+    );
   });
 });

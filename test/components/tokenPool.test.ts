@@ -8,17 +8,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { lineStarts } from '../../src/components/inspect/tokenLayout';
 import { TokenPool, type Colouring } from '../../src/components/inspect/tokenPool';
 
-const geometry = { lineHeight: 20, viewHeight: 100, overscan: 2 };
+const geometry = { lineHeight: 20, viewHeight: 100, overscan: 2, maxHeight: 1e9 };
 const ACTIVE = 'tok-active';
 
 let host: HTMLDivElement | null = null;
 afterEach(() => host?.remove());
 
-function pool(): TokenPool {
+function pool(g = geometry): TokenPool {
   host?.remove();
   host = document.createElement('div');
   document.body.append(host);
-  return new TokenPool(host, geometry, ACTIVE);
+  return new TokenPool(host, g, ACTIVE);
 }
 
 /** What the DOM shows: line index (from its `top`) → [row, text] of its tokens, in order. */
@@ -165,5 +165,56 @@ describe('token pool', () => {
     p.setContent({ shown, starts: lineStarts(shown, null, 4), label, colour: null });
     p.render(0);
     expect(bg(1).backgroundColor).toBe('');
+  });
+
+  it('content taller than maxHeight scrolls stretched: the view is always covered, ends reachable', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 30, max: 5000 }),
+        fc.integer({ min: 120, max: 600 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 10 }),
+        (rows, maxHeight, scrolls) => {
+          const g = { ...geometry, maxHeight };
+          const h = g.lineHeight;
+          const p = pool(g);
+          const shown = Int32Array.from({ length: rows }, (_, i) => i);
+          const starts = lineStarts(shown, null, 1); // one token a line: rows = lines
+          p.setContent({ shown, starts, label, colour: null });
+          const S = p.height();
+          expect(S).toBe(Math.min(rows * h, maxHeight));
+          const maxTop = S - g.viewHeight;
+          for (const s of [0, maxTop, ...scrolls.map((u) => Math.round(u * maxTop))]) {
+            p.render(s);
+            // Lines present, by row (= line), with their top; sorted by line.
+            const present = [...host!.querySelectorAll<HTMLElement>('.token-line')]
+              .filter((l) => !l.hidden)
+              .map((l) => ({
+                line: Number(l.querySelector<HTMLElement>('[data-row]')!.dataset.row),
+                top: parseFloat(l.style.top),
+              }))
+              .sort((a, b) => a.line - b.line);
+            // Consecutive lines, one line height apart: no gap, no overlap, order kept.
+            present.forEach((q, i) => {
+              if (i === 0) return;
+              expect(q.line).toBe(present[i - 1].line + 1);
+              expect(q.top - present[i - 1].top).toBe(h);
+            });
+            // The box's visible range [s, s + view) is covered by lines wherever content is.
+            const lo = present[0];
+            const hi = present[present.length - 1];
+            if (lo.line > 0) expect(lo.top, `covered above at ${s}`).toBeLessThanOrEqual(s);
+            if (hi.line < rows - 1)
+              expect(hi.top + h, `covered below at ${s}`).toBeGreaterThanOrEqual(s + g.viewHeight);
+            // The ends: line 0 at the very top at s = 0, the last line at the bottom at the end.
+            if (s === 0) expect(lo).toEqual({ line: 0, top: 0 });
+            if (s === maxTop) {
+              expect(hi.line).toBe(rows - 1);
+              expect(Math.abs(hi.top + h - (s + g.viewHeight))).toBeLessThanOrEqual(1);
+            }
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

@@ -17,13 +17,24 @@ import type { ColourMode } from '../../store/inspectSlice';
 import { scatterX } from './ErrorCharts';
 import { TokenPool, type Colouring } from './tokenPool';
 import { useFeatureActs } from './useFeatureActs';
-import { indexOfRow, lineOf, lineStarts, moveIndex, rowsInRange } from './tokenLayout';
+import {
+  indexOfRow,
+  lineOf,
+  lineStarts,
+  moveIndex,
+  rowsInRange,
+  scrollMap,
+  scrollTopFor,
+  virtualTop,
+} from './tokenLayout';
 
 const LINE_H = 26;
 const VIEW_H = 320;
 const PER_LINE = 8;
 /** Lines rendered beyond each edge of the box. */
 const OVERSCAN = 2;
+/** The tallest scroll content laid out (under Firefox's ~17.9 million px); taller scrolls stretched. */
+const MAX_HEIGHT = 15_000_000;
 /** Lines a PageUp/PageDown moves: a box minus one line, so the last line stays in sight. */
 const PAGE_LINES = Math.floor(VIEW_H / LINE_H) - 1;
 const fmt = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v));
@@ -55,9 +66,10 @@ function eventRow(e: SyntheticEvent): number | null {
 /**
  * The token stream, virtualised: only the lines in view are in the DOM, drawn by a
  * {@link TokenPool} that refills a fixed set of line elements as the box scrolls (no React render
- * per scroll). Tokens are coloured by k̂, error or one feature's activation. The view is a listbox
- * and one tab stop: a click, or the arrow keys then Enter or Space, selects a token's row; the
- * status line under it tells the k̂ and error of the token hovered or moved to.
+ * per scroll; content taller than browsers lay out scrolls stretched, see scrollMap). Tokens are
+ * coloured by k̂, error or one feature's activation. The view is a listbox and one tab stop: a
+ * click, or the arrow keys then Enter or Space, selects a token's row; the status line under it
+ * tells the k̂ and error of the token hovered or moved to.
  */
 export function TokenView({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undefined }) {
   const brush = useAppStore((s) => s.inspect.brush);
@@ -86,6 +98,7 @@ export function TokenView({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undef
   const colour = useMemo(() => colouring(a, mode, acts), [a, mode, acts]);
   const label = useCallback((r: number) => tokenLabel(ds, r), [ds]);
   const lines = starts.length - 1;
+  const map = useMemo(() => scrollMap(lines * LINE_H, VIEW_H, MAX_HEIGHT), [lines]);
 
   /** Draws the lines in view; points aria-activedescendant at the active token when shown. */
   const draw = useCallback(() => {
@@ -102,7 +115,7 @@ export function TokenView({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undef
     const box = boxRef.current!;
     poolRef.current = new TokenPool(
       hostRef.current!,
-      { lineHeight: LINE_H, viewHeight: VIEW_H, overscan: OVERSCAN },
+      { lineHeight: LINE_H, viewHeight: VIEW_H, overscan: OVERSCAN, maxHeight: MAX_HEIGHT },
       activeId,
     );
     box.addEventListener('scroll', draw, { passive: true });
@@ -145,7 +158,8 @@ export function TokenView({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undef
     }
     if (lines === 0) return;
     // Without a position yet, the first key lands on the first token in view (Home/End go to the ends).
-    const firstInView = starts[Math.min(lines - 1, Math.ceil(box.scrollTop / LINE_H))];
+    const v = virtualTop(map, box.scrollTop);
+    const firstInView = starts[Math.min(lines - 1, Math.ceil(v / LINE_H))];
     const next =
       at >= 0 || e.key === 'Home' || e.key === 'End'
         ? moveIndex(e.key, Math.max(at, 0), starts, PAGE_LINES)
@@ -154,11 +168,11 @@ export function TokenView({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undef
           : firstInView;
     if (next === null) return;
     e.preventDefault();
-    const line = lineOf(starts, next);
-    const top = line * LINE_H;
-    if (top < box.scrollTop) box.scrollTop = top;
-    else if (top + LINE_H > box.scrollTop + box.clientHeight)
-      box.scrollTop = top + LINE_H - box.clientHeight;
+    // Scrolled just enough to show the line whole (in content offsets, mapped to scrollTop).
+    const top = lineOf(starts, next) * LINE_H;
+    if (top < v) box.scrollTop = scrollTopFor(map, top, 'down');
+    else if (top + LINE_H > v + box.clientHeight)
+      box.scrollTop = scrollTopFor(map, top + LINE_H - box.clientHeight, 'up');
     setActive(shown[next]);
     setPointed(shown[next]);
   };
@@ -190,11 +204,7 @@ export function TokenView({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undef
         role="listbox"
         aria-label="Tokens: arrow keys move, Enter selects a token's row"
       >
-        <div
-          ref={hostRef}
-          role="presentation"
-          style={{ height: lines * LINE_H, position: 'relative' }}
-        />
+        <div ref={hostRef} role="presentation" style={{ height: map.box, position: 'relative' }} />
       </div>
       <p className="muted" data-testid="inspect.tokenStatus" aria-live="polite">
         {pointed !== null && pointed < a.rows

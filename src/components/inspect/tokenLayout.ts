@@ -139,3 +139,42 @@ export function moveIndex(
       return null;
   }
 }
+
+/**
+ * Scrolling a list taller than a browser lays out. Browsers cap an element's height (about 17.9
+ * million px in Firefox, 33.5 million in Chromium); a million-line token view at 26 px a line is
+ * taller. Up to `maxHeight` the box scrolls the content one to one. Beyond it the box's scroll
+ * range [0, S − view] (S = maxHeight) is stretched linearly over the content's [0, H − view]:
+ *   v(s) = s · (H − view) / (S − view)
+ * where s is the box's scrollTop and v the content offset shown at the top, so the first and the
+ * last line stay reachable and the scrollbar thumb keeps its meaning (a wheel step moves
+ * (H − view)/(S − view) times farther).
+ */
+export interface ScrollMap {
+  /** The content's height H and the scrolled box's height S = min(H, maxHeight), in px. */
+  content: number;
+  box: number;
+  view: number;
+}
+
+export function scrollMap(content: number, view: number, maxHeight: number): ScrollMap {
+  return { content, box: Math.min(content, maxHeight), view };
+}
+
+/** The content offset v shown at the top of the box for its scrollTop s. */
+export function virtualTop(m: ScrollMap, scrollTop: number): number {
+  if (m.content <= m.box) return scrollTop;
+  const s = Math.min(Math.max(0, scrollTop), m.box - m.view);
+  return (s * (m.content - m.view)) / (m.box - m.view);
+}
+
+/**
+ * The scrollTop that shows content offset v at the top (the inverse of {@link virtualTop}),
+ * rounded down or up to a whole pixel: down keeps a line that must show at the top in view,
+ * up a line that must show at the bottom.
+ */
+export function scrollTopFor(m: ScrollMap, v: number, round: 'down' | 'up'): number {
+  if (m.content <= m.box) return v;
+  const s = (v * (m.box - m.view)) / (m.content - m.view);
+  return round === 'down' ? Math.floor(s) : Math.ceil(s);
+}

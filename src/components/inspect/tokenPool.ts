@@ -13,7 +13,7 @@
  * Slot order in the DOM is not visual order; the view is one tab stop whose keyboard model
  * (arrows, Enter) lives in TokenView, so DOM order does not matter to a keyboard user.
  */
-import { visibleLines } from './tokenLayout';
+import { scrollMap, virtualTop, visibleLines, type ScrollMap } from './tokenLayout';
 
 /** How tokens are coloured: the values, their range, and the colour of a value. */
 export interface Colouring {
@@ -37,6 +37,8 @@ export interface PoolGeometry {
   lineHeight: number;
   viewHeight: number;
   overscan: number;
+  /** The tallest the scrolled content may be laid out; taller content scrolls stretched. */
+  maxHeight: number;
 }
 
 /** A token element and what it shows now (so a refill writes only what changed). */
@@ -52,6 +54,8 @@ interface Tok {
 interface Slot {
   el: HTMLElement;
   line: number;
+  /** The line's `top` in px, as written. */
+  top: number;
   toks: Tok[];
 }
 
@@ -72,6 +76,7 @@ export class TokenPool {
   private readonly slots: Slot[] = [];
   private readonly spare: Tok[] = [];
   private content: TokenContent | null = null;
+  private map: ScrollMap;
   private colours: { background: string[]; text: string[] } | null = null;
   private selectedRow = -1;
   private activeRow = -1;
@@ -85,6 +90,7 @@ export class TokenPool {
     private readonly activeId: string,
   ) {
     const { lineHeight, viewHeight, overscan } = geometry;
+    this.map = scrollMap(0, viewHeight, geometry.maxHeight);
     const count = Math.ceil(viewHeight / lineHeight) + 1 + 2 * overscan;
     for (let i = 0; i < count; i++) {
       const el = host.ownerDocument.createElement('div');
@@ -93,13 +99,15 @@ export class TokenPool {
       el.style.height = `${lineHeight}px`;
       el.hidden = true;
       host.appendChild(el);
-      this.slots.push({ el, line: -1, toks: [] });
+      this.slots.push({ el, line: -1, top: NaN, toks: [] });
     }
   }
 
   /** New rows, text or colours: every slot is refilled at the next render. */
   setContent(content: TokenContent): void {
     this.content = content;
+    const { lineHeight, viewHeight, maxHeight } = this.geometry;
+    this.map = scrollMap((content.starts.length - 1) * lineHeight, viewHeight, maxHeight);
     this.colours = content.colour ? palette(content.colour) : null;
     // Text may differ for the same row (another dataset): every token is rewritten.
     for (const s of this.slots) {
@@ -127,19 +135,36 @@ export class TokenPool {
     return false;
   }
 
-  /** Shows the lines in view at `scrollTop`; returns how many lines were refilled. */
+  /** The height the host must have (the content's, capped at `maxHeight`). */
+  height(): number {
+    return this.map.box;
+  }
+
+  /**
+   * Shows the lines in view at `scrollTop`; returns how many lines were refilled. Line L is
+   * placed at L·lineHeight + (s − v): its own offset when the box scrolls one to one, and moved
+   * with the view when the scroll is stretched (see scrollMap).
+   */
   render(scrollTop: number): number {
     const c = this.content;
     const lines = c ? c.starts.length - 1 : 0;
     const { lineHeight, viewHeight, overscan } = this.geometry;
-    const [first, last] = visibleLines(scrollTop, viewHeight, lineHeight, lines, overscan);
+    const v = virtualTop(this.map, scrollTop);
+    const shift = Math.round(scrollTop - v);
+    const [first, last] = visibleLines(v, viewHeight, lineHeight, lines, overscan);
     const P = this.slots.length;
     let filled = 0;
     for (let line = first; line < last; line++) {
       const slot = this.slots[line % P];
-      if (slot.line === line) continue;
-      this.fill(slot, line);
-      filled++;
+      if (slot.line !== line) {
+        this.fill(slot, line);
+        filled++;
+      }
+      const top = line * lineHeight + shift;
+      if (slot.top !== top) {
+        slot.top = top;
+        slot.el.style.top = `${top}px`;
+      }
     }
     for (const slot of this.slots)
       if (slot.line !== -1 && (slot.line < first || slot.line >= last)) this.clear(slot);
@@ -173,7 +198,6 @@ export class TokenPool {
       slot.toks.push(t);
     }
     for (let j = 0; j < n; j++) this.paintToken(slot.toks[j], c.shown[from + j]);
-    slot.el.style.top = `${line * this.geometry.lineHeight}px`;
     slot.el.hidden = false;
     slot.line = line;
   }
