@@ -96,18 +96,11 @@ test('softsae eval --codes --tokens: each row carries its token text, sequence a
   const model = fixturePath('softsae-small', '');
   const acts = fixturePath('softsae-small', 'x.npy');
   const codesPath = join(dir, 'codes.safetensors');
-  const r = run(
-    'eval',
-    '--model',
-    model,
-    '--acts',
-    acts,
-    '--out',
-    join(dir, 'report.json'),
-    '--codes',
-    codesPath,
-    '--tokens',
-    join(dir, 'tokens.jsonl'),
+  /** `softsae eval` of the fixture model on its activations, with more options. */
+  const evalWith = (...more: string[]) => run('eval', '--model', model, '--acts', acts, ...more);
+  const r = evalWith(
+    ...['--out', join(dir, 'report.json'), '--codes', codesPath],
+    ...['--tokens', join(dir, 'tokens.jsonl')],
   );
   expect(r.status, r.stderr).toBe(0);
   const codes = readSafetensorsRaw(codesPath);
@@ -147,33 +140,14 @@ test('softsae eval --codes --tokens: each row carries its token text, sequence a
 
   // One token short: refused before the evaluation, naming both counts; no codes written.
   writeFileSync(join(dir, 'short.jsonl'), jsonl(N - 1));
-  const short = run(
-    'eval',
-    '--model',
-    model,
-    '--acts',
-    acts,
-    '--out',
-    join(dir, 'short.json'),
-    '--codes',
-    join(dir, 'short.safetensors'),
-    '--tokens',
-    join(dir, 'short.jsonl'),
+  const short = evalWith(
+    ...['--out', join(dir, 'short.json'), '--codes', join(dir, 'short.safetensors')],
+    ...['--tokens', join(dir, 'short.jsonl')],
   );
   expect(short.status).toBe(1);
   expect(short.stderr).toContain(`${N - 1} tokens but ${N} activation rows`);
   // Tokens label the codes file: without --codes they are a usage error.
-  const usage = run(
-    'eval',
-    '--model',
-    model,
-    '--acts',
-    acts,
-    '--out',
-    join(dir, 'u.json'),
-    '--tokens',
-    join(dir, 'tokens.jsonl'),
-  );
+  const usage = evalWith('--out', join(dir, 'u.json'), '--tokens', join(dir, 'tokens.jsonl'));
   expect(usage.status).toBe(2);
   expect(usage.stderr).toContain('give --codes too');
 });

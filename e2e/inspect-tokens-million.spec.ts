@@ -3,7 +3,7 @@
 // shows exactly the right rows wherever it is scrolled; a million one-token lines (26 million px,
 // taller than browsers lay out) scroll stretched with every row reachable. How fast it scrolls is
 // measured by `npm run bench -- --tokens`, not here.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { registerTokenRows, tokenRow } from '../scripts/token-rows.mjs';
 import { InspectPage } from './pages/inspect';
 
@@ -15,20 +15,29 @@ const LINES = ROWS / PER_LINE;
 const MAX_ELEMENTS = 300;
 const fmt = (v: number) => Number(Math.fround(v).toPrecision(4)).toString();
 
-test('a million tokens: few elements in the DOM, exactly the right rows at any scroll', async ({
-  page,
-}) => {
+/**
+ * Opens Inspect on a registered stream of ROWS tokens in sequences of `seqLen`; returns the page
+ * object and the page errors seen (expected to stay empty).
+ */
+async function openTokens(page: Page, id: string, seqLen: number) {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/');
   const inspect = new InspectPage(page);
   await inspect.waitForHook();
   await page.getByRole('tab', { name: 'Inspect', exact: true }).click();
-  await page.evaluate(registerTokenRows, { id: 'million', rows: ROWS, seqLen: SEQ_LEN });
+  await page.evaluate(registerTokenRows, { id, rows: ROWS, seqLen });
+  await expect(inspect.token(0)).toBeVisible();
+  return { inspect, errors };
+}
+
+test('a million tokens: few elements in the DOM, exactly the right rows at any scroll', async ({
+  page,
+}) => {
+  const { inspect, errors } = await openTokens(page, 'million', SEQ_LEN);
   await expect(page.getByTestId('inspect.tokenCount')).toContainText(
     '1,000,000 of 1,000,000 tokens',
   );
-  await expect(inspect.token(0)).toBeVisible();
 
   const lineH = await inspect.tokenScroll
     .locator('.token-line')
@@ -131,15 +140,8 @@ test('a million tokens: few elements in the DOM, exactly the right rows at any s
 test('a million one-token lines: taller than a browser lays out, scrolled stretched, every row reachable', async ({
   page,
 }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
-  const inspect = new InspectPage(page);
-  await inspect.waitForHook();
-  await page.getByRole('tab', { name: 'Inspect', exact: true }).click();
   // Sequences of one token: a line per row, 1 000 000 lines of 26 px = 26 million px.
-  await page.evaluate(registerTokenRows, { id: 'lines', rows: ROWS, seqLen: 1 });
-  await expect(inspect.token(0)).toBeVisible();
+  const { inspect, errors } = await openTokens(page, 'lines', 1);
   const lineH = await inspect.tokenScroll
     .locator('.token-line')
     .first()
