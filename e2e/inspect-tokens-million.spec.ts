@@ -156,26 +156,37 @@ test('a million one-token lines: taller than a browser lays out, scrolled stretc
   expect(S).toBeLessThan(H);
   const contentTop = (s: number) => (s * (H - view)) / (S - view);
 
-  for (const [label, s] of [
-    ['top', 0],
-    ['a third', Math.round((S - view) / 3)],
-    ['middle', Math.round((S - view) / 2)],
-    ['end', S - view],
-  ] as const) {
-    await inspect.tokenScroll.evaluate((el, y) => (el.scrollTop = y), s);
-    const first = Math.floor(contentTop(s) / lineH);
-    const last = Math.min(ROWS - 1, Math.floor((contentTop(s) + view - 1) / lineH));
+  const scrollTo = (y: number) => () =>
+    inspect.tokenScroll.evaluate((el, t) => (el.scrollTop = t), y);
+  const steps: [string, () => Promise<unknown>][] = [
+    ['top', scrollTo(0)],
+    ['a third', scrollTo(Math.round((S - view) / 3))],
+    ['middle', scrollTo(Math.round((S - view) / 2))],
+    // A person's wheel, ten lines' worth of pixels down from the middle.
+    [
+      'wheel',
+      async () => {
+        await inspect.tokenScroll.hover();
+        await page.mouse.wheel(0, 10 * lineH);
+      },
+    ],
+    ['end', scrollTo(S - view)],
+  ];
+  let previous = -1;
+  for (const [label, act] of steps) {
+    await act();
+    // Wherever the box is now: contiguous rows from the line at the content offset of its
+    // scrollTop (± a line for sub-pixel rounding) down to the line at its bottom.
+    const rowsMatch = (v: Awaited<ReturnType<typeof inspect.tokensInView>>) => {
+      const first = Math.floor(contentTop(v.scrollTop) / lineH);
+      const last = Math.min(ROWS - 1, Math.floor((contentTop(v.scrollTop) + view - 1) / lineH));
+      const contiguous = v.rows.every((r, i) => i === 0 || r === v.rows[i - 1] + 1);
+      return contiguous && Math.abs(v.rows[0] - first) <= 1 && v.rows.at(-1)! >= last;
+    };
     await expect
-      .poll(
-        async () => {
-          const v = await inspect.tokensInView();
-          // Contiguous rows from the first line at the box's top (± a line for sub-pixel
-          // rounding) down to the last line at its bottom.
-          const contiguous = v.rows.every((r, i) => i === 0 || r === v.rows[i - 1] + 1);
-          return contiguous && Math.abs(v.rows[0] - first) <= 1 && v.rows.at(-1)! >= last;
-        },
-        { message: `${label}: rows ${first}…${last} in view` },
-      )
+      .poll(async () => rowsMatch(await inspect.tokensInView()), {
+        message: `${label}: rows in view`,
+      })
       .toBe(true);
     const v = await inspect.tokensInView();
     const texts = await inspect.tokens.evaluateAll((els) =>
@@ -186,7 +197,9 @@ test('a million one-token lines: taller than a browser lays out, scrolled stretc
       `stretched ${label}: scrollTop ${v.scrollTop} of ${S - view}, rows ${v.rows[0]}…${v.rows.at(-1)} in view`,
     );
     if (label === 'top') expect(v.rows[0]).toBe(0);
+    if (label === 'wheel') expect(v.rows[0], 'the wheel moved down').toBeGreaterThan(previous);
     if (label === 'end') expect(v.rows.at(-1)).toBe(ROWS - 1);
+    previous = v.rows[0];
   }
 
   // The keyboard crosses it too: Home, down three lines, End.
