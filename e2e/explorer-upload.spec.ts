@@ -4,6 +4,7 @@
 // reference evaluation (e2e/inspect-reference.ts) of the model read back from the engine.
 import { writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { createRng } from '../src/reference/sae/rng';
 import {
   close,
   referenceEval,
@@ -37,24 +38,13 @@ const CONFIG = {
   seed: 3,
 };
 
-/** mulberry32: a small seeded generator, so the data is the same on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /**
  * Rows x = offset + Σ c_g·u_g + noise over 1–4 random unit directions u_g (c in [0.5, 2]); each
  * row's token names its strongest direction, with a few tokens that need CSV quoting or are not
  * ASCII.
  */
 function corpus() {
-  const rand = rng(20240607);
+  const { uniform: rand } = createRng(20240607);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const dirs = Array.from({ length: G }, () => {
     const u = Array.from({ length: D }, gauss);
