@@ -35,7 +35,13 @@ export interface CheckpointMeta {
   deadBound: number;
   threshold: number;
   skipped: number;
-  sampler: { cursor: number; epoch: number; rng: RngState };
+  /** The data cursor; `window` for a dataset streamed from disk (see SamplerState). */
+  sampler: {
+    cursor: number;
+    epoch: number;
+    rng: RngState;
+    window?: { first: number; blockRows: number };
+  };
   /** The run's checkpoint interval in steps (a resumed run keeps it). */
   checkpointEvery: number;
   /** Step metrics so far (the page's charts), possibly thinned. */
@@ -60,7 +66,7 @@ export function makeCheckpoint(
   trainer: TrainerSnapshot,
   sampler: SamplerState,
 ): TrainingCheckpoint {
-  const { cursor, epoch, rng } = sampler;
+  const { cursor, epoch, rng, window } = sampler;
   const meta: CheckpointMeta = {
     kind: CHECKPOINT_KIND,
     ...fields,
@@ -69,7 +75,7 @@ export function makeCheckpoint(
     deadBound: trainer.deadBound,
     threshold: trainer.threshold,
     skipped: trainer.skipped,
-    sampler: { cursor, epoch, rng },
+    sampler: window ? { cursor, epoch, rng, window } : { cursor, epoch, rng },
   };
   return { meta, trainer, sampler };
 }

@@ -25,6 +25,38 @@ export interface DatasetFingerprint {
   name: string;
 }
 
+/** The rows a fingerprint hashes: evenly spread, always including the first and the last. */
+export function fingerprintIndices(rows: number): Uint32Array {
+  const n = Math.min(rows, FINGERPRINT_ROWS);
+  return Uint32Array.from({ length: n }, (_, i) =>
+    n === 1 ? 0 : Math.round((i * (rows - 1)) / (n - 1)),
+  );
+}
+
+/**
+ * Fingerprint from the rows at {@link fingerprintIndices} only (`sampled` is `[n, D]` in that
+ * order): what a streamed dataset gathers from disk. Equal to {@link fingerprintRows} of all rows.
+ */
+export function fingerprintSampled(
+  sampled: Float32Array,
+  rows: number,
+  D: number,
+  name: string,
+): DatasetFingerprint {
+  const indices = fingerprintIndices(rows);
+  const bytes = new Uint8Array(sampled.buffer, sampled.byteOffset, indices.length * D * 4);
+  const index = new Uint32Array(1);
+  const indexBytes = new Uint8Array(index.buffer);
+  let crc = 0;
+  indices.forEach((r, i) => {
+    index[0] = r;
+    crc = crc32(indexBytes, crc);
+    crc = crc32(bytes.subarray(i * D * 4, (i + 1) * D * 4), crc);
+  });
+  const hash = crc.toString(16).padStart(8, '0');
+  return { rows, D, dtype: 'f32', hashedRows: indices.length, hash, name };
+}
+
 /** Fingerprint of `[rows, D]` float32 rows. */
 export function fingerprintRows(
   x: Float32Array,
@@ -32,19 +64,10 @@ export function fingerprintRows(
   D: number,
   name: string,
 ): DatasetFingerprint {
-  const hashedRows = Math.min(rows, FINGERPRINT_ROWS);
-  const bytes = new Uint8Array(x.buffer, x.byteOffset, rows * D * 4);
-  const index = new Uint32Array(1);
-  const indexBytes = new Uint8Array(index.buffer);
-  let crc = 0;
-  for (let i = 0; i < hashedRows; i++) {
-    // Evenly spread, always including the first and the last row.
-    const r = hashedRows === 1 ? 0 : Math.round((i * (rows - 1)) / (hashedRows - 1));
-    index[0] = r;
-    crc = crc32(indexBytes, crc);
-    crc = crc32(bytes.subarray(r * D * 4, (r + 1) * D * 4), crc);
-  }
-  return { rows, D, dtype: 'f32', hashedRows, hash: crc.toString(16).padStart(8, '0'), name };
+  const indices = fingerprintIndices(rows);
+  const sampled = new Float32Array(indices.length * D);
+  indices.forEach((r, i) => sampled.set(x.subarray(r * D, (r + 1) * D), i * D));
+  return fingerprintSampled(sampled, rows, D, name);
 }
 
 /** Why `actual` is not the data `saved` was trained on, or null when they match. */

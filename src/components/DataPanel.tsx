@@ -3,6 +3,7 @@ import { useAppStore } from '../store';
 import { DatasetList, DatasetSummary } from './data/DatasetView';
 import { FilePicker } from './data/FilePicker';
 import { IngestProgressView, IngestQuestions } from './data/IngestStatus';
+import { RowMemory } from './data/RowMemory';
 
 /**
  * Data: the datasets to train on (the built-in demo, and files the user loads), the load in
@@ -24,6 +25,7 @@ export function DataPanel({ loader }: { loader: LoaderActions }) {
         <div>
           {/* While a run trains on the active dataset, another one may not replace it. */}
           <FilePicker busy={busy || training} onLoad={(files) => void loader.load(files)} />
+          <RowMemory disabled={busy || training} />
           {training && (
             <p className="muted" data-testid="data.training">
               A run is training on the active dataset: loading and switching data wait until it

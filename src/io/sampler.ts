@@ -11,7 +11,7 @@
  * the memory. Memory held: the window buffer, allocated once, and two blocks as read from the
  * file (the one being decoded and the next in flight), each freed once decoded.
  */
-import { createRng, type Rng } from '../reference/sae/rng.ts';
+import { createRng, type Rng, type RngState } from '../reference/sae/rng.ts';
 import type { DatasetSource, RawBlock } from './dataset.ts';
 import { decodeToFloat32 } from './dtype.ts';
 import { fail } from './errors.ts';
@@ -25,6 +25,50 @@ export interface SamplerOptions {
   blockRows?: number;
   /** Seed of the shuffles; the same seed replays the same batches. */
   seed?: number;
+  /** Continue where {@link RowSampler.save} was taken (same dataset, budget and block size). */
+  from?: StreamCursor;
+}
+
+/**
+ * Where a sampler is in its stream, small enough to travel with every batch and to sit in a
+ * checkpoint: the epoch's block order, the window (index of its first block in that order), the
+ * position in the window's shuffled rows, and the generator as it was just before that window's
+ * rows were shuffled — so a restore re-reads the window and replays the same shuffle.
+ */
+export interface StreamCursor {
+  blockOrder: Uint32Array;
+  /** Index in `blockOrder` of the window's first block; -1 before the first window. */
+  first: number;
+  cursor: number;
+  epoch: number;
+  rng: RngState;
+  /** The sampler's block size, checked on restore (a different size means other windows). */
+  blockRows: number;
+}
+
+/**
+ * An order-independent checksum of the rows one epoch served: the sum (mod 2^32) of a hash of
+ * each row's float32 bit patterns (see {@link rowHash}). Equal to the same sum over the file's
+ * rows as NumPy decodes them exactly when the epoch served every row once, unchanged.
+ */
+export interface EpochChecksum {
+  epoch: number;
+  rows: number;
+  /** 8 hex digits. */
+  checksum: string;
+}
+
+/**
+ * A row's hash: h = Σ_i w_i·(2i + 1) over its float32 words w_i (mod 2^32), then mixed (the
+ * murmur3 finaliser) so that sums of row hashes do not cancel the way sums of words would.
+ * A few integer operations per value: cheap enough to run on every batch served.
+ */
+export function rowHash(words: Uint32Array, start: number, width: number): number {
+  let h = 0;
+  for (let i = 0; i < width; i++) h = (h + Math.imul(words[start + i], 2 * i + 1)) | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** One batch: `data` is `[rows.length, width]`, row `i` being dataset row `rows[i]`. */
@@ -33,6 +77,8 @@ export interface SampledBatch {
   rows: Uint32Array;
   /** Epoch of the batch's first row (0-based). */
   epoch: number;
+  /** Epochs completed while serving this batch, with their checksums. */
+  completed: EpochChecksum[];
 }
 
 export const DEFAULT_SAMPLER_MEMORY = 256 << 20;
@@ -49,13 +95,20 @@ export class RowSampler {
   epoch = 0;
   /** Bytes read from the dataset so far (file bytes, not decoded float32). */
   bytesRead = 0;
-  private readonly rng: Rng;
-  private readonly blockOrder: Uint32Array;
+  private rng: Rng;
+  /** The generator just before the current window's rows were shuffled (see StreamCursor). */
+  private windowRng: RngState;
+  private blockOrder: Uint32Array;
+  private restoreFrom: StreamCursor | undefined;
   /** Decoded rows of the window's blocks: window slot s holds block `blockOrder[first + s]`. */
   private window: Float32Array | undefined;
   /** Rows of the window, as window row indices, in the order they are served. */
   private order = new Uint32Array(0);
   private cursor = 0;
+  /** The current epoch's rows served and checksum so far (restored streams start a new count). */
+  private epochRows = 0;
+  private epochSum = 0;
+  private completed: EpochChecksum[] = [];
   /** Index in `blockOrder` of the window's first block; -1 before the first window. */
   private first = -1;
 
@@ -84,7 +137,34 @@ export class RowSampler {
     this.inMemory = rows <= budgetRows;
     this.windowBlocks = this.inMemory ? this.blocks : Math.floor(budgetRows / this.blockRows);
     this.rng = createRng(opts.seed ?? 0);
+    this.windowRng = this.rng.snapshot();
     this.blockOrder = new Uint32Array(this.blocks).map((_, i) => i);
+    const from = opts.from;
+    if (from) {
+      if (from.blockRows !== this.blockRows || from.blockOrder.length !== this.blocks)
+        fail(
+          name,
+          'sampler/cursor',
+          `the saved data cursor has ${from.blockOrder.length} blocks of ${from.blockRows} rows, ` +
+            `this dataset and budget give ${this.blocks} of ${this.blockRows}`,
+        );
+      if (from.first >= this.blocks || from.first < -1)
+        fail(name, 'sampler/cursor', `the saved window ${from.first} is outside the data`);
+      this.restoreFrom = from;
+    }
+  }
+
+  /** Where the stream is now: the next {@link next} of a sampler built with it serves the same rows. */
+  save(): StreamCursor {
+    const { first, cursor, epoch, blockRows } = this;
+    return {
+      blockOrder: Uint32Array.from(this.blockOrder),
+      first,
+      cursor,
+      epoch,
+      rng: this.first < 0 ? this.rng.snapshot() : this.windowRng,
+      blockRows,
+    };
   }
 
   /** Bytes of the window buffer (≤ the memory budget); 0 until the first batch. */
@@ -94,7 +174,21 @@ export class RowSampler {
 
   /** Reads the first window now (otherwise the first batch does), so batches start at once. */
   async prepare(): Promise<void> {
+    if (this.restoreFrom) await this.restore(this.restoreFrom);
     if (this.first < 0) await this.advance();
+  }
+
+  /** Re-reads the saved window and replays its shuffle from the saved generator state. */
+  private async restore(from: StreamCursor): Promise<void> {
+    this.restoreFrom = undefined;
+    this.blockOrder = Uint32Array.from(from.blockOrder);
+    this.epoch = from.epoch;
+    this.rng = createRng(0, from.rng);
+    if (from.first < 0) return;
+    await this.load(from.first);
+    this.first = from.first;
+    this.shuffleWindow(from.first);
+    this.cursor = Math.min(from.cursor, this.order.length);
   }
 
   /**
@@ -111,6 +205,8 @@ export class RowSampler {
     const data = into ? into.subarray(0, count * w) : new Float32Array(count * w);
     const rows = new Uint32Array(count);
     let epoch = -1;
+    if (this.restoreFrom) await this.prepare();
+    const words = new Uint32Array(data.buffer, data.byteOffset, data.length);
     for (let i = 0; i < count; i++) {
       if (this.cursor === this.order.length) await this.advance();
       if (epoch < 0) epoch = this.epoch;
@@ -118,8 +214,12 @@ export class RowSampler {
       const slot = Math.floor(k / this.blockRows);
       rows[i] = this.blockOrder[this.first + slot] * this.blockRows + (k % this.blockRows);
       data.set(this.window!.subarray(k * w, (k + 1) * w), i * w);
+      this.epochSum = (this.epochSum + rowHash(words, i * w, w)) >>> 0;
+      this.epochRows++;
     }
-    return { data, rows, epoch };
+    const completed = this.completed;
+    this.completed = [];
+    return { data, rows, epoch, completed };
   }
 
   /**
@@ -162,12 +262,21 @@ export class RowSampler {
     if (!started) first = 0;
     else if (first >= this.blocks) {
       first = 0;
+      const checksum = this.epochSum.toString(16).padStart(8, '0');
+      this.completed.push({ epoch: this.epoch, rows: this.epochRows, checksum });
+      this.epochSum = 0;
+      this.epochRows = 0;
       this.epoch++;
     }
     // In memory, the blocks stay in file order (read once); otherwise each epoch reorders them.
     if (!this.inMemory && first === 0) this.shuffle(this.blockOrder);
     if (!this.inMemory || !started) await this.load(first);
     this.first = first;
+    this.shuffleWindow(first);
+  }
+
+  /** This window's rows in a new shuffled order (the generator saved first: StreamCursor.rng). */
+  private shuffleWindow(first: number): void {
     const n = this.windowRows(first);
     this.order = new Uint32Array(n);
     for (let slot = 0, i = 0; i < n; slot++) {
@@ -175,6 +284,7 @@ export class RowSampler {
       const len = Math.min(this.blockRows, this.src.rows - b * this.blockRows);
       for (let j = 0; j < len; j++) this.order[i++] = slot * this.blockRows + j;
     }
+    this.windowRng = this.rng.snapshot();
     this.shuffle(this.order);
     this.cursor = 0;
   }

@@ -50,7 +50,22 @@ export function blobSource(blob: BlobLike, name = blob.name ?? 'file'): ByteSour
     async read(offset, length) {
       checkRange(name, blob.size, offset, length);
       if (length === 0) return new Uint8Array(0);
-      const buf = await blob.slice(offset, offset + length).arrayBuffer();
+      let buf: ArrayBuffer;
+      try {
+        buf = await blob.slice(offset, offset + length).arrayBuffer();
+      } catch (e) {
+        // Chromium's NotReadableError / NotFoundError when the file on disk changed or went away
+        // after it was picked: the raw text ("The requested file could not be read…") is not
+        // something a user can act on, so say what happened and what to do.
+        const why = e instanceof Error ? e.name : String(e);
+        fail(
+          name,
+          'io/unreadable',
+          `the file can no longer be read at byte ${offset} (${why}): it was changed, moved or ` +
+            'deleted after it was picked, or the disk is gone. Pick the file again to continue.',
+          e,
+        );
+      }
       if (buf.byteLength !== length) {
         fail(name, 'io/short-read', `file changed or truncated while reading at byte ${offset}`);
       }

@@ -6,14 +6,19 @@
  */
 import { createRng, type Rng, type RngState } from '../reference/sae/rng';
 
-/** Everything the sampler needs to continue where it was (a checkpoint's data cursor). */
+/**
+ * Everything a sampler needs to continue where it was (a checkpoint's data cursor). Rows in
+ * memory: `order` is the epoch's shuffled row order and `cursor` the next batch's first row in
+ * it. Rows streamed from disk (`window` set): `order` is the epoch's block order, `cursor` the
+ * position in the window's shuffled rows, and `rng` the generator before that shuffle (the
+ * io layer's `StreamCursor`).
+ */
 export interface SamplerState {
-  /** This epoch's shuffled row order [rows]. */
   order: Uint32Array;
-  /** Position in `order` of the next batch's first row. */
   cursor: number;
   epoch: number;
   rng: RngState;
+  window?: { first: number; blockRows: number };
 }
 
 export class BatchSampler {

@@ -25,6 +25,7 @@ interface ReplyTypes {
   tokens: 'tokens';
   sampler: 'sampler';
   sample: 'sample';
+  connect: 'connected';
 }
 
 /** A failed request: the worker's `IoError` (file, stable code, message naming the file). */
@@ -47,7 +48,7 @@ interface Waiter {
 
 /** The part of `Worker` the client uses (tests bridge it to `IngestSession` directly). */
 export interface WorkerLike {
-  postMessage(msg: IngestRequest): void;
+  postMessage(msg: IngestRequest, transfer?: Transferable[]): void;
   onmessage: ((ev: MessageEvent<IngestMessage>) => void) | null;
   onerror: ((ev: ErrorEvent) => void) | null;
   terminate(): void;
@@ -88,7 +89,9 @@ export class IngestClient {
         reject,
         onProgress: opts.onProgress,
       });
-      this.worker.postMessage({ ...body, id } as IngestRequest);
+      // A `connect` hands its port over to the worker.
+      const transfer = body.type === 'connect' ? [body.port] : [];
+      this.worker.postMessage({ ...body, id } as IngestRequest, transfer);
     });
   }
 

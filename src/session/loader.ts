@@ -1,15 +1,22 @@
 /**
  * Loading the user's files, start to finish: open (ingestion worker) → statistics with progress →
  * the user's decisions (which array of a multi-array file; drop or abort non-finite rows) →
- * tokens → all rows, transferred from the ingestion worker through the page to the engine
- * worker (two transfers, no copy, never through React or the store) → registry and summary.
+ * tokens → the rows to the engine worker, one of two ways:
+ *  - data whose decoded float32 rows fit the memory budget: all rows, transferred from the
+ *    ingestion worker through the page to the engine worker (two transfers, no copy, never
+ *    through React or the store);
+ *  - larger data: nothing is read whole. A MessageChannel connects the engine worker to the
+ *    ingestion worker, which keeps the files open and serves shuffled batches, rows in order and
+ *    sampled rows on request (src/workers/rowSource.ts), holding at most the budget;
+ * → registry and summary (which says which way, and why).
  *
  * Nothing the app shows changes until the engine has accepted the rows: a rejected file, an
  * abort or a cancel leaves the previous dataset active (reliability cases 1–24).
  */
 import type { DatasetStats } from '../io/stats';
+import { formatBytes } from '../format';
 import { useAppStore } from '../store';
-import type { IngestPhase } from '../store/datasetSlice';
+import type { DatasetSummaryView, IngestPhase } from '../store/datasetSlice';
 import type { EngineClient } from '../workers/engineClient';
 import type { DatasetSummary } from '../workers/ingest-protocol';
 import { putDataset } from './datasets';
@@ -127,22 +134,57 @@ export class DatasetLoader {
     }
     this.check(gen);
 
-    phase('transfer', 0, opened.rows * opened.bytesPerRow);
-    const rows = await this.ingest.request({ type: 'rows', start: 0, count: opened.rows });
-    this.check(gen);
-    phase('engine', 0, rows.data.byteLength);
     const name = tensor ? `${datasetName(acts)} [${tensor}]` : datasetName(acts);
-    const loaded = await this.engine.dataset({
-      type: 'dataset-load',
-      id: `file-${++datasetCounter}`,
-      name,
-      rows: opened.rows,
-      D: opened.width,
-      x: rows.data,
-      dropNonFinite: drop,
-    });
+    const id = `file-${++datasetCounter}`;
+    const budget = useAppStore.getState().dataset.memoryMiB * 2 ** 20;
+    const rowsFrom = rowsPath(opened.rows * opened.width * 4, budget);
+    let loaded;
+    if (!rowsFrom.streamed) {
+      phase('transfer', 0, opened.rows * opened.bytesPerRow);
+      const rows = await this.ingest.request({ type: 'rows', start: 0, count: opened.rows });
+      this.check(gen);
+      phase('engine', 0, rows.data.byteLength);
+      loaded = await this.engine.dataset({
+        type: 'dataset-load',
+        id,
+        name,
+        rows: opened.rows,
+        D: opened.width,
+        x: rows.data,
+        dropNonFinite: drop,
+      });
+    } else {
+      if (drop)
+        throw new IngestError(
+          datasetName(acts),
+          'ingest/stream-nonfinite',
+          `${datasetName(acts)}: ${stats.nonFiniteRows} rows hold NaN or ±Inf, and dropping ` +
+            `rows is done in memory: the data (${formatBytes(opened.rows * opened.width * 4)} ` +
+            `as float32) is over the ${formatBytes(budget)} memory budget. Raise the budget ` +
+            'above that size, or remove those rows from the file.',
+        );
+      phase('engine', 0, 0);
+      const channel = new MessageChannel();
+      await this.ingest.request({ type: 'connect', port: channel.port1 });
+      this.check(gen);
+      loaded = await this.engine.dataset({
+        type: 'dataset-stream',
+        id,
+        name,
+        port: channel.port2,
+        memoryBytes: budget,
+        summary: {
+          rows: opened.rows,
+          D: opened.width,
+          normFactor: stats.normFactor,
+          meanNorm: NaN, // not part of the statistics pass
+          min: stats.min,
+          max: stats.max,
+        },
+      });
+    }
     this.check(gen);
-    const { entry, view } = fileEntries(loaded, opened, stats, t);
+    const { entry, view } = fileEntries(loaded, opened, stats, t, rowsFrom);
     putDataset(entry);
     useAppStore.getState().datasetAdded(view, true);
   }
@@ -195,6 +237,20 @@ export class DatasetLoader {
     s.ingestProgress(null);
     s.ingestAsk({ tensorChoice: null, nonFinite: null });
   }
+}
+
+/** Whether rows of `bytes` (decoded float32) are held in memory or streamed, and why. */
+export function rowsPath(bytes: number, budget: number): DatasetSummaryView['rowsFrom'] {
+  const size = formatBytes(bytes);
+  const limit = formatBytes(budget);
+  return bytes <= budget
+    ? { streamed: false, why: `${size} of float32 rows fits the ${limit} memory budget` }
+    : {
+        streamed: true,
+        why:
+          `${size} of float32 rows is over the ${limit} memory budget: batches are read from ` +
+          'the files a window of shuffled blocks at a time (every row once per epoch)',
+      };
 }
 
 function datasetName(files: readonly { name: string }[]): string {

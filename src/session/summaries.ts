@@ -55,6 +55,7 @@ export function builtinEntries(m: DatasetLoaded): {
     droppedRows: 0,
     tokens: m.tokens ? `${m.tokens.length.toLocaleString('en-US')} tokens, one per row` : null,
     warnings: [],
+    rowsFrom: { streamed: false, why: 'generated in the engine worker and held in its memory' },
   };
   return { entry, view };
 }
@@ -65,6 +66,7 @@ export function fileEntries(
   opened: DatasetSummary,
   stats: DatasetStats,
   t: RowTokens,
+  rowsFrom: DatasetSummaryView['rowsFrom'],
 ): { entry: LoadedDataset; view: DatasetSummaryView } {
   const s = m.summary;
   const sent = opened.rows;
@@ -97,6 +99,7 @@ export function fileEntries(
     droppedRows: m.dropped.length,
     tokens,
     warnings: opened.warnings,
+    rowsFrom,
   };
   return { entry, view };
 }

@@ -22,7 +22,15 @@ export interface DatasetSummaryView {
   /** How tokens line up with rows, e.g. `657 tokens from acts.txt, one per row`, or null. */
   tokens: string | null;
   warnings: string[];
+  /**
+   * Where training and evaluation read the rows: held in the engine's memory, or streamed from
+   * the files (larger than the memory budget); `why` says why, with the numbers.
+   */
+  rowsFrom: { streamed: boolean; why: string };
 }
+
+/** Default budget of decoded float32 rows held in memory (the ingestion worker's window too). */
+export const DEFAULT_ROW_MEMORY_MIB = 256;
 
 export type IngestPhase = 'opening' | 'stats' | 'tokens' | 'transfer' | 'engine';
 
@@ -60,7 +68,13 @@ export interface DatasetSlice {
     nonFinite: NonFiniteFinding | null;
     /** The last rejected file and why; the active dataset is unchanged. */
     error: { file: string; message: string } | null;
+    /**
+     * MiB of decoded rows a dataset may hold in memory: data that fits is loaded whole; larger
+     * data is streamed from the files, the ingestion worker holding at most this much.
+     */
+    memoryMiB: number;
   };
+  setRowMemory(mib: number): void;
   datasetAdded(summary: DatasetSummaryView, activate: boolean): void;
   datasetSelected(id: string): void;
   ingestProgress(p: IngestProgress | null): void;
@@ -76,7 +90,9 @@ export const createDatasetSlice: StateCreator<DatasetSlice, [], [], DatasetSlice
     tensorChoice: null,
     nonFinite: null,
     error: null,
+    memoryMiB: DEFAULT_ROW_MEMORY_MIB,
   },
+  setRowMemory: (memoryMiB) => set((s) => ({ dataset: { ...s.dataset, memoryMiB } })),
   datasetAdded: (summary, activate) =>
     set((s) => {
       const list = s.dataset.list.filter((d) => d.id !== summary.id).concat(summary);

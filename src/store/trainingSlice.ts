@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { EpochChecksum } from '../io/sampler';
 import type { StepMetrics } from '../sae/trainer';
 import type { SavedRun, TrainEvaluation, TrainState } from '../workers/protocol';
 
@@ -28,6 +29,8 @@ export interface TrainingSlice {
     checkpointProblem: string | null;
     /** Why the run last continued from a checkpoint (resume, new GPU device, rollback). */
     restored: string | null;
+    /** Streamed data: each completed epoch's rows and checksum (a few numbers per epoch). */
+    dataEpochs: EpochChecksum[];
   };
   /** Runs saved in this browser's storage (the resume offer). */
   savedRuns: SavedRun[];
@@ -50,6 +53,7 @@ export interface TrainingSlice {
     rowsPerSec: number;
     gpuBytes: number;
     metrics: StepMetrics[];
+    dataEpochs?: EpochChecksum[];
   }): void;
   trainingEvaluated(e: TrainEvaluation): void;
   trainingReset(): void;
@@ -71,6 +75,7 @@ const initial: TrainingSlice['training'] = {
   checkpoint: null,
   checkpointProblem: null,
   restored: null,
+  dataEpochs: [],
 };
 
 export const createTrainingSlice: StateCreator<TrainingSlice, [], [], TrainingSlice> = (set) => ({
@@ -91,17 +96,25 @@ export const createTrainingSlice: StateCreator<TrainingSlice, [], [], TrainingSl
         history: [],
         latest: null,
         evaluation: null,
+        dataEpochs: [],
       },
     })),
   trainingState: (state, message) =>
     set((s) => ({ training: { ...s.training, state, message: message ?? null } })),
-  trainingProgress: ({ step, steps, rowsPerSec, gpuBytes, metrics }) =>
+  trainingProgress: ({ step, steps, rowsPerSec, gpuBytes, metrics, dataEpochs }) =>
     set((s) => {
       let history = metrics.length ? [...s.training.history, ...metrics] : s.training.history;
       if (history.length > MAX_POINTS) history = history.filter((_, i) => i % 2 === 0);
       const latest = metrics.length ? metrics[metrics.length - 1] : s.training.latest;
+      const epochs = dataEpochs?.length
+        ? [...s.training.dataEpochs, ...dataEpochs]
+        : s.training.dataEpochs;
       return {
-        training: { ...s.training, step, steps, rowsPerSec, gpuBytes, history, latest },
+        training: {
+          ...s.training,
+          ...{ step, steps, rowsPerSec, gpuBytes, history, latest },
+          dataEpochs: epochs,
+        },
       };
     }),
   trainingRestored: (step, steps, history, reason) =>

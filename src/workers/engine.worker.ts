@@ -17,7 +17,7 @@ import { loadSae } from '../io/sae/load';
 import { blobSource } from '../io/source';
 import { Inspection } from './inspection';
 import { EngineDatasets, summaryOf } from './engineDatasets';
-import { fingerprintMismatch, fingerprintRows } from '../checkpoint/fingerprint';
+import { fingerprintMismatch } from '../checkpoint/fingerprint';
 import { acquireRunLock } from '../checkpoint/opfs';
 import { DEFAULT_CHECKPOINT_EVERY, type EngineMessage, type EngineRequest } from './protocol';
 import { discardRun, listSavedRuns, RunCheckpoints, storageFaults } from './runCheckpoints';
@@ -65,6 +65,19 @@ function loadDataset(req: Extract<EngineRequest, { type: 'dataset-load' }>): voi
   try {
     const { dataset, dropped } = datasets.load(req);
     post({ type: 'dataset-loaded', summary: summaryOf(dataset), dropped }, [dropped.buffer]);
+  } catch (e) {
+    post({
+      type: 'dataset-error',
+      id: req.id,
+      message: e instanceof Error ? e.message : String(e),
+    });
+  }
+}
+
+function streamDataset(req: Extract<EngineRequest, { type: 'dataset-stream' }>): void {
+  try {
+    const dataset = datasets.stream(req);
+    post({ type: 'dataset-loaded', summary: summaryOf(dataset), dropped: new Int32Array(0) });
   } catch (e) {
     post({
       type: 'dataset-error',
@@ -193,13 +206,16 @@ async function runTraining(
   run?.stop();
   const current = new TrainingRun(post, inspection);
   run = current;
-  try {
-    await current.run(gpuSource, data, config, options);
-  } finally {
+  const finished = current.run(gpuSource, data, config, options).finally(() => {
     lock?.release();
     if (run === current) run = null;
-  }
+  });
+  runFinished = finished;
+  await finished;
 }
+
+/** Settles when the latest run has ended and released its lock. */
+let runFinished: Promise<void> = Promise.resolve();
 
 /**
  * Continues a saved run: its newest committed checkpoint, on `dataset` — refused when another
@@ -215,6 +231,12 @@ async function restoreTraining(
     const data = datasets.get(req.dataset.id);
     if (!data) return refuse(`no dataset '${req.dataset.id}' is loaded`);
     if (!(await getGpu())) return refuse('WebGPU is unavailable');
+    // The run paused here (say, its file went away and was picked again): this tab holds its
+    // lock, so end it first; it keeps its last checkpoint.
+    if (run?.runId === runId) {
+      run.stop();
+      await runFinished;
+    }
     const lock = await acquireRunLock(runId);
     if (!lock)
       return refuse(
@@ -226,7 +248,7 @@ async function restoreTraining(
       ? 'it has no committed checkpoint that verifies'
       : fingerprintMismatch(
           latest.checkpoint.meta.dataset,
-          fingerprintRows(data.x, data.rows, data.D, data.name),
+          await data.source.fingerprint(data.name),
         );
     if (!latest || why) {
       lock.release();
@@ -292,7 +314,7 @@ async function importSae(req: Extract<EngineRequest, { type: 'sae-import' }>): P
       runId: req.runId,
       datasetId: data.id,
       model,
-      data: { rows: data.rows, D: data.D, x: data.x },
+      data: { rows: data.rows, D: data.D, source: data.source },
       batchSize: IMPORT_BATCH,
       step: 0,
       final: true,
@@ -348,6 +370,8 @@ self.onmessage = (ev: MessageEvent<EngineRequest>) => {
       return void importSae(req);
     case 'dataset-load':
       return loadDataset(req);
+    case 'dataset-stream':
+      return streamDataset(req);
     case 'dataset-builtin':
       return builtinDataset(req);
   }

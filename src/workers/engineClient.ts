@@ -9,7 +9,10 @@ import type { EngineMessage, EngineRequest } from './protocol';
 
 /** The engine's reply to a dataset request. */
 export type DatasetLoaded = Extract<EngineMessage, { type: 'dataset-loaded' }>;
-type DatasetRequest = Extract<EngineRequest, { type: 'dataset-load' | 'dataset-builtin' }>;
+type DatasetRequest = Extract<
+  EngineRequest,
+  { type: 'dataset-load' | 'dataset-stream' | 'dataset-builtin' }
+>;
 
 export class EngineClient {
   private readonly worker: Worker;
@@ -47,7 +50,13 @@ export class EngineClient {
     this.waiting.get(id)?.reject(new Error(`dataset '${id}' was requested again`));
     return new Promise<DatasetLoaded>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.send(request, request.type === 'dataset-load' ? [request.x.buffer] : []);
+      const transfer =
+        request.type === 'dataset-load'
+          ? [request.x.buffer]
+          : request.type === 'dataset-stream'
+            ? [request.port]
+            : [];
+      this.send(request, transfer);
     });
   }
 

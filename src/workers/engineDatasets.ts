@@ -1,8 +1,9 @@
 /**
  * The datasets the engine worker trains on, by id: the built-in synthetic corpora (generated
- * here, so their rows never cross to the page) and the user's activations, which arrive once as
- * a transferred Float32Array. Pure functions plus a Map — no worker globals — so it runs in
- * Vitest.
+ * here, so their rows never cross to the page), the user's activations that fit the memory
+ * budget, which arrive once as a transferred Float32Array, and larger ones streamed from the
+ * files through a port to the ingestion worker (src/workers/rowSource.ts). Pure functions plus a
+ * Map — no worker globals — so it runs in Vitest.
  *
  * Every loaded array passes a CPU finiteness scan before it is stored: WGSL may assume finite
  * math, so a NaN reaching the GPU could poison a run without any detectable error (case 24).
@@ -10,16 +11,35 @@
 import { demoDataset, quickDataset } from '../data/demo.ts';
 import type { TokenLabData } from '../data/tokens.ts';
 import type { BuiltinDataset, EngineDatasetSummary } from './protocol.ts';
+import { memoryRows, streamedRows, type RowSource } from './rowSource.ts';
 
 export interface EngineDataset {
   id: string;
   name: string;
   rows: number;
   D: number;
-  /** Row-major `[rows, D]`, every value finite. */
-  x: Float32Array;
+  /** Where training and evaluation read the rows (every value finite). */
+  source: RowSource;
+  /** Row-major `[rows, D]` when held in memory. */
+  x?: Float32Array;
+  /** The summary numbers of a streamed dataset (from the ingestion worker's statistics pass). */
+  summary?: Omit<EngineDatasetSummary, 'id' | 'name'>;
   /** True number of active features per row: only the synthetic built-ins know it. */
   activeCount?: ArrayLike<number>;
+  /** Releases what the dataset holds (a streamed dataset's port). */
+  close?: () => void;
+}
+
+/** Builds a dataset held in memory. */
+function inMemory(
+  id: string,
+  name: string,
+  rows: number,
+  D: number,
+  x: Float32Array,
+  activeCount?: ArrayLike<number>,
+): EngineDataset {
+  return { id, name, rows, D, x, source: memoryRows(x, rows, D), activeCount };
 }
 
 /** Summary numbers of `[rows, D]` rows (float64 sums). */
@@ -99,14 +119,7 @@ export class EngineDatasets {
     if (!lab) {
       lab = id === 'demo' ? demoDataset() : quickDataset();
       this.labs.set(id, lab);
-      this.byId.set(id, {
-        id,
-        name: BUILTIN_NAMES[id],
-        rows: lab.rows,
-        D: lab.D,
-        x: lab.x,
-        activeCount: lab.activeCount,
-      });
+      this.byId.set(id, inMemory(id, BUILTIN_NAMES[id], lab.rows, lab.D, lab.x, lab.activeCount));
     }
     return { dataset: this.byId.get(id)!, lab };
   }
@@ -133,9 +146,37 @@ export class EngineDatasets {
     if (clean.dropped.length > 0 && !req.dropNonFinite)
       throw new Error(`${name}: ${clean.dropped.length} rows hold NaN or ±Inf values`);
     if (clean.rows === 0) throw new Error(`${name}: every row holds NaN or ±Inf values`);
-    const dataset: EngineDataset = { id, name, rows: clean.rows, D, x: clean.x };
-    this.byId.set(id, dataset);
+    const dataset = inMemory(id, name, clean.rows, D, clean.x);
+    this.replace(dataset);
     return { dataset, dropped: clean.dropped };
+  }
+
+  /**
+   * Registers a dataset streamed from the user's files: `port` reaches the ingestion worker
+   * serving it; `summary` comes from its statistics pass (rows hold only finite values: the
+   * loader refuses or drops the others before this).
+   */
+  stream(req: {
+    id: string;
+    name: string;
+    port: MessagePort;
+    memoryBytes: number;
+    summary: Omit<EngineDatasetSummary, 'id' | 'name'>;
+  }): EngineDataset {
+    const { id, name, summary } = req;
+    const { rows, D } = summary;
+    if (id in BUILTIN_NAMES) throw new Error(`'${id}' is a built-in dataset's id`);
+    if (!(Number.isInteger(rows) && Number.isInteger(D) && rows > 0 && D > 0))
+      throw new Error(`${name}: a dataset needs rows ≥ 1 and D ≥ 1, got ${rows} × ${D}`);
+    const source = streamedRows(req.port, rows, D, { memoryBytes: req.memoryBytes });
+    const dataset: EngineDataset = { id, name, rows, D, source, summary, close: source.close };
+    this.replace(dataset);
+    return dataset;
+  }
+
+  private replace(dataset: EngineDataset): void {
+    this.byId.get(dataset.id)?.close?.();
+    this.byId.set(dataset.id, dataset);
   }
 
   get(id: string): EngineDataset | undefined {
@@ -145,5 +186,6 @@ export class EngineDatasets {
 }
 
 export function summaryOf(ds: EngineDataset): EngineDatasetSummary {
-  return { id: ds.id, name: ds.name, ...summarizeRows(ds.x, ds.rows, ds.D) };
+  const numbers = ds.x ? summarizeRows(ds.x, ds.rows, ds.D) : ds.summary!;
+  return { id: ds.id, name: ds.name, ...numbers, streamed: ds.source.streamed };
 }

@@ -19,13 +19,17 @@ import { SaeBuffers } from '../sae/buffers';
 import { EvalAccumulator, type EvalSummary } from '../sae/eval';
 import { inferenceMode, SaeForward } from '../sae/forward';
 import type { SaeModel } from '../sae/modelFile';
-import { CsrBuilder, type Csr } from './sparseCodes';
+import type { RowSource } from './rowSource';
+import { CsrBuilder, MAX_KEPT_CODES, type Csr } from './sparseCodes';
 
 export interface EvalPassData {
   rows: number;
   D: number;
-  /** Raw rows [rows, D] (normalised on the GPU with the model's shift and norm factor). */
-  x: Float32Array;
+  /**
+   * Raw rows in order (normalised on the GPU with the model's shift and norm factor): held in
+   * memory or streamed from the files, a batch at a time, so any number of rows fits.
+   */
+  source: Pick<RowSource, 'chunks'>;
 }
 
 export interface EvalPassOutput {
@@ -66,7 +70,7 @@ export async function runEvalPass(
     throw new Error('a BatchTopK model needs its inference threshold θ (`threshold`)');
   if (data.D !== model.D) throw new Error(`data has D = ${data.D}, the model ${model.D}`);
   const { D, F } = model;
-  const { rows, x } = data;
+  const { rows, source } = data;
   if (rows < 1) throw new Error('nothing to evaluate: the dataset has no rows');
   const B = Math.max(1, Math.min(batchSize, rows));
   const dev = ctx.device;
@@ -103,16 +107,15 @@ export async function runEvalPass(
     const kHat = soft ? new Float32Array(rows) : null;
     const l0 = new Uint32Array(rows);
     const sqErr = new Float32Array(rows);
-    // The host copy grows as needed; start it at the expected size for threshold inference.
-    const csr = new CsrBuilder(rows, rows * Math.min(perRow, 2 * Math.max(1, Math.ceil(model.k))));
+    // The host copy grows as needed (up to MAX_KEPT_CODES entries); start it at the expected
+    // size for threshold inference.
+    const expected = rows * Math.min(perRow, 2 * Math.max(1, Math.ceil(model.k)));
+    const csr = new CsrBuilder(rows, Math.min(expected, MAX_KEPT_CODES), MAX_KEPT_CODES);
     // Only the batch's first n rows are uploaded; the rest of the workspace keeps stale rows
     // whose results are never read.
-    const load = (start: number, n: number) =>
-      upload(dev, ws.x, x.subarray(start * D, (start + n) * D));
-
-    for (let start = 0; start < rows; start += B) {
-      const n = Math.min(B, rows - start);
-      load(start, n);
+    for await (const { start, data: x } of source.chunks(B)) {
+      const n = x.length / D;
+      upload(dev, ws.x, x);
       submitPass(dev, `${label}.batch`, (pass) => {
         fwd.encode(pass, mode);
         // ws.l0 held the kept count of the top-k; the accumulator overwrites it with the
@@ -153,15 +156,16 @@ export async function runEvalPass(
     }
 
     submitPass(dev, `${label}.range`, (pass) => acc.encodeRangeFromMax(pass));
-    for (let start = 0, i = 0; start < rows; start += B, i++) {
-      const n = Math.min(B, rows - start);
-      load(start, n);
+    let i = 0;
+    for await (const { data: x } of source.chunks(B)) {
+      const n = x.length / D;
+      upload(dev, ws.x, x);
       submitPass(dev, `${label}.hist`, (pass) => {
         fwd.encode(pass, mode);
         acc.encodeHistogram(pass, { f: ws.f, B: n });
       });
       // Bounded work in flight, and the worker's message loop gets a turn.
-      if (i % HIST_IN_FLIGHT === HIST_IN_FLIGHT - 1) await dev.queue.onSubmittedWorkDone();
+      if (i++ % HIST_IN_FLIGHT === HIST_IN_FLIGHT - 1) await dev.queue.onSubmittedWorkDone();
     }
     const summary = await acc.read();
     return { kHat, l0, sqErr, summary, codes: csr.finish() };

@@ -22,8 +22,17 @@ export class IngestSession {
   private dataset: DatasetSource | undefined;
   private sampler: RowSampler | undefined;
   private readonly running = new Map<number, AbortController>();
+  /** Sampler requests run one after another: a batch may await a window's reads. */
+  private samplerTurn: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly post: Post) {}
+
+  /** A session serving one already-open dataset (the engine's end of a `connect`). */
+  static serving(dataset: DatasetSource, post: Post): IngestSession {
+    const s = new IngestSession(post);
+    s.dataset = dataset;
+    return s;
+  }
 
   /** Handles one request; never throws (errors become `error` messages). */
   async handle(req: IngestRequest): Promise<void> {
@@ -34,7 +43,11 @@ export class IngestSession {
     const ac = new AbortController();
     this.running.set(req.id, ac);
     try {
-      await this.dispatch(req, ac.signal);
+      if (req.type === 'sampler' || req.type === 'sample') {
+        const turn = this.samplerTurn.then(() => this.dispatch(req, ac.signal));
+        this.samplerTurn = turn.catch(() => {});
+        await turn;
+      } else await this.dispatch(req, ac.signal);
     } catch (e) {
       this.post(errorMessage(req.id, e), []);
     } finally {
@@ -85,9 +98,22 @@ export class IngestSession {
         this.post({ type: 'batch', id, count: req.indices.length, data }, [data.buffer]);
         return;
       }
+      case 'connect': {
+        const served = IngestSession.serving(this.requireDataset(), (msg, transfer) =>
+          req.port.postMessage(msg, transfer),
+        );
+        req.port.onmessage = (ev: MessageEvent<IngestRequest>) => void served.handle(ev.data);
+        this.post({ type: 'connected', id }, []);
+        return;
+      }
       case 'sampler': {
-        const { memoryBytes, blockRows, seed } = req;
-        const sampler = new RowSampler(this.requireDataset(), { memoryBytes, blockRows, seed });
+        const { memoryBytes, blockRows, seed, from } = req;
+        const sampler = new RowSampler(this.requireDataset(), {
+          memoryBytes,
+          blockRows,
+          seed,
+          from,
+        });
         await sampler.prepare();
         this.sampler = sampler;
         const { inMemory, blocks, windowBlocks, residentBytes } = sampler;
@@ -104,8 +130,13 @@ export class IngestSession {
       case 'sample': {
         if (!this.sampler)
           throw new IoError('(no sampler)', 'ingest/no-sampler', 'start a sampler first');
-        const { data, rows, epoch } = await this.sampler.next(req.count);
-        this.post({ type: 'sample', id, data, rows, epoch }, [data.buffer, rows.buffer]);
+        const cursor = this.sampler.save();
+        const { data, rows, epoch, completed } = await this.sampler.next(req.count);
+        this.post({ type: 'sample', id, data, rows, epoch, cursor, completed }, [
+          data.buffer,
+          rows.buffer,
+          cursor.blockOrder.buffer,
+        ]);
         return;
       }
       case 'tokens': {

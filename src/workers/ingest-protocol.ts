@@ -1,4 +1,5 @@
 /** Typed messages between the page and the ingestion worker (which owns the user's files). */
+import type { EpochChecksum, StreamCursor } from '../io/sampler.ts';
 import type { DatasetStats, StatsProgress } from '../io/stats.ts';
 
 /** What the page may show about the open dataset: small and serialisable. */
@@ -38,11 +39,25 @@ export type IngestRequest =
    * Start serving shuffled training batches within `memoryBytes` (see `RowSampler`); replaces
    * any earlier sampler. Answered once the first window is in memory.
    */
-  | { type: 'sampler'; id: number; memoryBytes?: number; blockRows?: number; seed?: number }
+  | {
+      type: 'sampler';
+      id: number;
+      memoryBytes?: number;
+      blockRows?: number;
+      seed?: number;
+      /** Continue a saved stream (a checkpoint's data cursor). */
+      from?: StreamCursor;
+    }
   /** The next `count` rows of the sampler's shuffled stream. */
   | { type: 'sample'; id: number; count: number }
   /** Load tokens (and a vocabulary for ids) and align them to the dataset rows. */
   | { type: 'tokens'; id: number; file: File; vocab?: File }
+  /**
+   * Serve the open dataset on `port` (to the engine worker, which then reads rows without the
+   * page): requests arriving there (`rows`, `batch`, `sampler`, `sample`) are answered there,
+   * on this dataset even after another one is opened.
+   */
+  | { type: 'connect'; id: number; port: MessagePort }
   /** Cancel the request with this id (statistics stop at the next chunk). */
   | { type: 'cancel'; id: number };
 
@@ -57,6 +72,17 @@ export type IngestMessage =
   | { type: 'tokens'; id: number; tokens: string[]; sequence: Int32Array; position: Int32Array }
   | { type: 'sampler'; id: number; sampler: SamplerSummary }
   /** `data` is `[rows.length, width]`, row `i` being dataset row `rows[i]`. */
-  | { type: 'sample'; id: number; data: Float32Array; rows: Uint32Array; epoch: number }
+  | {
+      type: 'sample';
+      id: number;
+      data: Float32Array;
+      rows: Uint32Array;
+      epoch: number;
+      /** The stream's cursor before this batch: a sampler built `from` it serves this batch. */
+      cursor: StreamCursor;
+      /** Epochs completed while serving this batch. */
+      completed: EpochChecksum[];
+    }
+  | { type: 'connected'; id: number }
   /** `code` is the `IoError` code (`ingest/…` for protocol misuse, `internal` for bugs). */
   | { type: 'error'; id: number; file: string; code: string; message: string };

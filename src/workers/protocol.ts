@@ -2,6 +2,7 @@
 import type { DatasetFingerprint } from '../checkpoint/fingerprint';
 import type { AdapterSummary } from '../gpu/device';
 import type { GpuEvent } from '../gpu/events';
+import type { EpochChecksum } from '../io/sampler';
 import type { TrainConfigInput } from '../reference/sae/config';
 import type { StepMetrics } from '../sae/trainer';
 import type { CheckResult } from '../selfcheck/kernels';
@@ -53,6 +54,19 @@ export type EngineRequest =
       x: Float32Array;
       dropNonFinite?: boolean;
     }
+  /**
+   * A dataset too large for memory: its rows stay in the user's files and are read through
+   * `port`, connected to the ingestion worker that has them open. `summary` comes from the
+   * statistics pass; `memoryBytes` bounds the decoded rows the ingestion worker holds for batches.
+   */
+  | {
+      type: 'dataset-stream';
+      id: string;
+      name: string;
+      port: MessagePort;
+      memoryBytes: number;
+      summary: Omit<EngineDatasetSummary, 'id' | 'name' | 'streamed'>;
+    }
   /** Generate a built-in dataset and report it (`dataset-loaded` with its tokens). */
   | { type: 'dataset-builtin'; id: BuiltinDataset }
   | InspectRequest;
@@ -86,6 +100,8 @@ export interface EngineDatasetSummary {
   meanNorm: number;
   min: number;
   max: number;
+  /** Rows read from the files as needed rather than held in the engine's memory. */
+  streamed?: boolean;
 }
 
 export type TrainState =
@@ -146,6 +162,8 @@ export type EngineMessage =
       gpuBytes: number;
       /** Metrics of the steps reported since the last progress message (throttled). */
       metrics: StepMetrics[];
+      /** Streamed data: epochs completed since the last message, with their checksums. */
+      dataEpochs?: EpochChecksum[];
     }
   /**
    * A dataset is ready for training. `dropped`: indices (in the rows sent) of the rows removed as

@@ -29,7 +29,7 @@ export async function evaluateRun(
   post: (m: EngineMessage) => void,
 ): Promise<void> {
   const { ctx, trainer, config, data, normFactor } = live;
-  const { D, rows, x } = data;
+  const { D, rows, source } = data;
   const model: SaeModel = {
     arch: config.arch,
     D,
@@ -46,7 +46,7 @@ export async function evaluateRun(
     runId,
     datasetId: data.id,
     model,
-    data: { rows, D, x },
+    data: { rows, D, source },
     batchSize: config.batch_size,
     step: trainer.step,
     final,

@@ -9,7 +9,19 @@ export interface Csr {
   rowPtr: Uint32Array;
   col: Uint32Array;
   val: Float32Array;
+  /**
+   * Rows whose entries are kept (all rows unless the codes outgrew {@link MAX_KEPT_CODES}):
+   * rows from here on are stored empty and their queries are refused, not answered with zeros.
+   */
+  keptRows?: number;
 }
+
+/**
+ * Most code entries kept after an evaluation (8 bytes each: 256 MiB). Per-row results are always
+ * kept for every row (12 bytes a row); the codes of a 10-million-row file at L0 32 would need
+ * 2.4 GiB, so beyond this budget only the first rows' codes stay.
+ */
+export const MAX_KEPT_CODES = 32 * 2 ** 20;
 
 /** Appends per-batch CSR lists (row pointers relative to the batch) into one dataset CSR. */
 export class CsrBuilder {
@@ -17,10 +29,13 @@ export class CsrBuilder {
   private col: Uint32Array;
   private val: Float32Array;
   private row = 0;
+  /** Rows appended before the entry budget ran out (then every later row is stored empty). */
+  private keptRows = -1;
 
   constructor(
     private readonly rows: number,
     capacity: number,
+    private readonly maxEntries = Infinity,
   ) {
     this.rowPtr = new Uint32Array(rows + 1);
     this.col = new Uint32Array(Math.max(1, capacity));
@@ -35,6 +50,12 @@ export class CsrBuilder {
     if (this.row + n > this.rows) throw new Error('CsrBuilder: more rows than declared');
     const base = this.rowPtr[this.row];
     const count = ptr[n] - ptr[0];
+    if (this.keptRows < 0 && base + count > this.maxEntries) this.keptRows = this.row;
+    if (this.keptRows >= 0) {
+      this.rowPtr.fill(base, this.row + 1, this.row + n + 1);
+      this.row += n;
+      return;
+    }
     if (base + count > this.col.length) {
       const size = Math.max(base + count, 2 * this.col.length);
       const c = new Uint32Array(size);
@@ -58,8 +79,19 @@ export class CsrBuilder {
       rowPtr: this.rowPtr,
       col: this.col.slice(0, nnz),
       val: this.val.slice(0, nnz),
+      ...(this.keptRows >= 0 ? { keptRows: this.keptRows } : {}),
     };
   }
+}
+
+/** Refuses a query on a row whose codes were not kept (the evaluation outgrew its budget). */
+function refuseUnkept(codes: Csr, row: number): void {
+  if (codes.keptRows !== undefined && row >= codes.keptRows)
+    throw new Error(
+      `the codes of row ${row} were not kept: this dataset's codes outgrew the ` +
+        `${(MAX_KEPT_CODES * 8) / 2 ** 20} MiB kept after an evaluation, which holds rows ` +
+        `0…${codes.keptRows - 1}; its k̂, L0 and error are kept for every row`,
+    );
 }
 
 /** One row's nonzero features, largest value first (ties: lower feature index first). */
@@ -69,6 +101,7 @@ export function rowFeatures(
 ): { features: Uint32Array; values: Float32Array } {
   if (!(Number.isInteger(row) && row >= 0 && row < codes.rows))
     throw new Error(`row ${row} is outside 0…${codes.rows - 1}`);
+  refuseUnkept(codes, row);
   const start = codes.rowPtr[row];
   const end = codes.rowPtr[row + 1];
   const order: number[] = [];
@@ -80,7 +113,10 @@ export function rowFeatures(
   };
 }
 
-/** Feature j's activation on every row [rows] (0 where it is not active). O(nnz). */
+/**
+ * Feature j's activation on every row [rows] (0 where it is not active, and on rows whose codes
+ * were not kept — `Csr.keptRows`). O(nnz).
+ */
 export function featureColumn(codes: Csr, feature: number): Float32Array {
   const out = new Float32Array(codes.rows);
   for (let r = 0; r < codes.rows; r++)

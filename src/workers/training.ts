@@ -12,12 +12,12 @@
  * {@link MAX_LOSSES} times within {@link LOSS_WINDOW_MS}. {@link MAX_SKIPPED_IN_A_ROW} consecutive
  * non-finite steps roll back to the last checkpoint and pause (reliability case 25).
  */
-import { fingerprintRows, type DatasetFingerprint } from '../checkpoint/fingerprint';
+import type { DatasetFingerprint } from '../checkpoint/fingerprint';
 import { makeCheckpoint, type TrainingCheckpoint } from '../checkpoint/content';
 import type { KernelContext } from '../gpu/kernels/context';
 import { resolveConfig, type TrainConfig, type TrainConfigInput } from '../reference/sae/config';
 import { initParams } from '../reference/sae/params';
-import { BatchSampler, normFactorOf } from '../sae/batches';
+import { normFactorOf } from '../sae/batches';
 import { GpuTrainer, type StepMetrics } from '../sae/trainer';
 import { ledgerOf } from '../gpu/ledger';
 import { limitProblem, trainShapeOf } from '../sae/memoryPlan';
@@ -25,6 +25,7 @@ import type { Inspection } from './inspection';
 import { evaluateRun, type LiveRun } from './runEvaluation';
 import type { EngineDataset } from './engineDatasets';
 import type { EngineMessage, TrainState } from './protocol';
+import { RowReadError, type BatchStream } from './rowSource';
 import { checkStorage, type RunCheckpoints } from './runCheckpoints';
 
 /** Steps allowed in flight before the loop waits for the GPU. */
@@ -136,7 +137,7 @@ export class TrainingRun {
         throw new Error(
           `batch_size ${config.batch_size} exceeds the ${data.rows} rows of the data`,
         );
-      const fingerprint = fingerprintRows(data.x, data.rows, data.D, data.name);
+      const fingerprint = await data.source.fingerprint(data.name);
       if (options.checkpoints) {
         const warning = await checkStorage(checkpointBytes(config, data));
         if (warning) this.post({ type: 'checkpoint-problem', runId: this.runId, message: warning });
@@ -187,7 +188,7 @@ export class TrainingRun {
     options: RunOptions,
     restore: TrainingCheckpoint | null,
   ): Promise<{ step: number; reason: string } | null> {
-    const { D, rows, x } = data;
+    const { D, rows, source } = data;
     // Refused before any GPU allocation when a buffer would exceed the device's limits.
     const problem = limitProblem(trainShapeOf(config, D), ctx.device.limits);
     if (problem) throw new Error(problem.message);
@@ -195,8 +196,9 @@ export class TrainingRun {
     const lostSignal = ctx.device.lost.then((info) => {
       deviceLost = `${info.reason}${info.message ? `: ${info.message}` : ''}`;
     });
+    const headRows = Math.min(rows, 8 * config.batch_size);
     const normFactor =
-      restore?.meta.normFactor ?? normFactorOf(x, Math.min(rows, 8 * config.batch_size), D);
+      restore?.meta.normFactor ?? normFactorOf(await source.head(headRows), headRows, D);
     const params =
       restore?.trainer.params ??
       initParams({
@@ -223,10 +225,7 @@ export class TrainingRun {
     this.history = restore ? restore.meta.history.slice() : [];
     this.lastSkipped = restore?.trainer.skipped ?? 0;
     this.skippedInARow = 0;
-    let sampler = new BatchSampler(
-      x,
-      rows,
-      D,
+    let batches: BatchStream = await source.batches(
       config.batch_size,
       config.seed + 1,
       restore?.sampler,
@@ -256,8 +255,16 @@ export class TrainingRun {
       const cp = options.checkpoints;
       if (!cp || trainer.step === savedStep || deviceLost) return;
       let snapshot;
+      let cursor;
       try {
         snapshot = await trainer.snapshot();
+        // The cursor before the next batch; a file that can no longer be read is reported by
+        // the next batch, and this checkpoint is not written (the last one stays).
+        cursor = await batches.save().catch((e: unknown) => {
+          if (e instanceof RowReadError) return null;
+          throw e;
+        });
+        if (!cursor) return;
       } catch (e) {
         await rethrowUnlessLost(e);
         return;
@@ -278,7 +285,7 @@ export class TrainingRun {
           checkpointEvery: options.checkpointEvery,
         },
         snapshot,
-        sampler.save(),
+        cursor,
       );
       try {
         const p = await cp.save(c);
@@ -327,6 +334,7 @@ export class TrainingRun {
         rowsPerSec: ((done - startStep) * config.batch_size) / ((performance.now() - t0) / 1000),
         gpuBytes: ledgerOf(ctx.device)?.bytes ?? 0,
         metrics: reported.splice(0),
+        dataEpochs: batches.takeEpochs?.(),
       });
       lastPost = performance.now();
     };
@@ -338,7 +346,7 @@ export class TrainingRun {
         if (this.skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
           await drain();
           if (deviceLost) continue;
-          sampler = (await this.rollBack(trainer, options)) ?? sampler;
+          batches = (await this.rollBack(trainer, options)) ?? batches;
           done = trainer.step;
           flushProgress();
           continue;
@@ -355,7 +363,22 @@ export class TrainingRun {
           this.wake = null;
           continue;
         }
-        trainer.trainStep(sampler.next());
+        let batch: Float32Array;
+        try {
+          batch = await batches.next();
+        } catch (e) {
+          if (!(e instanceof RowReadError)) throw e;
+          // The user's file changed or went away (reliability case 38): pause with the last
+          // checkpoint intact; Resume rolls back to it and reads from its cursor again.
+          await drain();
+          if (deviceLost) continue;
+          flushProgress();
+          batches = await this.pauseForData(e, trainer, options, savedStep);
+          done = trainer.step;
+          flushProgress();
+          continue;
+        }
+        trainer.trainStep(batch);
         inFlight.push(ctx.device.queue.onSubmittedWorkDone().then(() => void done++));
         if (inFlight.length >= MAX_IN_FLIGHT) await Promise.race([inFlight.shift(), lostSignal]);
         else await new Promise((r) => setTimeout(r, 0));
@@ -395,10 +418,58 @@ export class TrainingRun {
   }
 
   /**
-   * Too many non-finite steps in a row: restore the last checkpoint (the skipped-step count stays
-   * the run's total) and pause with the reason. Returns the restored sampler.
+   * A batch could not be read from the user's files: pause with the io layer's message (it names
+   * the file) and the checkpoint kept, then, on Resume, restore that checkpoint and open the
+   * stream again at its cursor. Read failures while reopening pause again the same way.
    */
-  private async rollBack(trainer: GpuTrainer, options: RunOptions): Promise<BatchSampler | null> {
+  private async pauseForData(
+    e: RowReadError,
+    trainer: GpuTrainer,
+    options: RunOptions,
+    savedStep: number,
+  ): Promise<BatchStream> {
+    const live = this.live!;
+    let problem: Error = e;
+    for (;;) {
+      const kept =
+        savedStep >= 0 ? `the checkpoint of step ${savedStep} is kept` : 'no checkpoint was saved';
+      this.pauseRequested = false;
+      this.setState(
+        'paused',
+        `${problem.message} Training paused; ${kept}. Resume continues from it once the file ` +
+          'reads again; or pick the file again and resume the run from Saved runs.',
+      );
+      await new Promise<void>((r) => (this.wake = r));
+      this.wake = null;
+      if (this.state === 'stopped')
+        return { next: () => Promise.reject(e), save: () => Promise.reject(e) };
+      try {
+        const latest = (await options.checkpoints?.latest())?.checkpoint;
+        const c = live.config;
+        if (latest) {
+          trainer.load({ ...latest.trainer, skipped: this.lastSkipped });
+          this.history = latest.meta.history.slice();
+          this.post({
+            type: 'train-restored',
+            step: latest.meta.step,
+            steps: c.steps,
+            history: this.history.slice(),
+            reason: `reading the data again from the checkpoint of step ${latest.meta.step}`,
+          });
+        }
+        return await live.data.source.batches(c.batch_size, c.seed + 1, latest?.sampler);
+      } catch (again) {
+        if (!(again instanceof RowReadError)) throw again;
+        problem = again;
+      }
+    }
+  }
+
+  /**
+   * Too many non-finite steps in a row: restore the last checkpoint (the skipped-step count stays
+   * the run's total) and pause with the reason. Returns the restored batch stream.
+   */
+  private async rollBack(trainer: GpuTrainer, options: RunOptions): Promise<BatchStream | null> {
     const n = this.skippedInARow;
     this.skippedInARow = 0;
     const latest = (await options.checkpoints?.latest())?.checkpoint;
@@ -419,9 +490,8 @@ export class TrainingRun {
       reason,
     });
     this.pause(reason);
-    const { x, rows, D } = this.live!.data;
     const c = latest.meta.config;
-    return new BatchSampler(x, rows, D, c.batch_size, c.seed + 1, latest.sampler);
+    return this.live!.data.source.batches(c.batch_size, c.seed + 1, latest.sampler);
   }
 
   /** Evaluates the current model (src/workers/runEvaluation.ts), one evaluation at a time. */

@@ -105,7 +105,7 @@ describe('IngestSession', () => {
       await s.handle({ type: 'sample', id, count: 8 });
       const m = last();
       if (m.type !== 'sample') throw new Error(JSON.stringify(m));
-      expect(out[out.length - 1].transfer).toHaveLength(2);
+      expect(out[out.length - 1].transfer).toHaveLength(3);
       m.rows.forEach((r, i) => expect([m.data[2 * i], m.data[2 * i + 1]]).toEqual([r, -r]));
       seen.push(...m.rows);
     }

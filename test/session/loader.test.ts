@@ -32,6 +32,10 @@ function engine(): EnginePort & { datasets: EngineDatasets } {
   return {
     datasets,
     async dataset(req) {
+      if (req.type === 'dataset-stream') {
+        const dataset = datasets.stream(req);
+        return { type: 'dataset-loaded', summary: summaryOf(dataset), dropped: new Int32Array(0) };
+      }
       if (req.type !== 'dataset-load') throw new Error('built-ins are not used here');
       const { dataset, dropped } = datasets.load(req);
       return { type: 'dataset-loaded', summary: summaryOf(dataset), dropped };
@@ -86,6 +90,7 @@ beforeEach(() => {
       tensorChoice: null,
       nonFinite: null,
       error: null,
+      memoryMiB: 256,
     },
   });
   eng = engine();
@@ -112,7 +117,7 @@ describe('DatasetLoader', () => {
     const ds = getDataset(s.activeId!)!;
     expect(ds.tokens).toEqual(['a', 'c', 'e']);
     expect(Array.from(ds.pos!)).toEqual([0, 2, 4]);
-    expect(Array.from(eng.datasets.get(s.activeId!)!.x)).toEqual([3, 4, 0, 1, 6, 8]);
+    expect(Array.from(eng.datasets.get(s.activeId!)!.x!)).toEqual([3, 4, 0, 1, 6, 8]);
   });
 
   it('"abort" changes nothing: the previous dataset stays active', async () => {
@@ -195,5 +200,46 @@ describe('DatasetLoader', () => {
   it('refuses a load without activation files', async () => {
     await loader.load(stage([text('only.txt', ['a'])]));
     expect(state().error?.message).toContain('choose at least one activation file');
+  });
+
+  it('data over the memory budget is streamed: nothing read whole, the summary says why', async () => {
+    const rows = Array.from({ length: 300 }, (_, r) => [r, -2 * r, r % 7]);
+    useAppStore.getState().setRowMemory(1000 / 2 ** 20); // 1000 bytes < 300 × 3 × 4
+    await loader.load(stage([npy('big.npy', rows)]));
+    const s = state();
+    expect(s.error).toBeNull();
+    const view = s.list.find((d) => d.id === s.activeId)!;
+    expect(view.rowsFrom.streamed).toBe(true);
+    expect(view.rowsFrom.why).toMatch(
+      /^3\.52 KiB of float32 rows is over the 1000 B memory budget/,
+    );
+    expect(view).toMatchObject({ rows: 300, D: 3, min: -598, max: 299 });
+    const ds = eng.datasets.get(s.activeId!)!;
+    expect(ds.x).toBeUndefined();
+    expect(ds.source.streamed).toBe(true);
+    expect(Array.from(await ds.source.head(4))).toEqual(rows.slice(0, 4).flat());
+    const batch = await (await ds.source.batches(50, 1)).next();
+    expect(batch).toHaveLength(150);
+    ds.close?.();
+    // The same file within the budget is held in memory.
+    useAppStore.getState().setRowMemory(1);
+    await loader.load(stage([npy('big.npy', rows)]));
+    const again = state().list.find((d) => d.id === state().activeId)!;
+    expect(again.rowsFrom).toEqual({
+      streamed: false,
+      why: '3.52 KiB of float32 rows fits the 1.00 MiB memory budget',
+    });
+  });
+
+  it('streamed data with NaN rows cannot drop them: refused with the sizes and the fix', async () => {
+    useAppStore.getState().setRowMemory(16 / 2 ** 20);
+    const done = loader.load(stage([npy('acts.npy', ROWS)]));
+    await until(() => state().nonFinite !== null);
+    loader.answer('drop');
+    await done;
+    expect(state().error?.message).toMatch(
+      /^acts\.npy: 2 rows hold NaN or ±Inf, and dropping rows is done in memory: .* Raise the budget/,
+    );
+    expect(state().activeId).toBeNull();
   });
 });

@@ -65,6 +65,11 @@ export function DatasetSummary() {
         {row('Min / max', 'range', `${formatNum(d.min)} / ${formatNum(d.max)}`)}
         {row('NaN / Inf', 'nonFinite', nonFiniteText(d))}
         {row('Tokens', 'tokens', d.tokens ?? 'none (rows are shown by index)')}
+        {row(
+          'Rows read',
+          'rowsFrom',
+          `${d.rowsFrom.streamed ? 'streamed from the files' : 'from memory'}: ${d.rowsFrom.why}`,
+        )}
         {row('Source', 'source', d.source)}
       </dl>
       {d.warnings.length > 0 && (
