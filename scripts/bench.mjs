@@ -10,6 +10,11 @@
 // --ingest-big-memory-mib MiB (the sampler's budget, default 256), --ingest-big-batch rows.
 // --tokens: scrolling the Inspect token view over --tokens-rows rows (default 1 000 000) for
 // --tokens-frames animation frames (default 300): per-frame main-thread time (scripts/bench-tokens.mjs).
+// --scale (only when named): training rows/s fed from disk (streamed) vs from memory, side by side
+// (--scale-mb MB, --scale-width D, --scale-shape F,k,batch,steps, --scale-stream-mib MiB).
+// --big (only when named): a 3 GiB float32 .npy and a 6 GiB float16 dataset in 3 shards through
+// the app — peak JS heaps and RSS (--big-steps N, --big-shape F,k,batch, --big-eval, --big-only f32|f16).
+// Both in scripts/bench-scale.mjs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +22,7 @@ import { chromium } from '@playwright/test';
 import { build as viteBuild, createServer, preview } from 'vite';
 import { writeBenchNpy } from './bench-files.mjs';
 import { runIngestBig } from './bench-ingest-big.mjs';
+import { runBigBench, runScaleBench } from './bench-scale.mjs';
 import { runTokensBench } from './bench-tokens.mjs';
 import { chromiumArgs, findChromium } from './chromium.mjs';
 
@@ -55,10 +61,12 @@ const chosen = [
   '--profile',
   '--ingest-big',
   '--tokens',
+  '--scale',
+  '--big',
 ].filter(flag);
+const onlyWhenNamed = ['--ingest-big', '--profile', '--scale', '--big'];
 const runs = (section) =>
-  chosen.includes(section) ||
-  (chosen.length === 0 && section !== '--ingest-big' && section !== '--profile');
+  chosen.includes(section) || (chosen.length === 0 && !onlyWhenNamed.includes(section));
 const sparseShapesArg = value('--sparse-shapes', undefined);
 const sparseShapes = sparseShapesArg
   ? sparseShapesArg.split(';').map((s) => s.split(',').map(Number))
@@ -188,6 +196,34 @@ try {
     await withProductionBuild((url) =>
       runTokensBench(browser, url, { ...opts, build: 'production build, vite preview' }),
     );
+  }
+  const appUrl = `http://127.0.0.1:${port}/`;
+  if (runs('--scale')) {
+    const [F, k, batch, steps] = value('--scale-shape', quick ? '256,8,256,30' : '1024,16,512,60')
+      .split(',')
+      .map(Number);
+    await runScaleBench(browser, appUrl, {
+      mb: Number(value('--scale-mb', quick ? 32 : 96)),
+      width: Number(value('--scale-width', 256)),
+      F,
+      k,
+      batch,
+      steps,
+      warm: Math.max(3, Math.round(steps / 6)),
+      streamMiB: Number(value('--scale-stream-mib', 16)),
+    });
+  }
+  if (runs('--big')) {
+    const [F, k, batch] = value('--big-shape', '64,8,256').split(',').map(Number);
+    await runBigBench(browser, appUrl, {
+      steps: Number(value('--big-steps', 100)),
+      F,
+      k,
+      batch,
+      memoryMiB: Number(value('--big-memory-mib', 256)),
+      evaluate: flag('--big-eval'),
+      only: value('--big-only', undefined),
+    });
   }
   const dir = runs('--ingest') ? mkdtempSync(join(tmpdir(), 'softsae-bench-')) : null;
   if (dir)

@@ -20,8 +20,8 @@ function randomCodes(rows: number, F: number, seed: number): Float32Array {
 }
 
 /** CSR of dense rows, built batch by batch as the evaluation pass does (batch-relative pointers). */
-function buildCsr(f: Float32Array, rows: number, F: number, B: number) {
-  const builder = new CsrBuilder(rows, 4); // small capacity: exercises growth
+function buildCsr(f: Float32Array, rows: number, F: number, B: number, maxEntries = Infinity) {
+  const builder = new CsrBuilder(rows, 4, maxEntries); // small capacity: exercises growth
   for (let start = 0; start < rows; start += B) {
     const n = Math.min(B, rows - start);
     const ptr = [0];
@@ -93,5 +93,23 @@ describe('sparse codes', () => {
     expect(cosines[1]).toBe(0);
     expect(cosines[2]).toBe(-1);
     expect(decoderNeighbors(dec, D, F4, 0, 1).neighbors).toEqual(Uint32Array.of(1));
+  });
+});
+
+describe('CsrBuilder with an entry budget', () => {
+  it('keeps whole batches until the budget, stores later rows empty and refuses their queries', () => {
+    const rows = 50;
+    const F = 20;
+    const f = randomCodes(rows, F, 3);
+    const full = buildCsr(f, rows, F, 8);
+    // The budget ends inside the 4th batch (rows 24…31): the first 3 batches are kept.
+    const budget = full.rowPtr[28];
+    const capped = buildCsr(f, rows, F, 8, budget);
+    expect(capped.keptRows).toBe(24);
+    expect(capped.col.length).toBe(full.rowPtr[24]);
+    for (let r = 0; r < 24; r++) expect(rowFeatures(capped, r)).toEqual(rowFeatures(full, r));
+    expect(() => rowFeatures(capped, 24)).toThrow(/codes of row 24 were not kept.*rows 0…23/);
+    expect(() => rowFeatures(capped, 49)).toThrow(/not kept/);
+    expect(full.keptRows).toBeUndefined();
   });
 });
