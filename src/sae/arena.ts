@@ -1,15 +1,15 @@
 /**
- * The parameter arena (llm.c's "malloc all parameters at once"): every trainable tensor at a fixed
- * offset of one float32 buffer. Gradients and both Adam moments are three more buffers with the
- * same layout, so one kernel can walk all of them with a single index.
+ * The tensor layout of one SAE and its packed host image (llm.c's "all parameters at once"): every
+ * trainable tensor at a fixed offset of one float32 array. On the GPU each tensor has its own
+ * buffer (src/sae/paramBuffers.ts) so that no binding must hold them all; the packed image remains
+ * the exchange format of tests and self-checks, and `entries` give each tensor's size and shape.
  *
  * Device layout differs from the reference state_dict in one place: the decoder is stored
  * transposed, `decoderT` [F, D], so that dictionary atom j (decoder column j) is the contiguous
  * row j — what the sparse decoder, the gradient projection and the renormalisation read.
  * Import/export transposes it (see {@link toDeviceTensor}).
  *
- * Each tensor starts on a 256-byte boundary (64 floats) so it can be bound on its own as a
- * storage-buffer sub-range (minStorageBufferOffsetAlignment ≤ 256 on every WebGPU device).
+ * Each tensor starts on a 256-byte boundary (64 floats) of the image.
  */
 import { PARAM_NAMES, type ParamName } from '../reference/sae/params';
 
