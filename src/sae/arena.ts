@@ -34,6 +34,15 @@ export interface ArenaLayout {
   size: number;
 }
 
+/** Parameters, their gradients, Adam's first and second moments. */
+export type ParamKind = 'params' | 'grads' | 'adamM' | 'adamV';
+export const PARAM_KINDS: readonly ParamKind[] = ['params', 'grads', 'adamM', 'adamV'];
+
+/** The buffer label of one tensor of one kind: `Sae.params.encoder.weight`. */
+export function tensorLabel(kind: ParamKind, name: ParamName, prefix = 'Sae'): string {
+  return `${prefix}.${kind}.${name}`;
+}
+
 export function deviceShape(name: ParamName, D: number, F: number): number[] {
   switch (name) {
     case 'encoder.weight':

@@ -11,19 +11,18 @@
  */
 import { createBuffer, readbackF32, upload } from '../gpu/buffers';
 import { PARAM_NAMES, type ParamName } from '../reference/sae/params';
-import { fromDeviceTensor, toDeviceTensor, type ArenaLayout } from './arena';
+import {
+  fromDeviceTensor,
+  tensorLabel,
+  toDeviceTensor,
+  type ArenaLayout,
+  type ParamKind,
+} from './arena';
 
-/** Parameters, their gradients, Adam's first and second moments. */
-export type ParamKind = 'params' | 'grads' | 'adamM' | 'adamV';
-export const PARAM_KINDS: readonly ParamKind[] = ['params', 'grads', 'adamM', 'adamV'];
+export { PARAM_KINDS, tensorLabel, type ParamKind } from './arena';
 
 /** One buffer per tensor, each holding exactly that tensor in the device layout. */
 export type TensorSet = Record<ParamName, GPUBuffer>;
-
-/** The buffer label of one tensor of one kind: `Sae.params.encoder.weight`. */
-export function tensorLabel(kind: ParamKind, name: ParamName, prefix = 'Sae'): string {
-  return `${prefix}.${kind}.${name}`;
-}
 
 export function createTensorSet(
   device: GPUDevice,
