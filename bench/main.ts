@@ -4,6 +4,7 @@ import type { GemmTiles } from '../src/gpu/kernels/gemm';
 import { benchGemm, type GemmBenchRow } from './gemm';
 import { benchIngest, type IngestBenchOptions, type IngestBenchRow } from './ingest';
 import { benchIngestBig, type IngestBigOptions, type IngestBigReport } from './ingest-big';
+import { benchLargest, type LargestOptions, type LargestReport } from './largest';
 import { benchSparse, type SparseBenchOptions, type SparseBenchReport } from './sparse';
 import { profileStep, type ProfileRow } from './profile';
 import { benchSteps, type StepBenchRow } from './step';
@@ -38,6 +39,8 @@ declare global {
       reps: number;
       warmup: number;
     }) => Promise<{ adapter: string; rows: StepBenchRow[] }>;
+    /** The plan and two training steps of the largest shape (issue 13). */
+    runLargest?: (opts: Omit<LargestOptions, 'log'>) => Promise<LargestReport>;
     /** Per-kernel breakdown of one training step. */
     runProfile?: (opts: {
       shapes: [number, number, number][];
@@ -86,6 +89,7 @@ window.runProfile = async (opts) => {
     }
   return { adapter: adapterName(gpu.summary), profiles };
 };
+window.runLargest = (opts) => benchLargest({ ...opts, log });
 // The files set on #ingest-files (scripts/bench.mjs uses setInputFiles, a person can pick them).
 window.runIngestBench = (opts) => {
   const input = document.getElementById('ingest-files') as HTMLInputElement;

@@ -43,7 +43,7 @@ test('a batch too large for a small GPU is refused in the form and by the engine
   await app.show('train');
   // Demo: D = 64. F = 65536, B = 1024: each [B, F] buffer is 1024 · 65536 · 4 B = 256 MiB.
   // B = 512 makes them exactly 128 MiB, the binding limit; the sparse lists (16384 entries per
-  // row, 32 MiB at B = 512) and the arenas (about 3·F·D floats, 48 MiB) fit.
+  // row, 32 MiB at B = 512) and each parameter tensor (at most F·D floats, 16 MiB) fit.
   const big = { dict_size: '65536', k: '8', k_max: '32', batch_size: '1024' };
   await train.set(big);
   const want =
@@ -54,6 +54,12 @@ test('a batch too large for a small GPU is refused in the form and by the engine
   await train.set({ batch_size: '512' });
   await expect(train.errors).toHaveCount(0);
   await expect(train.start).toBeEnabled();
+  // The plan: 128 MiB / (65536 · 4 B) = 512 rows at most; W_enc [65536, 64] is 16 MiB.
+  await page.getByTestId('train.plan').locator('summary').click();
+  await expect(page.getByTestId('train.plan.maxBatch')).toHaveText('512');
+  await expect(page.getByTestId('train.plan.row.encoder.weight')).toHaveText(
+    'encoder.weight[65536, 64]16.0 MiB464.0 MiB',
+  );
 
   // The engine checks again before allocating (a request that skipped the form).
   await page.waitForFunction(() => window.__softsae !== undefined);
@@ -75,9 +81,13 @@ test('a batch too large for a small GPU is refused in the form and by the engine
   );
   expect(await page.evaluate(() => window.__softsae!.state().gpuErrors)).toEqual([]);
 
-  // A dictionary whose parameters alone are over the limit: no batch helps.
-  await train.set({ dict_size: '200000', batch_size: '1' });
-  await expect(train.errors).toContainText('dict_size (200000) is too large: Sae.params needs');
-  await expect(train.errors).toContainText('use a smaller dictionary size');
+  // A dictionary whose encoder alone is over the limit: no batch helps. W_enc [600000, 64] is
+  // 153,600,000 bytes; 128 MiB / (64 · 4 B) = 524288 atoms fit.
+  await train.set({ dict_size: '600000', batch_size: '1' });
+  await expect(train.errors).toContainText(
+    'dict_size (600000) is too large: Sae.params.encoder.weight needs 146 MiB (the encoder ' +
+      'weight, [600000, 64] float32: 153,600,000 bytes)',
+  );
+  await expect(train.errors).toContainText('use a dictionary of at most 524288 atoms.');
   expect(app.pageErrors).toEqual([]);
 });

@@ -8,6 +8,9 @@
 // --ingest-big (only when named): a file far larger than the loader's memory budget, with the
 // peak JS heap; --ingest-big-mb MB (default 2148, i.e. 2 GiB), --ingest-big-dtype f32|f16,
 // --ingest-big-memory-mib MiB (the sampler's budget, default 256), --ingest-big-batch rows.
+// --largest (only when named): the memory plan of (D, F, batch) = (2304, 16384, 1024) and 2 SoftSAE
+// steps on random rows under the adapter's limits, and what WebGPU's default limits say
+// (--largest-shape D,F,B and --largest-steps N to change them).
 // --tokens: scrolling the Inspect token view over --tokens-rows rows (default 1 000 000) for
 // --tokens-frames animation frames (default 300): per-frame main-thread time (scripts/bench-tokens.mjs).
 // --scale (only when named): training rows/s fed from disk (streamed) vs from memory, side by side
@@ -63,8 +66,9 @@ const chosen = [
   '--tokens',
   '--scale',
   '--big',
+  '--largest',
 ].filter(flag);
-const onlyWhenNamed = ['--ingest-big', '--profile', '--scale', '--big'];
+const onlyWhenNamed = ['--ingest-big', '--profile', '--scale', '--big', '--largest'];
 const runs = (section) =>
   chosen.includes(section) || (chosen.length === 0 && !onlyWhenNamed.includes(section));
 const sparseShapesArg = value('--sparse-shapes', undefined);
@@ -175,6 +179,13 @@ try {
     });
     printProfile(report);
   }
+  if (runs('--largest')) {
+    const [D, F, B] = value('--largest-shape', '2304,16384,1024').split(',').map(Number);
+    const steps = Number(value('--largest-steps', 2));
+    const t0 = performance.now();
+    const report = await page.evaluate((opts) => window.runLargest(opts), { D, F, B, steps });
+    printLargest(report, { D, F, B, steps }, (performance.now() - t0) / 1000);
+  }
   if (runs('--ingest-big'))
     await runIngestBig(page, {
       mb: Number(value('--ingest-big-mb', quick ? 64 : 2148)),
@@ -247,6 +258,54 @@ try {
 } finally {
   await browser.close();
   await server.close();
+}
+
+function printLargest(r, { D, F, B, steps }, seconds) {
+  const mib = (n) => `${(n / 2 ** 20).toFixed(n < 2 ** 24 ? 2 : 1)} MiB`;
+  const num = (n) => n.toLocaleString('en-US');
+  console.log(`\nLargest shape: (D, F, batch) = (${D}, ${F}, ${B}), SoftSAE, ${steps} steps`);
+  console.log('Memory plan (src/sae/memoryPlan.ts): bytes per buffer; each tensor ×4 =');
+  console.log('parameters, gradient, Adam m, Adam v, each in its own GPU buffer\n');
+  table(
+    ['tensor / workspace', 'shape', 'bytes each', '×', 'bytes'],
+    r.rows.map((x) => [
+      x.row,
+      x.shape,
+      num(x.each),
+      String(x.count),
+      `${num(x.bytes)} (${mib(x.bytes)})`,
+    ]),
+  );
+  console.log(`total: ${num(r.total)} bytes (${mib(r.total)})`);
+  for (const [name, p] of [
+    ["adapter's limits", r.adapterLimits],
+    ['?limits=default', r.defaultLimits],
+  ]) {
+    console.log(
+      `\n${name} (${p.adapter}): maxStorageBufferBindingSize ${num(p.maxStorageBufferBindingSize)}, ` +
+        `maxBufferSize ${num(p.maxBufferSize)}; largest batch that fits: ${num(p.largestBatch)}`,
+    );
+    console.log(p.problem ? `  refused: ${p.problem}` : '  plan fits');
+  }
+  if (r.run) {
+    const { run } = r;
+    console.log(
+      `\nRun under the adapter's limits: trainer created in ${(run.createMs / 1000).toFixed(1)} s; ` +
+        `GPU bytes (ledger, live buffers): ${num(run.ledgerBytes)} (${mib(run.ledgerBytes)}) ` +
+        `in ${run.ledgerBuffers} buffers`,
+    );
+    console.log('  largest: ' + run.largest.map((b) => `${b.label} ${num(b.bytes)}`).join(', '));
+    run.steps.forEach((s, i) => {
+      const m = run.metrics.find((x) => x.step === i);
+      console.log(
+        `  step ${i}: ${(s.totalMs / 1000).toFixed(1)} s (host encode + submit ` +
+          `${(s.hostMs / 1000).toFixed(1)} s${i === 0 ? ', incl. the geometric median' : ''})` +
+          (m ? `; loss ${m.loss.toPrecision(5)}, grad norm ${m.gradNorm.toPrecision(4)}` : ''),
+      );
+    });
+    console.log(`  GPU errors: ${run.gpuErrors.length ? run.gpuErrors.join('; ') : 'none'}`);
+  }
+  console.log(`wall time of this section: ${seconds.toFixed(0)} s`);
 }
 
 function printSteps(report) {

@@ -1,5 +1,5 @@
-// Adam over the parameter arena (spec §5.6; torch.optim.Adam, no weight decay), for every tensor
-// s with a gradient this step (bit s of gradMask, or of condMask when cond[condIndex] ≠ 0 — the
+// Adam on one parameter tensor per dispatch (spec §5.6; torch.optim.Adam, no weight decay): tensor
+// s = pick.tensor, when it has a gradient this step (bit s of gradMask, or of condMask when cond[condIndex] ≠ 0 — the
 // same rule as gradnorm.wgsl), with the clip coefficient from OptimStatus:
 //   g ← scale·g
 //   m ← β₁m + (1−β₁)g,   v ← β₂v + (1−β₂)g²
@@ -8,14 +8,13 @@
 // The bias corrections (1−β₁ᵗ, √(1−β₂ᵗ)) come from a table computed on the host in float64 and
 // rounded once to f32; past the table both are exactly 1 in f32. If the step was flagged
 // non-finite nothing is written: parameters and moments stay bit for bit.
-// Arena buffers: theta, grad, m, v all share the arena layout; padding is never touched.
+// theta, grad, m, v: the tensor's own four buffers (parameters, gradient, moments), each of
+// segments[s].size floats — a tensor per binding, so no binding holds more than one tensor.
 
 struct Params {
   lr: f32,          // lr · lrFactor(step), computed on the host
   gradMask: u32,
-  numTensors: u32,
   tableLen: u32,    // entries in `biasCorrection`
-  stride: u32,      // threads in the dispatch (grid-stride loop)
   condMask: u32,
   condIndex: u32,
 }
@@ -27,7 +26,10 @@ struct OptimStatus {
   nonFinite: u32,
   skipped: u32,
 }
-struct Segment { offset: u32, size: u32, step: u32, pad: u32 }
+struct Segment { size: u32, step: u32, pad0: u32, pad1: u32 }
+
+// The tensor this dispatch updates and the dispatch's thread count (one uniform per tensor).
+struct Pick { tensor: u32, stride: u32 }
 
 override WG: u32 = 256;
 override BETA1: f32 = 0.9;
@@ -47,6 +49,7 @@ override EPS: f32 = 1e-8;
 @group(0) @binding(6) var<storage, read_write> m: array<f32>;
 @group(0) @binding(7) var<storage, read_write> v: array<f32>;
 @group(0) @binding(8) var<storage, read> cond: array<u32>;
+@group(0) @binding(9) var<uniform> pick: Pick;
 
 @compute @workgroup_size(WG)
 fn adam(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -54,20 +57,18 @@ fn adam(@builtin(global_invocation_id) gid: vec3<u32>) {
   let scale = status.scale;
   var mask = params.gradMask;
   if (params.condMask != 0u && cond[params.condIndex] != 0u) { mask |= params.condMask; }
-  for (var s = 0u; s < params.numTensors; s++) {
-    if ((mask & (1u << s)) == 0u) { continue; }
-    let seg = segments[s];
-    var bc = vec2<f32>(1.0, 1.0);
-    if (seg.step >= 1u && seg.step <= params.tableLen) { bc = biasCorrection[seg.step - 1u]; }
-    let stepSize = params.lr / bc.x;
-    for (var i = gid.x; i < seg.size; i += params.stride) {
-      let k = seg.offset + i;
-      let g = grad[k] * scale;
-      let mk = fma(BETA1, m[k], ONE_MINUS_BETA1 * g);
-      let vk = fma(BETA2, v[k], ONE_MINUS_BETA2 * g * g);
-      m[k] = mk;
-      v[k] = vk;
-      theta[k] -= stepSize * mk / (sqrt(vk) / bc.y + EPS);
-    }
+  let s = pick.tensor;
+  if ((mask & (1u << s)) == 0u) { return; }
+  let seg = segments[s];
+  var bc = vec2<f32>(1.0, 1.0);
+  if (seg.step >= 1u && seg.step <= params.tableLen) { bc = biasCorrection[seg.step - 1u]; }
+  let stepSize = params.lr / bc.x;
+  for (var k = gid.x; k < seg.size; k += pick.stride) {
+    let g = grad[k] * scale;
+    let mk = fma(BETA1, m[k], ONE_MINUS_BETA1 * g);
+    let vk = fma(BETA2, v[k], ONE_MINUS_BETA2 * g * g);
+    m[k] = mk;
+    v[k] = vk;
+    theta[k] -= stepSize * mk / (sqrt(vk) / bc.y + EPS);
   }
 }

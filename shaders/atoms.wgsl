@@ -1,6 +1,6 @@
-// Per-atom operations on the decoder, stored transposed on the device: W [F, D] at float offset
-// `offset` of the parameter arena, so dictionary atom j (decoder column j) is the contiguous row
-// w_j = W[j, :]. The gradient arena holds G [F, D] at the same offset. One workgroup per atom.
+// Per-atom operations on the decoder, stored transposed on the device: W [F, D] in its own buffer,
+// so dictionary atom j (decoder column j) is the contiguous row w_j = W[j, :]. Its gradient G
+// [F, D] is another buffer of the same shape. One workgroup per atom.
 //
 //   projectGrad:  g_j ← g_j − (g_j·ŵ_j) ŵ_j,  ŵ_j = w_j / (‖w_j‖ + PROJ_EPS)
 //                 (spec §5.4: the step cannot change an atom's norm to first order)
@@ -13,8 +13,6 @@
 struct Params {
   D: u32,
   F: u32,
-  // Float offset of W in the parameter arena and of G in the gradient arena (same layout).
-  offset: u32,
   // Atoms handled per row of the 2-D dispatch grid (F > 65535).
   rowsPerGridRow: u32,
 }
@@ -32,8 +30,8 @@ override PROJ_EPS: f32 = 1e-6;
 override RENORM_EPS: f32 = 1.1920929e-7;
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read_write> w: array<f32>;  // parameter arena
-@group(0) @binding(2) var<storage, read_write> g: array<f32>;  // gradient arena (projectGrad)
+@group(0) @binding(1) var<storage, read_write> w: array<f32>;  // W [F, D]
+@group(0) @binding(2) var<storage, read_write> g: array<f32>;  // G [F, D] (projectGrad)
 @group(0) @binding(3) var<storage, read> status: OptimStatus;  // (renormalize)
 
 var<workgroup> sumA: array<f32, WG>;
@@ -54,7 +52,7 @@ fn treeSum(lid: u32) {
 fn projectGrad(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let j = wg.y * params.rowsPerGridRow + wg.x;
   let valid = j < params.F;  // no early return before the barriers
-  let base = params.offset + j * params.D;
+  let base = j * params.D;
   var ww = 0.0;
   var gw = 0.0;
   if (valid) {
@@ -81,7 +79,7 @@ fn renormalize(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
   if (status.nonFinite != 0u) { return; }
   let j = wg.y * params.rowsPerGridRow + wg.x;
   let valid = j < params.F;
-  let base = params.offset + j * params.D;
+  let base = j * params.D;
   var ww = 0.0;
   if (valid) {
     for (var d = lid; d < params.D; d += WG) { ww = fma(w[base + d], w[base + d], ww); }

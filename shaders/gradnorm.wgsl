@@ -1,11 +1,16 @@
-// Global gradient norm over the gradient arena and the clip coefficient (spec §5.5,
+// Global gradient norm over the gradient tensors and the clip coefficient (spec §5.5,
 // torch.nn.utils.clip_grad_norm_): norm = ‖(g_s)_s‖₂ over every tensor s that has a gradient this
-// step (bit s of stepMask()); scale = min(1, maxNorm / (norm + 1e-6)). Padding between tensors and
-// tensors without a gradient never count. Which tensors have a gradient may depend on the GPU's
+// step (bit s of stepMask()); scale = min(1, maxNorm / (norm + 1e-6)). Tensors without a gradient
+// never count. Which tensors have a gradient may depend on the GPU's
 // own state: the tensors of condMask have one only when cond[condIndex] ≠ 0 (the hard phase's
 // encoder, which learns only while the aux-k term is active, i.e. some feature is dead — decided
-// without a readback; adam.wgsl applies the same rule). Two stages, no CPU readback:
-//   partials: NP workgroups, each thread grid-strides over the enabled tensors → partials[NP]
+// without a readback; adam.wgsl applies the same rule). Three stages, no CPU readback:
+//   partialSums: one dispatch per tensor (each tensor is its own buffer, so that no binding has to
+//             hold them all: maxStorageBufferBindingSize). NP·WG threads; thread k takes elements
+//             k, k + NP·WG, … of the enabled tensors laid end to end, carrying its running sum
+//             from one tensor's dispatch to the next in lanes[k] — the same sequence of operations
+//             per thread as one walk over all tensors.
+//   reduceLanes: NP workgroups fold the lanes into partials[NP] and reset the lanes to empty.
 //   finalize: one workgroup folds the partials and writes OptimStatus, which Adam and the
 //             renormalisation read; it also advances the per-tensor Adam step counts.
 //
@@ -37,8 +42,11 @@ struct OptimStatus {
   skipped: u32,     // steps skipped so far
 }
 
-// One tensor of the arena; `step` is its Adam step count t (updates it has received).
-struct Segment { offset: u32, size: u32, step: u32, pad: u32 }
+// One tensor (floats in its buffer); `step` is its Adam step count t (updates it has received).
+struct Segment { size: u32, step: u32, pad0: u32, pad1: u32 }
+
+// Which tensor a partialSums dispatch reads (one small uniform per tensor, written once).
+struct Pick { tensor: u32 }
 
 // A partial sum of squares 2^(2e)·s (e = −127 with s = 0 for "empty") and a non-finite flag.
 struct Partial { e: i32, s: f32, bad: u32, pad: u32 }
@@ -47,11 +55,14 @@ override WG: u32 = 256;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> segments: array<Segment>;
-@group(0) @binding(2) var<storage, read> grads: array<f32>;
+@group(0) @binding(2) var<storage, read> grads: array<f32>;  // the gradient of tensor pick.tensor
 @group(0) @binding(3) var<storage, read_write> partials: array<Partial>;
 @group(0) @binding(4) var<storage, read_write> status: OptimStatus;
 @group(0) @binding(5) var<storage, read> loss: array<f32>;
 @group(0) @binding(6) var<storage, read> cond: array<u32>;
+// Running sum of each partialSums thread across the tensors' dispatches [NP·WG]; empty between steps.
+@group(0) @binding(7) var<storage, read_write> lanes: array<Partial>;
+@group(0) @binding(8) var<uniform> pick: Pick;
 
 // The tensors with a gradient this step.
 fn stepMask() -> u32 {
@@ -90,38 +101,47 @@ fn reduceTree(lid: u32) {
 
 @compute @workgroup_size(WG)
 fn partialSums(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  // Thread `k` takes elements k, k + stride, … of the enabled segments laid end to end, so every
-  // thread gets a fair share however the sizes are spread over the segments.
+  let mask = stepMask();
+  let t = pick.tensor;
+  if ((mask & (1u << t)) == 0u) { return; }
+  // Thread `k` takes elements k, k + stride, … of the enabled tensors laid end to end, so every
+  // thread gets a fair share however the sizes are spread over the tensors.
   let stride = params.numPartials * WG;
   let k = wg.x * WG + lid;
-  var base = 0u;  // start of segment t in that concatenation
-  var p = Partial(-127, 0.0, 0u, 0u);
+  var base = 0u;  // start of tensor t in that concatenation
+  for (var s = 0u; s < t; s++) {
+    if ((mask & (1u << s)) != 0u) { base += segments[s].size; }
+  }
+  let size = segments[t].size;
+  // First index i ≥ 0 of this tensor with base + i ≡ k (mod stride).
+  var i = (k + stride - base % stride) % stride;
+  if (i >= size) { return; }
+  var p = lanes[k];
   // 2^(−p.e), kept beside p so that the hot loop scales by one exact multiplication; ldexp
   // (slow on some back ends, e.g. SwiftShader) runs only when the largest exponent grows.
-  var inv = ldexp(1.0, 127);
-  let mask = stepMask();
-  for (var t = 0u; t < params.numTensors; t++) {
-    if ((mask & (1u << t)) == 0u) { continue; }
-    let seg = segments[t];
-    // First index i ≥ 0 of this segment with base + i ≡ k (mod stride).
-    var i = (k + stride - base % stride) % stride;
-    for (; i < seg.size; i += stride) {
-      let v = grads[seg.offset + i];
-      let biased = i32((bitcast<u32>(v) >> 23u) & 0xffu);
-      if (biased == 255) { p.bad = 1u; continue; }
-      if (biased == 0) { continue; }  // zero or subnormal
-      let ev = biased - 127;
-      if (ev > p.e) {
-        p.s = ldexp(p.s, 2 * (p.e - ev));
-        p.e = ev;
-        inv = ldexp(1.0, -ev);
-      }
-      let r = abs(v) * inv;           // exact (a power-of-two scaling); in (0, 2)
-      p.s = fma(r, r, p.s);
+  var inv = ldexp(1.0, -p.e);
+  for (; i < size; i += stride) {
+    let v = grads[i];
+    let biased = i32((bitcast<u32>(v) >> 23u) & 0xffu);
+    if (biased == 255) { p.bad = 1u; continue; }
+    if (biased == 0) { continue; }  // zero or subnormal
+    let ev = biased - 127;
+    if (ev > p.e) {
+      p.s = ldexp(p.s, 2 * (p.e - ev));
+      p.e = ev;
+      inv = ldexp(1.0, -ev);
     }
-    base += seg.size;
+    let r = abs(v) * inv;           // exact (a power-of-two scaling); in (0, 2)
+    p.s = fma(r, r, p.s);
   }
-  tree[lid] = p;
+  lanes[k] = p;
+}
+
+@compute @workgroup_size(WG)
+fn reduceLanes(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let k = wg.x * WG + lid;
+  tree[lid] = lanes[k];
+  lanes[k] = Partial(-127, 0.0, 0u, 0u);  // empty again for the next step
   reduceTree(lid);
   if (lid == 0u) { partials[wg.x] = tree[0]; }
 }

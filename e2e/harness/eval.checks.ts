@@ -2,9 +2,11 @@
 // reference in Node (src/reference/eval.ts) and compares. Arrays cross the page as number arrays.
 import { createBuffer, readbackF32, readbackU32, upload } from '../../src/gpu/buffers';
 import { submitPass } from '../../src/gpu/kernels/context';
+import { unpackArena } from '../../src/sae/arena';
 import { SaeBuffers } from '../../src/sae/buffers';
 import { EvalAccumulator, type EvalSummary } from '../../src/sae/eval';
 import { SaeForward, type GpuForwardMode } from '../../src/sae/forward';
+import { uploadTensors } from '../../src/sae/paramBuffers';
 import type { HarnessCheck } from './env';
 import type { ModelPassArg } from './model.checks';
 
@@ -155,7 +157,8 @@ export const checks: Record<string, HarnessCheck> = {
     const u32 = async (buf: GPUBuffer, n: number) => [...(await readbackU32(dev, buf, n))];
     try {
       fwd.setKTarget(a.k, a.kLossWeight);
-      upload(dev, bufs.arenas.params, Float32Array.from(a.arena));
+      const image = unpackArena(bufs.layout, Float32Array.from(a.arena));
+      uploadTensors(dev, bufs.tensors.params, bufs.layout, image);
       upload(dev, bufs.shift, Float32Array.from(a.shift));
       const total = a.x.length / D;
       const batches: EvalModelResult['batches'] = [];

@@ -5,6 +5,8 @@ import { submitPass } from '../../src/gpu/kernels/context';
 import { SaeBackward } from '../../src/sae/backward';
 import { SaeBuffers } from '../../src/sae/buffers';
 import { SaeForward } from '../../src/sae/forward';
+import { packArena, unpackArena } from '../../src/sae/arena';
+import { readTensors, uploadTensors } from '../../src/sae/paramBuffers';
 import type { HarnessCheck } from './env';
 
 export interface ModelPassArg {
@@ -44,7 +46,8 @@ export const checks: Record<string, HarnessCheck> = {
     const fwd = await SaeForward.create(env.ctx, bufs, a);
     const bwd = await SaeBackward.create(env.ctx, bufs, fwd);
     fwd.setKTarget(a.k, a.kLossWeight);
-    upload(dev, bufs.arenas.params, Float32Array.from(a.arena));
+    const p = bufs.tensors.params;
+    uploadTensors(dev, p, bufs.layout, unpackArena(bufs.layout, Float32Array.from(a.arena)));
     upload(dev, bufs.shift, Float32Array.from(a.shift));
     upload(dev, bufs.ws.x, Float32Array.from(a.x));
     const { B, D, F } = a;
@@ -62,7 +65,7 @@ export const checks: Record<string, HarnessCheck> = {
         fSoft: await read(bufs.ws.f, B * F),
         xHatSoft: await read(bufs.ws.xHat, B * D),
         scalarsSoft: await read(bufs.ws.scalars, 6),
-        grads: await read(bufs.arenas.grads, bufs.layout.size),
+        grads: [...packArena(bufs.layout, await readTensors(dev, bufs.tensors.grads, bufs.layout))],
       };
       submitPass(dev, 'Harness.hard', (pass) => fwd.encode(pass, 'hard'));
       return {

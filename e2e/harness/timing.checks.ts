@@ -23,7 +23,7 @@ export const checks: Record<string, HarnessCheck> = {
       }
       return (performance.now() - t0) / a.n;
     };
-    const ar = bufs.arenas;
+    const ar = bufs.tensors;
     const res = {
       empty: await time(() => {}),
       fwdSoft: await time((p) => fwd.encode(p, 'soft')),

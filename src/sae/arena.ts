@@ -1,15 +1,15 @@
 /**
- * The parameter arena (llm.c's "malloc all parameters at once"): every trainable tensor at a fixed
- * offset of one float32 buffer. Gradients and both Adam moments are three more buffers with the
- * same layout, so one kernel can walk all of them with a single index.
+ * The tensor layout of one SAE and its packed host image (llm.c's "all parameters at once"): every
+ * trainable tensor at a fixed offset of one float32 array. On the GPU each tensor has its own
+ * buffer (src/sae/paramBuffers.ts) so that no binding must hold them all; the packed image remains
+ * the exchange format of tests and self-checks, and `entries` give each tensor's size and shape.
  *
  * Device layout differs from the reference state_dict in one place: the decoder is stored
  * transposed, `decoderT` [F, D], so that dictionary atom j (decoder column j) is the contiguous
  * row j — what the sparse decoder, the gradient projection and the renormalisation read.
  * Import/export transposes it (see {@link toDeviceTensor}).
  *
- * Each tensor starts on a 256-byte boundary (64 floats) so it can be bound on its own as a
- * storage-buffer sub-range (minStorageBufferOffsetAlignment ≤ 256 on every WebGPU device).
+ * Each tensor starts on a 256-byte boundary (64 floats) of the image.
  */
 import { PARAM_NAMES, type ParamName } from '../reference/sae/params';
 
@@ -32,6 +32,15 @@ export interface ArenaLayout {
   entries: Record<ParamName, ArenaEntry>;
   /** Total floats, padded to the alignment. */
   size: number;
+}
+
+/** Parameters, their gradients, Adam's first and second moments. */
+export type ParamKind = 'params' | 'grads' | 'adamM' | 'adamV';
+export const PARAM_KINDS: readonly ParamKind[] = ['params', 'grads', 'adamM', 'adamV'];
+
+/** The buffer label of one tensor of one kind: `Sae.params.encoder.weight`. */
+export function tensorLabel(kind: ParamKind, name: ParamName, prefix = 'Sae'): string {
+  return `${prefix}.${kind}.${name}`;
 }
 
 export function deviceShape(name: ParamName, D: number, F: number): number[] {

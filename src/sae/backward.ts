@@ -10,7 +10,7 @@
  *          = Σ_b g − ∂b_enc·W_enc − ∂b₁·W₁
  *   xc only feeds b_dec's gradient (x is data), so the row sums are taken first: two [1, F]·[F, D]
  *   products instead of two B×F×D GEMMs for ∂xc.
- * Gradients are written into the gradient arena (overwriting it). With an {@link SaeAux}, the
+ * Gradients are written into the gradient buffers (overwriting them). With an {@link SaeAux}, the
  * aux-k gradient joins ∂W_dec and ∂pre before the encoder products (every mode); in the hard
  * phase it is then the encoder's only gradient.
  */

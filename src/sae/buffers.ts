@@ -1,13 +1,19 @@
 /**
- * GPU memory of one SAE: the parameter arena and its three twins (gradients, Adam m and v), plus
- * the per-batch workspace of activations. Everything is allocated once for (D, F, B) and reused
- * every step; each buffer is labelled `Sae.<name>`.
+ * GPU memory of one SAE: the parameters and their three twins (gradients, Adam m and v), one
+ * buffer per tensor and kind (src/sae/paramBuffers.ts), plus the per-batch workspace of
+ * activations. Everything is allocated once for (D, F, B) and reused every step; each buffer is
+ * labelled `Sae.<name>` (`Sae.params.encoder.weight`, `Sae.h`, …).
  */
 import { createBuffer, STORAGE, upload } from '../gpu/buffers';
 import type { ParamName } from '../reference/sae/params';
 import { arenaLayout, type ArenaLayout } from './arena';
-
-export type ArenaKind = 'params' | 'grads' | 'adamM' | 'adamV';
+import {
+  createTensorSet,
+  destroyTensorSet,
+  PARAM_KINDS,
+  type ParamKind,
+  type TensorSet,
+} from './paramBuffers';
 
 /** Per-batch activations and their gradients, all float32 row-major (u32 for l0). */
 export const WORKSPACE = {
@@ -30,8 +36,8 @@ export const WORKSPACE = {
   dkHat: 'B',
   ds: 'B',
   dz: 'BF',
-  // Σ_b ∂pre and Σ_b ∂z again, outside the gradient arena: a dispatch cannot read the arena
-  // while writing ∂b_dec into it (∂b_dec −= Σ_b ∂pre·W_enc + Σ_b ∂z·W₁).
+  // Σ_b ∂pre and Σ_b ∂z again, apart from the gradients (∂b_dec −= Σ_b ∂pre·W_enc + Σ_b ∂z·W₁
+  // reads them while writing ∂b_dec).
   dpreSum: 'F',
   dzSum: 'F',
   // Read back each step (metrics): [0..5] loss.wgsl (LOSS_SCALARS), [6] dead count (u32), [7] aux,
@@ -43,8 +49,10 @@ export const WORKSPACE = {
 export type WorkspaceName = keyof typeof WORKSPACE;
 
 export class SaeBuffers {
+  /** Tensor sizes and device shapes (the offsets are those of a packed host image only). */
   readonly layout: ArenaLayout;
-  readonly arenas: Record<ArenaKind, GPUBuffer>;
+  /** One buffer per tensor, for each of parameters, gradients, Adam m and v. */
+  readonly tensors: Record<ParamKind, TensorSet>;
   readonly ws: Record<WorkspaceName, GPUBuffer>;
   /** Normalisation: shift [D]. */
   readonly shift: GPUBuffer;
@@ -65,11 +73,9 @@ export class SaeBuffers {
     readonly B: number,
   ) {
     this.layout = arenaLayout(D, F);
-    const bytes = this.layout.size * 4;
-    const kinds: ArenaKind[] = ['params', 'grads', 'adamM', 'adamV'];
-    this.arenas = Object.fromEntries(
-      kinds.map((k) => [k, createBuffer(device, `Sae.${k}`, bytes)]),
-    ) as Record<ArenaKind, GPUBuffer>;
+    this.tensors = Object.fromEntries(
+      PARAM_KINDS.map((k) => [k, createTensorSet(device, this.layout, k)]),
+    ) as Record<ParamKind, TensorSet>;
     const sizes = { BD: B * D, BF: B * F, B, F, '16': 16, '1': 1 };
     this.ws = Object.fromEntries(
       Object.entries(WORKSPACE).map(([name, s]) => [
@@ -96,23 +102,23 @@ export class SaeBuffers {
     upload(this.device, this.featureThreshold, theta ?? new Float32Array(this.F));
   }
 
-  /** One tensor of an arena as a binding range. */
-  tensor(name: ParamName, kind: ArenaKind = 'params'): GPUBufferBinding {
-    const e = this.layout.entries[name];
-    return { buffer: this.arenas[kind], offset: e.offset * 4, size: e.size * 4 };
+  /** The buffer of one tensor (parameters by default, or its gradient or a moment). */
+  tensor(name: ParamName, kind: ParamKind = 'params'): GPUBuffer {
+    return this.tensors[kind][name];
   }
 
   /** Bytes held on the GPU (for the leak checks and the limits display). */
   get bytes(): number {
     let total = 0;
-    for (const b of Object.values(this.arenas)) total += b.size;
+    for (const set of Object.values(this.tensors))
+      for (const b of Object.values(set)) total += b.size;
     for (const b of Object.values(this.ws)) total += b.size;
     const extra = this.featureThreshold.size + this.zerosD.size;
     return total + this.shift.size + this.threshold.size + extra;
   }
 
   destroy(): void {
-    for (const b of Object.values(this.arenas)) b.destroy();
+    for (const set of Object.values(this.tensors)) destroyTensorSet(set);
     for (const b of Object.values(this.ws)) b.destroy();
     this.shift.destroy();
     this.threshold.destroy();

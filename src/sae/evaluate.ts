@@ -12,7 +12,7 @@ import type { DatasetSource } from '../io/dataset';
 import { readbackF32, readbackU32, upload } from '../gpu/buffers';
 import { submitPass, type KernelContext } from '../gpu/kernels/context';
 import { SaeBuffers } from './buffers';
-import { packArena } from './arena';
+import { uploadTensors } from './paramBuffers';
 import { inferenceMode, SaeForward } from './forward';
 import type { SaeModel } from './modelFile';
 
@@ -60,7 +60,7 @@ export async function evaluateModel(
     centerInput: model.centerInput,
   });
   fwd.setKTarget(model.k, 0);
-  upload(dev, bufs.arenas.params, packArena(bufs.layout, model.tensors));
+  uploadTensors(dev, bufs.tensors.params, bufs.layout, model.tensors);
   upload(dev, bufs.shift, model.shift);
   if (model.threshold !== undefined) bufs.setThreshold(model.threshold);
   bufs.setFeatureThreshold(model.featureThreshold);

@@ -9,11 +9,12 @@
  *    rows cannot resolve reliably, so a GPU version would stop at different iterations than the
  *    reference and add ~100 dispatches plus a convergence flag for no lasting gain;
  *  - the engine already holds the batch on the CPU side before uploading it.
- * The result is rounded once to float32 and written to the `b_dec` slot of the parameter arena.
+ * The result is rounded once to float32 and written to the parameters' `b_dec` buffer.
  */
 import { upload } from '../gpu/buffers';
 import { geometricMedian } from '../reference/sae/optim';
 import type { ArenaLayout } from './arena';
+import type { TensorSet } from './paramBuffers';
 
 /** Geometric median of the rows of x [B, D] (float32 in, float64 math, float32 out). */
 export function decoderBiasInit(x: ArrayLike<number>, D: number): Float32Array {
@@ -22,14 +23,14 @@ export function decoderBiasInit(x: ArrayLike<number>, D: number): Float32Array {
   return Float32Array.from(geometricMedian(Float64Array.from(x), D));
 }
 
-/** Writes `bDec` [D] into the b_dec slot of the parameter arena buffer. */
+/** Writes `bDec` [D] into the parameters' b_dec buffer. */
 export function writeDecoderBias(
   device: GPUDevice,
-  params: GPUBuffer,
+  params: Pick<TensorSet, 'b_dec'>,
   layout: ArenaLayout,
   bDec: Float32Array,
 ): void {
   const e = layout.entries.b_dec;
   if (bDec.length !== e.size) throw new Error(`b_dec has ${e.size} entries, got ${bDec.length}`);
-  upload(device, params, bDec, e.offset * 4);
+  upload(device, params.b_dec, bDec);
 }

@@ -1,9 +1,10 @@
 /**
- * The optimizer half of a training step on the parameter arena (spec §5.4–5.6, 5.8), as one
- * sequence of dispatches in the caller's compute pass:
+ * The optimizer half of a training step on the parameter tensors (spec §5.4–5.6, 5.8), each in its
+ * own buffer (src/sae/paramBuffers.ts), as one sequence of dispatches in the caller's compute pass:
  *
- *   AtomProjection (decoder gradient ⟂ atoms) → GradNorm (partials, finalize: norm, clip scale,
- *   non-finite flag, step counts) → Adam (clip scale applied, lr from the uniform) → AtomRenorm
+ *   AtomProjection (decoder gradient ⟂ atoms) → GradNorm (partial sums tensor by tensor, then
+ *   finalize: one global norm over all tensors, clip scale, non-finite flag, step counts) → Adam
+ *   (one dispatch per tensor; clip scale applied, lr from the uniform) → AtomRenorm
  *
  * Nothing is read back inside the step: the clip coefficient, the non-finite flag and the
  * per-tensor Adam step counts live in two small GPU buffers (`status`, `segments`) that the later
@@ -42,6 +43,7 @@ import { ADAM, lrFactor } from '../reference/sae/optim';
 import { PARAM_NAMES, type ParamName } from '../reference/sae/params';
 import { CLIP_NORM, RENORM_EPS } from '../reference/sae/train';
 import type { ArenaLayout } from './arena';
+import { tensorList, type TensorSet } from './paramBuffers';
 
 /** ŵ_j = w_j/(‖w_j‖ + 1e-6): the epsilon hard-coded in the reference's projectDecoderGrad. */
 export const PROJECTION_EPS = 1e-6;
@@ -51,26 +53,23 @@ export function scheduledLr(config: TrainConfig, step: number): number {
   return config.lr * lrFactor(step, config.steps, config.warmup_steps, config.decay_start);
 }
 
-/** Bit set over PARAM_NAMES (the arena's segment order) of the tensors that have a gradient. */
+/** Bit set over PARAM_NAMES (the segment order) of the tensors that have a gradient. */
 export function gradMask(names: Iterable<ParamName>): number {
   return segmentMask([...names].map((n) => PARAM_NAMES.indexOf(n)));
 }
 
-/** The arena's tensors as segments, in PARAM_NAMES order. */
-export function arenaSegments(layout: ArenaLayout): Segment[] {
-  return PARAM_NAMES.map((n) => ({
-    offset: layout.entries[n].offset,
-    size: layout.entries[n].size,
-  }));
+/** The tensors as segments (their sizes in floats), in PARAM_NAMES order. */
+export function tensorSegments(layout: ArenaLayout): Segment[] {
+  return PARAM_NAMES.map((n) => ({ size: layout.entries[n].size }));
 }
 
-/** The four arena-layout buffers (float32, `layout.size` floats each). */
+/** The four sets of tensor buffers (src/sae/paramBuffers.ts). */
 export interface OptimizerBuffers {
-  params: GPUBuffer;
-  grads: GPUBuffer;
+  params: TensorSet;
+  grads: TensorSet;
   /** Adam first and second moments. */
-  m: GPUBuffer;
-  v: GPUBuffer;
+  m: TensorSet;
+  v: TensorSet;
   /** Optional: a loss scalar at float `index` of `buffer`; non-finite there skips the step. */
   loss?: { buffer: GPUBuffer; index: number };
 }
@@ -117,7 +116,7 @@ export class Optimizer {
   ) {
     const { device } = ctx;
     this.status = createStatusBuffer(device, `${label}.status`);
-    this.segments = createSegmentsBuffer(device, `${label}.segments`, arenaSegments(layout));
+    this.segments = createSegmentsBuffer(device, `${label}.segments`, tensorSegments(layout));
     this.ring = new ReadbackRing(device, STATUS_LAYOUT.size, `${label}.statusReadback`);
   }
 
@@ -128,17 +127,16 @@ export class Optimizer {
   ): Promise<Optimizer> {
     const label = options.label ?? 'Optimizer';
     const { D, F } = layout;
-    const offset = layout.entries['decoder.weight'].offset;
-    const segments = arenaSegments(layout);
+    const segments = tensorSegments(layout);
     const [project, norm, adam, renorm] = await Promise.all([
-      AtomProjection.create(ctx, { D, F, offset, eps: PROJECTION_EPS, label: `${label}.project` }),
+      AtomProjection.create(ctx, { D, F, eps: PROJECTION_EPS, label: `${label}.project` }),
       GradNorm.create(ctx, {
         segments,
         maxNorm: options.maxNorm ?? CLIP_NORM,
         label: `${label}.norm`,
       }),
       Adam.create(ctx, { segments, hyper: ADAM, label: `${label}.adam` }),
-      AtomRenorm.create(ctx, { D, F, offset, eps: RENORM_EPS, label: `${label}.renorm` }),
+      AtomRenorm.create(ctx, { D, F, eps: RENORM_EPS, label: `${label}.renorm` }),
     ]);
     return new Optimizer(ctx, layout, project, norm, adam, renorm, label);
   }
@@ -156,15 +154,18 @@ export class Optimizer {
     const cond = c ? { mask: gradMask(c.names) & ~mask, index: c.index ?? 0 } : undefined;
     this.norm.setStep(mask, buffers.loss?.index, cond);
     this.adam.setStep(step.lr, mask, cond);
-    const { params, grads, m, v } = buffers;
+    const [params, grads, m, v] = [buffers.params, buffers.grads, buffers.m, buffers.v].map(
+      tensorList,
+    );
     const { status, segments } = this;
+    const dec = 'decoder.weight';
     // The projection only rewrites the decoder's gradient: harmless when it turns out to have none.
-    if ((mask | (cond?.mask ?? 0)) & (1 << PARAM_NAMES.indexOf('decoder.weight')))
-      this.project.encode(pass, { params, grads });
+    if ((mask | (cond?.mask ?? 0)) & (1 << PARAM_NAMES.indexOf(dec)))
+      this.project.encode(pass, { params: buffers.params[dec], grads: buffers.grads[dec] });
     const flag = c?.flag;
     this.norm.encode(pass, { grads, segments, status, loss: buffers.loss?.buffer, cond: flag });
     this.adam.encode(pass, { status, segments, params, grads, m, v, cond: flag });
-    this.renorm.encode(pass, { params, status });
+    this.renorm.encode(pass, { params: buffers.params[dec], status });
   }
 
   /**
@@ -204,7 +205,7 @@ export class Optimizer {
   /** Sets the Adam step counts (restoring a checkpoint). */
   setStepCounts(counts: Record<ParamName, number>): void {
     const steps = PARAM_NAMES.map((n) => counts[n]);
-    upload(this.ctx.device, this.segments, packSegments(arenaSegments(this.layout), steps));
+    upload(this.ctx.device, this.segments, packSegments(tensorSegments(this.layout), steps));
   }
 
   destroy(): void {

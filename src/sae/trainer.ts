@@ -26,7 +26,6 @@ import type { TrainConfig } from '../reference/sae/config';
 import { annealedAlpha, annealedK } from '../reference/sae/optim';
 import type { ParamName } from '../reference/sae/params';
 import { BATCHTOPK_THRESHOLD } from '../reference/sae/train';
-import { packArena, unpackArena } from './arena';
 import { SaeAux } from './aux';
 import { SaeBackward } from './backward';
 import { SaeBuffers } from './buffers';
@@ -34,6 +33,7 @@ import { DeadTracker } from './deadTracker';
 import { SaeForward, type GpuForwardMode } from './forward';
 import { decoderBiasInit, writeDecoderBias } from './median';
 import { Optimizer, scheduledLr } from './optimizer';
+import { readTensors, uploadTensors } from './paramBuffers';
 import { decodeStepMetrics, gatherMetrics, METRIC_SLOTS, type StepMetrics } from './stepMetrics';
 
 export type { StepMetrics } from './stepMetrics';
@@ -149,7 +149,7 @@ export class GpuTrainer {
       DeadTracker.create(ctx, { B, F, threshold: config.dead_feature_threshold }),
       Optimizer.create(ctx, bufs.layout, { label: 'Trainer.optimizer' }),
     ]);
-    upload(ctx.device, bufs.arenas.params, packArena(bufs.layout, tensors));
+    uploadTensors(ctx.device, bufs.tensors.params, bufs.layout, tensors);
     upload(ctx.device, bufs.shift, norm.shift);
     return new GpuTrainer(ctx, config, bufs, norm, fwd, bwd, aux, dead, optimizer, onMetrics);
   }
@@ -188,7 +188,7 @@ export class GpuTrainer {
       throw new Error(`batch has ${x.length} values, expected ${bufs.B}×${bufs.D}`);
     if (s === 0) {
       const xn = x.map((v, i) => (v - this.norm.shift[i % bufs.D]) / this.norm.normFactor);
-      writeDecoderBias(device, bufs.arenas.params, bufs.layout, decoderBiasInit(xn, bufs.D));
+      writeDecoderBias(device, bufs.tensors.params, bufs.layout, decoderBiasInit(xn, bufs.D));
     }
     upload(device, bufs.ws.x, x);
     const mode = this.modeOf(s);
@@ -211,7 +211,7 @@ export class GpuTrainer {
     if (mode === 'soft') this.bwd.encodeSoft(pass, aux);
     else if (mode === 'hard') this.bwd.encodeHard(pass, aux);
     else this.bwd.encodeTopK(pass, aux);
-    const a = bufs.arenas;
+    const a = bufs.tensors;
     // Hard phase: the encoder has a gradient only while aux is active, i.e. the dead count ≠ 0.
     const condGrad =
       mode === 'hard' && aux ? { names: ENCODER, flag: deadCount, index: 0 } : undefined;
@@ -270,12 +270,7 @@ export class GpuTrainer {
 
   /** Parameters in the reference layout (awaits the GPU; not for the step loop). */
   async readParams(): Promise<Record<ParamName, Float32Array>> {
-    const arena = await readbackF32(
-      this.ctx.device,
-      this.bufs.arenas.params,
-      this.bufs.layout.size,
-    );
-    return unpackArena(this.bufs.layout, arena);
+    return readTensors(this.ctx.device, this.bufs.tensors.params, this.bufs.layout);
   }
 
   /** BatchTopK θ (−1 until set): awaits the GPU. */
@@ -299,9 +294,11 @@ export class GpuTrainer {
     v: Record<ParamName, Float32Array>;
   }> {
     const { device } = this.ctx;
-    const n = this.bufs.layout.size;
-    const m = unpackArena(this.bufs.layout, await readbackF32(device, this.bufs.arenas.adamM, n));
-    const v = unpackArena(this.bufs.layout, await readbackF32(device, this.bufs.arenas.adamV, n));
+    const { tensors, layout } = this.bufs;
+    const [m, v] = await Promise.all([
+      readTensors(device, tensors.adamM, layout),
+      readTensors(device, tensors.adamV, layout),
+    ]);
     return { m, v };
   }
 
@@ -334,10 +331,10 @@ export class GpuTrainer {
   /** Restores a {@link snapshot} (takes effect at the next submit; no step may be in flight). */
   load(s: TrainerSnapshot): void {
     const { device } = this.ctx;
-    const { layout, arenas } = this.bufs;
-    upload(device, arenas.params, packArena(layout, s.params));
-    upload(device, arenas.adamM, packArena(layout, s.adamM));
-    upload(device, arenas.adamV, packArena(layout, s.adamV));
+    const { layout, tensors } = this.bufs;
+    uploadTensors(device, tensors.params, layout, s.params);
+    uploadTensors(device, tensors.adamM, layout, s.adamM);
+    uploadTensors(device, tensors.adamV, layout, s.adamV);
     this.optimizer.setStepCounts(s.adamSteps);
     this.optimizer.setSkipped(s.skipped);
     this.restore({ step: s.step, sinceFired: s.sinceFired, threshold: s.threshold });

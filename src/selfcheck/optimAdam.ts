@@ -1,5 +1,7 @@
-/** One Adam update on a full arena vs the float64 reference adamStep (src/reference/sae/optim.ts). */
-import { readbackF32 } from '../gpu/buffers';
+/**
+ * One Adam update on every tensor (one buffer each, with NaN guard padding after it) vs the float64
+ * reference adamStep (src/reference/sae/optim.ts).
+ */
 import { Adam } from '../gpu/kernels/adam';
 import { submitPass, type KernelContext } from '../gpu/kernels/context';
 import { createStatusBuffer, packSegments, STATUS_LAYOUT } from '../gpu/kernels/gradnorm';
@@ -7,18 +9,22 @@ import { packUniform } from '../gpu/uniforms';
 import { ADAM, adamStep, createAdamState } from '../reference/sae/optim';
 import { PARAM_NAMES, type ParamName } from '../reference/sae/params';
 import { arenaLayout } from '../sae/arena';
-import { arenaSegments, gradMask } from '../sae/optimizer';
+import { gradMask, tensorSegments } from '../sae/optimizer';
+import { tensorList } from '../sae/paramBuffers';
 import type { CheckResult } from './kernels';
 import {
   arenaImage,
   bitDiffsOutside,
   check,
   EPS32,
+  destroySet,
   maxAbs,
   randomTensors,
+  readImage,
   tensorsOf,
   toF64,
   upload,
+  uploadImage,
 } from './optimShared';
 
 export interface AdamCase {
@@ -55,10 +61,10 @@ export async function checkAdam(ctx: KernelContext, c: AdamCase): Promise<AdamRe
   const v = randomTensors(layout, seed + 3, 0.1);
   for (const n of PARAM_NAMES) v[n] = v[n].map((x) => x * x);
   const images = [theta, g, m, v].map((t) => arenaImage(layout, t, NaN));
-  const [pBuf, gBuf, mBuf, vBuf] = images.map((img, i) =>
-    upload(device, `SelfCheck.adam${i}`, img),
+  const [pBuf, gBuf, mBuf, vBuf] = ['params', 'grads', 'm', 'v'].map((k, i) =>
+    uploadImage(device, `SelfCheck.adam.${k}`, layout, images[i]),
   );
-  const segments = arenaSegments(layout);
+  const segments = tensorSegments(layout);
   const segBuf = upload(device, 'SelfCheck.segments', packSegments(segments, c.t));
   const status = createStatusBuffer(device, 'SelfCheck.status');
   const st = { scale: c.scale, norm: 0, nonFinite: c.skip ? 1 : 0, skipped: 0 };
@@ -67,11 +73,16 @@ export async function checkAdam(ctx: KernelContext, c: AdamCase): Promise<AdamRe
   adam.setStep(c.lr, gradMask(hasGrad));
   try {
     submitPass(device, 'SelfCheck.adam', (pass) =>
-      adam.encode(pass, { status, segments: segBuf, params: pBuf, grads: gBuf, m: mBuf, v: vBuf }),
+      adam.encode(pass, {
+        status,
+        segments: segBuf,
+        params: tensorList(pBuf),
+        grads: tensorList(gBuf),
+        m: tensorList(mBuf),
+        v: tensorList(vBuf),
+      }),
     );
-    const out = await Promise.all(
-      [pBuf, mBuf, vBuf].map((b) => readbackF32(device, b, layout.size)),
-    );
+    const out = await Promise.all([pBuf, mBuf, vBuf].map((b) => readImage(device, b, layout)));
 
     const ref = toF64(theta);
     const state = createAdamState(ref);
@@ -107,7 +118,8 @@ export async function checkAdam(ctx: KernelContext, c: AdamCase): Promise<AdamRe
       changedWhenSkipped: c.skip ? changed([]) : 0,
     };
   } finally {
-    for (const b of [pBuf, gBuf, mBuf, vBuf, segBuf, status]) b.destroy();
+    for (const set of [pBuf, gBuf, mBuf, vBuf]) destroySet(set);
+    for (const b of [segBuf, status]) b.destroy();
     adam.destroy();
   }
 }

@@ -1,9 +1,10 @@
 /**
  * The decoder-atom and gradient-norm kernels vs the float64 reference (src/reference/sae/optim.ts),
- * on a full parameter arena so that offsets, padding and the transposed decoder are exercised too.
+ * on every tensor of a model, one buffer each with NaN guard padding after it (as a packed arena
+ * image: see optimShared.ts), so that the guards and the transposed decoder are exercised too.
  * Inputs are float32; the reference runs in float64 on the same values.
  */
-import { readbackBytes, readbackF32 } from '../gpu/buffers';
+import { readbackBytes } from '../gpu/buffers';
 import { AtomProjection, AtomRenorm } from '../gpu/kernels/atoms';
 import { submitPass, type KernelContext } from '../gpu/kernels/context';
 import {
@@ -24,17 +25,21 @@ import {
 } from '../reference/sae/params';
 import { CLIP_NORM, RENORM_EPS } from '../reference/sae/train';
 import { arenaLayout } from '../sae/arena';
-import { arenaSegments, gradMask, PROJECTION_EPS } from '../sae/optimizer';
+import { gradMask, PROJECTION_EPS, tensorSegments } from '../sae/optimizer';
+import { tensorList } from '../sae/paramBuffers';
 import type { CheckResult } from './kernels';
 import {
   arenaImage,
   bitDiffs,
   bitDiffsOutside,
   check,
+  destroySet,
   EPS32,
   randomTensors,
+  readImage,
   tensorsOf,
   upload,
+  uploadImage,
 } from './optimShared';
 
 const DEC = 'decoder.weight';
@@ -78,13 +83,12 @@ export async function checkAtoms(ctx: KernelContext, c: AtomCase): Promise<AtomR
   const { device } = ctx;
   const { D, F } = c;
   const { layout, w, g } = atomInputs(c);
-  const offset = layout.entries[DEC].offset;
   const wImg = arenaImage(layout, w, NaN);
   const gImg = arenaImage(layout, g, NaN);
-  const project = await AtomProjection.create(ctx, { D, F, offset, eps: PROJECTION_EPS });
-  const renorm = await AtomRenorm.create(ctx, { D, F, offset, eps: RENORM_EPS });
-  const params = upload(device, 'SelfCheck.params', wImg);
-  const grads = upload(device, 'SelfCheck.grads', gImg);
+  const project = await AtomProjection.create(ctx, { D, F, eps: PROJECTION_EPS });
+  const renorm = await AtomRenorm.create(ctx, { D, F, eps: RENORM_EPS });
+  const params = uploadImage(device, 'SelfCheck.params', layout, wImg);
+  const grads = uploadImage(device, 'SelfCheck.grads', layout, gImg);
   const status = createStatusBuffer(device, 'SelfCheck.status');
   if (c.skip)
     device.queue.writeBuffer(
@@ -94,11 +98,11 @@ export async function checkAtoms(ctx: KernelContext, c: AtomCase): Promise<AtomR
     );
   try {
     submitPass(device, 'SelfCheck.atoms', (pass) => {
-      project.encode(pass, { params, grads });
-      renorm.encode(pass, { params, status });
+      project.encode(pass, { params: params[DEC], grads: grads[DEC] });
+      renorm.encode(pass, { params: params[DEC], status });
     });
-    const gGpu = await readbackF32(device, grads, layout.size);
-    const wGpu = await readbackF32(device, params, layout.size);
+    const gGpu = await readImage(device, grads, layout);
+    const wGpu = await readImage(device, params, layout);
     const name = `${D}×${F}${c.tiny?.length ? ' tiny' : ''}${c.zero?.length ? ' zero' : ''}`;
 
     const gRef = Float64Array.from(g[DEC]);
@@ -134,7 +138,8 @@ export async function checkAtoms(ctx: KernelContext, c: AtomCase): Promise<AtomR
     const changedWhenSkipped = c.skip ? bitDiffs(wGpu, wImg, e.offset, e.offset + e.size) : 0;
     return { results, changedOutside, changedWhenSkipped };
   } finally {
-    for (const b of [params, grads, status]) b.destroy();
+    for (const set of [params, grads]) destroySet(set);
+    status.destroy();
     project.destroy();
     renorm.destroy();
   }
@@ -175,11 +180,11 @@ export async function checkGradNorm(ctx: KernelContext, c: GradNormCase): Promis
   const g = randomTensors(layout, c.seed ?? 3, c.zero ? 0 : c.scale);
   for (const n of PARAM_NAMES) if (!hasGrad.includes(n)) g[n].fill(NaN);
   if (c.poison) g[c.poison.name][Math.floor(g[c.poison.name].length / 2)] = c.poison.value;
-  const segments = arenaSegments(layout);
+  const segments = tensorSegments(layout);
   const stepsBefore = PARAM_NAMES.map((_, i) => i * 3);
   const kernel = await GradNorm.create(ctx, { segments, maxNorm: CLIP_NORM });
   kernel.setStep(gradMask(hasGrad), c.loss === undefined ? undefined : 1);
-  const grads = upload(device, 'SelfCheck.grads', arenaImage(layout, g, NaN));
+  const grads = uploadImage(device, 'SelfCheck.grads', layout, arenaImage(layout, g, NaN));
   const segBuf = upload(device, 'SelfCheck.segments', packSegments(segments, stepsBefore));
   const status = createStatusBuffer(device, 'SelfCheck.status');
   device.queue.writeBuffer(
@@ -190,7 +195,7 @@ export async function checkGradNorm(ctx: KernelContext, c: GradNormCase): Promis
   const loss = upload(device, 'SelfCheck.loss', Float32Array.from([7, c.loss ?? 0, 7, 7]));
   try {
     submitPass(device, 'SelfCheck.gradNorm', (pass) =>
-      kernel.encode(pass, { grads, segments: segBuf, status, loss }),
+      kernel.encode(pass, { grads: tensorList(grads), segments: segBuf, status, loss }),
     );
     const st = decodeStatus(await readbackBytes(device, status, STATUS_LAYOUT.size));
     const steps = unpackSegmentSteps(await readbackBytes(device, segBuf), segments.length);
@@ -236,7 +241,8 @@ export async function checkGradNorm(ctx: KernelContext, c: GradNormCase): Promis
       expectedSkipped: finite ? 2 : 3,
     };
   } finally {
-    for (const b of [grads, segBuf, status, loss]) b.destroy();
+    destroySet(grads);
+    for (const b of [segBuf, status, loss]) b.destroy();
     kernel.destroy();
   }
 }

@@ -1,9 +1,14 @@
-/** Helpers shared by the optimizer self-checks: seeded arena images and exact comparisons. */
+/**
+ * Helpers shared by the optimizer self-checks: seeded arena images (every tensor at its offset of
+ * one host array, padding between them), uploaded as one GPU buffer per tensor as the engine
+ * stores them, and exact comparisons.
+ */
 import { createBufferFrom, readbackF32 } from '../gpu/buffers';
 import { compareArrays, type Tolerance } from '../reference/compare';
 import { createRng } from '../reference/sae/rng';
 import { PARAM_NAMES, type ParamName } from '../reference/sae/params';
 import { packArena, unpackArena, type ArenaLayout } from '../sae/arena';
+import type { TensorSet } from '../sae/paramBuffers';
 import type { CheckResult } from './kernels';
 
 /** float32 unit roundoff. */
@@ -55,12 +60,50 @@ export function upload(
   return createBufferFrom(device, label, data);
 }
 
-export async function readArena(
+/**
+ * One buffer per tensor, holding the tensor's slice of `image` and the padding that follows it up
+ * to the next tensor's offset: a guard region after each tensor that no kernel may write.
+ */
+export function uploadImage(
   device: GPUDevice,
-  buffer: GPUBuffer,
+  label: string,
+  layout: ArenaLayout,
+  image: Float32Array,
+): TensorSet {
+  return Object.fromEntries(
+    PARAM_NAMES.map((n) => {
+      const [from, to] = slotOf(layout, n);
+      return [n, createBufferFrom(device, `${label}.${n}`, image.slice(from, to))];
+    }),
+  ) as TensorSet;
+}
+
+/** The arena image again, from the buffers of {@link uploadImage}. */
+export async function readImage(
+  device: GPUDevice,
+  set: TensorSet,
   layout: ArenaLayout,
 ): Promise<Float32Array> {
-  return readbackF32(device, buffer, layout.size);
+  const out = new Float32Array(layout.size);
+  await Promise.all(
+    PARAM_NAMES.map(async (n) => {
+      const [from, to] = slotOf(layout, n);
+      out.set(await readbackF32(device, set[n], to - from), from);
+    }),
+  );
+  return out;
+}
+
+/** Floats [from, to) of tensor `n` and its padding in the image. */
+function slotOf(layout: ArenaLayout, n: ParamName): [number, number] {
+  const i = PARAM_NAMES.indexOf(n);
+  const from = layout.entries[n].offset;
+  const next = PARAM_NAMES[i + 1];
+  return [from, next ? layout.entries[next].offset : layout.size];
+}
+
+export function destroySet(set: TensorSet): void {
+  for (const b of Object.values(set)) b.destroy();
 }
 
 /** Reference-layout view of an arena image. */

@@ -1,10 +1,9 @@
 /**
- * The whole optimizer sequence (projection → clip → Adam → renormalisation) for a few steps on a
- * full arena vs the reference sequence of trainStep (src/reference/sae/train.ts, steps 4–6 and 8),
+ * The whole optimizer sequence (projection → clip → Adam → renormalisation) for a few steps on
+ * every tensor (one buffer each, as the engine stores them) vs the reference sequence of trainStep (src/reference/sae/train.ts, steps 4–6 and 8),
  * from the same float32 initial parameters and the same float32 gradients.
  */
 import type { KernelContext } from '../gpu/kernels/context';
-import { readbackF32, upload as writeInto } from '../gpu/buffers';
 import type { OptimStatus } from '../gpu/kernels/gradnorm';
 import {
   adamStep,
@@ -23,16 +22,20 @@ import {
 import { CLIP_NORM, RENORM_EPS } from '../reference/sae/train';
 import { arenaLayout } from '../sae/arena';
 import { Optimizer, type PendingStatus } from '../sae/optimizer';
+import { uploadTensors } from '../sae/paramBuffers';
 import type { CheckResult } from './kernels';
 import {
   arenaImage,
   check,
+  destroySet,
   EPS32,
   maxAbs,
   randomTensors,
+  readImage,
   tensorsOf,
   toF64,
   upload,
+  uploadImage,
 } from './optimShared';
 
 export interface OptimStepCase {
@@ -80,10 +83,10 @@ export async function checkOptimStep(
 
   const optimizer = await Optimizer.create(ctx, layout, { label: 'SelfCheck.optimizer' });
   const zeros = new Float32Array(layout.size);
-  const params = upload(device, 'SelfCheck.params', arenaImage(layout, init32));
-  const grads = upload(device, 'SelfCheck.grads', zeros);
-  const m = upload(device, 'SelfCheck.m', zeros);
-  const v = upload(device, 'SelfCheck.v', zeros);
+  const params = uploadImage(device, 'SelfCheck.params', layout, arenaImage(layout, init32));
+  const grads = uploadImage(device, 'SelfCheck.grads', layout, zeros);
+  const m = uploadImage(device, 'SelfCheck.m', layout, zeros);
+  const v = uploadImage(device, 'SelfCheck.v', layout, zeros);
   const loss = upload(device, 'SelfCheck.loss', new Float32Array(4));
   const pending: (PendingStatus | null)[] = [];
   const refNorms: number[] = [];
@@ -93,9 +96,13 @@ export async function checkOptimStep(
       const g = randomTensors(layout, seed + 100 + s, c.gradScales[s]);
       const nan = s === c.nanStep;
       if (nan && c.nanIn !== 'loss') g['decoder.weight'][D + 1] = NaN;
-      writeInto(device, grads, arenaImage(layout, g));
+      uploadTensors(device, grads, layout, g);
       // The loss sits at float 2 of its buffer, as a loss kernel might leave it.
-      writeInto(device, loss, Float32Array.from([1, 1, nan && c.nanIn === 'loss' ? NaN : 0.25, 1]));
+      device.queue.writeBuffer(
+        loss,
+        0,
+        Float32Array.from([1, 1, nan && c.nanIn === 'loss' ? NaN : 0.25, 1]),
+      );
       const lr = c.lr * lrFactor(s, steps, c.warmup ?? 0, null);
 
       const encoder = device.createCommandEncoder({ label: 'SelfCheck.optimStep' });
@@ -123,7 +130,7 @@ export async function checkOptimStep(
     }
     const statuses = await Promise.all(pending.map((p) => (p ? p.read() : null)));
     const [pGpu, mGpu, vGpu] = (
-      await Promise.all([params, m, v].map((b) => readbackF32(device, b, layout.size)))
+      await Promise.all([params, m, v].map((b) => readImage(device, b, layout)))
     ).map((img) => tensorsOf(layout, img));
 
     const results: CheckResult[] = [];
@@ -158,7 +165,8 @@ export async function checkOptimStep(
       refNorms,
     };
   } finally {
-    for (const b of [params, grads, m, v, loss]) b.destroy();
+    for (const set of [params, grads, m, v]) destroySet(set);
+    loss.destroy();
     optimizer.destroy();
   }
 }

@@ -14,7 +14,7 @@
 import { readbackF32, readbackU32, upload } from '../gpu/buffers';
 import { submitPass, type KernelContext } from '../gpu/kernels/context';
 import { createSparseListBuffers, SparseCompact } from '../gpu/kernels/sparseLists';
-import { packArena } from '../sae/arena';
+import { uploadTensors } from '../sae/paramBuffers';
 import { SaeBuffers } from '../sae/buffers';
 import { EvalAccumulator, type EvalSummary } from '../sae/eval';
 import { inferenceMode, SaeForward } from '../sae/forward';
@@ -97,7 +97,7 @@ export async function runEvalPass(
     ]);
     parts.push(fwd, acc, compact);
     fwd.setKTarget(model.k, 0);
-    upload(dev, bufs.arenas.params, packArena(bufs.layout, model.tensors));
+    uploadTensors(dev, bufs.tensors.params, bufs.layout, model.tensors);
     upload(dev, bufs.shift, model.shift);
     if (model.threshold !== undefined) bufs.setThreshold(model.threshold);
     bufs.setFeatureThreshold(model.featureThreshold);

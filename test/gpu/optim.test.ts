@@ -55,20 +55,17 @@ describe('optimizer struct layouts', () => {
   it('packs segments with step counts and reads the counts and the status back', async () => {
     const { packSegments, unpackSegmentSteps, decodeStatus, STATUS_LAYOUT } =
       await import('../../src/gpu/kernels/gradnorm');
-    const segs = [
-      { offset: 0, size: 70 },
-      { offset: 128, size: 3 },
-    ];
+    const segs = [{ size: 70 }, { size: 3 }];
     const img = packSegments(segs, [5, 17]);
-    // {offset, size, step, pad} per segment, 16 bytes each
-    expect([...img]).toEqual([0, 70, 5, 0, 128, 3, 17, 0]);
+    // {size, step, pad0, pad1} per segment, 16 bytes each
+    expect([...img]).toEqual([70, 5, 0, 0, 3, 17, 0, 0]);
     expect(unpackSegmentSteps(img.buffer as ArrayBuffer, 2)).toEqual([5, 17]);
     const bytes = packUniform(STATUS_LAYOUT, { scale: 0.25, norm: 4, nonFinite: 1, skipped: 3 });
     expect(decodeStatus(bytes)).toEqual({ scale: 0.25, norm: 4, nonFinite: true, skipped: 3 });
   });
 });
 
-describe('gradient masks and arena segments', () => {
+describe('gradient masks and tensor segments', () => {
   it('sets bit i for PARAM_NAMES[i] and refuses indices outside a u32', async () => {
     const { gradMask } = await import('../../src/sae/optimizer');
     const { segmentMask } = await import('../../src/gpu/kernels/gradnorm');
@@ -80,13 +77,11 @@ describe('gradient masks and arena segments', () => {
     expect(() => segmentMask([-1])).toThrow(/outside/);
   });
 
-  it('lists the arena tensors in PARAM_NAMES order with their offsets and sizes', async () => {
-    const { arenaSegments } = await import('../../src/sae/optimizer');
-    const layout = arenaLayout(13, 70);
-    const segs = arenaSegments(layout);
-    expect(segs).toHaveLength(PARAM_NAMES.length);
-    expect(segs[2]).toEqual({ offset: layout.entries['decoder.weight'].offset, size: 910 });
-    expect(segs[7]).toEqual({ offset: layout.entries['k_estimator.2.bias'].offset, size: 1 });
+  it('lists the tensors in PARAM_NAMES order with their sizes', async () => {
+    const { tensorSegments } = await import('../../src/sae/optimizer');
+    const segs = tensorSegments(arenaLayout(13, 70));
+    // W_enc [70, 13], b_enc [70], W_dec [13, 70], b_dec [13], W₁ [70, 13], b₁ [70], w₂ [70], b₂ [1]
+    expect(segs.map((s) => s.size)).toEqual([910, 70, 910, 13, 910, 70, 70, 1]);
   });
 });
 
@@ -121,19 +116,20 @@ describe('b_dec initialisation', () => {
     expect(() => decoderBiasInit(x.subarray(0, 7), D)).toThrow(/rows of width/);
   });
 
-  it('writes b_dec at its arena offset', async () => {
+  it('writes b_dec into its own buffer, from its start', async () => {
     const { writeDecoderBias } = await import('../../src/sae/median');
     const layout = arenaLayout(3, 70);
-    const writes: [number, number][] = [];
+    const writes: [unknown, number, number][] = [];
     const device = {
       queue: {
-        writeBuffer: (_b: unknown, off: number, _d: unknown, _o: number, n: number) =>
-          writes.push([off, n]),
+        writeBuffer: (b: unknown, off: number, _d: unknown, _o: number, n: number) =>
+          writes.push([b, off, n]),
       },
     } as unknown as GPUDevice;
-    writeDecoderBias(device, {} as GPUBuffer, layout, new Float32Array(3));
-    expect(writes).toEqual([[layout.entries.b_dec.offset * 4, 12]]);
-    expect(() => writeDecoderBias(device, {} as GPUBuffer, layout, new Float32Array(4))).toThrow();
+    const bDec = {} as GPUBuffer;
+    writeDecoderBias(device, { b_dec: bDec }, layout, new Float32Array(3));
+    expect(writes).toEqual([[bDec, 0, 12]]);
+    expect(() => writeDecoderBias(device, { b_dec: bDec }, layout, new Float32Array(4))).toThrow();
   });
 });
 

@@ -1,6 +1,9 @@
-import { useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { TrainConfigInput } from '../../reference/sae/config';
+import { resolveConfig } from '../../reference/sae/config';
+import { trainShapeOf } from '../../sae/memoryPlan';
 import { useAppStore } from '../../store';
+import { PlanView } from './PlanView';
 import { CONFIG_FIELDS, TRAIN_PRESETS, configOf, formErrors, presetValues } from './presets';
 
 const ARCHS = [
@@ -14,6 +17,14 @@ export interface FormDataset {
   name: string;
   rows: number;
   D: number;
+}
+
+function validShape(config: TrainConfigInput, D: number) {
+  try {
+    return trainShapeOf(resolveConfig(config, D), D);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -43,15 +54,18 @@ export function ConfigForm({
     presetValues(TRAIN_PRESETS[0].make(dataset.D, dataset.rows)),
   );
   const config = configOf(arch, values);
-  const limits = useAppStore((s) => s.deviceLimits);
-  const errors = formErrors(
-    config,
-    dataset,
-    limits && {
-      maxBufferSize: limits.maxBufferSize,
-      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
-    },
+  const maxBufferSize = useAppStore((s) => s.deviceLimits?.maxBufferSize);
+  const maxBinding = useAppStore((s) => s.deviceLimits?.maxStorageBufferBindingSize);
+  const limits = useMemo(
+    () =>
+      maxBufferSize !== undefined && maxBinding !== undefined
+        ? { maxBufferSize, maxStorageBufferBindingSize: maxBinding }
+        : null,
+    [maxBufferSize, maxBinding],
   );
+  const errors = formErrors(config, dataset, limits);
+  // The plan of a config the trainer would accept (its shape is meaningless otherwise).
+  const shape = validShape(config, dataset.D);
   const badKeys = new Set(
     CONFIG_FIELDS.filter((f) =>
       errors.some((e) => e.startsWith(`${f.key} `) || e.includes(`(${f.key})`)),
@@ -121,6 +135,7 @@ export function ConfigForm({
           ))}
         </div>
       </fieldset>
+      {shape && <PlanView shape={shape} limits={limits} />}
       {errors.length > 0 && (
         <ul role="alert" className="errors" data-testid="train.errors">
           {errors.map((e) => (

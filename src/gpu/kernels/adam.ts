@@ -1,5 +1,6 @@
 /**
- * Host class for shaders/adam.wgsl: one Adam update over the enabled segments of an arena, with
+ * Host class for shaders/adam.wgsl: one Adam update of every enabled tensor (one dispatch per
+ * tensor, on its own parameter, gradient and moment buffers), with
  * the clip coefficient and skip flag read from the optimizer status buffer and each segment's own
  * step count t read from the segments buffer (both written by {@link GradNorm}'s finalize pass).
  */
@@ -10,6 +11,7 @@ import { BindGroupCache, dispatch, type KernelContext } from './context';
 import type { CondGrad, Segment } from './gradnorm';
 
 const PARAMS = parseUniformLayout(code, 'Params');
+const PICK = parseUniformLayout(code, 'Pick');
 const WG = 256;
 /** Cap on workgroups; threads then loop over the rest (grid stride). */
 const MAX_WORKGROUPS = 2048;
@@ -48,20 +50,26 @@ export interface AdamBuffers {
   status: GPUBuffer;
   /** `array<Segment>` with the step counts already advanced for this step. */
   segments: GPUBuffer;
-  params: GPUBuffer;
-  grads: GPUBuffer;
-  m: GPUBuffer;
-  v: GPUBuffer;
+  /** Per segment, in segment order: parameters, gradient, first and second moments. */
+  params: readonly GPUBuffer[];
+  grads: readonly GPUBuffer[];
+  m: readonly GPUBuffer[];
+  v: readonly GPUBuffer[];
   /** The flag buffer of a {@link CondGrad} (required when one is set). */
   cond?: GPUBuffer;
 }
 
 export class Adam {
   private readonly uniform: Uniform;
+  /** Per segment: its index and the thread count of its dispatch (written once). */
+  private readonly picks: Uniform[];
   private readonly table: GPUBuffer;
   private readonly tableLen: number;
-  private readonly bindGroups = new BindGroupCache();
-  private readonly workgroups: number;
+  private readonly bindGroups: BindGroupCache[];
+  /** Workgroups per segment (grid-stride beyond {@link MAX_WORKGROUPS}). */
+  private readonly workgroups: number[];
+  /** Segments that may have a gradient this step (gradMask | condMask), from {@link setStep}. */
+  private enabled = 0;
 
   private constructor(
     private readonly ctx: KernelContext,
@@ -69,13 +77,21 @@ export class Adam {
     readonly options: AdamOptions,
     readonly label: string,
   ) {
+    const { device } = ctx;
     const { beta1, beta2 } = options.hyper;
     const table = biasCorrectionTable(beta1, beta2);
     this.tableLen = table.length / 2;
-    this.table = createBufferFrom(ctx.device, `${label}.biasCorrection`, table);
-    const largest = Math.max(1, ...options.segments.map((s) => s.size));
-    this.workgroups = Math.min(MAX_WORKGROUPS, Math.ceil(largest / WG));
-    this.uniform = new Uniform(ctx.device, PARAMS, `${label}.params`);
+    this.table = createBufferFrom(device, `${label}.biasCorrection`, table);
+    this.workgroups = options.segments.map((s) =>
+      Math.max(1, Math.min(MAX_WORKGROUPS, Math.ceil(s.size / WG))),
+    );
+    this.picks = this.workgroups.map((wg, i) => {
+      const u = new Uniform(device, PICK, `${label}.pick${i}`);
+      u.write({ tensor: i, stride: wg * WG });
+      return u;
+    });
+    this.bindGroups = options.segments.map(() => new BindGroupCache());
+    this.uniform = new Uniform(device, PARAMS, `${label}.params`);
   }
 
   static async create(ctx: KernelContext, options: AdamOptions): Promise<Adam> {
@@ -93,39 +109,45 @@ export class Adam {
 
   /** Per-step scalars (before the submit that runs {@link encode}); `cond` as in GradNorm. */
   setStep(lr: number, gradMask: number, cond?: CondGrad): void {
+    this.enabled = gradMask | (cond?.mask ?? 0);
     this.uniform.write({
       lr,
       gradMask,
-      numTensors: this.options.segments.length,
       tableLen: this.tableLen,
-      stride: this.workgroups * WG,
       condMask: cond?.mask ?? 0,
       condIndex: cond?.index ?? 0,
     });
   }
 
   encode(pass: GPUComputePassEncoder, b: AdamBuffers): void {
-    const bindGroup = this.bindGroups.get(
-      this.ctx.device,
-      `${this.label}.bindGroup`,
-      this.pipeline.getBindGroupLayout(0),
-      [
-        this.uniform.buffer,
-        b.status,
-        b.segments,
-        this.table,
-        b.params,
-        b.grads,
-        b.m,
-        b.v,
-        b.cond ?? this.ctx.empty,
-      ],
-    );
-    dispatch(pass, this.pipeline, bindGroup, [this.workgroups, 1]);
+    const layout = this.pipeline.getBindGroupLayout(0);
+    // Segments that cannot have a gradient this step are not dispatched at all.
+    for (let s = 0; s < this.options.segments.length; s++) {
+      if ((this.enabled & (1 << s)) === 0) continue;
+      const bindGroup = this.bindGroups[s].get(
+        this.ctx.device,
+        `${this.label}.bindGroup${s}`,
+        layout,
+        [
+          this.uniform.buffer,
+          b.status,
+          b.segments,
+          this.table,
+          b.params[s],
+          b.grads[s],
+          b.m[s],
+          b.v[s],
+          b.cond ?? this.ctx.empty,
+          this.picks[s].buffer,
+        ],
+      );
+      dispatch(pass, this.pipeline, bindGroup, [this.workgroups[s], 1]);
+    }
   }
 
   destroy(): void {
     this.uniform.destroy();
+    for (const p of this.picks) p.destroy();
     this.table.destroy();
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Host classes for shaders/atoms.wgsl: per-row operations on a row-major matrix W [F, D] stored at
- * a float offset of an arena (the decoder, stored transposed so atom j is row j).
+ * Host classes for shaders/atoms.wgsl: per-row operations on a row-major matrix W [F, D] in its own
+ * buffer (the decoder, stored transposed so atom j is row j).
  *  - {@link AtomProjection}: g_j ← g_j − (g_j·ŵ_j) ŵ_j, ŵ_j = w_j/(‖w_j‖ + eps), on the gradient
  *  - {@link AtomRenorm}: w_j ← w_j/(‖w_j‖ + eps), skipped when an optimizer status says so
  */
@@ -15,8 +15,6 @@ const PARAMS = parseUniformLayout(code, 'Params');
 export interface AtomOptions {
   D: number;
   F: number;
-  /** Float offset of W (and of its gradient) in the arena buffers. */
-  offset: number;
   /** The epsilon added to ‖w_j‖. */
   eps: number;
   label?: string;
@@ -35,8 +33,8 @@ class AtomKernel {
   ) {
     this.uniform = new Uniform(ctx.device, PARAMS, `${label}.params`);
     this.grid = dispatch2d(options.F);
-    const { D, F, offset } = options;
-    this.uniform.write({ D, F, offset, rowsPerGridRow: this.grid[0] });
+    const { D, F } = options;
+    this.uniform.write({ D, F, rowsPerGridRow: this.grid[0] });
   }
 
   /** Binds the uniform at 0 and `buffers` at `bindings`. */
@@ -70,7 +68,7 @@ export class AtomProjection extends AtomKernel {
     return new AtomProjection(ctx, pipeline, options, options.label ?? 'AtomProjection');
   }
 
-  /** `params`: arena holding W (read); `grads`: arena holding G (updated in place). */
+  /** `params`: W (read); `grads`: its gradient G (updated in place). */
   encode(pass: GPUComputePassEncoder, buffers: { params: GPUBuffer; grads: GPUBuffer }): void {
     this.encodeWith(pass, [buffers.params, buffers.grads], [1, 2]);
   }
@@ -87,7 +85,7 @@ export class AtomRenorm extends AtomKernel {
   }
 
   /**
-   * `params`: arena holding W (updated in place). `status`: an optimizer status buffer
+   * `params`: W (updated in place). `status`: an optimizer status buffer
    * (OptimStatus); when its nonFinite flag is set nothing is written. Without one the rows are
    * always renormalised (the context's zeroed dummy buffer reads as "finite").
    */

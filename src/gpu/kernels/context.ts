@@ -27,7 +27,7 @@ export function dispatch2d(workgroups: number, maxPerDim = 65535): [number, numb
   return [Math.ceil(workgroups / y), y];
 }
 
-/** A whole buffer, or a range of one (e.g. one tensor of the parameter arena). */
+/** A whole buffer, or a range of one. */
 export type Buf = GPUBuffer | GPUBufferBinding;
 
 function sameBinding(a: Buf, b: Buf): boolean {

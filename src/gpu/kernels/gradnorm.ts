@@ -1,11 +1,12 @@
 /**
- * Host class for shaders/gradnorm.wgsl: the global gradient norm over a set of arena segments and
- * the clip coefficient, in two dispatches (partials, finalize) that leave their result in a small
- * status buffer on the GPU — Adam and the renormalisation read it there; the host reads it back
+ * Host class for shaders/gradnorm.wgsl: the global gradient norm over a set of tensors (segments),
+ * each in its own buffer, and the clip coefficient: one `partialSums` dispatch per tensor with a
+ * gradient, then `reduceLanes` and `finalize`, which leave their result in a small status buffer
+ * on the GPU — Adam and the renormalisation read it there; the host reads it back
  * only when it wants to, pipelined (see {@link decodeStatus}).
  *
  * Also defines the two small buffers the optimizer kernels share:
- *  - segments: one `Segment` {offset, size, step, pad} per tensor (step = Adam step count t)
+ *  - segments: one `Segment` {size, step, pad0, pad1} per tensor (step = Adam step count t)
  *  - status:   `OptimStatus` {scale, norm, nonFinite, skipped}
  * Their layouts are read from the WGSL.
  */
@@ -17,6 +18,7 @@ import { BindGroupCache, dispatch, type KernelContext } from './context';
 const PARAMS = parseUniformLayout(code, 'Params');
 export const STATUS_LAYOUT = parseUniformLayout(code, 'OptimStatus');
 export const SEGMENT_LAYOUT = parseUniformLayout(code, 'Segment');
+const PICK = parseUniformLayout(code, 'Pick');
 const PARTIAL_BYTES = parseUniformLayout(code, 'Partial').size;
 /** Threads per workgroup, in both passes. */
 const WG = 256;
@@ -28,9 +30,8 @@ const MAX_PARTIALS = 1024;
 /** gradMask is a u32 bit set. */
 export const MAX_SEGMENTS = 32;
 
-/** A tensor of the arena: float offset and length. */
+/** A tensor: its length in floats (its buffer holds nothing else). */
 export interface Segment {
-  offset: number;
   size: number;
 }
 
@@ -67,7 +68,12 @@ export function packSegments(segments: readonly Segment[], steps?: readonly numb
   const stride = SEGMENT_LAYOUT.size;
   const bytes = new Uint8Array(stride * segments.length);
   segments.forEach((s, i) => {
-    const one = packUniform(SEGMENT_LAYOUT, { ...s, step: steps?.[i] ?? 0, pad: 0 });
+    const one = packUniform(SEGMENT_LAYOUT, {
+      size: s.size,
+      step: steps?.[i] ?? 0,
+      pad0: 0,
+      pad1: 0,
+    });
     bytes.set(new Uint8Array(one), i * stride);
   });
   return new Uint32Array(bytes.buffer);
@@ -115,8 +121,8 @@ export interface CondGrad {
 }
 
 export interface GradNormBuffers {
-  /** The gradient arena. */
-  grads: GPUBuffer;
+  /** The gradient of each segment, in segment order (one buffer per tensor). */
+  grads: readonly GPUBuffer[];
   /** `array<Segment>`; the finalize pass advances `step` of every enabled segment. */
   segments: GPUBuffer;
   /** `OptimStatus`, written by the finalize pass. */
@@ -129,38 +135,63 @@ export interface GradNormBuffers {
 
 export class GradNorm {
   private readonly uniform: Uniform;
+  /** Per segment: a uniform naming it to its partialSums dispatch (written once). */
+  private readonly picks: Uniform[];
   private readonly partials: GPUBuffer;
-  private readonly partialGroups = new BindGroupCache();
+  /** Running sums of the partialSums threads [numPartials·WG], empty between steps. */
+  private readonly lanes: GPUBuffer;
+  private readonly partialGroups: BindGroupCache[];
+  private readonly laneGroups = new BindGroupCache();
   private readonly finalGroups = new BindGroupCache();
   readonly numPartials: number;
+  /** Segments that may have a gradient this step (gradMask | condMask), from {@link setStep}. */
+  private enabled = 0;
 
   private constructor(
     private readonly ctx: KernelContext,
     private readonly partialPipeline: GPUComputePipeline,
+    private readonly lanePipeline: GPUComputePipeline,
     private readonly finalPipeline: GPUComputePipeline,
     readonly options: GradNormOptions,
     readonly label: string,
   ) {
+    const { device } = ctx;
     const total = options.segments.reduce((a, s) => a + s.size, 0);
     // About 16 elements per thread: fewer workgroups, so fewer tree reductions to pay for.
     this.numPartials = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(total / (WG * 16))));
-    this.uniform = new Uniform(ctx.device, PARAMS, `${label}.params`);
-    this.partials = ctx.device.createBuffer({
+    this.uniform = new Uniform(device, PARAMS, `${label}.params`);
+    this.picks = options.segments.map((_, i) => {
+      const u = new Uniform(device, PICK, `${label}.pick${i}`);
+      u.write({ tensor: i });
+      return u;
+    });
+    this.partialGroups = options.segments.map(() => new BindGroupCache());
+    this.partials = device.createBuffer({
       label: `${label}.partials`,
       size: this.numPartials * PARTIAL_BYTES,
       usage: GPUBufferUsage.STORAGE,
     });
+    // Empty partials: e = −127, s = 0 (the WGSL `Partial(-127, 0.0, 0u, 0u)`).
+    const empty = new Int32Array((this.numPartials * WG * PARTIAL_BYTES) / 4);
+    for (let i = 0; i < empty.length; i += PARTIAL_BYTES / 4) empty[i] = -127;
+    this.lanes = createBufferFrom(
+      device,
+      `${label}.lanes`,
+      empty,
+      GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+    );
     this.setStep(segmentMask(options.segments.map((_, i) => i)));
   }
 
   static async create(ctx: KernelContext, options: GradNormOptions): Promise<GradNorm> {
     if (options.segments.length > MAX_SEGMENTS) throw new Error('GradNorm: too many segments');
-    const [partialPipeline, finalPipeline] = await Promise.all([
+    const [partialPipeline, lanePipeline, finalPipeline] = await Promise.all([
       ctx.pipelines.get('GradNorm.partials', code, 'partialSums', { WG }),
+      ctx.pipelines.get('GradNorm.lanes', code, 'reduceLanes', { WG }),
       ctx.pipelines.get('GradNorm.finalize', code, 'finalize', { WG }),
     ]);
     const label = options.label ?? 'GradNorm';
-    return new GradNorm(ctx, partialPipeline, finalPipeline, options, label);
+    return new GradNorm(ctx, partialPipeline, lanePipeline, finalPipeline, options, label);
   }
 
   /**
@@ -170,6 +201,7 @@ export class GradNorm {
    * @param cond      tensors that have a gradient only when a flag on the GPU is set
    */
   setStep(gradMask: number, lossIndex?: number, cond?: CondGrad): void {
+    this.enabled = gradMask | (cond?.mask ?? 0);
     this.uniform.write({
       gradMask,
       numTensors: this.options.segments.length,
@@ -186,12 +218,29 @@ export class GradNorm {
     const { device } = this.ctx;
     const u = this.uniform.buffer;
     const cond = buffers.cond ?? this.ctx.empty;
-    const partialGroup = this.partialGroups.get(
+    const n = this.options.segments.length;
+    if (buffers.grads.length !== n)
+      throw new Error(`${this.label}: ${buffers.grads.length} gradient buffers for ${n} segments`);
+    const layout = this.partialPipeline.getBindGroupLayout(0);
+    // Segments that cannot have a gradient this step are left out on the host too (their
+    // dispatch would return at once); the GPU still decides the conditional ones.
+    for (let s = 0; s < n; s++) {
+      if ((this.enabled & (1 << s)) === 0) continue;
+      const group = this.partialGroups[s].get(
+        device,
+        `${this.label}.partials${s}.bindGroup`,
+        layout,
+        [u, buffers.segments, buffers.grads[s], cond, this.lanes, this.picks[s].buffer],
+        [0, 1, 2, 6, 7, 8],
+      );
+      dispatch(pass, this.partialPipeline, group, [this.numPartials, 1]);
+    }
+    const laneGroup = this.laneGroups.get(
       device,
-      `${this.label}.partials.bindGroup`,
-      this.partialPipeline.getBindGroupLayout(0),
-      [u, buffers.segments, buffers.grads, this.partials, cond],
-      [0, 1, 2, 3, 6],
+      `${this.label}.lanes.bindGroup`,
+      this.lanePipeline.getBindGroupLayout(0),
+      [this.partials, this.lanes],
+      [3, 7],
     );
     const finalGroup = this.finalGroups.get(
       device,
@@ -200,12 +249,14 @@ export class GradNorm {
       [u, buffers.segments, this.partials, buffers.status, buffers.loss ?? this.ctx.empty, cond],
       [0, 1, 3, 4, 5, 6],
     );
-    dispatch(pass, this.partialPipeline, partialGroup, [this.numPartials, 1]);
+    dispatch(pass, this.lanePipeline, laneGroup, [this.numPartials, 1]);
     dispatch(pass, this.finalPipeline, finalGroup, [1, 1]);
   }
 
   destroy(): void {
     this.uniform.destroy();
+    for (const p of this.picks) p.destroy();
     this.partials.destroy();
+    this.lanes.destroy();
   }
 }

@@ -13,7 +13,7 @@
  *                   for inactive features (needs the CSC)
  *  - encodeDxc      ∂xc = ∂pre·W_enc (+ beta·∂xc)   replaces `Sae.dxcEnc`  (GEMM nn)
  * Cost: O(nnz·D) multiply-adds instead of O(B·F·D), plus O(F·D) zero writes for the weight
- * gradients (the optimizer reads the whole gradient arena, so untouched rows must be 0).
+ * gradients (the optimizer reads the whole gradient tensor, so untouched rows must be 0).
  */
 import type { Buf, KernelContext } from './context';
 import { SegmentGather } from './sparseGather';
