@@ -40,11 +40,23 @@ function cspMeta(): Plugin {
   };
 }
 
+/**
+ * `vite build --mode cli` builds the page behind `softsae train` / `softsae eval` (cli/index.html)
+ * into dist-cli/, which the command serves as is: no transpiling at run time. The app's public/
+ * files are not part of it.
+ */
+const CLI_BUILD = {
+  outDir: 'dist-cli',
+  emptyOutDir: true,
+  rollupOptions: { input: 'cli/index.html' },
+};
+
 // WGSL kernels live in shaders/*.wgsl and are imported with `?raw`.
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   plugins: [react(), cspMeta()],
-  worker: { format: 'es' },
-  build: { target: 'es2022', sourcemap: true },
+  worker: { format: 'es' as const },
+  build: { target: 'es2022', sourcemap: true, ...(mode === 'cli' ? CLI_BUILD : {}) },
+  publicDir: mode === 'cli' ? false : 'public',
   server: { host: '127.0.0.1' },
   preview: {
     headers: {
@@ -53,4 +65,4 @@ export default defineConfig({
       'Referrer-Policy': 'no-referrer',
     },
   },
-});
+}));

@@ -1,11 +1,12 @@
 // The page behind `softsae train` / `softsae eval`: the same engine as the app, driven from Node
-// (bin/softsae.mjs) through Playwright. Input files are fetched from /__cli/in/<name> and outputs
-// posted to /__cli/out/<name>; both routes are served by the Node side, nothing else is reached.
+// (bin/softsae.mjs) through Playwright. Input files are read by byte ranges from /__cli/in/<name>
+// and outputs posted to /__cli/out/<name> (scripts/cli-server.mjs); nothing else is reached.
+// Training progress goes to the console through `progress.ts`, rendered by the Node side.
 import { acquireGpu, adapterName } from '../src/gpu/device';
 import { createKernelContext } from '../src/gpu/kernels/context';
 import { alignTokens, type AlignedTokens } from '../src/io/align';
 import { openActivations } from '../src/io/open';
-import { blobSource } from '../src/io/source';
+import { httpSource } from '../src/io/http';
 import { loadTokens } from '../src/io/tokens';
 import { resolveConfig, type TrainConfigInput } from '../src/reference/sae/config';
 import { initParams } from '../src/reference/sae/params';
@@ -15,6 +16,7 @@ import { loadSae } from '../src/io/sae/load';
 import { evaluateModel, joinCodes, type EvalCodes, type EvalReport } from '../src/sae/evaluate';
 import { writeModel, type SaeModel } from '../src/sae/modelFile';
 import { GpuTrainer, type StepMetrics } from '../src/sae/trainer';
+import { progressReporter } from './progress';
 
 declare global {
   interface Window {
@@ -27,7 +29,7 @@ declare global {
         /** A token file (and a vocabulary for token ids) labelling the codes' rows. */
         tokens?: string;
         vocab?: string;
-      }): Promise<EvalReport>;
+      }): Promise<Pick<EvalReport, 'rows' | 'fvu' | 'mean_l0'>>;
       train(a: { acts: string; config: TrainConfigInput }): Promise<unknown>;
     };
   }
@@ -35,10 +37,9 @@ declare global {
 
 const log = (s: string) => console.log(s);
 
-async function input(name: string) {
-  const res = await fetch(`/__cli/in/${encodeURIComponent(name)}`);
-  if (!res.ok) throw new Error(`cannot read ${name}`);
-  return blobSource(await res.blob(), name);
+/** An input file, read in slices by HTTP byte ranges: never fetched whole. */
+function input(name: string) {
+  return httpSource(`/__cli/in/${encodeURIComponent(name)}`, name);
 }
 
 async function output(name: string, body: BodyInit) {
@@ -53,7 +54,7 @@ async function engine() {
   return { gpu, ctx: createKernelContext(gpu.device) };
 }
 
-/** Every row of an activation file in memory (the CLI trains on files that fit). */
+/** Every row of an activation file in memory (the CLI trains on files that fit; the eval streams). */
 async function loadRows(name: string) {
   const ds = await openActivations(await input(name));
   if (ds.rows * ds.width > 2 ** 28) throw new Error(`${name}: too large to train from memory`);
@@ -75,12 +76,18 @@ window.softsaeCli = {
       log(`tokens: ${aligned.tokens.length} aligned with the rows of ${a.acts}`);
     }
     const parts: EvalCodes[] | undefined = a.codes ? [] : undefined;
+    let lastLog = -Infinity;
     const report = await evaluateModel(
       ctx,
       model,
       ds,
       a.batch,
-      (n) => log(`eval: ${n}/${ds.rows} rows`),
+      (n) => {
+        // A line every few seconds and at the end: a big file has many thousands of batches.
+        if (n < ds.rows && performance.now() - lastLog < 3000) return;
+        lastLog = performance.now();
+        log(`eval: ${n}/${ds.rows} rows`);
+      },
       parts,
     );
     if (parts) {
@@ -108,7 +115,8 @@ window.softsaeCli = {
         }),
       );
     }
-    return report;
+    await output('report.json', JSON.stringify(report));
+    return { rows: report.rows, fvu: report.fvu, mean_l0: report.mean_l0 };
   },
 
   async train(a) {
@@ -128,6 +136,7 @@ window.softsaeCli = {
       seed: config.seed,
     });
     const history: StepMetrics[] = [];
+    const progress = progressReporter();
     const shift = new Float32Array(D);
     const trainer = await GpuTrainer.create(
       ctx,
@@ -137,10 +146,13 @@ window.softsaeCli = {
       { normFactor, shift },
       (m) => {
         history.push(m);
-        if (m.step % 50 === 0 || m.step === config.steps - 1)
-          log(
-            `step ${m.step + 1}/${config.steps}: loss ${m.loss.toPrecision(5)} (L2 ${m.l2.toPrecision(5)}, aux ${m.aux.toPrecision(3)}), mean k̂ ${m.kMean.toFixed(2)}, dead ${m.deadCount}`,
-          );
+        progress({
+          step: m.step + 1,
+          steps: config.steps,
+          batch: config.batch_size,
+          loss: m.loss,
+          mean_k_hat: m.kMean,
+        });
       },
     );
     const sampler = new BatchSampler(x, ds.rows, D, config.batch_size, config.seed + 1);

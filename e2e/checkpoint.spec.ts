@@ -314,7 +314,9 @@ test('a run on the user’s own files resumes after a reload once the files are 
   page,
 }) => {
   test.setTimeout(300_000);
-  const STEPS = 80;
+  // Long enough that the pause below cannot arrive after the end: the run is paused as soon as
+  // its first periodic checkpoint is committed, far from its last step.
+  const STEPS = 400;
   const shards = ['shard_000.npy', 'shard_001.npy', 'shard_002.npy'].map(ingestFixture);
   const app = new AppPage(page);
   const data = new DataPage(page);
@@ -332,11 +334,18 @@ test('a run on the user’s own files resumes after a reload once the files are 
   await train.set({ ...SMALL, steps: String(STEPS) });
   await train.checkpointEvery.fill('20');
   await train.start.click();
+  // State first: the run is going and has committed a periodic checkpoint; only then pause.
+  await expect(train.state).toHaveText('running', { timeout: 120_000 });
   await expect.poll(() => train.checkpointStep(), { timeout: 120_000 }).toBeGreaterThanOrEqual(20);
   await train.pause.click();
   await expect(train.state).toHaveText('paused');
+  // Pausing commits a checkpoint of the paused step, before the end of the run.
   const saved = await train.checkpointStep();
+  expect(saved).toBe(await train.currentStep());
+  expect(saved).toBeGreaterThanOrEqual(20);
+  expect(saved).toBeLessThan(STEPS);
   const runId = await runIdOf(page);
+  const t0 = Date.now();
 
   // After a reload the demo is active: the offer says which file to pick; the demo is refused.
   await page.reload();
@@ -364,5 +373,7 @@ test('a run on the user’s own files resumes after a reload once the files are 
   await train.waitDone();
   await expect(train.step).toHaveText(`step ${STEPS} / ${STEPS}`);
   expect(await runIdOf(page)).toBe(runId);
-  console.log(`user files: paused at ${saved}, reloaded, files re-picked, resumed to ${STEPS}`);
+  console.log(
+    `user files: paused at ${saved}, reloaded, files re-picked, resumed to ${STEPS} (${Date.now() - t0} ms)`,
+  );
 });

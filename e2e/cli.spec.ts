@@ -1,7 +1,9 @@
 // The headless runner as a user calls it: `softsae eval` reproduces the softsae-small fixture,
-// `softsae train` writes a model and metrics that `softsae eval` agrees with, and bad input exits
-// non-zero with the reason.
-import { spawnSync } from 'node:child_process';
+// `softsae train` writes a model and metrics that `softsae eval` agrees with, progress comes as
+// JSON lines, and bad input exits non-zero with the reason. The command serves the prebuilt page
+// (dist-cli/), built here first so the tests run the current sources; its inputs are read by
+// HTTP byte ranges (scripts/cli-server.mjs, test/cli/server.test.ts).
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +18,46 @@ import { fixturePath } from '../test/helpers/fixtures';
 import { readSafetensorsRaw } from './sae-reference';
 import { loadSoftsaeSmall } from '../test/helpers/softsaeSmall';
 
-const CLI = join(import.meta.dirname, '..', 'bin', 'softsae.mjs');
+const ROOT = join(import.meta.dirname, '..');
+const CLI = join(ROOT, 'bin', 'softsae.mjs');
 const run = (...args: string[]) =>
   spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
 
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
+
+test.beforeAll(() => {
+  // `npm run build:cli` (about 2 s): the page bundle the command serves.
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--mode',
+      'cli',
+      '--logLevel',
+      'warn',
+    ],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
+});
+
+/** A small activation file of the built-in quick corpus, written to `dir`. */
+function quickActs(dir: string): { path: string; rows: number; D: number } {
+  const lab = quickDataset();
+  const path = join(dir, 'acts.npy');
+  writeFileSync(
+    path,
+    writeNpy({
+      dtype: 'f32',
+      shape: [lab.rows, lab.D],
+      data: new Uint8Array(lab.x.buffer, lab.x.byteOffset, lab.x.byteLength),
+    }),
+  );
+  return { path, rows: lab.rows, D: lab.D };
+}
 
 test('softsae eval reproduces the fixture (k̂, L0, squared error, FVU)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'softsae-eval-'));
@@ -294,4 +331,94 @@ test('bad input exits non-zero with the reason', () => {
   expect(notNpy.status).toBe(1);
   expect(notNpy.stderr).toMatch(/cfg\.json/);
   expect(run('frobnicate').status).toBe(2);
+});
+
+test('softsae train --progress json: one parseable object per update, steps increasing to the end', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'softsae-progress-'));
+  const acts = quickActs(dir);
+  const cfg = join(dir, 'cfg.json');
+  const steps = 40;
+  writeFileSync(
+    cfg,
+    JSON.stringify({
+      arch: 'softsae',
+      dict_size: 32,
+      k: 4,
+      k_max: 16,
+      steps,
+      batch_size: 32,
+      warmup_steps: 4,
+      seed: 2,
+    }),
+  );
+  const r = run(
+    'train',
+    '--acts',
+    acts.path,
+    '--config',
+    cfg,
+    '--out',
+    join(dir, 'run'),
+    '--progress',
+    'json',
+  );
+  expect(r.status, r.stderr).toBe(0);
+  // Progress lines are the JSON objects; the other messages (adapter, files written) are text.
+  const lines = r.stderr.split('\n').filter((l) => l.startsWith('{'));
+  const updates = lines.map((l) => JSON.parse(l));
+  console.log(
+    `progress: ${updates.length} JSON lines, steps ${updates.map((u) => u.step).join(', ')}`,
+  );
+  expect(updates.length).toBeGreaterThanOrEqual(2);
+  for (const u of updates) {
+    expect(Object.keys(u).sort()).toEqual(
+      ['eta_s', 'loss', 'mean_k_hat', 'rows_per_sec', 'step', 'steps'].sort(),
+    );
+    expect(u.steps).toBe(steps);
+    expect(Number.isFinite(u.loss)).toBe(true);
+    expect(u.mean_k_hat).toBeGreaterThan(0);
+  }
+  const stepsSeen = updates.map((u) => u.step);
+  for (let i = 1; i < stepsSeen.length; i++) expect(stepsSeen[i]).toBeGreaterThan(stepsSeen[i - 1]);
+  expect(stepsSeen[0]).toBe(1);
+  expect(stepsSeen.at(-1)).toBe(steps);
+  const last = updates.at(-1);
+  expect(last.eta_s).toBe(0);
+  expect(last.rows_per_sec).toBeGreaterThan(0);
+  // The loss history written by the same run has the loss of the last step shown.
+  const metrics = JSON.parse(readFileSync(join(dir, 'run', 'metrics.json'), 'utf8'));
+  expect(metrics.loss_history[steps - 1].loss).toBe(last.loss);
+});
+
+test('case 37: softsae train and eval refuse a malformed file in one line naming the file and the fix', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'softsae-malformed-'));
+  const good = quickActs(dir);
+  // A real .npy header promising more rows than the file holds, and a file that is not an array.
+  const bytes = readFileSync(good.path);
+  const truncated = join(dir, 'truncated.npy');
+  writeFileSync(truncated, bytes.subarray(0, bytes.length - 1000));
+  const text = join(dir, 'notes.npy');
+  writeFileSync(text, 'a text file saved with the wrong name\n');
+  const cfg = join(dir, 'cfg.json');
+  writeFileSync(cfg, JSON.stringify({ dict_size: 16, k: 2, steps: 2, batch_size: 4 }));
+  const model = fixturePath('softsae-small', '');
+  for (const [file, problem] of [
+    [truncated, /file truncated: shape/],
+    [text, /not a \.npy file/],
+  ] as const) {
+    for (const args of [
+      ['train', '--acts', file, '--config', cfg, '--out', join(dir, 'run')],
+      ['eval', '--model', model, '--acts', file, '--out', join(dir, 'r.json')],
+    ]) {
+      const r = run(...args);
+      const errors = r.stderr.split('\n').filter((l) => l.startsWith('softsae:'));
+      console.log(`${args[0]} ${file.split('/').pop()}: ${errors[0]}`);
+      expect(r.status, r.stderr).toBe(1);
+      expect(errors, r.stderr).toHaveLength(1);
+      expect(errors[0]).toContain(file);
+      expect(errors[0]).toMatch(problem);
+      expect(errors[0]).toContain('— save the array again with numpy.save');
+      expect(r.stderr).not.toMatch(/^\s+at |node:internal/m);
+    }
+  }
 });

@@ -1,159 +1,232 @@
-// `softsae train` and `softsae eval`: serve cli/ with Vite, open it in headless Chromium (WebGPU)
-// and drive the engine there. Input files are streamed to the page from disk through a route;
-// outputs come back the same way. Progress goes to stderr; errors exit non-zero with the reason.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+// `softsae train` and `softsae eval`: serve the prebuilt page (dist-cli/, `npm run build:cli`)
+// from a small HTTP server on 127.0.0.1, open it in headless Chromium (WebGPU) and drive the
+// engine there. Input files are served by byte ranges straight from disk and outputs streamed to
+// disk (scripts/cli-server.mjs). Progress and messages go to stderr; every error is one line
+// naming the file and the fix, with a non-zero exit status.
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
+import { chromium } from 'playwright-core';
 import { chromiumArgs, findChromium } from './chromium.mjs';
+import { CliError, checkInput, fixFor } from './cli-input.mjs';
+import { progressRenderer } from './cli-progress.mjs';
+import { startCliServer } from './cli-server.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
-
-function fail(message, code = 1) {
-  console.error(`softsae: ${message}`);
-  process.exit(code);
-}
+const BUNDLE = join(ROOT, 'dist-cli');
+const PAGE = join(BUNDLE, 'cli', 'index.html');
 
 function parse(argv, allowed) {
   const opts = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith('--') || !allowed.includes(a.slice(2)) || i + 1 >= argv.length)
-      fail(`unexpected argument '${a}' (expected ${allowed.map((o) => `--${o}`).join(', ')})`, 2);
+      throw new CliError(
+        `unexpected argument '${a}' (expected ${allowed.map((o) => `--${o}`).join(', ')})`,
+        2,
+      );
     opts[a.slice(2)] = argv[++i];
   }
   return opts;
 }
 
-const need = (opts, key) => opts[key] ?? fail(`--${key} is required`, 2);
-const existing = (path) => {
-  if (!existsSync(path)) fail(`${path}: no such file`);
-  return resolve(path);
+const need = (opts, key) => {
+  if (opts[key] === undefined) throw new CliError(`--${key} is required`, 2);
+  return opts[key];
 };
 
-const [command, ...rest] = process.argv.slice(2);
-const inputs = new Map(); // name served to the page → path on disk
-const outputs = new Map(); // name posted by the page → path to write
-let call;
-if (command === 'eval') {
-  const o = parse(rest, ['model', 'acts', 'out', 'batch', 'codes', 'tokens', 'vocab']);
-  if (o.tokens && !o.codes) fail('--tokens labels the rows of the codes file: give --codes too', 2);
-  if (o.vocab && !o.tokens) fail('--vocab goes with --tokens (token ids)', 2);
-  // A folder gives its config and its weights file (any supported format): the format's usual
-  // weights name when there is one (a folder may hold other tensors, e.g. expected outputs),
-  // else its only .safetensors/.npz. A file is used alone.
-  const model = existing(need(o, 'model'));
-  let modelFiles = [model];
-  if (statSync(model).isDirectory()) {
-    const names = readdirSync(model);
-    const known = ['model.safetensors', 'sae_weights.safetensors', 'sae.safetensors', 'params.npz'];
-    const weights = known.filter((n) => names.includes(n));
-    const any = names.filter((n) => /\.(safetensors|npz)$/i.test(n));
-    const cfgs = names.filter((n) => /^(cfg|config)\.json$/i.test(n));
-    modelFiles = [...cfgs, ...(weights.length > 0 ? weights.slice(0, 1) : any)].map((f) =>
-      join(model, f),
-    );
-  }
-  if (modelFiles.length === 0) fail(`${model}: no SAE files (cfg.json, .safetensors, .npz)`);
-  for (const f of modelFiles) inputs.set(basename(f), f);
-  if (o.codes) outputs.set('codes.safetensors', resolve(o.codes));
-  const acts = existing(need(o, 'acts'));
-  inputs.set(basename(acts), acts);
-  // Token (and vocabulary) files travel under their own names; one shared with another input
-  // would shadow it, so that is refused.
-  const extra = {};
-  for (const key of ['tokens', 'vocab']) {
-    if (!o[key]) continue;
-    const path = existing(o[key]);
-    if (inputs.has(basename(path)) && inputs.get(basename(path)) !== path)
-      fail(`--${key} ${o[key]}: another input has the same file name`, 2);
-    inputs.set(basename(path), path);
-    extra[key] = basename(path);
-  }
-  const out = resolve(need(o, 'out'));
-  const batch = Number(o.batch ?? 256);
-  if (!Number.isInteger(batch) || batch < 1) fail(`--batch must be a positive integer`, 2);
-  const arg = {
-    model: modelFiles.map((f) => basename(f)),
-    acts: basename(acts),
-    batch,
-    codes: Boolean(o.codes),
-    ...extra,
-  };
-  call = { fn: 'eval', arg, out };
-} else if (command === 'train') {
-  const o = parse(rest, ['acts', 'config', 'out']);
-  const acts = existing(need(o, 'acts'));
-  inputs.set(basename(acts), acts);
-  let config;
+/** A folder to write into, created if needed. */
+function outputDir(dir, flag) {
   try {
-    config = JSON.parse(readFileSync(existing(need(o, 'config')), 'utf8'));
+    mkdirSync(dir, { recursive: true });
   } catch (e) {
-    fail(`${o.config}: not valid JSON (${e.message})`);
-  }
-  if (typeof config !== 'object' || config === null || Array.isArray(config))
-    fail(`${o.config}: the config must be a JSON object`);
-  const dir = resolve(need(o, 'out'));
-  mkdirSync(dir, { recursive: true });
-  outputs.set('model.safetensors', join(dir, 'model.safetensors'));
-  outputs.set('metrics.json', join(dir, 'metrics.json'));
-  call = { fn: 'train', arg: { acts: basename(acts), config } };
-} else fail(`unknown command ${command}`, 2);
-
-const server = await createServer({
-  root: ROOT,
-  configFile: join(ROOT, 'vite.config.ts'),
-  // No file watching or HMR: a long run must not reload when sources change on disk.
-  server: { port: 0, host: '127.0.0.1', hmr: false, watch: null },
-  logLevel: 'error',
-});
-await server.listen();
-const { port } = server.httpServer.address();
-const browser = await chromium.launch({
-  executablePath: findChromium(undefined) ?? undefined,
-  args: chromiumArgs(),
-});
-let status = 0;
-try {
-  const page = await browser.newPage();
-  page.setDefaultTimeout(0);
-  page.on('console', (m) => process.stderr.write(`${m.text()}\n`));
-  await page.route('**/__cli/in/*', (route) => {
-    const name = decodeURIComponent(new URL(route.request().url()).pathname.split('/').pop());
-    const path = inputs.get(name);
-    return path ? route.fulfill({ path }) : route.fulfill({ status: 404 });
-  });
-  await page.route('**/__cli/out/*', (route) => {
-    const name = decodeURIComponent(new URL(route.request().url()).pathname.split('/').pop());
-    const path = outputs.get(name);
-    if (!path) return route.fulfill({ status: 404 });
-    writeFileSync(path, route.request().postDataBuffer() ?? Buffer.alloc(0));
-    process.stderr.write(`wrote ${path}\n`);
-    return route.fulfill({ status: 204 });
-  });
-  await page.goto(`http://127.0.0.1:${port}/cli/index.html`);
-  await page.waitForFunction(() => window.softsaeCli !== undefined);
-  const result = await page.evaluate(({ fn, arg }) => window.softsaeCli[fn](arg), call);
-  if (call.fn === 'eval') {
-    mkdirSync(dirname(call.out), { recursive: true });
-    writeFileSync(call.out, JSON.stringify(result));
-    process.stderr.write(
-      `wrote ${call.out}: ${result.rows} rows, FVU ${result.fvu.toPrecision(4)}, mean L0 ${result.mean_l0.toFixed(2)}\n`,
-    );
-  } else {
-    process.stderr.write(
-      `trained ${result.steps} steps: FVU ${result.fvu.toPrecision(4)}, mean L0 ${result.mean_l0.toFixed(2)}\n`,
+    throw new CliError(
+      `${dir}: cannot create the output folder (${e.code ?? e.message}) — choose another ${flag}`,
     );
   }
-} catch (e) {
-  // Errors thrown in the page arrive as "page.evaluate: Error: <message>".
-  const message = String(e?.message ?? e)
-    .replace(/^page\.evaluate: (Error: )?/, '')
-    .split('\n')[0];
-  console.error(`softsae: ${message}`);
-  status = 1;
-} finally {
-  await browser.close();
-  await server.close();
+  return dir;
 }
-process.exit(status);
+
+/** The command's page call, its input files (name → path) and output files (name → path). */
+function prepare(command, rest) {
+  const inputs = new Map();
+  const outputs = new Map();
+  /** Serves `path` under its file name; two different files with one name would be ambiguous. */
+  const serve = (path, flag) => {
+    const name = basename(path);
+    if (inputs.has(name) && inputs.get(name) !== path)
+      throw new CliError(`${flag} ${path}: another input has the same file name — rename one`, 2);
+    inputs.set(name, path);
+    return name;
+  };
+  if (command === 'eval') {
+    const o = parse(rest, ['model', 'acts', 'out', 'batch', 'codes', 'tokens', 'vocab']);
+    if (o.tokens && !o.codes)
+      throw new CliError('--tokens labels the rows of the codes file: give --codes too', 2);
+    if (o.vocab && !o.tokens) throw new CliError('--vocab goes with --tokens (token ids)', 2);
+    // A folder gives its config and its weights file (any supported format): the format's usual
+    // weights name when there is one (a folder may hold other tensors, e.g. expected outputs),
+    // else its only .safetensors/.npz. A file is used alone.
+    const model = checkInput(need(o, 'model'), { flag: '--model', directory: true });
+    let modelFiles = [model];
+    if (statSync(model).isDirectory()) {
+      const names = readdirSync(model);
+      const known = [
+        'model.safetensors',
+        'sae_weights.safetensors',
+        'sae.safetensors',
+        'params.npz',
+      ];
+      const weights = known.filter((n) => names.includes(n));
+      const any = names.filter((n) => /\.(safetensors|npz)$/i.test(n));
+      const cfgs = names.filter((n) => /^(cfg|config)\.json$/i.test(n));
+      modelFiles = [...cfgs, ...(weights.length > 0 ? weights.slice(0, 1) : any)].map((f) =>
+        checkInput(join(model, f), { flag: '--model' }),
+      );
+      if (modelFiles.length === 0)
+        throw new CliError(
+          `${model}: no SAE files in this folder — give a folder with cfg.json and a .safetensors/.npz, or the weights file itself`,
+        );
+    }
+    const modelNames = modelFiles.map((f) => serve(f, '--model'));
+    const acts = serve(checkInput(need(o, 'acts'), { flag: '--acts' }), '--acts');
+    const extra = {};
+    for (const key of ['tokens', 'vocab'])
+      if (o[key]) extra[key] = serve(checkInput(o[key], { flag: `--${key}` }), `--${key}`);
+    const out = resolve(need(o, 'out'));
+    if (existsSync(out) && statSync(out).isDirectory())
+      throw new CliError(`${out}: is a directory — give --out a file name for the report`, 2);
+    outputDir(dirname(out), '--out');
+    outputs.set('report.json', out);
+    if (o.codes) {
+      const codes = resolve(o.codes);
+      outputDir(dirname(codes), '--codes');
+      outputs.set('codes.safetensors', codes);
+    }
+    const batch = Number(o.batch ?? 256);
+    if (!Number.isInteger(batch) || batch < 1)
+      throw new CliError(`--batch must be a positive integer`, 2);
+    const arg = { model: modelNames, acts, batch, codes: Boolean(o.codes), ...extra };
+    return { fn: 'eval', arg, inputs, outputs, progress: 'line' };
+  }
+  if (command === 'train') {
+    const o = parse(rest, ['acts', 'config', 'out', 'progress']);
+    const progress = o.progress ?? 'line';
+    if (progress !== 'line' && progress !== 'json')
+      throw new CliError(`--progress is 'line' (the default) or 'json'`, 2);
+    const acts = serve(checkInput(need(o, 'acts'), { flag: '--acts' }), '--acts');
+    const cfgPath = checkInput(need(o, 'config'), { flag: '--config' });
+    let config;
+    try {
+      config = JSON.parse(readFileSync(cfgPath, 'utf8'));
+    } catch (e) {
+      throw new CliError(
+        `${cfgPath}: not valid JSON (${e.message}) — fix the file; the README lists the config keys`,
+      );
+    }
+    if (typeof config !== 'object' || config === null || Array.isArray(config))
+      throw new CliError(`${cfgPath}: the config must be a JSON object such as {"dict_size": 64}`);
+    const dir = outputDir(resolve(need(o, 'out')), '--out');
+    outputs.set('model.safetensors', join(dir, 'model.safetensors'));
+    outputs.set('metrics.json', join(dir, 'metrics.json'));
+    return { fn: 'train', arg: { acts, config }, inputs, outputs, progress };
+  }
+  throw new CliError(`unknown command ${command}`, 2);
+}
+
+/** The newest modification time under the page's sources, to notice a bundle older than them. */
+function newestSource() {
+  let newest = 0;
+  const walk = (p) => {
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (!st) return;
+    if (st.isDirectory()) for (const n of readdirSync(p)) walk(join(p, n));
+    else newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const p of ['cli', 'src', 'shaders', 'vite.config.ts']) walk(join(ROOT, p));
+  return newest;
+}
+
+function checkBundle(log) {
+  if (!existsSync(PAGE))
+    throw new CliError(
+      `${BUNDLE}: the page bundle is missing — run \`npm run build\` (or \`npm run build:cli\`) in ${ROOT}`,
+    );
+  if (newestSource() > statSync(PAGE).mtimeMs)
+    log(
+      `softsae: warning: ${BUNDLE} is older than the sources — run \`npm run build:cli\` to use the current code`,
+    );
+}
+
+/**
+ * One line for an error thrown in the page or by Playwright. A problem in one of the inputs
+ * (the message starts with its file name) names the path and how to check the file.
+ */
+function describe(e, inputs) {
+  let message = String(e?.message ?? e)
+    .replace(/^page\.evaluate: /, '')
+    .replace(/^[A-Za-z]*Error: /, '')
+    .split('\n')[0];
+  for (const [name, path] of inputs) {
+    if (!message.startsWith(`${name}: `)) continue;
+    message = `${path}: ${message.slice(name.length + 2)}`;
+    if (!message.includes(' — '))
+      message += ` — ${fixFor(path)}; \`softsae info ${path}\` shows what it holds`;
+    break;
+  }
+  return message;
+}
+
+async function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  const call = prepare(command, rest);
+  const render = progressRenderer({ mode: call.progress, stream: process.stderr });
+  checkBundle(render.log);
+  const server = await startCliServer({
+    inputs: call.inputs,
+    outputs: call.outputs,
+    root: BUNDLE,
+    onWrote: (p) => render.log(`wrote ${p}`),
+  });
+  let browser;
+  try {
+    try {
+      browser = await chromium.launch({
+        executablePath: findChromium(undefined) ?? undefined,
+        args: chromiumArgs(),
+      });
+    } catch (e) {
+      throw new CliError(
+        `cannot start Chromium (${String(e?.message ?? e).split('\n')[0]}) — install chromium or set CHROMIUM_PATH`,
+      );
+    }
+    const page = await browser.newPage();
+    page.setDefaultTimeout(0);
+    page.on('console', (m) => render.message(m.text()));
+    page.on('pageerror', (e) => render.log(`page error: ${e.message}`));
+    await page.goto(`${server.url}/cli/index.html`);
+    await page.waitForFunction(() => window.softsaeCli !== undefined, null, { timeout: 60_000 });
+    let result;
+    try {
+      result = await page.evaluate(({ fn, arg }) => window.softsaeCli[fn](arg), call);
+    } catch (e) {
+      throw new CliError(describe(e, call.inputs));
+    }
+    render.end();
+    const summary = `FVU ${result.fvu.toPrecision(4)}, mean L0 ${result.mean_l0.toFixed(2)}`;
+    if (call.fn === 'eval') render.log(`evaluated ${result.rows} rows: ${summary}`);
+    else render.log(`trained ${result.steps} steps: ${summary}`);
+  } finally {
+    render.end();
+    await browser?.close();
+    await server.close();
+  }
+}
+
+try {
+  await main();
+} catch (e) {
+  // Never a stack trace: a known problem is its message, anything else its first line.
+  const message = e instanceof CliError ? e.message : String(e?.message ?? e).split('\n')[0];
+  console.error(message.startsWith('softsae: ') ? message : `softsae: ${message}`);
+  process.exitCode = e instanceof CliError ? e.exitCode : 1;
+}

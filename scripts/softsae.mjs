@@ -13,6 +13,7 @@
 import { openAsBlob } from 'node:fs';
 import { basename, join } from 'node:path';
 import { runnerImport } from 'vite';
+import { CliError, checkInput, fixFor } from './cli-input.mjs';
 
 const USAGE =
   'usage: node scripts/softsae.mjs info FILE... [--tensor NAME] [--stats] [--shards] [--tokens FILE] [--vocab FILE]';
@@ -49,14 +50,23 @@ async function main() {
       logLevel: 'silent',
     },
   );
-  const source = async (path) => io.blobSource(await openAsBlob(path), basename(path));
+  // A missing, unreadable or non-regular file is refused before any read (reliability case 37).
+  const source = async (path) => io.blobSource(await openAsBlob(checkInput(path)), basename(path));
+  const refuse = (e, path) => {
+    if (e instanceof CliError) console.log(`refused: ${e.message}`);
+    else if (e instanceof io.IoError)
+      console.log(`refused: ${e.message} [${e.code}] — ${fixFor(path)}`);
+    else throw e;
+  };
   let status = 0;
   const datasets = [];
   for (const path of opts.files) {
     try {
       const src = await source(path);
-      await listContents(io, src);
+      const listed = await listContents(io, src);
       const ds = await io.openActivations(src, opts.tensor);
+      // A plain file's name is printed once it opened: a refusal is then its only line.
+      if (!listed) console.log(`${src.name}:`);
       console.log(
         `  ${ds.describe()} → ${ds.rows} rows × ${ds.width}` +
           (ds.sequences !== undefined
@@ -66,8 +76,7 @@ async function main() {
       for (const w of ds.header.warnings) console.log(`  warning: ${w}`);
       datasets.push(ds);
     } catch (e) {
-      if (!(e instanceof io.IoError)) throw e;
-      console.log(`refused: ${e.message} [${e.code}]`);
+      refuse(e, path);
       status = 1;
     }
   }
@@ -84,8 +93,7 @@ async function main() {
         const sample = aligned.tokens.slice(0, 8).map((t) => io.visibleToken(t));
         console.log(`  tokens: ${aligned.tokens.length} aligned, first: ${sample.join(' | ')}`);
       } catch (e) {
-        if (!(e instanceof io.IoError)) throw e;
-        console.log(`refused: ${e.message} [${e.code}]`);
+        refuse(e, opts.tokens);
         status = 1;
       }
     }
@@ -93,7 +101,7 @@ async function main() {
   return status;
 }
 
-/** Prints what a multi-array file holds, before one array is chosen. */
+/** Prints what a multi-array file holds, before one array is chosen; false for a plain file. */
 async function listContents(io, src) {
   const name = src.name.toLowerCase();
   if (name.endsWith('.safetensors')) {
@@ -110,9 +118,8 @@ async function listContents(io, src) {
         `  ${m.key}  ${h.dtype} (${h.shape.join(', ')})${m.compressed ? ' deflated' : ''}`,
       );
     }
-  } else {
-    console.log(`${src.name}:`);
-  }
+  } else return false;
+  return true;
 }
 
 async function printStats(io, ds) {
@@ -143,4 +150,10 @@ async function printStats(io, ds) {
   );
 }
 
-process.exitCode = await main();
+try {
+  process.exitCode = await main();
+} catch (e) {
+  // Never a stack trace: the first line of whatever went wrong.
+  console.error(`softsae: ${String(e?.message ?? e).split('\n')[0]}`);
+  process.exitCode = 1;
+}

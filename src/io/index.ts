@@ -28,6 +28,7 @@ export { DEFAULT_SAMPLER_MEMORY, RowSampler } from './sampler.ts';
 export type { SampledBatch, SamplerOptions } from './sampler.ts';
 export { concatShards } from './shards.ts';
 export { blobSource, bytesSource, subSource } from './source.ts';
+export { httpSource } from './http.ts';
 export type { BlobLike, ByteSource } from './source.ts';
 export { DEFAULT_CHUNK_BYTES, computeStats } from './stats.ts';
 export type { DatasetStats, StatsOptions, StatsProgress } from './stats.ts';
