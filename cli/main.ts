@@ -1,204 +1,211 @@
-// The page behind `softsae train` / `softsae eval`: the same engine as the app, driven from Node
-// (bin/softsae.mjs) through Playwright. Input files are read by byte ranges from /__cli/in/<name>
-// and outputs posted to /__cli/out/<name> (scripts/cli-server.mjs); nothing else is reached.
-// Training progress goes to the console through `progress.ts`, rendered by the Node side.
-import { acquireGpu, adapterName } from '../src/gpu/device';
-import { createKernelContext } from '../src/gpu/kernels/context';
-import { alignTokens, type AlignedTokens } from '../src/io/align';
-import { openActivations } from '../src/io/open';
-import { httpSource } from '../src/io/http';
-import { loadTokens } from '../src/io/tokens';
-import { resolveConfig, type TrainConfigInput } from '../src/reference/sae/config';
-import { initParams } from '../src/reference/sae/params';
-import { BatchSampler, normFactorOf } from '../src/sae/batches';
+// The page behind `softsae train` / `softsae eval`, driven from Node (bin/softsae.mjs) through
+// Playwright. It is a second client of the app's engine: the same workers, loader, protocol,
+// training run (checkpoints, device-loss recovery, non-finite rollback) and evaluation pass
+// (cli/session.ts). Inputs are read by byte ranges from /__cli/in/<name> and outputs posted to
+// /__cli/out/<name> (scripts/cli-server.mjs); nothing else is reached. Progress goes to the
+// console through `progress.ts`, rendered on stderr by the Node side.
 import { writeCodes } from '../src/io/sae/codes';
-import { loadSae } from '../src/io/sae/load';
-import { evaluateModel, joinCodes, type EvalCodes, type EvalReport } from '../src/sae/evaluate';
-import { writeModel, type SaeModel } from '../src/sae/modelFile';
-import { GpuTrainer, type StepMetrics } from '../src/sae/trainer';
+import { getAnalysis } from '../src/session/analyses';
+import { getDataset } from '../src/session/datasets';
+import { importSae, queryCodes, queryExport } from '../src/session/queries';
+import { useAppStore } from '../src/store';
+import type { TrainConfigInput } from '../src/reference/sae/config';
+import { CheckpointMirror, restoreCheckpointFiles } from './checkpoints';
 import { progressReporter } from './progress';
+import { CliSession, when, type CliFile, type DataArgs } from './session';
+
+interface EvalArgs extends DataArgs {
+  model: CliFile[];
+  batch: number;
+  codes: boolean;
+}
+
+interface TrainArgs extends DataArgs {
+  config: TrainConfigInput;
+  runId: string;
+  checkpointEvery: number;
+  /** `--resume`: the checkpoint files of the run to continue. */
+  resume?: string[];
+}
 
 declare global {
   interface Window {
     softsaeCli?: {
-      eval(a: {
-        model: string[];
-        acts: string;
-        batch: number;
-        codes: boolean;
-        /** A token file (and a vocabulary for token ids) labelling the codes' rows. */
-        tokens?: string;
-        vocab?: string;
-      }): Promise<Pick<EvalReport, 'rows' | 'fvu' | 'mean_l0'>>;
-      train(a: { acts: string; config: TrainConfigInput }): Promise<unknown>;
+      eval(a: EvalArgs): Promise<{ rows: number; fvu: number; mean_l0: number }>;
+      train(a: TrainArgs): Promise<{ steps: number; fvu: number; mean_l0: number }>;
     };
   }
 }
 
-const log = (s: string) => console.log(s);
-
-/** An input file, read in slices by HTTP byte ranges: never fetched whole. */
-function input(name: string) {
-  return httpSource(`/__cli/in/${encodeURIComponent(name)}`, name);
-}
-
 async function output(name: string, body: BodyInit) {
   const res = await fetch(`/__cli/out/${encodeURIComponent(name)}`, { method: 'POST', body });
-  if (!res.ok) throw new Error(`cannot write ${name}`);
+  if (!res.ok) throw new Error(`cannot write ${name}: ${await res.text()}`);
 }
 
-async function engine() {
-  const gpu = await acquireGpu({ label: 'Cli.device' });
-  log(`adapter: ${adapterName(gpu.summary)}`);
-  gpu.events.on((e) => log(`GPU ${e.type}: ${e.message}`));
-  return { gpu, ctx: createKernelContext(gpu.device) };
+/**
+ * A JSON object whose number arrays may be millions long, as a Blob built from small string
+ * parts: never one string of the whole report.
+ */
+function jsonBlob(fields: Record<string, unknown>, arrays: Record<string, ArrayLike<number>>) {
+  const parts: string[] = [];
+  const CHUNK = 65536;
+  parts.push(JSON.stringify(fields).slice(0, -1));
+  for (const [key, a] of Object.entries(arrays)) {
+    parts.push(`,${JSON.stringify(key)}:[`);
+    for (let i = 0; i < a.length; i += CHUNK) {
+      const end = Math.min(a.length, i + CHUNK);
+      parts.push(
+        (i > 0 ? ',' : '') +
+          Array.prototype.join.call(
+            Array.from({ length: end - i }, (_, j) => a[i + j]),
+            ',',
+          ),
+      );
+    }
+    parts.push(']');
+  }
+  parts.push('}');
+  return new Blob(parts, { type: 'application/json' });
 }
 
-/** Every row of an activation file in memory (the CLI trains on files that fit; the eval streams). */
-async function loadRows(name: string) {
-  const ds = await openActivations(await input(name));
-  if (ds.rows * ds.width > 2 ** 28) throw new Error(`${name}: too large to train from memory`);
-  return { ds, x: await ds.readRows(0, ds.rows) };
-}
+const session = new CliSession();
 
 window.softsaeCli = {
   async eval(a) {
-    const { ctx } = await engine();
-    // Any supported format: the folder's config and weights files (src/io/sae/load.ts).
-    const model = await loadSae(await Promise.all(a.model.map(input)));
-    log(`model: ${model.source ?? model.arch}, D = ${model.D}, F = ${model.F}, k = ${model.k}`);
-    const ds = await openActivations(await input(a.acts));
-    // Tokens are read and aligned before the evaluation, so a mismatch fails fast.
-    let aligned: AlignedTokens | null = null;
-    if (a.tokens) {
-      const vocab = a.vocab ? await input(a.vocab) : undefined;
-      aligned = alignTokens(await loadTokens(await input(a.tokens), { vocab }), ds);
-      log(`tokens: ${aligned.tokens.length} aligned with the rows of ${a.acts}`);
-    }
-    const parts: EvalCodes[] | undefined = a.codes ? [] : undefined;
-    let lastLog = -Infinity;
-    const report = await evaluateModel(
-      ctx,
-      model,
-      ds,
-      a.batch,
-      (n) => {
-        // A line every few seconds and at the end: a big file has many thousands of batches.
-        if (n < ds.rows && performance.now() - lastLog < 3000) return;
-        lastLog = performance.now();
-        log(`eval: ${n}/${ds.rows} rows`);
-      },
-      parts,
+    console.log(`adapter: ${await session.gpu()}`);
+    const datasetId = await session.load(a);
+    // Model files are small next to the activations: fetched whole, then parsed by the engine.
+    const files = await Promise.all(
+      a.model.map(async (f) => {
+        const res = await fetch(`/__cli/in/${encodeURIComponent(f.name)}`);
+        if (!res.ok) throw new Error(`${f.name}: cannot be read (HTTP ${res.status})`);
+        return new File([await res.blob()], f.name);
+      }),
     );
-    if (parts) {
-      const c = joinCodes(parts);
-      // Rows' (sequence, position): from the tokens when given, else from 3-D activations.
-      const P = ds.positions;
-      const layout = aligned
-        ? { seq: aligned.sequence, pos: aligned.position }
-        : P
-          ? {
-              seq: Array.from({ length: ds.rows }, (_, r) => Math.floor(r / P)),
-              pos: Array.from({ length: ds.rows }, (_, r) => r % P),
-            }
-          : {};
+    const runId = `cli-eval-${Date.now().toString(36)}`;
+    const { source } = await importSae(files, datasetId, runId, a.batch);
+    const r = getAnalysis(runId);
+    if (!r) throw new Error('the evaluation did not arrive');
+    console.log(`model: ${source}, D = ${r.D}, F = ${r.F}`);
+    if (a.codes) {
+      const c = await queryCodes(runId);
+      const ds = getDataset(datasetId);
+      const layout = ds?.seq && ds.pos ? { seq: ds.seq, pos: ds.pos } : {};
+      const about =
+        `${source} on ${a.acts.map((f) => f.name).join(', ')}` +
+        (a.tokens ? `, tokens ${a.tokens.name}` : '');
       await output(
         'codes.safetensors',
         writeCodes({
-          rows: ds.rows,
-          F: model.F,
-          ...c,
+          rows: r.rows,
+          F: c.F,
+          rowPtr: c.rowPtr,
+          col: c.col,
+          val: c.val,
           ...layout,
-          tokens: aligned?.tokens,
-          about:
-            `${model.source ?? model.arch} on ${a.acts}` + (a.tokens ? `, tokens ${a.tokens}` : ''),
+          tokens: a.tokens ? (ds?.tokens ?? undefined) : undefined,
+          about,
         }),
       );
     }
-    await output('report.json', JSON.stringify(report));
-    return { rows: report.rows, fvu: report.fvu, mean_l0: report.mean_l0 };
+    const arrays = { ...(r.kHat ? { k_hat: r.kHat } : {}), l0: r.l0, sq_err: r.sqErr };
+    await output(
+      'report.json',
+      jsonBlob({ rows: r.rows, fvu: r.fvu, mean_l0: r.meanL0, source }, arrays),
+    );
+    return { rows: r.rows, fvu: r.fvu, mean_l0: r.meanL0 };
   },
 
   async train(a) {
-    const { ds, x } = await loadRows(a.acts);
-    const D = ds.width;
-    const config = resolveConfig(a.config, D);
-    if (config.batch_size > ds.rows)
-      throw new Error(`batch_size ${config.batch_size} exceeds the ${ds.rows} rows of ${a.acts}`);
-    const { ctx } = await engine();
-    const normFactor = normFactorOf(x, Math.min(ds.rows, 8 * config.batch_size), D);
-    const init = initParams({
-      D,
-      F: config.dict_size,
-      k: config.k,
-      kMax: config.k_max,
-      alpha: config.soft_topk_alpha,
-      seed: config.seed,
-    });
-    const history: StepMetrics[] = [];
+    console.log(`adapter: ${await session.gpu()}`);
+    const datasetId = await session.load(a);
+    const mirror = new CheckpointMirror(a.runId);
     const progress = progressReporter();
-    const shift = new Float32Array(D);
-    const trainer = await GpuTrainer.create(
-      ctx,
-      config,
-      D,
-      init.tensors,
-      { normFactor, shift },
-      (m) => {
-        history.push(m);
+    let mirrored: Promise<void> = Promise.resolve();
+    let mirrorError: unknown = null;
+    let lastCheckpoint = -1;
+    const stop = useAppStore.subscribe((s) => {
+      const t = s.training;
+      if (t.runId !== a.runId) return;
+      const batch = Number(t.config?.batch_size ?? 0);
+      if (t.latest && t.steps > 0)
         progress({
-          step: m.step + 1,
-          steps: config.steps,
-          batch: config.batch_size,
-          loss: m.loss,
-          mean_k_hat: m.kMean,
+          step: t.step,
+          steps: t.steps,
+          batch,
+          loss: t.latest.loss,
+          mean_k_hat: t.latest.kMean,
+          rows_per_sec: t.rowsPerSec > 0 ? t.rowsPerSec : undefined,
         });
-      },
-    );
-    const sampler = new BatchSampler(x, ds.rows, D, config.batch_size, config.seed + 1);
-    while (trainer.step < config.steps) {
-      trainer.trainStep(sampler.next());
-      if (trainer.step % 2 === 0) await ctx.device.queue.onSubmittedWorkDone();
+      const cp = t.checkpoint;
+      if (cp && cp.generation !== lastCheckpoint) {
+        lastCheckpoint = cp.generation;
+        mirrored = mirror.sync().catch((e: unknown) => void (mirrorError = e));
+      }
+    });
+    try {
+      if (a.resume) {
+        await restoreCheckpointFiles(a.runId, a.resume);
+        session.engine.send({ type: 'train-restore', runId: a.runId, dataset: { id: datasetId } });
+        const outcome = await when((s) =>
+          s.resumeRefused !== null
+            ? { refused: s.resumeRefused }
+            : s.training.runId === a.runId && s.training.restored
+              ? { restored: s.training.restored }
+              : undefined,
+        );
+        if ('refused' in outcome) throw new Error(outcome.refused);
+        console.log(outcome.restored);
+      } else {
+        session.engine.send({
+          type: 'train-start',
+          dataset: { id: datasetId },
+          config: a.config,
+          runId: a.runId,
+          checkpointEvery: a.checkpointEvery,
+        });
+      }
+      // Until the run ends; a pause here is the engine's own (a file that went away, a full disk,
+      // repeated non-finite steps): the checkpoint on disk is where `--resume` continues.
+      // (A run refused before it starts — an invalid config — fails without a run id.)
+      const end = await when((s) => {
+        const t = s.training;
+        if (t.state === 'failed') return t;
+        if (t.runId !== a.runId) return undefined;
+        return t.state === 'done' || t.state === 'paused' ? t : undefined;
+      });
+      await mirrored;
+      if (mirrorError) throw mirrorError;
+      if (end.state !== 'done')
+        throw new Error(
+          `${end.message ?? end.state}` +
+            (end.state === 'paused' ? ' — continue with softsae train --resume DIR' : ''),
+        );
+      const files = await queryExport(a.runId, 'softsae');
+      await output('model.safetensors', files.find((f) => f.name === 'model.safetensors')!.bytes);
+      const ev = end.evaluation!;
+      const last = end.latest;
+      const F = Number(end.config?.dict_size ?? 0);
+      const metrics = {
+        fvu: ev.fvu,
+        mean_l0: ev.meanL0,
+        dead_fraction: last ? last.deadCount / F : 0,
+        skipped_steps: last?.skipped ?? 0,
+        config: end.config,
+        loss_history: end.history.map((m) => ({
+          step: m.step,
+          loss: m.loss,
+          l2: m.l2,
+          k_loss: m.kLoss,
+          aux: m.aux,
+          mean_k_hat: m.kMean,
+        })),
+      };
+      await output('metrics.json', JSON.stringify(metrics, null, 2));
+      return { steps: end.step, fvu: ev.fvu, mean_l0: ev.meanL0 };
+    } finally {
+      stop();
     }
-    await trainer.flush();
-    const model: SaeModel = {
-      arch: config.arch,
-      D,
-      F: config.dict_size,
-      tensors: await trainer.readParams(),
-      k: config.k,
-      kMax: config.k_max,
-      alpha: config.soft_topk_alpha,
-      normFactor,
-      shift,
-      threshold: config.arch === 'batchtopk' ? await trainer.readThreshold() : undefined,
-    };
-    const last = history[history.length - 1];
-    trainer.destroy();
-    await output('model.safetensors', writeModel(model));
-    const evalReport = await evaluateModel(
-      ctx,
-      model,
-      { rows: ds.rows, width: D, readRows: async (s, n) => x.subarray(s * D, (s + n) * D) },
-      config.batch_size,
-    );
-    const metrics = {
-      fvu: evalReport.fvu,
-      mean_l0: evalReport.mean_l0,
-      dead_fraction: last ? last.deadCount / config.dict_size : 0,
-      skipped_steps: last?.skipped ?? 0,
-      config,
-      loss_history: history.map((m) => ({
-        step: m.step,
-        loss: m.loss,
-        l2: m.l2,
-        k_loss: m.kLoss,
-        aux: m.aux,
-        mean_k_hat: m.kMean,
-      })),
-    };
-    await output('metrics.json', JSON.stringify(metrics, null, 2));
-    return { fvu: metrics.fvu, mean_l0: metrics.mean_l0, steps: config.steps };
   },
 };
 document.getElementById('status')!.textContent = 'ready';

@@ -13,7 +13,7 @@ import {
 } from '../src/reference/sae/params';
 import { batchTopKMask, thresholdMask } from '../src/reference/sae/select';
 import { updateThreshold } from '../src/reference/sae/train';
-import type { EvalReport } from '../src/sae/evaluate';
+import type { EvalReport } from './harness/batchtopk.checks';
 import { loadSoftsaeSmall } from '../test/helpers/softsaeSmall';
 import type { BatchTopKArg, BatchTopKResult, EvaluateArg } from './harness/batchtopk.checks';
 import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
@@ -190,7 +190,7 @@ test('evaluating a BatchTopK model: threshold inference over softsae-small, in b
     batch: 12, // 32 rows: 12, 12 and a short batch of 8
   };
   await openHarness(page);
-  const out = await runCheck<EvalReport>(page, 'evaluateModel', arg);
+  const out = await runCheck<EvalReport>(page, 'evalPass', arg);
   expect(out.rows).toBe(fx.N);
   expect(out.k_hat, 'no k̂ for BatchTopK').toBeUndefined();
   expect(out.l0, 'L0 per row').toEqual(l0);

@@ -46,6 +46,22 @@ export function parseRange(header, size) {
   return { start, end };
 }
 
+/**
+ * The path of `name` in `files`: an exact entry, or a folder entry `prefix/*` → folder, for a
+ * name `prefix/<file>` whose file part is a plain file name (no separators, no `..`).
+ * @param {Map<string, string>} files
+ * @param {string | null} name
+ */
+function lookup(files, name) {
+  if (name === null) return undefined;
+  const exact = files.get(name);
+  if (exact !== undefined) return exact;
+  const slash = name.lastIndexOf('/');
+  const folder = slash > 0 ? files.get(`${name.slice(0, slash)}/*`) : undefined;
+  const file = name.slice(slash + 1);
+  return folder !== undefined && /^[\w][\w.-]*$/.test(file) ? join(folder, file) : undefined;
+}
+
 const nameOf = (pathname, prefix) => {
   try {
     return decodeURIComponent(pathname.slice(prefix.length));
@@ -134,7 +150,7 @@ function serveStatic(req, res, root, pathname) {
 
 /**
  * The request handler: `inputs` and `outputs` map the names the page uses to paths on disk; only
- * those names are served or written. `root` (optional) is the folder of the prebuilt page.
+ * those names are served or written (a `prefix/*` entry maps the files of one folder). `root` (optional) is the folder of the prebuilt page.
  * @param {{ inputs: Map<string, string>, outputs: Map<string, string>, root?: string,
  *   onWrote?: (path: string) => void }} options
  * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void}
@@ -144,13 +160,13 @@ export function cliHandler({ inputs, outputs, root, onWrote }) {
   return (req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     if (pathname.startsWith('/__cli/in/')) {
-      const path = inputs.get(nameOf(pathname, '/__cli/in/'));
+      const path = lookup(inputs, nameOf(pathname, '/__cli/in/'));
       if (!path) return plain(res, 404, 'not an input of this command');
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return plain(res, 405, 'inputs are read-only', { Allow: 'GET, HEAD' });
       void serveInput(req, res, path);
     } else if (pathname.startsWith('/__cli/out/')) {
-      const path = outputs.get(nameOf(pathname, '/__cli/out/'));
+      const path = lookup(outputs, nameOf(pathname, '/__cli/out/'));
       if (!path) return plain(res, 404, 'not an output of this command');
       if (req.method !== 'POST' && req.method !== 'PUT')
         return plain(res, 405, 'outputs are written with POST', { Allow: 'POST, PUT' });

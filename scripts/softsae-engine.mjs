@@ -3,7 +3,7 @@
 // engine there. Input files are served by byte ranges straight from disk and outputs streamed to
 // disk (scripts/cli-server.mjs). Progress and messages go to stderr; every error is one line
 // naming the file and the fix, with a non-zero exit status.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, findChromium } from './chromium.mjs';
@@ -15,6 +15,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const BUNDLE = join(ROOT, 'dist-cli');
 const PAGE = join(BUNDLE, 'cli', 'index.html');
 
+/** Options `--name value`; `--acts` may be given several times (shards, in that order). */
 function parse(argv, allowed) {
   const opts = {};
   for (let i = 0; i < argv.length; i++) {
@@ -24,10 +25,24 @@ function parse(argv, allowed) {
         `unexpected argument '${a}' (expected ${allowed.map((o) => `--${o}`).join(', ')})`,
         2,
       );
-    opts[a.slice(2)] = argv[++i];
+    const key = a.slice(2);
+    if (key === 'acts') (opts.acts ??= []).push(argv[++i]);
+    else opts[key] = argv[++i];
   }
   return opts;
 }
+
+/** A positive number option, or its default. */
+function positive(o, key, dflt, integer = false) {
+  if (o[key] === undefined) return dflt;
+  const v = Number(o[key]);
+  if (!(v > 0) || (integer && !Number.isInteger(v)))
+    throw new CliError(`--${key} must be a positive ${integer ? 'integer' : 'number'}`, 2);
+  return v;
+}
+
+/** What the page needs of a served file: its name and size. */
+const described = (name, path) => ({ name, size: statSync(path).size });
 
 const need = (opts, key) => {
   if (opts[key] === undefined) throw new CliError(`--${key} is required`, 2);
@@ -59,17 +74,20 @@ function prepare(command, rest) {
     return name;
   };
   if (command === 'eval') {
-    const o = parse(rest, ['model', 'acts', 'out', 'batch', 'codes', 'tokens', 'vocab']);
+    const o = parse(rest, [
+      ...['model', 'acts', 'out', 'batch', 'codes', 'tokens', 'vocab'],
+      ...['tensor', 'memory-mib'],
+    ]);
     if (o.tokens && !o.codes)
       throw new CliError('--tokens labels the rows of the codes file: give --codes too', 2);
     if (o.vocab && !o.tokens) throw new CliError('--vocab goes with --tokens (token ids)', 2);
     // A folder gives its config and its weights file (any supported format): the format's usual
     // weights name when there is one (a folder may hold other tensors, e.g. expected outputs),
     // else its only .safetensors/.npz. A file is used alone.
-    const model = checkInput(need(o, 'model'), { flag: '--model', directory: true });
-    let modelFiles = [model];
-    if (statSync(model).isDirectory()) {
-      const names = readdirSync(model);
+    const modelPath = checkInput(need(o, 'model'), { flag: '--model', directory: true });
+    let modelFiles = [modelPath];
+    if (statSync(modelPath).isDirectory()) {
+      const names = readdirSync(modelPath);
       const known = [
         'model.safetensors',
         'sae_weights.safetensors',
@@ -80,18 +98,15 @@ function prepare(command, rest) {
       const any = names.filter((n) => /\.(safetensors|npz)$/i.test(n));
       const cfgs = names.filter((n) => /^(cfg|config)\.json$/i.test(n));
       modelFiles = [...cfgs, ...(weights.length > 0 ? weights.slice(0, 1) : any)].map((f) =>
-        checkInput(join(model, f), { flag: '--model' }),
+        checkInput(join(modelPath, f), { flag: '--model' }),
       );
       if (modelFiles.length === 0)
         throw new CliError(
-          `${model}: no SAE files in this folder — give a folder with cfg.json and a .safetensors/.npz, or the weights file itself`,
+          `${modelPath}: no SAE files in this folder — give a folder with cfg.json and a .safetensors/.npz, or the weights file itself`,
         );
     }
-    const modelNames = modelFiles.map((f) => serve(f, '--model'));
-    const acts = serve(checkInput(need(o, 'acts'), { flag: '--acts' }), '--acts');
-    const extra = {};
-    for (const key of ['tokens', 'vocab'])
-      if (o[key]) extra[key] = serve(checkInput(o[key], { flag: `--${key}` }), `--${key}`);
+    const model = modelFiles.map((f) => described(serve(f, '--model'), f));
+    const data = dataArgs(o, serve);
     const out = resolve(need(o, 'out'));
     if (existsSync(out) && statSync(out).isDirectory())
       throw new CliError(`${out}: is a directory — give --out a file name for the report`, 2);
@@ -105,32 +120,94 @@ function prepare(command, rest) {
     const batch = Number(o.batch ?? 256);
     if (!Number.isInteger(batch) || batch < 1)
       throw new CliError(`--batch must be a positive integer`, 2);
-    const arg = { model: modelNames, acts, batch, codes: Boolean(o.codes), ...extra };
+    const arg = { model, ...data, batch, codes: Boolean(o.codes) };
     return { fn: 'eval', arg, inputs, outputs, progress: 'line' };
   }
   if (command === 'train') {
-    const o = parse(rest, ['acts', 'config', 'out', 'progress']);
+    const o = parse(rest, [
+      ...['acts', 'config', 'out', 'progress', 'tokens', 'vocab', 'tensor'],
+      ...['memory-mib', 'checkpoint-every', 'resume'],
+    ]);
     const progress = o.progress ?? 'line';
     if (progress !== 'line' && progress !== 'json')
       throw new CliError(`--progress is 'line' (the default) or 'json'`, 2);
-    const acts = serve(checkInput(need(o, 'acts'), { flag: '--acts' }), '--acts');
-    const cfgPath = checkInput(need(o, 'config'), { flag: '--config' });
-    let config;
-    try {
-      config = JSON.parse(readFileSync(cfgPath, 'utf8'));
-    } catch (e) {
-      throw new CliError(
-        `${cfgPath}: not valid JSON (${e.message}) — fix the file; the README lists the config keys`,
-      );
+    let run;
+    let resume;
+    let dir;
+    if (o.resume !== undefined) {
+      // Everything but --progress comes from the run's folder: the same files, config and id.
+      const extra = Object.keys(o).filter((k) => k !== 'resume' && k !== 'progress');
+      if (extra.length > 0)
+        throw new CliError(`--resume DIR takes the run's own settings; drop --${extra[0]}`, 2);
+      dir = checkInput(o.resume, { flag: '--resume', directory: true });
+      const runFile = join(dir, 'run.json');
+      const ckpts = join(dir, 'checkpoints');
+      if (!existsSync(runFile) || !existsSync(ckpts))
+        throw new CliError(
+          `${dir}: no run to resume here (run.json and checkpoints/ are written by softsae train --out)`,
+        );
+      run = JSON.parse(readFileSync(runFile, 'utf8'));
+      resume = readdirSync(ckpts).filter((n) => !n.endsWith('.partial'));
+      inputs.set('checkpoints/*', ckpts);
+    } else {
+      const cfgPath = checkInput(need(o, 'config'), { flag: '--config' });
+      let config;
+      try {
+        config = JSON.parse(readFileSync(cfgPath, 'utf8'));
+      } catch (e) {
+        throw new CliError(
+          `${cfgPath}: not valid JSON (${e.message}) — fix the file; the README lists the config keys`,
+        );
+      }
+      if (typeof config !== 'object' || config === null || Array.isArray(config))
+        throw new CliError(
+          `${cfgPath}: the config must be a JSON object such as {"dict_size": 64}`,
+        );
+      dir = outputDir(resolve(need(o, 'out')), '--out');
+      const paths = (o.acts ?? []).map((p) => resolve(p));
+      if (paths.length === 0) throw new CliError('--acts is required', 2);
+      run = {
+        runId: `cli-${Date.now().toString(36)}`,
+        acts: paths,
+        tokens: o.tokens && resolve(o.tokens),
+        vocab: o.vocab && resolve(o.vocab),
+        tensor: o.tensor,
+        memoryMiB: positive(o, 'memory-mib', 256),
+        checkpointEvery: positive(o, 'checkpoint-every', 200, true),
+        config,
+      };
     }
-    if (typeof config !== 'object' || config === null || Array.isArray(config))
-      throw new CliError(`${cfgPath}: the config must be a JSON object such as {"dict_size": 64}`);
-    const dir = outputDir(resolve(need(o, 'out')), '--out');
+    const data = dataArgs({ ...run, memory: run.memoryMiB }, serve);
     outputs.set('model.safetensors', join(dir, 'model.safetensors'));
     outputs.set('metrics.json', join(dir, 'metrics.json'));
-    return { fn: 'train', arg: { acts, config }, inputs, outputs, progress };
+    mkdirSync(join(dir, 'checkpoints'), { recursive: true });
+    outputs.set('checkpoints/*', join(dir, 'checkpoints'));
+    if (!resume) writeFileSync(join(dir, 'run.json'), JSON.stringify(run, null, 2));
+    const { runId, config, checkpointEvery } = run;
+    const arg = { ...data, config, runId, checkpointEvery, resume };
+    return { fn: 'train', arg, inputs, outputs, progress };
   }
   throw new CliError(`unknown command ${command}`, 2);
+}
+
+/**
+ * The data options shared by train and eval: activation shards (`acts`: one path or several),
+ * tokens, vocabulary, the array of a multi-array file and the memory budget; each file served.
+ */
+function dataArgs(o, serve) {
+  const acts = [o.acts ?? []].flat();
+  if (acts.length === 0) throw new CliError('--acts is required', 2);
+  const file = (path, flag) => {
+    const p = checkInput(path, { flag });
+    return described(serve(p, flag), p);
+  };
+  return {
+    acts: acts.map((p) => file(p, '--acts')),
+    tokens: o.tokens ? file(o.tokens, '--tokens') : undefined,
+    vocab: o.vocab ? file(o.vocab, '--vocab') : undefined,
+    tensor: o.tensor,
+    memoryMiB: o.memory ?? positive(o, 'memory-mib', 256),
+  };
 }
 
 /** The newest modification time under the page's sources, to notice a bundle older than them. */
@@ -185,7 +262,8 @@ async function main() {
     inputs: call.inputs,
     outputs: call.outputs,
     root: BUNDLE,
-    onWrote: (p) => render.log(`wrote ${p}`),
+    // Checkpoint files are copied after every commit: not worth a line each.
+    onWrote: (p) => /[/\\]checkpoints[/\\]/.test(p) || render.log(`wrote ${p}`),
   });
   let browser;
   try {
@@ -213,6 +291,7 @@ async function main() {
     }
     render.end();
     const summary = `FVU ${result.fvu.toPrecision(4)}, mean L0 ${result.mean_l0.toFixed(2)}`;
+    if (call.fn === 'train') render.log(`run folder: ${dirname(call.outputs.get('metrics.json'))}`);
     if (call.fn === 'eval') render.log(`evaluated ${result.rows} rows: ${summary}`);
     else render.log(`trained ${result.steps} steps: ${summary}`);
   } finally {

@@ -2,7 +2,8 @@
 // reference in Node): the training selection with its θ update, and threshold inference.
 import { submitPass } from '../../src/gpu/kernels/context';
 import { PARAM_NAMES, type ParamName } from '../../src/reference/sae/params';
-import { evaluateModel, type EvalReport } from '../../src/sae/evaluate';
+import { runEvalPass } from '../../src/workers/evalPass';
+import { memoryRows } from '../../src/workers/rowSource';
 import { BatchTopK } from '../../src/gpu/kernels/batchtopk';
 import { BATCHTOPK_THRESHOLD } from '../../src/reference/sae/train';
 import type { HarnessCheck } from './env';
@@ -29,7 +30,17 @@ export interface BatchTopKResult {
   l0: number[];
 }
 
-/** A model in the reference layout and rows to evaluate, batch by batch (src/sae/evaluate.ts). */
+/** What the evaluation pass gives per row and for the dataset (as `softsae eval` reports it). */
+export interface EvalReport {
+  rows: number;
+  k_hat?: number[];
+  l0: number[];
+  sq_err: number[];
+  fvu: number;
+  mean_l0: number;
+}
+
+/** A model in the reference layout and rows to evaluate, batch by batch (src/workers/evalPass.ts). */
 export interface EvaluateArg {
   arch: 'softsae' | 'topk' | 'batchtopk';
   D: number;
@@ -46,18 +57,23 @@ export interface EvaluateArg {
 }
 
 export const checks: Record<string, HarnessCheck> = {
-  async evaluateModel(env, a: EvaluateArg): Promise<EvalReport> {
+  async evalPass(env, a: EvaluateArg): Promise<EvalReport> {
     const tensors = Object.fromEntries(
       PARAM_NAMES.map((n) => [n, Float32Array.from(a.tensors[n])]),
     ) as Record<ParamName, Float32Array>;
     const model = { ...a, tensors, shift: Float32Array.from(a.shift) };
     const x = Float32Array.from(a.x);
-    const data = {
-      rows: x.length / a.D,
-      width: a.D,
-      readRows: async (s: number, n: number) => x.subarray(s * a.D, (s + n) * a.D),
+    const rows = x.length / a.D;
+    const data = { rows, D: a.D, source: memoryRows(x, rows, a.D) };
+    const out = await runEvalPass(env.ctx, model, data, a.batch);
+    return {
+      rows,
+      ...(out.kHat ? { k_hat: [...out.kHat] } : {}),
+      l0: [...out.l0],
+      sq_err: [...out.sqErr],
+      fvu: out.summary.fvu,
+      mean_l0: out.summary.l0Mean,
     };
-    return evaluateModel(env.ctx, model, data, a.batch);
   },
 
   async batchTopK(env, a: BatchTopKArg): Promise<BatchTopKResult> {

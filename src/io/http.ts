@@ -1,5 +1,5 @@
 import { fail, IoError } from './errors.ts';
-import type { ByteSource } from './source.ts';
+import { blobSource, type ByteSource } from './source.ts';
 
 /** The total size in a `Content-Range: bytes a-b/total` header, or NaN. */
 function totalOf(contentRange: string | null): number {
@@ -94,4 +94,23 @@ export async function httpSource(url: string, name: string): Promise<ByteSource>
       return new Uint8Array(buf);
     },
   };
+}
+
+/**
+ * A file served by the command line's HTTP server instead of picked in the browser: its URL and
+ * the name messages use. Structured-cloneable, so it travels to the ingestion worker like a File.
+ */
+export interface RemoteFile {
+  readonly url: string;
+  readonly name: string;
+  /** Bytes, as the server reported when the command started (progress totals). */
+  readonly size: number;
+}
+
+/** A file the app reads: picked by the user (File), or served over HTTP (the command line). */
+export type InputFile = File | RemoteFile;
+
+/** The {@link ByteSource} of either kind of input. */
+export async function inputSource(f: InputFile): Promise<ByteSource> {
+  return 'url' in f ? httpSource(f.url, f.name) : blobSource(f);
 }

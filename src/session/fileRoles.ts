@@ -3,10 +3,13 @@
  * because one extension can mean two things: a `.npy` holds activations or token ids, a `.json`
  * holds tokens or a vocabulary.
  */
+import type { InputFile } from '../io/http';
+
 export type FileRole = 'activations' | 'tokens' | 'vocab' | 'ignore';
 
 export interface StagedFile {
-  file: File;
+  /** A picked file, or one the command line serves (same handling: only reads differ). */
+  file: InputFile;
   role: FileRole;
 }
 
@@ -35,7 +38,7 @@ export function guessRole(name: string): FileRole {
  * Shards in name order, numbers compared as numbers (`acts_2` before `acts_10`): a drop or a
  * file dialog gives files in no reliable order, and shards must be concatenated in theirs.
  */
-export function shardOrder(files: readonly File[]): File[] {
+export function shardOrder<T extends { name: string }>(files: readonly T[]): T[] {
   const collator = new Intl.Collator('en', { numeric: true });
   return [...files].sort((a, b) => collator.compare(a.name, b.name));
 }

@@ -15,6 +15,7 @@
  */
 import type { DatasetStats } from '../io/stats';
 import { formatBytes } from '../format';
+import type { InputFile } from '../io/http';
 import { useAppStore } from '../store';
 import type { DatasetSummaryView, IngestPhase } from '../store/datasetSlice';
 import type { EngineClient } from '../workers/engineClient';
@@ -89,7 +90,12 @@ export class DatasetLoader {
     d?.(value);
   }
 
-  private async run(gen: number, staged: readonly StagedFile[], acts: File[], tensor?: string) {
+  private async run(
+    gen: number,
+    staged: readonly StagedFile[],
+    acts: InputFile[],
+    tensor?: string,
+  ) {
     const tokensFile = staged.find((f) => f.role === 'tokens')?.file;
     const vocab = staged.find((f) => f.role === 'vocab')?.file;
     const files = acts.map((f) => f.name);
@@ -219,7 +225,7 @@ export class DatasetLoader {
     return true;
   }
 
-  private async askTensor(gen: number, file: File): Promise<string | null> {
+  private async askTensor(gen: number, file: InputFile): Promise<string | null> {
     try {
       const choice = await listArrays(file);
       useAppStore.getState().ingestProgress(null);
@@ -259,7 +265,7 @@ function datasetName(files: readonly { name: string }[]): string {
 }
 
 /** The message to show: io's own (it starts with the file name), or one naming the files. */
-function errorOf(e: unknown, files: readonly File[]): { file: string; message: string } {
+function errorOf(e: unknown, files: readonly InputFile[]): { file: string; message: string } {
   const names = files.map((f) => f.name).join(', ');
   if (e instanceof IngestError) return { file: e.file || names, message: e.message };
   const message = e instanceof Error ? e.message : String(e);

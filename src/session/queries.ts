@@ -76,8 +76,8 @@ export async function queryModel(runId: string): Promise<PostedModel> {
 }
 
 /** Loads an SAE from the user's files, evaluates it on a dataset and keeps it as run `runId`. */
-export async function importSae(files: File[], datasetId: string, runId: string) {
-  return ask({ type: 'sae-import', files, datasetId, runId }, 'sae-import-result');
+export async function importSae(files: File[], datasetId: string, runId: string, batch?: number) {
+  return ask({ type: 'sae-import', files, datasetId, runId, batch }, 'sae-import-result');
 }
 
 /** The kept model as files for other tools (SoftSAE files or a SAELens TopK folder). */

@@ -5,12 +5,12 @@
  */
 import { openNpz } from '../io/npz';
 import { openSafetensors } from '../io/safetensors';
-import { blobSource } from '../io/source';
+import { inputSource, type InputFile } from '../io/http';
 import type { TensorChoice } from '../store/datasetSlice';
 
 /** 2-D `[rows, D]` and 3-D `[sequences, positions, D]` arrays of `file`: the usable choices. */
-export async function listArrays(file: File): Promise<TensorChoice> {
-  const src = blobSource(file);
+export async function listArrays(file: InputFile): Promise<TensorChoice> {
+  const src = await inputSource(file);
   const options: TensorChoice['options'] = [];
   if (file.name.toLowerCase().endsWith('.safetensors')) {
     const st = await openSafetensors(src);

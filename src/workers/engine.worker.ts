@@ -315,7 +315,7 @@ async function importSae(req: Extract<EngineRequest, { type: 'sae-import' }>): P
       datasetId: data.id,
       model,
       data: { rows: data.rows, D: data.D, source: data.source },
-      batchSize: IMPORT_BATCH,
+      batchSize: req.batch ?? IMPORT_BATCH,
       step: 0,
       final: true,
       config: { arch: model.arch, source, F: model.F, k: model.k || '—' },

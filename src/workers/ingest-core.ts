@@ -10,7 +10,7 @@ import { gatherRows } from '../io/gather.ts';
 import { openActivations } from '../io/open.ts';
 import { RowSampler } from '../io/sampler.ts';
 import { concatShards } from '../io/shards.ts';
-import { blobSource } from '../io/source.ts';
+import { inputSource } from '../io/http.ts';
 import { computeStats } from '../io/stats.ts';
 import { loadTokens } from '../io/tokens.ts';
 import type { DatasetSummary, IngestMessage, IngestRequest } from './ingest-protocol.ts';
@@ -62,7 +62,8 @@ export class IngestSession {
         if (req.files.length === 0)
           throw new IoError('(no file)', 'ingest/no-file', 'no file given');
         const parts = [];
-        for (const f of req.files) parts.push(await openActivations(blobSource(f), req.tensor));
+        for (const f of req.files)
+          parts.push(await openActivations(await inputSource(f), req.tensor));
         const ds = concatShards(parts);
         this.dataset = ds; // only now: everything above validated
         this.sampler = undefined; // it served the previous dataset
@@ -140,8 +141,8 @@ export class IngestSession {
         return;
       }
       case 'tokens': {
-        const vocab = req.vocab ? blobSource(req.vocab) : undefined;
-        const table = await loadTokens(blobSource(req.file), { vocab });
+        const vocab = req.vocab ? await inputSource(req.vocab) : undefined;
+        const table = await loadTokens(await inputSource(req.file), { vocab });
         const a = alignTokens(table, this.requireDataset());
         const sequence = a.sequence.slice(); // own copies, so they can be transferred
         const position = a.position.slice();

@@ -1,4 +1,5 @@
 /** Typed messages between the page and the ingestion worker (which owns the user's files). */
+import type { InputFile } from '../io/http.ts';
 import type { EpochChecksum, StreamCursor } from '../io/sampler.ts';
 import type { DatasetStats, StatsProgress } from '../io/stats.ts';
 
@@ -28,7 +29,7 @@ export interface SamplerSummary {
 /** Requests; `id` is chosen by the page and echoed in every reply. */
 export type IngestRequest =
   /** Open one file, or several as shards in order; replaces the dataset only on success. */
-  | { type: 'open'; id: number; files: File[]; tensor?: string }
+  | { type: 'open'; id: number; files: InputFile[]; tensor?: string }
   /** One pass over the dataset: mean, norm_factor, range, non-finite census, with progress. */
   | { type: 'stats'; id: number; chunkRows?: number }
   /** Rows `[start, start + count)` as float32 (the buffer is transferred). */
@@ -51,7 +52,7 @@ export type IngestRequest =
   /** The next `count` rows of the sampler's shuffled stream. */
   | { type: 'sample'; id: number; count: number }
   /** Load tokens (and a vocabulary for ids) and align them to the dataset rows. */
-  | { type: 'tokens'; id: number; file: File; vocab?: File }
+  | { type: 'tokens'; id: number; file: InputFile; vocab?: InputFile }
   /**
    * Serve the open dataset on `port` (to the engine worker, which then reads rows without the
    * page): requests arriving there (`rows`, `batch`, `sampler`, `sample`) are answered there,

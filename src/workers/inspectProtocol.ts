@@ -57,7 +57,15 @@ export type InspectRequest =
    * loaded dataset and keep it as run `runId` (inference only; posts `eval-result`, then
    * `sae-import-result`, or `query-error` naming the problem).
    */
-  | { type: 'sae-import'; reqId: number; runId: string; datasetId: string; files: File[] }
+  | {
+      type: 'sae-import';
+      reqId: number;
+      runId: string;
+      datasetId: string;
+      files: File[];
+      /** Rows per batch of the evaluation pass (default 256). */
+      batch?: number;
+    }
   /** The kept model as files for other tools. */
   | { type: 'run-export'; reqId: number; runId: string; kind: 'softsae' | 'saelens-topk' }
   /** The kept run's codes (CSR), for the per-token codes file. */
