@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // softsae — the command line of SoftSAE Explorer.
 //   softsae info FILE... [--tensor NAME] [--stats] [--shards] [--tokens FILE] [--vocab FILE]
-//   softsae train --acts X.npy --config cfg.json --out DIR [--tensor NAME]
-//   softsae eval  --model FILE_OR_DIR --acts X.npy --out report.json [--batch N] [--codes C.safetensors [--tokens T [--vocab V]]]
+//   softsae train --acts X.npy [--acts Y.npy …] --config cfg.json --out DIR [--tokens T] [--tensor NAME]
+//                 [--memory-mib M] [--checkpoint-every N] [--progress json]
+//   softsae train --resume DIR
+//   softsae eval  --model FILE_OR_DIR --acts X.npy [--acts …] --out report.json [--batch N] [--memory-mib M] [--codes C.safetensors [--tokens T [--vocab V]]]
 //   softsae convert IN OUT --to softsae|saelens-topk [--k K] [--acts X.npy]
 // `info` reads files in Node; `train` and `eval` run the WebGPU engine in headless Chromium
 // (a software adapter where there is no GPU).
@@ -15,7 +17,8 @@ else {
     [
       'usage:',
       '  softsae info FILE... [--tensor NAME] [--stats] [--shards] [--tokens FILE] [--vocab FILE]',
-      '  softsae train --acts X.npy --config cfg.json --out DIR [--tensor NAME]',
+      '  softsae train --acts X.npy [--acts Y.npy …] --config cfg.json --out DIR [--tokens T] [--tensor NAME] [--memory-mib M] [--checkpoint-every N] [--progress json]',
+      '  softsae train --resume DIR',
       '  softsae eval --model FILE_OR_DIR --acts X.npy --out report.json [--batch N] [--codes C.safetensors [--tokens T [--vocab V]]]',
       '  softsae convert IN OUT --to softsae|saelens-topk [--k K] [--acts X.npy]',
     ].join('\n'),

@@ -191,16 +191,8 @@ test('softsae eval --codes --tokens: each row carries its token text, sequence a
 
 test('softsae train writes a model and metrics that softsae eval agrees with', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'softsae-train-'));
-  const lab = quickDataset();
-  const acts = join(dir, 'acts.npy');
-  writeFileSync(
-    acts,
-    writeNpy({
-      dtype: 'f32',
-      shape: [lab.rows, lab.D],
-      data: new Uint8Array(lab.x.buffer, lab.x.byteOffset, lab.x.byteLength),
-    }),
-  );
+  const lab = quickActs(dir);
+  const acts = lab.path;
   const cfg = join(dir, 'cfg.json');
   const config = {
     arch: 'softsae',
@@ -245,16 +237,8 @@ test('softsae train writes a model and metrics that softsae eval agrees with', a
 
 test('softsae train with arch batchtopk writes θ (`threshold`) and evaluates with it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'softsae-btk-'));
-  const lab = quickDataset();
-  const acts = join(dir, 'acts.npy');
-  writeFileSync(
-    acts,
-    writeNpy({
-      dtype: 'f32',
-      shape: [lab.rows, lab.D],
-      data: new Uint8Array(lab.x.buffer, lab.x.byteOffset, lab.x.byteLength),
-    }),
-  );
+  const lab = quickActs(dir);
+  const acts = lab.path;
   const cfg = join(dir, 'cfg.json');
   const config = {
     arch: 'batchtopk',

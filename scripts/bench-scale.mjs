@@ -90,6 +90,18 @@ function rate(samples, from, to, batch) {
   return ((b.step - a.step) * batch) / ((b.t - a.t) / 1000);
 }
 
+/** A SoftSAE run of the bench's shape (k_max = 2k, a short warm-up: the runs are short). */
+const benchConfig = (o) => ({
+  arch: 'softsae',
+  dict_size: o.F,
+  k: o.k,
+  k_max: 2 * o.k,
+  batch_size: o.batch,
+  steps: o.steps,
+  warmup_steps: Math.min(5, o.steps - 1),
+  seed: 1,
+});
+
 const fmt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—');
 
 /**
@@ -102,15 +114,7 @@ export async function runScaleBench(browser, url, o) {
   try {
     const file = writeBenchNpy(join(dir, `acts_f32_${o.mb}MB.npy`), 'f32', o.mb, o.width);
     const paths = Object.assign([file.path], { rows: file.rows });
-    const config = {
-      arch: 'softsae',
-      dict_size: o.F,
-      k: o.k,
-      k_max: 2 * o.k,
-      batch_size: o.batch,
-      steps: o.steps,
-      seed: 1,
-    };
+    const config = benchConfig(o);
     const memoryMiB = Math.ceil((file.rows * o.width * 4) / MiB) + 64;
     const results = [];
     // Interleaved twice (memory, stream, memory, stream) so drift hits both alike.
@@ -252,15 +256,7 @@ export async function runBigBench(browser, url, o) {
       try {
         const view = await loadFiles(page, paths, o.memoryMiB);
         await heaps.sample();
-        const config = {
-          arch: 'softsae',
-          dict_size: o.F,
-          k: o.k,
-          k_max: 2 * o.k,
-          batch_size: o.batch,
-          steps: o.steps,
-          seed: 1,
-        };
+        const config = benchConfig(o);
         let last = 0;
         const t1 = performance.now();
         const samples = await train(page, config, {

@@ -1,5 +1,5 @@
 import { fail, IoError } from './errors.ts';
-import { blobSource, type ByteSource } from './source.ts';
+import { blobSource, checkRange, type ByteSource } from './source.ts';
 
 /** The total size in a `Content-Range: bytes a-b/total` header, or NaN. */
 function totalOf(contentRange: string | null): number {
@@ -40,18 +40,7 @@ export async function httpSource(url: string, name: string): Promise<ByteSource>
     name,
     size,
     async read(offset, length) {
-      if (
-        !Number.isSafeInteger(offset) ||
-        !Number.isSafeInteger(length) ||
-        offset < 0 ||
-        length < 0 ||
-        offset + length > size
-      )
-        fail(
-          name,
-          'io/short-read',
-          `file truncated: needed bytes ${offset}..${offset + length} of ${size}`,
-        );
+      checkRange(name, size, offset, length);
       if (length === 0) return new Uint8Array(0);
       const res = await request(name, url, {
         headers: { Range: `bytes=${offset}-${offset + length - 1}` },

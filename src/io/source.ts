@@ -23,7 +23,8 @@ export interface BlobLike {
   slice(start: number, end: number): { arrayBuffer(): Promise<ArrayBuffer> };
 }
 
-function checkRange(name: string, size: number, offset: number, length: number): void {
+/** Refuses a read outside `[0, size)` (`io/short-read`), before any bytes are asked for. */
+export function checkRange(name: string, size: number, offset: number, length: number): void {
   if (
     !Number.isSafeInteger(offset) ||
     !Number.isSafeInteger(length) ||
