@@ -66,12 +66,21 @@ test('streamed shards: each epoch serves NumPy’s rows once, and every row’s 
 }) => {
   test.setTimeout(300_000);
   const { app, train } = await openStreamed(page, SHARDS.map(ingestFixture));
+  const x = Float32Array.from(numpyRows('shards'));
+  const want = epochChecksum(x, ROWS, D);
+  // The data check first: one epoch of the stream, no training.
+  const check = await page.evaluate(async () => {
+    const h = window.__softsae!;
+    h.send({ type: 'dataset-epoch', id: h.state().dataset.activeId!, batch: 100 });
+    while (!h.state().training.dataCheck) await new Promise((r) => setTimeout(r, 50));
+    return { epochs: h.state().training.dataEpochs, check: h.state().training.dataCheck };
+  });
+  expect(check.check!.message).toBeNull();
+  expect(check.epochs).toEqual([{ epoch: 0, rows: ROWS, checksum: want }]);
   await train.configure(CONFIG);
   await train.start.click();
   await train.waitDone();
 
-  const x = Float32Array.from(numpyRows('shards'));
-  const want = epochChecksum(x, ROWS, D);
   const epochs = await page.evaluate(() => window.__softsae!.state().training.dataEpochs);
   console.log(`epochs served: ${JSON.stringify(epochs)}; NumPy's rows: ${want}`);
   expect(epochs.map((e) => e.epoch)).toEqual([0, 1, 2]);

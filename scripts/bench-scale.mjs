@@ -52,19 +52,18 @@ async function loadFiles(page, paths, memoryMiB) {
 }
 
 /**
- * Starts a run on the active dataset through the engine protocol (the Train form's request) and
- * samples (time, step) until `steps` are done; stops before the final evaluation unless `evaluate`.
+ * Starts a run on the active dataset from the Train form, as a person does (the architecture,
+ * then each setting of `config` typed into its field; the others keep the form's preset), and
+ * samples (time, step) until `steps` are done; stops before the final evaluation unless
+ * `evaluate`.
  */
 async function train(page, config, { evaluate = false, onSample = () => {} } = {}) {
-  const runId = `bench-${Date.now().toString(36)}`;
-  await page.evaluate(
-    ([config, runId]) => {
-      const h = window.__softsae;
-      const id = h.state().dataset.activeId;
-      h.send({ type: 'train-start', dataset: { id }, config, runId, checkpointEvery: 1e9 });
-    },
-    [config, runId],
-  );
+  await page.getByTestId('nav.train').click();
+  await page.getByTestId('train.arch').selectOption(config.arch);
+  for (const [key, v] of Object.entries(config))
+    if (key !== 'arch') await page.getByTestId(`train.${key}`).fill(String(v));
+  await page.getByTestId('train.checkpointEvery').fill(String(config.steps));
+  await page.getByTestId('train.start').click();
   const samples = [];
   for (;;) {
     const t = await page.evaluate(() => {
@@ -78,7 +77,7 @@ async function train(page, config, { evaluate = false, onSample = () => {} } = {
     if (t.state === 'done') break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  if (!evaluate) await page.evaluate(() => window.__softsae.send({ type: 'train-stop' }));
+  if (!evaluate) await page.getByTestId('train.stop').click();
   return samples;
 }
 

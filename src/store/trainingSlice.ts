@@ -31,6 +31,8 @@ export interface TrainingSlice {
     restored: string | null;
     /** Streamed data: each completed epoch's rows and checksum (a few numbers per epoch). */
     dataEpochs: EpochChecksum[];
+    /** The last data check: its seconds, or why it failed. */
+    dataCheck: { seconds: number; message: string | null } | null;
   };
   /** Runs saved in this browser's storage (the resume offer). */
   savedRuns: SavedRun[];
@@ -56,6 +58,8 @@ export interface TrainingSlice {
     dataEpochs?: EpochChecksum[];
   }): void;
   trainingEvaluated(e: TrainEvaluation): void;
+  /** A data check's epoch (`dataset-epoch`), appended to `dataEpochs`; or why it failed. */
+  dataEpochChecked(epoch: EpochChecksum | null, seconds: number, message?: string): void;
   trainingReset(): void;
 }
 
@@ -76,6 +80,7 @@ const initial: TrainingSlice['training'] = {
   checkpointProblem: null,
   restored: null,
   dataEpochs: [],
+  dataCheck: null,
 };
 
 export const createTrainingSlice: StateCreator<TrainingSlice, [], [], TrainingSlice> = (set) => ({
@@ -117,6 +122,14 @@ export const createTrainingSlice: StateCreator<TrainingSlice, [], [], TrainingSl
         },
       };
     }),
+  dataEpochChecked: (epoch, seconds, message) =>
+    set((s) => ({
+      training: {
+        ...s.training,
+        dataEpochs: epoch ? [...s.training.dataEpochs, epoch] : s.training.dataEpochs,
+        dataCheck: { seconds, message: message ?? null },
+      },
+    })),
   trainingRestored: (step, steps, history, reason) =>
     set((s) => ({
       training: {

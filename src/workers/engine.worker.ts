@@ -87,6 +87,27 @@ function streamDataset(req: Extract<EngineRequest, { type: 'dataset-stream' }>):
   }
 }
 
+/** Serves batches of the dataset's training stream until one epoch completes (no GPU work). */
+async function datasetEpoch(req: Extract<EngineRequest, { type: 'dataset-epoch' }>) {
+  const t0 = performance.now();
+  const seconds = () => (performance.now() - t0) / 1000;
+  try {
+    const data = datasets.get(req.id);
+    if (!data) throw new Error(`no dataset '${req.id}' is loaded`);
+    if (!data.source.streamed) throw new Error('epoch checksums are kept for streamed datasets');
+    const stream = await data.source.batches(req.batch, 1);
+    for (;;) {
+      await stream.next();
+      const [epoch] = stream.takeEpochs?.() ?? [];
+      if (epoch)
+        return post({ type: 'dataset-epoch-result', id: req.id, epoch, seconds: seconds() });
+    }
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    post({ type: 'dataset-epoch-result', id: req.id, epoch: null, seconds: seconds(), message });
+  }
+}
+
 let runCounter = 0;
 
 /**
@@ -372,6 +393,8 @@ self.onmessage = (ev: MessageEvent<EngineRequest>) => {
       return loadDataset(req);
     case 'dataset-stream':
       return streamDataset(req);
+    case 'dataset-epoch':
+      return void datasetEpoch(req);
     case 'dataset-builtin':
       return builtinDataset(req);
   }

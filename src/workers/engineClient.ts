@@ -126,6 +126,8 @@ function route(msg: EngineMessage): void {
       return s.resumeRefusedWith(msg.message);
     case 'train-progress':
       return s.trainingProgress(msg);
+    case 'dataset-epoch-result':
+      return s.dataEpochChecked(msg.epoch, msg.seconds, msg.message);
     case 'eval-result':
       return ingestEvalResult(msg);
     case 'dataset-tokens':

@@ -67,6 +67,12 @@ export type EngineRequest =
       memoryBytes: number;
       summary: Omit<EngineDatasetSummary, 'id' | 'name' | 'streamed'>;
     }
+  /**
+   * A data check: serve one whole epoch of a dataset's shuffled training stream without training
+   * (every row once; `dataset-epoch-result` with its checksum), e.g. to compare a streamed
+   * dataset with the rows NumPy reads from the same files.
+   */
+  | { type: 'dataset-epoch'; id: string; batch: number }
   /** Generate a built-in dataset and report it (`dataset-loaded` with its tokens). */
   | { type: 'dataset-builtin'; id: BuiltinDataset }
   | InspectRequest;
@@ -178,4 +184,11 @@ export type EngineMessage =
       position?: Int32Array;
     }
   | { type: 'dataset-error'; id: string; message: string }
+  | {
+      type: 'dataset-epoch-result';
+      id: string;
+      epoch: EpochChecksum | null;
+      seconds: number;
+      message?: string;
+    }
   | InspectMessage;
