@@ -9,6 +9,7 @@
 //           engine and evaluated over every row (--big-eval), with the peak JS heap of the page
 //           and of each worker and the Chromium processes' peak RSS.
 // Files are written to a temporary folder and deleted afterwards.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -210,6 +211,32 @@ function heapSampler(page) {
   return { sample, peaks };
 }
 
+/** `dataset-epoch` on the active dataset: one epoch served, its checksum (heaps sampled). */
+async function dataCheck(page, heaps) {
+  await page.evaluate(() => {
+    const h = window.__softsae;
+    h.send({ type: 'dataset-epoch', id: h.state().dataset.activeId, batch: 4096 });
+  });
+  for (;;) {
+    await heaps.sample();
+    const r = await page.evaluate(() => {
+      const t = window.__softsae.state().training;
+      return t.dataCheck && { ...t.dataCheck, epoch: t.dataEpochs.at(-1) ?? null };
+    });
+    if (r) return r;
+    await new Promise((res) => setTimeout(res, 1000));
+  }
+}
+
+/** `rows checksum` of the files by NumPy (scripts/npy-epoch-checksum.py), or why not. */
+function numpyChecksum(paths) {
+  const script = join(import.meta.dirname, 'npy-epoch-checksum.py');
+  const r = spawnSync('python3', [script, ...paths], { encoding: 'utf8' });
+  if (r.status === 0) return r.stdout.trim();
+  const why = (r.stderr || r.error?.message || '').trim().split('\n').at(-1);
+  return `not computed (${why})`;
+}
+
 /**
  * @param {import('@playwright/test').Browser} browser
  * @param {string} url
@@ -255,6 +282,9 @@ export async function runBigBench(browser, url, o) {
       try {
         const view = await loadFiles(page, paths, o.memoryMiB);
         await heaps.sample();
+        // One epoch of the training stream without training, against NumPy's rows.
+        const check = await dataCheck(page, heaps);
+        const numpy = numpyChecksum(paths);
         const config = benchConfig(o);
         let last = 0;
         const t1 = performance.now();
@@ -280,6 +310,15 @@ export async function runBigBench(browser, url, o) {
         const rss = chromiumPeaks();
         console.log(
           `\n## ${set.name}: ${(bytes / 2 ** 30).toFixed(2)} GiB on disk (written in ${writeSeconds.toFixed(0)} s)`,
+        );
+        const served = check.epoch
+          ? `${check.epoch.rows.toLocaleString('en-US')} rows, checksum ${check.epoch.checksum}`
+          : check.message;
+        const same = check.epoch && numpy.endsWith(` ${check.epoch.checksum}`);
+        console.log(
+          `data check, one epoch of the stream: ${served} in ${check.seconds.toFixed(1)} s ` +
+            `(${fmt(check.epoch ? check.epoch.rows / check.seconds : NaN)} rows/s); ` +
+            `NumPy (rows checksum): ${numpy} — ${same ? 'equal' : 'DIFFERENT'}`,
         );
         console.log(
           `load: ${view.loadSeconds.toFixed(1)} s; rows read ${view.rowsFrom.streamed ? 'streamed' : 'from memory'}: ${view.rowsFrom.why}`,
