@@ -19,8 +19,9 @@ const MiB = 2 ** 20;
 
 /** Opens the app and waits for the demo (the app is ready) and the GPU. */
 async function openApp(browser, url) {
+  process.stderr.write(`  opening the app …\n`);
   const page = await browser.newPage();
-  page.setDefaultTimeout(0);
+  page.setDefaultTimeout(120_000);
   page.on('pageerror', (e) => process.stderr.write(`  page error: ${e.message}\n`));
   await page.goto(url);
   await page.getByTestId('data.summary.name').filter({ hasText: 'Demo' }).waitFor();
@@ -30,6 +31,7 @@ async function openApp(browser, url) {
 
 /** Loads files through the Data panel with a memory budget; returns the dataset's summary. */
 async function loadFiles(page, paths, memoryMiB) {
+  process.stderr.write(`  loading ${paths.length} file(s), budget ${memoryMiB} MiB …\n`);
   await page.getByTestId('data.memory').fill(String(memoryMiB));
   await page.getByTestId('data.files').setInputFiles(paths);
   const t0 = performance.now();
@@ -55,14 +57,23 @@ async function loadFiles(page, paths, memoryMiB) {
 /**
  * Starts a run on the active dataset from the Train form, as a person does (the architecture,
  * then each setting of `config` typed into its field; the others keep the form's preset), and
- * samples (time, step) until `steps` are done; stops before the final evaluation unless
- * `evaluate`.
+ * samples (time, step) until `steps` are done (and the final evaluation with `evaluate`).
  */
 async function train(page, config, { evaluate = false, onSample = () => {} } = {}) {
+  process.stderr.write(`  training ${config.steps} steps from the Train form …\n`);
   await page.getByTestId('nav.train').click();
   await page.getByTestId('train.arch').selectOption(config.arch);
-  for (const [key, v] of Object.entries(config))
-    if (key !== 'arch') await page.getByTestId(`train.${key}`).fill(String(v));
+  // Every setting of the form: the config's value, or empty (the engine's default).
+  const keys = await page
+    .locator('form.config input[type="number"]')
+    .evaluateAll((els) => els.map((e) => e.dataset.testid.replace(/^train\./, '')));
+  for (const key of keys.filter((k) => k !== 'checkpointEvery'))
+    await page
+      .getByTestId(`train.${key}`)
+      .fill(config[key] === undefined ? '' : String(config[key]));
+  const errors = await page.getByTestId('train.errors').allTextContents();
+  if (errors.length > 0)
+    throw new Error(`the Train form refuses the settings: ${errors.join('; ')}`);
   await page.getByTestId('train.checkpointEvery').fill(String(config.steps));
   await page.getByTestId('train.start').click();
   const samples = [];
@@ -78,7 +89,7 @@ async function train(page, config, { evaluate = false, onSample = () => {} } = {
     if (t.state === 'done') break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  if (!evaluate) await page.getByTestId('train.stop').click();
+  // Without `evaluate` the final evaluation that follows is cut short by closing the page.
   return samples;
 }
 
