@@ -186,7 +186,8 @@ function chromiumPeaks() {
   const peaks = {};
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0');
+      // Chromium rewrites its children's titles: the arguments may come as one string.
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split(/[\0 ]/);
       if (!/chrom/i.test(cmd[0] ?? '')) continue;
       const type = cmd.find((a) => a.startsWith('--type='))?.slice(7) ?? 'browser';
       const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
