@@ -21,6 +21,7 @@ import { fingerprintMismatch } from '../checkpoint/fingerprint';
 import { acquireRunLock } from '../checkpoint/opfs';
 import { DEFAULT_CHECKPOINT_EVERY, type EngineMessage, type EngineRequest } from './protocol';
 import { discardRun, listSavedRuns, RunCheckpoints, storageFaults } from './runCheckpoints';
+import { serveOneEpoch } from './rowSource';
 import { TrainingRun, type GpuSource } from './training';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -87,21 +88,15 @@ function streamDataset(req: Extract<EngineRequest, { type: 'dataset-stream' }>):
   }
 }
 
-/** Serves batches of the dataset's training stream until one epoch completes (no GPU work). */
+/** The data check: one epoch of a dataset's training stream (src/workers/rowSource.ts). */
 async function datasetEpoch(req: Extract<EngineRequest, { type: 'dataset-epoch' }>) {
   const t0 = performance.now();
   const seconds = () => (performance.now() - t0) / 1000;
   try {
     const data = datasets.get(req.id);
     if (!data) throw new Error(`no dataset '${req.id}' is loaded`);
-    if (!data.source.streamed) throw new Error('epoch checksums are kept for streamed datasets');
-    const stream = await data.source.batches(req.batch, 1);
-    for (;;) {
-      await stream.next();
-      const [epoch] = stream.takeEpochs?.() ?? [];
-      if (epoch)
-        return post({ type: 'dataset-epoch-result', id: req.id, epoch, seconds: seconds() });
-    }
+    const epoch = await serveOneEpoch(data.source, req.batch);
+    post({ type: 'dataset-epoch-result', id: req.id, epoch, seconds: seconds() });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     post({ type: 'dataset-epoch-result', id: req.id, epoch: null, seconds: seconds(), message });

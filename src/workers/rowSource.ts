@@ -217,3 +217,17 @@ export function streamedRows(
     },
   };
 }
+
+/**
+ * Serves batches of a streamed dataset's training stream until one epoch completes (no GPU
+ * work) and returns that epoch's rows and checksum: a check of the data against the files.
+ */
+export async function serveOneEpoch(source: RowSource, batch: number): Promise<EpochChecksum> {
+  if (!source.streamed) throw new Error('epoch checksums are kept for streamed datasets');
+  const stream = await source.batches(batch, 1);
+  for (;;) {
+    await stream.next();
+    const [epoch] = stream.takeEpochs?.() ?? [];
+    if (epoch) return epoch;
+  }
+}
