@@ -2,9 +2,9 @@
 // softsae — the command line of SoftSAE Explorer.
 //   softsae info FILE... [--tensor NAME] [--stats] [--shards] [--tokens FILE] [--vocab FILE]
 //   softsae train --acts X.npy [--acts Y.npy …] --config cfg.json --out DIR [--tokens T] [--tensor NAME]
-//                 [--memory-mib M] [--checkpoint-every N] [--progress json]
+//                 [--memory-mib M] [--checkpoint-every N] [--progress json] [--memory-report]
 //   softsae train --resume DIR
-//   softsae eval  --model FILE_OR_DIR --acts X.npy [--acts …] --out report.json [--batch N] [--memory-mib M] [--codes C.safetensors [--tokens T [--vocab V]]]
+//   softsae eval  --model FILE_OR_DIR --acts X.npy [--acts …] --out report.json [--batch N] [--memory-mib M] [--memory-report] [--codes C.safetensors [--tokens T [--vocab V]]]
 //   softsae convert IN OUT --to softsae|saelens-topk [--k K] [--acts X.npy]
 // `info` reads files in Node; `train` and `eval` run the WebGPU engine in headless Chromium
 // (a software adapter where there is no GPU).
@@ -17,9 +17,9 @@ else {
     [
       'usage:',
       '  softsae info FILE... [--tensor NAME] [--stats] [--shards] [--tokens FILE] [--vocab FILE]',
-      '  softsae train --acts X.npy [--acts Y.npy …] --config cfg.json --out DIR [--tokens T] [--tensor NAME] [--memory-mib M] [--checkpoint-every N] [--progress json]',
+      '  softsae train --acts X.npy [--acts Y.npy …] --config cfg.json --out DIR [--tokens T] [--tensor NAME] [--memory-mib M] [--checkpoint-every N] [--progress json] [--memory-report]',
       '  softsae train --resume DIR',
-      '  softsae eval --model FILE_OR_DIR --acts X.npy --out report.json [--batch N] [--codes C.safetensors [--tokens T [--vocab V]]]',
+      '  softsae eval --model FILE_OR_DIR --acts X.npy --out report.json [--batch N] [--memory-mib M] [--memory-report] [--codes C.safetensors [--tokens T [--vocab V]]]',
       '  softsae convert IN OUT --to softsae|saelens-topk [--k K] [--acts X.npy]',
     ].join('\n'),
   );

@@ -124,9 +124,16 @@ window.softsaeCli = {
     let mirrored: Promise<void> = Promise.resolve();
     let mirrorError: unknown = null;
     let lastCheckpoint = -1;
+    let epochsShown = 0;
     const stop = useAppStore.subscribe((s) => {
       const t = s.training;
       if (t.runId !== a.runId) return;
+      // Each completed epoch of the training stream: its rows and their order-free checksum
+      // (scripts/npy-epoch-checksum.py computes the same from the files with NumPy).
+      for (; epochsShown < t.dataEpochs.length; epochsShown++) {
+        const e = t.dataEpochs[epochsShown];
+        console.log(`epoch ${e.epoch}: ${e.rows} rows served, checksum ${e.checksum}`);
+      }
       const batch = Number(t.config?.batch_size ?? 0);
       if (t.latest && t.steps > 0)
         progress({

@@ -111,6 +111,46 @@ test('streamed shards: each epoch serves NumPy’s rows once, and every row’s 
   expect(app.pageErrors).toEqual([]);
 });
 
+test('a compressed .npz member over the budget is decoded once to OPFS and streamed from there: NumPy’s rows in an epoch', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const app = new AppPage(page);
+  const data = new DataPage(page);
+  await app.open();
+  await data.expectDemoReady();
+  await page.getByTestId('data.memory').fill('0.01'); // 10 KiB < the 48 KiB member
+  await data.load([ingestFixture('acts_compressed.npz')]);
+  await data.settled();
+  await expect(data.error).toHaveCount(0);
+  expect(await data.summaryNumber('rows')).toBe(512);
+  await expect(page.getByTestId('data.summary.rowsFrom')).toHaveText(
+    /^streamed from the files: 48\.0 KiB of float32 rows is over the 10\.2 KiB memory budget.*; compressed and over the budget, acts_compressed\.npz\/acts\.npy \(deflated, 48\.1 KiB \(49280 bytes\)\) was decoded once to the browser's private storage \(OPFS\), and rows are read from there$/,
+  );
+  // The decoded copy is in the origin's private storage, the member's size exactly.
+  const files = await page.evaluate(async () => {
+    const out: [string, number][] = [];
+    const root = await navigator.storage.getDirectory();
+    const decoded = await root.getDirectoryHandle('decoded');
+    type Dir = FileSystemDirectoryHandle & { entries(): AsyncIterable<[string, FileSystemHandle]> };
+    for await (const [, session] of (decoded as Dir).entries())
+      for await (const [name, f] of (session as Dir).entries())
+        out.push([name, (await (f as FileSystemFileHandle).getFile()).size]);
+    return out;
+  });
+  expect(files).toEqual([['1-acts.npy', 49280]]);
+  const want = epochChecksum(Float32Array.from(numpyRows('acts_compressed.npz.acts')), 512, 24);
+  const epochs = await page.evaluate(async () => {
+    const h = window.__softsae!;
+    h.send({ type: 'dataset-epoch', id: h.state().dataset.activeId!, batch: 100 });
+    while (!h.state().training.dataCheck) await new Promise((r) => setTimeout(r, 50));
+    return h.state().training.dataEpochs;
+  });
+  console.log(`epoch from the OPFS copy: ${JSON.stringify(epochs)}; NumPy's rows: ${want}`);
+  expect(epochs).toEqual([{ epoch: 0, rows: 512, checksum: want }]);
+  expect(app.pageErrors).toEqual([]);
+});
+
 test('a shard deleted mid-run pauses the run with its checkpoint and names the file; picked again, the run resumes (case 38)', async ({
   page,
 }, info) => {

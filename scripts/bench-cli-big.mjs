@@ -1,74 +1,38 @@
-// `node scripts/bench-cli-big.mjs [--mb 1250] [--width 4096] [--dict 16] [--arch topk] [--batch 1024] [--keep]`: `softsae info`
-// and `softsae eval` over one generated float32 .npy larger than 1.2 GB (the size that used to
-// crash the command while serving the file whole), with the peak resident memory of the command's
-// Node process and of its Chromium processes. The model is trained first by `softsae train` on a
-// small file of the same width. Files go to a temporary directory, deleted afterwards.
-// Linux only: memory is read from /proc (VmHWM, the peak RSS of each process; VmRSS summed over
-// the process tree, sampled every 100 ms). Needs `npm run build:cli` (the page bundle).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+// `node scripts/bench-cli-big.mjs [--only 3gib|6gib] [--dict 16] [--k 8] [--steps 20] [--big-steps 100]
+//  [--batch 256] [--memory-mib 256] [--keep]`: the command line on files larger than memory allows
+// to hold whole, with the memory each process used.
+//   3gib: one generated 3 GiB float32 .npy (1,050,000 × 768): `softsae info`, `softsae train`
+//         (a small dictionary, a few steps, then its evaluation of every row) and `softsae eval`
+//         over every row.
+//   6gib: 6 GiB of float16 in 3 shards (3 × 1,048,576 × 1024): `softsae train`, 100 steps.
+// Each browser command runs with --memory-report (the peak JS heap of the page and of each worker,
+// through the DevTools protocol, and the peak RSS of each Chromium process); the Node process and
+// the whole process tree are sampled here from /proc every 100 ms. Linux only. Needs
+// `npm run build:cli`. Files go to a temporary folder, deleted afterwards (unless --keep).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBenchNpy } from './bench-files.mjs';
+import { processTree, statusBytes } from './memory-probe.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
   const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
+  return i >= 0 ? args[i + 1] : dflt;
 };
-// Defaults: a wide, small model, so that SwiftShader evaluates 1.25 GB in minutes.
-const MB = opt('mb', 1250);
-const WIDTH = opt('width', 4096);
-const DICT = opt('dict', 16);
-const BATCH = opt('batch', 1024);
-const ai = args.indexOf('--arch');
-const ARCH = ai >= 0 ? args[ai + 1] : 'topk';
+const num = (name, dflt) => Number(opt(name, dflt));
+const ONLY = opt('only', null);
+const DICT = num('dict', 16);
+const K = num('k', 8);
+const STEPS = num('steps', 20);
+const BIG_STEPS = num('big-steps', 100);
+const BATCH = num('batch', 256);
+const BUDGET = num('memory-mib', 256);
 const CLI = join(import.meta.dirname, '..', 'bin', 'softsae.mjs');
 const MiB = 2 ** 20;
 
-/** Chromium's process type (`browser`, `renderer`, `gpu-process`, `utility`, …) from its command line. */
-function typeOf(pid) {
-  try {
-    // Chromium rewrites the title of its children: one string with spaces instead of NULs.
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
-    const t = argv.find((a) => a.startsWith('--type='));
-    const sub = argv.find((a) => a.startsWith('--utility-sub-type='));
-    return t ? t.slice(7) + (sub ? `:${sub.split('.').at(-1)}` : '') : 'browser';
-  } catch {
-    return '?';
-  }
-}
-
-/** `{ pid: { ppid, name } }` of every process now. */
-function processes() {
-  const out = new Map();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const name = stat.slice(stat.indexOf('(') + 1, close);
-      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
-      out.set(Number(d), { ppid, name });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-function kib(pid, field) {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
-      readFileSync(`/proc/${pid}/status`, 'utf8'),
-    );
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** Runs the CLI, sampling the memory of its process tree; resolves with the peaks. */
+/** Runs the command line, sampling its process tree's RSS; resolves with its output and peaks. */
 function measure(cliArgs) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -76,51 +40,44 @@ function measure(cliArgs) {
     running.add(child);
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const peaks = new Map(); // pid → { name, hwm }
+    child.stderr.on('data', (d) => {
+      out += d;
+      process.stderr.write(`  ${String(d).trimEnd().split('\n').join('\n  ')}\n`);
+    });
     let treePeak = 0;
     let nodePeak = 0;
-    const sample = () => {
-      nodePeak = Math.max(nodePeak, kib(child.pid, 'VmHWM'));
-      const all = processes();
-      const tree = new Set([child.pid]);
-      let grew = true;
-      while (grew) {
-        grew = false;
-        for (const [pid, p] of all)
-          if (!tree.has(pid) && tree.has(p.ppid)) {
-            tree.add(pid);
-            grew = true;
-          }
-      }
+    const timer = setInterval(() => {
+      nodePeak = Math.max(nodePeak, statusBytes(child.pid, 'VmHWM'));
       let sum = 0;
-      for (const pid of tree) {
-        sum += kib(pid, 'VmRSS');
-        if (pid === child.pid) continue;
-        const hwm = kib(pid, 'VmHWM');
-        const prev = peaks.get(pid);
-        if (!prev || hwm > prev.hwm) peaks.set(pid, { name: prev?.name ?? typeOf(pid), hwm });
-      }
+      for (const pid of processTree(child.pid)) sum += statusBytes(pid, 'VmRSS');
       treePeak = Math.max(treePeak, sum);
-    };
-    const timer = setInterval(sample, 100);
+    }, 100);
     child.on('error', reject);
     child.on('exit', (code) => {
       running.delete(child);
       clearInterval(timer);
-      const chromium = [...peaks.values()].filter((p) => p.hwm > 0).sort((a, b) => b.hwm - a.hwm);
-      resolve({
-        code,
-        out,
-        seconds: (performance.now() - t0) / 1000,
-        nodePeak,
-        treePeak,
-        chromiumMax: chromium[0]?.hwm ?? 0,
-        byType: chromium.map((p) => `${p.name} ${(p.hwm / MiB).toFixed(0)} MiB`).join(', '),
-        chromiumCount: chromium.length,
-      });
+      resolve({ code, out, seconds: (performance.now() - t0) / 1000, nodePeak, treePeak });
     });
   });
+}
+
+/** The --memory-report lines of a command's output. */
+const memoryLines = (out) =>
+  out.split('\n').filter((l) => /^(peak JS heap|peak RSS of Chromium)/.test(l));
+
+/** The engine worker's peak JS heap in MiB, from a --memory-report line. */
+function engineHeapMiB(out) {
+  const m = /engine worker ([\d.]+) MiB/.exec(out);
+  return m ? Number(m[1]) : NaN;
+}
+
+/** `rows checksum` of the files by NumPy (scripts/npy-epoch-checksum.py), or why not. */
+function numpyChecksum(paths) {
+  const r = spawnSync('python3', [join(import.meta.dirname, 'npy-epoch-checksum.py'), ...paths], {
+    encoding: 'utf8',
+  });
+  if (r.status === 0) return r.stdout.trim();
+  return `not computed (${(r.stderr || r.error?.message || '').trim().split('\n').at(-1)})`;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'softsae-cli-big-'));
@@ -132,69 +89,111 @@ for (const signal of ['SIGINT', 'SIGTERM'])
     rmSync(dir, { recursive: true, force: true });
     process.exit(130);
   });
-try {
+
+const table = [];
+/** Runs one command, checks it succeeded and keeps its row of the table. */
+async function step(name, cliArgs) {
+  process.stderr.write(`\n$ softsae ${cliArgs.join(' ')}\n`);
+  const r = await measure(cliArgs);
+  if (r.code !== 0) throw new Error(`${name} failed (${r.code}):\n${r.out}`);
+  table.push({ name, ...r });
+  return r;
+}
+
+/** Writes `shards` generated .npy files of `rows × width` of `dtype`; returns their paths. */
+function writeShards(prefix, dtype, shards, rows, width) {
+  const isz = dtype === 'f32' ? 4 : 2;
+  const need = rows * width * isz * shards;
   const fs = statfsSync(dir);
-  if (fs.bavail * fs.bsize < MB * 1e6 * 1.1)
-    throw new Error(`not enough free disk in ${dir} for ${MB} MB`);
-  let t = performance.now();
-  const big = writeBenchNpy(join(dir, 'big.npy'), 'f32', MB, WIDTH);
-  const bytes = big.rows * WIDTH * 4;
+  if (fs.bavail * fs.bsize < need * 1.1)
+    throw new Error(`not enough free disk in ${dir} for ${(need / 2 ** 30).toFixed(1)} GiB`);
+  const t = performance.now();
+  const paths = [];
+  for (let i = 0; i < shards; i++) {
+    const mb = (rows * width * isz + 0.5) / 1e6;
+    const f = writeBenchNpy(join(dir, `${prefix}_${i}.npy`), dtype, mb, width);
+    if (f.rows !== rows) throw new Error(`wrote ${f.rows} rows, not ${rows}`);
+    paths.push(f.path);
+  }
   console.log(
-    `wrote ${big.path}: ${big.rows} × ${WIDTH} float32, ${(bytes / 1e9).toFixed(2)} GB, in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    `wrote ${shards} × ${rows.toLocaleString('en-US')} × ${width} ${dtype}: ` +
+      `${(need / 2 ** 30).toFixed(2)} GiB in ${((performance.now() - t) / 1000).toFixed(0)} s`,
   );
-  const small = writeBenchNpy(join(dir, 'small.npy'), 'f32', 8, WIDTH);
-  writeFileSync(
-    join(dir, 'cfg.json'),
-    JSON.stringify({
-      arch: ARCH,
-      dict_size: DICT,
-      k: 8,
-      steps: 20,
-      batch_size: 256,
-      warmup_steps: 2,
-    }),
-  );
-  t = performance.now();
-  const train = await measure([
-    'train',
-    '--acts',
-    small.path,
-    '--config',
-    join(dir, 'cfg.json'),
-    '--out',
-    join(dir, 'sae'),
-  ]);
-  if (train.code !== 0) throw new Error(`softsae train failed:\n${train.out}`);
-  console.log(
-    `model: softsae train (${ARCH}) on ${small.rows} rows, F = ${DICT}, 20 steps; eval --batch ${BATCH}\n`,
-  );
+  return paths;
+}
 
-  const rows = [];
-  const report = (name, r) => {
-    const last = r.out.trim().split('\n').at(-1);
-    if (r.code !== 0) throw new Error(`${name} failed (${r.code}):\n${r.out}`);
-    rows.push([name, r.seconds.toFixed(1), r.nodePeak, r.chromiumMax, r.treePeak, last, r.byType]);
-  };
-  report('softsae info', await measure(['info', big.path]));
-  const evalRun = await measure([
-    'eval',
-    ...['--model', join(dir, 'sae'), '--acts', big.path, '--out', join(dir, 'report.json')],
-    ...['--batch', String(BATCH)],
-  ]);
-  report('softsae eval', evalRun);
-  const r = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
-  if (r.rows !== big.rows) throw new Error(`eval covered ${r.rows} rows of ${big.rows}`);
+function config(name, steps) {
+  const path = join(dir, `${name}.json`);
+  const cfg = { arch: 'softsae', dict_size: DICT, k: K, steps, batch_size: BATCH, warmup_steps: 5 };
+  writeFileSync(path, JSON.stringify(cfg));
+  return path;
+}
 
+try {
+  const memory = ['--memory-mib', String(BUDGET), '--memory-report'];
+  if (ONLY !== '6gib') {
+    console.log(`\n## 3 GiB float32 .npy (1,050,000 × 768), budget ${BUDGET} MiB`);
+    const [big] = writeShards('big', 'f32', 1, 1_050_000, 768);
+    await step('info', ['info', big]);
+    const run = join(dir, 'run3');
+    await step('train', [
+      'train',
+      '--acts',
+      big,
+      '--config',
+      config('c3', STEPS),
+      '--out',
+      run,
+      ...memory,
+    ]);
+    const report = join(dir, 'report.json');
+    await step('eval', [
+      'eval',
+      '--model',
+      run,
+      '--acts',
+      big,
+      '--out',
+      report,
+      '--batch',
+      '1024',
+      ...memory,
+    ]);
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    console.log(
+      `eval report: ${r.rows.toLocaleString('en-US')} rows (k_hat, l0, sq_err each ${r.l0.length}), FVU ${r.fvu}`,
+    );
+    if (r.rows !== 1_050_000 || r.l0.length !== 1_050_000)
+      throw new Error('eval did not cover every row');
+    rmSync(big, { force: true });
+  }
+  if (ONLY !== '3gib') {
+    console.log(`\n## 6 GiB float16 in 3 shards (3 × 1,048,576 × 1024), budget ${BUDGET} MiB`);
+    const shards = writeShards('shard', 'f16', 3, 1_048_576, 1024);
+    const r = await step('train', [
+      'train',
+      ...shards.flatMap((p) => ['--acts', p]),
+      ...['--config', config('c6', BIG_STEPS), '--out', join(dir, 'run6'), ...memory],
+    ]);
+    const heap = engineHeapMiB(r.out);
+    console.log(
+      `engine worker peak JS heap ${heap} MiB — ${heap < BUDGET + 128 ? 'below' : 'NOT below'} budget + 128 MiB = ${BUDGET + 128} MiB`,
+    );
+    console.log(`NumPy (rows checksum of the 3 shards): ${numpyChecksum(shards)}`);
+  }
   const mib = (n) => `${(n / MiB).toFixed(0)} MiB`;
-  console.log(
-    `| command | s | Node peak RSS | largest Chromium process peak RSS | peak RSS of all processes |`,
-  );
-  console.log('| --- | --: | --: | --: | --: |');
-  for (const [name, s, n, c, tree] of rows)
-    console.log(`| ${name} | ${s} | ${mib(n)} | ${c ? mib(c) : '–'} | ${mib(tree)} |`);
-  console.log(`\nfile: ${(bytes / MiB).toFixed(0)} MiB; eval: ${r.rows} rows, FVU ${r.fvu}`);
-  for (const [name, , , , , last, byType] of rows)
-    console.log(`${name}: ${last}${byType ? `\n  peak RSS by process: ${byType}` : ''}`);
+  console.log(`\n| command | s | Node peak RSS | peak RSS of all processes |`);
+  console.log('| --- | --: | --: | --: |');
+  for (const t of table)
+    console.log(
+      `| ${t.name} | ${t.seconds.toFixed(1)} | ${mib(t.nodePeak)} | ${mib(t.treePeak)} |`,
+    );
+  for (const t of table) {
+    console.log(`\nsoftsae ${t.name}: ${t.out.trim().split('\n').at(-1)}`);
+    for (const l of memoryLines(t.out)) console.log(`  ${l}`);
+    for (const l of t.out.split('\n').filter((x) => /^(data|epoch \d)/.test(x)))
+      console.log(`  ${l}`);
+  }
 } finally {
   if (!args.includes('--keep')) rmSync(dir, { recursive: true, force: true });
 }

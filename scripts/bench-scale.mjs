@@ -10,10 +10,11 @@
 //           and of each worker and the Chromium processes' peak RSS.
 // Files are written to a temporary folder and deleted afterwards.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statfsSync } from 'node:fs';
+import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBenchNpy } from './bench-files.mjs';
+import { chromiumRss, describeMemory, heapProbe } from './memory-probe.mjs';
 
 const MiB = 2 ** 20;
 
@@ -181,48 +182,6 @@ export async function runScaleBench(browser, url, o) {
   }
 }
 
-/** Peak RSS (VmHWM, KiB → bytes) of each Chromium process, by its --type (browser if none). */
-function chromiumPeaks() {
-  const peaks = {};
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      // Chromium rewrites its children's titles: the arguments may come as one string.
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split(/[\0 ]/);
-      if (!/chrom/i.test(cmd[0] ?? '')) continue;
-      const type = cmd.find((a) => a.startsWith('--type='))?.slice(7) ?? 'browser';
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
-      if (hwm) peaks[type] = Math.max(peaks[type] ?? 0, Number(hwm[1]) * 1024);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return peaks;
-}
-
-/** Peak JS heap (used + ArrayBuffer backing stores) of the page and each worker, sampled. */
-function heapSampler(page) {
-  const peaks = new Map();
-  let cdp = null;
-  const sample = async () => {
-    cdp ??= await page.context().newCDPSession(page);
-    const u = await cdp.send('Runtime.getHeapUsage');
-    const page0 = u.usedSize + (u.backingStorageSize ?? 0);
-    peaks.set('page', Math.max(peaks.get('page') ?? 0, page0));
-    for (const w of page.workers()) {
-      const used = await w
-        .evaluate(() => globalThis.performance?.memory?.usedJSHeapSize ?? -1)
-        .catch(() => -1);
-      const name = /ingest/.test(w.url())
-        ? 'ingest worker'
-        : /engine/.test(w.url())
-          ? 'engine worker'
-          : w.url();
-      if (used >= 0) peaks.set(name, Math.max(peaks.get(name) ?? 0, used));
-    }
-  };
-  return { sample, peaks };
-}
-
 /** `dataset-epoch` on the active dataset: one epoch served, its checksum (heaps sampled). */
 async function dataCheck(page, heaps) {
   await page.evaluate(() => {
@@ -290,7 +249,7 @@ export async function runBigBench(browser, url, o) {
       paths.rows = totalRows;
       const writeSeconds = (performance.now() - t0) / 1000;
       const page = await openApp(browser, url);
-      const heaps = heapSampler(page);
+      const heaps = await heapProbe(page);
       try {
         const view = await loadFiles(page, paths, o.memoryMiB);
         await heaps.sample();
@@ -319,7 +278,7 @@ export async function runBigBench(browser, url, o) {
             step: s.training.step,
           };
         });
-        const rss = chromiumPeaks();
+        const rss = chromiumRss(process.pid);
         console.log(
           `\n## ${set.name}: ${(bytes / 2 ** 30).toFixed(2)} GiB on disk (written in ${writeSeconds.toFixed(0)} s)`,
         );
@@ -344,10 +303,8 @@ export async function runBigBench(browser, url, o) {
           console.log(
             `evaluation: ${result.evaluation.rows.toLocaleString('en-US')} rows, FVU ${result.evaluation.fvu.toFixed(4)}, mean L0 ${result.evaluation.meanL0.toFixed(2)}`,
           );
-        for (const [k, v] of heaps.peaks)
-          console.log(`peak JS heap, ${k}: ${(v / MiB).toFixed(1)} MiB`);
-        for (const [k, v] of Object.entries(rss))
-          console.log(`peak RSS, Chromium ${k} process: ${(v / MiB).toFixed(0)} MiB`);
+        await heaps.stop();
+        for (const line of describeMemory(heaps.peaks, rss)) console.log(line);
       } finally {
         await page.close();
         for (const p of paths) rmSync(p, { force: true });

@@ -10,6 +10,7 @@ import { chromiumArgs, findChromium } from './chromium.mjs';
 import { CliError, checkInput, fixFor } from './cli-input.mjs';
 import { progressRenderer } from './cli-progress.mjs';
 import { startCliServer } from './cli-server.mjs';
+import { chromiumRss, describeMemory, heapProbe } from './memory-probe.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BUNDLE = join(ROOT, 'dist-cli');
@@ -254,7 +255,10 @@ function describe(e, inputs) {
 }
 
 async function main() {
-  const [command, ...rest] = process.argv.slice(2);
+  const [command, ...args] = process.argv.slice(2);
+  // --memory-report (no value): peak JS heaps of the page and workers, peak RSS of Chromium.
+  const rest = args.filter((a) => a !== '--memory-report');
+  const memoryReport = rest.length < args.length;
   const call = prepare(command, rest);
   const render = progressRenderer({ mode: call.progress, stream: process.stderr });
   checkBundle(render.log);
@@ -283,13 +287,23 @@ async function main() {
     page.on('pageerror', (e) => render.log(`page error: ${e.message}`));
     await page.goto(`${server.url}/cli/index.html`);
     await page.waitForFunction(() => window.softsaeCli !== undefined, null, { timeout: 60_000 });
+    const probe = memoryReport ? await heapProbe(page) : null;
+    probe?.every(1000);
     let result;
     try {
       result = await page.evaluate(({ fn, arg }) => window.softsaeCli[fn](arg), call);
     } catch (e) {
       throw new CliError(describe(e, call.inputs));
+    } finally {
+      await probe?.stop();
     }
     render.end();
+    if (probe) {
+      const rss = chromiumRss(process.pid); // the Chromium processes this command started
+      if (call.progress === 'json')
+        render.log(JSON.stringify({ memory: { js_heap: Object.fromEntries(probe.peaks), rss } }));
+      else for (const line of describeMemory(probe.peaks, rss)) render.log(line);
+    }
     const summary = `FVU ${result.fvu.toPrecision(4)}, mean L0 ${result.mean_l0.toFixed(2)}`;
     if (call.fn === 'train') render.log(`run folder: ${dirname(call.outputs.get('metrics.json'))}`);
     if (call.fn === 'eval') render.log(`evaluated ${result.rows} rows: ${summary}`);

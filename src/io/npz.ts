@@ -7,6 +7,7 @@ import { IoError, fail, formatBytes } from './errors.ts';
 import { MAX_NPY_HEADER, readNpyHeader } from './npy.ts';
 import type { ByteSource } from './source.ts';
 import { bytesSource, subSource } from './source.ts';
+import type { Spill, SpillSink } from './spill.ts';
 
 /** One `.npy` array inside an `.npz` archive. */
 export interface NpzMember {
@@ -25,7 +26,10 @@ export interface NpzFile {
   members: NpzMember[];
   /** Reads only the `.npy` header of a member (inflating just its first bytes if compressed). */
   header(name: string): Promise<TensorHeader>;
-  /** Opens a member as activation rows; compressed members are inflated into memory, bounded. */
+  /**
+   * Opens a member as activation rows. A compressed member is inflated into memory when it is
+   * within `maxInflatedBytes`, else decoded once into the spill (when there is one).
+   */
   open(name: string): Promise<ArrayReader>;
   /**
    * Reads a whole member of any rank as float32 in C order (2-D Fortran order is transposed),
@@ -38,6 +42,8 @@ export interface NpzFile {
 export interface NpzOptions {
   /** Largest compressed member inflated into memory (default 1 GiB); stored members stream. */
   maxInflatedBytes?: number;
+  /** Where a larger compressed member is decoded once, to be read in slices; else refused. */
+  spill?: Spill;
 }
 
 /** zip.js `Reader` over a {@link ByteSource}, so the archive is read in slices, never whole. */
@@ -89,6 +95,32 @@ class BoundedWriter extends Writer<Uint8Array> {
   }
   async getData(): Promise<Uint8Array> {
     return this.buf.subarray(0, this.written);
+  }
+}
+
+/**
+ * A zip.js `Writer` into a {@link SpillSink}, bounded like {@link BoundedWriter}: a member that
+ * inflates past its declared size is aborted at the first extra byte.
+ */
+class SpillWriter extends Writer<null> {
+  written = 0;
+  overflow = false;
+  constructor(
+    private readonly sink: SpillSink,
+    private readonly capacity: number,
+  ) {
+    super();
+  }
+  async writeUint8Array(chunk: Uint8Array): Promise<void> {
+    if (chunk.length > this.capacity - this.written) {
+      this.overflow = true;
+      throw new Error('inflated data exceeds the declared size');
+    }
+    await this.sink.write(chunk);
+    this.written += chunk.length;
+  }
+  async getData(): Promise<null> {
+    return null;
   }
 }
 
@@ -206,46 +238,64 @@ export async function openNpz(src: ByteSource, opts: NpzOptions = {}): Promise<N
     return subSource(src, start, e.compressedSize, name);
   };
 
-  const inflate = async (e: FileEntry, stopAt?: number): Promise<ByteSource> => {
-    const name = `${file}/${e.filename}`;
-    const declared = e.uncompressedSize;
-    const cap = stopAt === undefined ? declared : Math.min(declared, stopAt);
-    if (declared > maxInflated) {
-      fail(
-        file,
-        'npz/too-large',
-        `compressed member ${e.filename} is ${formatBytes(declared)} inflated, over the ${formatBytes(maxInflated)} limit; save with np.savez (uncompressed) to stream it`,
-      );
-    }
-    const w = new BoundedWriter(cap, stopAt);
+  /** Runs zip.js's inflation into `w`, turning its failures into the archive's errors. */
+  const inflateInto = async (e: FileEntry, w: BoundedWriter | SpillWriter, stopAt?: number) => {
     try {
       await e.getData(w);
     } catch (err) {
-      if (err !== STOP && (stopAt === undefined || w.written < stopAt)) {
-        if (w.overflow || zipMessage(err).includes('uncompressed size')) {
-          fail(
-            file,
-            'npz/zip-bomb',
-            `member ${e.filename} inflates beyond its declared ${declared} bytes; aborted`,
-            err,
-          );
-        }
+      if (err === STOP || (stopAt !== undefined && w.written >= stopAt)) return;
+      if (w.overflow || zipMessage(err).includes('uncompressed size')) {
         fail(
           file,
-          'npz/bad-zip',
-          `cannot inflate ${e.filename} (${zipMessage(err)}); the archive may be truncated or corrupt`,
+          'npz/zip-bomb',
+          `member ${e.filename} inflates beyond its declared ${e.uncompressedSize} bytes; aborted`,
           err,
         );
       }
+      fail(
+        file,
+        'npz/bad-zip',
+        `cannot inflate ${e.filename} (${zipMessage(err)}); the archive may be truncated or corrupt`,
+        err,
+      );
     }
-    if (stopAt === undefined && w.written !== declared) {
+    if (stopAt === undefined && w.written !== e.uncompressedSize) {
       fail(
         file,
         'npz/truncated',
-        `member ${e.filename} inflated to ${w.written} bytes, ${declared} declared`,
+        `member ${e.filename} inflated to ${w.written} bytes, ${e.uncompressedSize} declared`,
       );
     }
-    return bytesSource(name, w.buf.subarray(0, w.written));
+  };
+
+  /** A compressed member over the in-memory limit, decoded once into the spill. */
+  const spilled = async (e: FileEntry, spill: Spill): Promise<ByteSource> => {
+    const sink = await spill(file, e.filename, e.uncompressedSize);
+    const w = new SpillWriter(sink, e.uncompressedSize);
+    try {
+      await inflateInto(e, w);
+    } catch (err) {
+      await sink.discard();
+      throw err;
+    }
+    return sink.finish(`${file}/${e.filename}`);
+  };
+
+  const inflate = async (e: FileEntry, stopAt?: number): Promise<ByteSource> => {
+    const declared = e.uncompressedSize;
+    const cap = stopAt === undefined ? declared : Math.min(declared, stopAt);
+    // A header's prefix (a few KiB at most) is always read in memory.
+    if (stopAt === undefined && declared > maxInflated) {
+      if (opts.spill) return spilled(e, opts.spill);
+      fail(
+        file,
+        'npz/too-large',
+        `compressed member ${e.filename} is ${formatBytes(declared)} inflated, over the ${formatBytes(maxInflated)} it may take in memory; save with np.savez (uncompressed) to stream it`,
+      );
+    }
+    const w = new BoundedWriter(cap, stopAt);
+    await inflateInto(e, w, stopAt);
+    return bytesSource(`${file}/${e.filename}`, w.buf.subarray(0, w.written));
   };
 
   const source = (e: FileEntry, headerOnly: boolean): Promise<ByteSource> =>

@@ -112,7 +112,10 @@ export class DatasetLoader {
       });
 
     phase('opening');
-    const opened = (await this.ingest.request({ type: 'open', files: acts, tensor })).dataset;
+    const budget = useAppStore.getState().dataset.memoryMiB * 2 ** 20;
+    const opened = (
+      await this.ingest.request({ type: 'open', files: acts, tensor, memoryBytes: budget })
+    ).dataset;
     this.check(gen);
     const stats = (
       await this.ingest.request(
@@ -142,8 +145,7 @@ export class DatasetLoader {
 
     const name = tensor ? `${datasetName(acts)} [${tensor}]` : datasetName(acts);
     const id = `file-${++datasetCounter}`;
-    const budget = useAppStore.getState().dataset.memoryMiB * 2 ** 20;
-    const rowsFrom = rowsPath(opened.rows * opened.width * 4, budget);
+    const rowsFrom = rowsPath(opened.rows * opened.width * 4, budget, opened.decoded);
     let loaded;
     if (!rowsFrom.streamed) {
       phase('transfer', 0, opened.rows * opened.bytesPerRow);
@@ -245,17 +247,29 @@ export class DatasetLoader {
   }
 }
 
-/** Whether rows of `bytes` (decoded float32) are held in memory or streamed, and why. */
-export function rowsPath(bytes: number, budget: number): DatasetSummaryView['rowsFrom'] {
+/**
+ * Whether rows of `bytes` (decoded float32) are held in memory or streamed, and why; `decoded`
+ * names compressed members that were decoded once to browser storage to be read from there.
+ */
+export function rowsPath(
+  bytes: number,
+  budget: number,
+  decoded: readonly string[] = [],
+): DatasetSummaryView['rowsFrom'] {
   const size = formatBytes(bytes);
   const limit = formatBytes(budget);
+  const spilled =
+    decoded.length > 0
+      ? `; compressed and over the budget, ${decoded.join(', ')} ${decoded.length > 1 ? 'were' : 'was'} ` +
+        "decoded once to the browser's private storage (OPFS), and rows are read from there"
+      : '';
   return bytes <= budget
-    ? { streamed: false, why: `${size} of float32 rows fits the ${limit} memory budget` }
+    ? { streamed: false, why: `${size} of float32 rows fits the ${limit} memory budget${spilled}` }
     : {
         streamed: true,
         why:
           `${size} of float32 rows is over the ${limit} memory budget: batches are read from ` +
-          'the files a window of shuffled blocks at a time (every row once per epoch)',
+          `the files a window of shuffled blocks at a time (every row once per epoch)${spilled}`,
       };
 }
 

@@ -5,12 +5,13 @@
  */
 import { alignTokens } from '../io/align.ts';
 import type { DatasetSource } from '../io/dataset.ts';
-import { IoError } from '../io/errors.ts';
+import { IoError, formatBytes } from '../io/errors.ts';
 import { gatherRows } from '../io/gather.ts';
 import { openActivations } from '../io/open.ts';
 import { RowSampler } from '../io/sampler.ts';
 import { concatShards } from '../io/shards.ts';
 import { inputSource } from '../io/http.ts';
+import type { Spill } from '../io/spill.ts';
 import { computeStats } from '../io/stats.ts';
 import { loadTokens } from '../io/tokens.ts';
 import type { DatasetSummary, IngestMessage, IngestRequest } from './ingest-protocol.ts';
@@ -25,7 +26,14 @@ export class IngestSession {
   /** Sampler requests run one after another: a batch may await a window's reads. */
   private samplerTurn: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly post: Post) {}
+  /**
+   * @param spill where a compressed `.npz` member over the memory budget is decoded once
+   *   (the browser's private storage); without one, such a member is refused.
+   */
+  constructor(
+    private readonly post: Post,
+    private readonly spill?: Spill,
+  ) {}
 
   /** A session serving one already-open dataset (the engine's end of a `connect`). */
   static serving(dataset: DatasetSource, post: Post): IngestSession {
@@ -62,8 +70,16 @@ export class IngestSession {
         if (req.files.length === 0)
           throw new IoError('(no file)', 'ingest/no-file', 'no file given');
         const parts = [];
+        const decoded: string[] = [];
+        const spill: Spill | undefined =
+          this.spill &&
+          ((file, member, bytes) => {
+            decoded.push(`${file}/${member} (deflated, ${formatBytes(bytes)})`);
+            return this.spill!(file, member, bytes);
+          });
+        const npz = { maxInflatedBytes: req.memoryBytes, spill };
         for (const f of req.files)
-          parts.push(await openActivations(await inputSource(f), req.tensor));
+          parts.push(await openActivations(await inputSource(f), req.tensor, npz));
         const ds = concatShards(parts);
         this.dataset = ds; // only now: everything above validated
         this.sampler = undefined; // it served the previous dataset
@@ -76,6 +92,7 @@ export class IngestSession {
           positions: ds.positions,
           bytesPerRow: ds.bytesPerRow,
           warnings: parts.flatMap((p) => p.header.warnings.map((w) => `${p.header.file}: ${w}`)),
+          decoded,
         };
         this.post({ type: 'opened', id, dataset }, []);
         return;

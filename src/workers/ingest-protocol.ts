@@ -14,6 +14,8 @@ export interface DatasetSummary {
   positions?: number;
   bytesPerRow: number;
   warnings: string[];
+  /** Compressed members decoded to storage, e.g. `acts.npz/acts.npy (deflated, 1.2 GiB)`. */
+  decoded: string[];
 }
 
 /** How the sampler holds the data: whole (`inMemory`) or a window of `windowBlocks` blocks. */
@@ -28,8 +30,12 @@ export interface SamplerSummary {
 
 /** Requests; `id` is chosen by the page and echoed in every reply. */
 export type IngestRequest =
-  /** Open one file, or several as shards in order; replaces the dataset only on success. */
-  | { type: 'open'; id: number; files: InputFile[]; tensor?: string }
+  /**
+   * Open one file, or several as shards in order; replaces the dataset only on success.
+   * `memoryBytes`: the row memory budget, also the most a compressed `.npz` member may take
+   * inflated in memory (a larger one is decoded once to the origin's private storage).
+   */
+  | { type: 'open'; id: number; files: InputFile[]; tensor?: string; memoryBytes?: number }
   /** One pass over the dataset: mean, norm_factor, range, non-finite census, with progress. */
   | { type: 'stats'; id: number; chunkRows?: number }
   /** Rows `[start, start + count)` as float32 (the buffer is transferred). */
