@@ -8,8 +8,10 @@ import { writeCodes } from '../src/io/sae/codes';
 import { getAnalysis } from '../src/session/analyses';
 import { getDataset } from '../src/session/datasets';
 import { importSae, queryCodes, queryExport } from '../src/session/queries';
-import { useAppStore } from '../src/store';
+import { useAppStore, type AppState } from '../src/store';
 import type { TrainConfigInput } from '../src/reference/sae/config';
+import type { SweepArch, SweepState } from '../src/session/sweep';
+import { SweepRunner } from '../src/session/sweepRunner';
 import { CheckpointMirror, restoreCheckpointFiles } from './checkpoints';
 import { progressReporter } from './progress';
 import { CliSession, when, type CliFile, type DataArgs } from './session';
@@ -28,11 +30,20 @@ interface TrainArgs extends DataArgs {
   resume?: string[];
 }
 
+interface SweepArgs extends DataArgs {
+  base: TrainConfigInput;
+  ks: number[];
+  archs: SweepArch[];
+  sweepId: string;
+  checkpointEvery: number;
+}
+
 declare global {
   interface Window {
     softsaeCli?: {
       eval(a: EvalArgs): Promise<{ rows: number; fvu: number; mean_l0: number }>;
       train(a: TrainArgs): Promise<{ steps: number; fvu: number; mean_l0: number }>;
+      sweep(a: SweepArgs): Promise<{ runs: number; done: number }>;
     };
   }
 }
@@ -66,6 +77,39 @@ function jsonBlob(fields: Record<string, unknown>, arrays: Record<string, ArrayL
   }
   parts.push('}');
   return new Blob(parts, { type: 'application/json' });
+}
+
+/**
+ * A finished run's files: `model.safetensors` (the app's export) and `metrics.json` (the final
+ * evaluation over every row, the last step's numbers, the config and the loss history), under
+ * `prefix` (a sweep's run folder).
+ */
+async function writeRunFiles(runId: string, end: AppState['training'], prefix: string) {
+  const files = await queryExport(runId, 'softsae');
+  await output(
+    `${prefix}model.safetensors`,
+    files.find((f) => f.name === 'model.safetensors')!.bytes,
+  );
+  const ev = end.evaluation!;
+  const last = end.latest;
+  const F = Number(end.config?.dict_size ?? 0);
+  const metrics = {
+    fvu: ev.fvu,
+    mean_l0: ev.meanL0,
+    dead_fraction: last ? last.deadCount / F : 0,
+    skipped_steps: last?.skipped ?? 0,
+    config: end.config,
+    loss_history: end.history.map((m) => ({
+      step: m.step,
+      loss: m.loss,
+      l2: m.l2,
+      k_loss: m.kLoss,
+      aux: m.aux,
+      mean_k_hat: m.kMean,
+    })),
+  };
+  await output(`${prefix}metrics.json`, JSON.stringify(metrics, null, 2));
+  return ev;
 }
 
 const session = new CliSession();
@@ -141,7 +185,7 @@ window.softsaeCli = {
           steps: t.steps,
           batch,
           loss: t.latest.loss,
-          mean_k_hat: t.latest.kMean,
+          mean_k_hat: t.config?.arch === 'softsae' ? t.latest.kMean : undefined,
           rows_per_sec: t.rowsPerSec > 0 ? t.rowsPerSec : undefined,
         });
       const cp = t.checkpoint;
@@ -188,31 +232,81 @@ window.softsaeCli = {
           `${end.message ?? end.state}` +
             (end.state === 'paused' ? ' — continue with softsae train --resume DIR' : ''),
         );
-      const files = await queryExport(a.runId, 'softsae');
-      await output('model.safetensors', files.find((f) => f.name === 'model.safetensors')!.bytes);
-      const ev = end.evaluation!;
-      const last = end.latest;
-      const F = Number(end.config?.dict_size ?? 0);
-      const metrics = {
-        fvu: ev.fvu,
-        mean_l0: ev.meanL0,
-        dead_fraction: last ? last.deadCount / F : 0,
-        skipped_steps: last?.skipped ?? 0,
-        config: end.config,
-        loss_history: end.history.map((m) => ({
-          step: m.step,
-          loss: m.loss,
-          l2: m.l2,
-          k_loss: m.kLoss,
-          aux: m.aux,
-          mean_k_hat: m.kMean,
-        })),
-      };
-      await output('metrics.json', JSON.stringify(metrics, null, 2));
+      const ev = await writeRunFiles(a.runId, end, '');
       return { steps: end.step, fvu: ev.fvu, mean_l0: ev.meanL0 };
     } finally {
       stop();
     }
+  },
+
+  async sweep(a) {
+    console.log(`adapter: ${await session.gpu()}`);
+    const datasetId = await session.load(a);
+    const progress = progressReporter();
+    const stopProgress = useAppStore.subscribe((s) => {
+      const t = s.training;
+      if (t.state === 'running' && t.latest && t.steps > 0)
+        progress({
+          step: t.step,
+          steps: t.steps,
+          batch: Number(t.config?.batch_size ?? 0),
+          loss: t.latest.loss,
+          mean_k_hat: t.config?.arch === 'softsae' ? t.latest.kMean : undefined,
+          rows_per_sec: t.rowsPerSec > 0 ? t.rowsPerSec : undefined,
+        });
+    });
+    // Each finished run writes its folder before the next starts (the store still holds it).
+    const runner = new SweepRunner(
+      (r) => session.engine.send(r),
+      { load: () => null, save: () => {} },
+      async (run, s) => {
+        const i = s.runs.findIndex((r) => r.runId === run.runId) + 1;
+        if (run.state !== 'done') {
+          console.log(`run ${i}/${s.runs.length} ${run.name}: ${run.state}: ${run.message}`);
+          return;
+        }
+        await writeRunFiles(run.runId, useAppStore.getState().training, `${run.name}/`);
+        console.log(
+          `run ${i}/${s.runs.length} ${run.name}: FVU ${run.fvu!.toPrecision(4)}, ` +
+            `mean L0 ${run.meanL0!.toFixed(2)}`,
+        );
+      },
+    );
+    const name = a.acts.map((f) => f.name).join(', ');
+    runner.start({
+      id: a.sweepId,
+      datasetId,
+      datasetName: name,
+      base: a.base,
+      ks: a.ks,
+      archs: a.archs,
+      checkpointEvery: a.checkpointEvery,
+    });
+    const end: SweepState = await when((s) =>
+      s.sweep && (s.sweep.state === 'done' || s.sweep.state === 'stopped') ? s.sweep : undefined,
+    );
+    stopProgress();
+    const summary = {
+      data: name,
+      base: a.base,
+      ks: a.ks,
+      archs: a.archs,
+      state: end.state,
+      runs: end.runs.map((r) => ({
+        name: r.name,
+        arch: r.arch,
+        k: r.k,
+        state: r.state,
+        fvu: r.fvu ?? null,
+        mean_l0: r.meanL0 ?? null,
+        dead_fraction: r.deadFraction ?? null,
+        ...(r.message ? { message: r.message } : {}),
+      })),
+    };
+    await output('sweep.json', JSON.stringify(summary, null, 2));
+    const done = end.runs.filter((r) => r.state === 'done').length;
+    if (end.state !== 'done') throw new Error(`the sweep stopped after ${done} runs`);
+    return { runs: end.runs.length, done };
   },
 };
 document.getElementById('status')!.textContent = 'ready';

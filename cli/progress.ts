@@ -15,7 +15,7 @@ export interface ProgressUpdate {
   /** Seconds to the last step at the current rate; null until there is a rate. */
   eta_s: number | null;
   loss: number;
-  mean_k_hat: number;
+  mean_k_hat?: number;
 }
 
 export interface ProgressInput {
@@ -24,7 +24,7 @@ export interface ProgressInput {
   /** Rows per step, for the rate and the ETA. */
   batch: number;
   loss: number;
-  mean_k_hat: number;
+  mean_k_hat?: number;
   /** Rows/s when the caller measures it (the engine does); else measured here between calls. */
   rows_per_sec?: number;
 }

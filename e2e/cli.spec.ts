@@ -277,6 +277,53 @@ test('softsae train with arch batchtopk writes θ (`threshold`) and evaluates wi
   expect(evalReport.mean_l0).toBeCloseTo(metrics.mean_l0, 10);
 });
 
+test('softsae sweep: 3 k × 3 architectures, one folder per run, sweep.json equal to each run’s metrics.json', async () => {
+  test.setTimeout(900_000);
+  const dir = mkdtempSync(join(tmpdir(), 'softsae-sweep-'));
+  const lab = quickActs(dir);
+  const cfg = join(dir, 'base.json');
+  const base = {
+    dict_size: 32,
+    k: 4,
+    k_max: 8,
+    steps: 30,
+    batch_size: 64,
+    warmup_steps: 5,
+    hard_topk_steps: 5,
+    seed: 2,
+  };
+  writeFileSync(cfg, JSON.stringify(base));
+  const out = join(dir, 'sweep');
+  const args = ['sweep', '--acts', lab.path, '--config', cfg, '--k', '2,4,8', '--out', out];
+  const r = spawnSync('node', [CLI, ...args, '--arch', 'softsae,topk,batchtopk'], {
+    encoding: 'utf8',
+    timeout: 840_000,
+  });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stderr).toContain('swept 9 of 9 runs');
+  const sweep = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
+  expect(sweep.state).toBe('done');
+  const names = [2, 4, 8].flatMap((k) => ['softsae', 'topk', 'batchtopk'].map((a) => `${a}-k${k}`));
+  expect(sweep.runs.map((x: { name: string }) => x.name)).toEqual(names);
+  for (const run of sweep.runs) {
+    const m = JSON.parse(readFileSync(join(out, run.name, 'metrics.json'), 'utf8'));
+    expect([run.state, run.fvu, run.mean_l0, run.dead_fraction]).toEqual([
+      'done',
+      m.fvu,
+      m.mean_l0,
+      m.dead_fraction,
+    ]);
+    expect([m.config.arch, m.config.k, m.config.steps]).toEqual([run.arch, run.k, 30]);
+    if (run.arch === 'softsae') expect(m.config.k_max).toBe(2 * run.k); // base k_max = 2·k kept
+    const bytes = new Uint8Array(readFileSync(join(out, run.name, 'model.safetensors')));
+    const model = await readModel(await openSafetensors(bytesSource('m.safetensors', bytes)));
+    expect([model.arch, model.k]).toEqual([run.arch, run.k]);
+  }
+  console.log(
+    `sweep: ${sweep.runs.map((x: { name: string; fvu: number; mean_l0: number }) => `${x.name} FVU ${x.fvu.toFixed(4)} L0 ${x.mean_l0.toFixed(2)}`).join('; ')}`,
+  );
+});
+
 test('bad input exits non-zero with the reason', () => {
   const dir = mkdtempSync(join(tmpdir(), 'softsae-bad-'));
   const cfg = join(dir, 'cfg.json');

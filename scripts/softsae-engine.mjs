@@ -151,19 +151,7 @@ function prepare(command, rest) {
       resume = readdirSync(ckpts).filter((n) => !n.endsWith('.partial'));
       inputs.set('checkpoints/*', ckpts);
     } else {
-      const cfgPath = checkInput(need(o, 'config'), { flag: '--config' });
-      let config;
-      try {
-        config = JSON.parse(readFileSync(cfgPath, 'utf8'));
-      } catch (e) {
-        throw new CliError(
-          `${cfgPath}: not valid JSON (${e.message}) — fix the file; the README lists the config keys`,
-        );
-      }
-      if (typeof config !== 'object' || config === null || Array.isArray(config))
-        throw new CliError(
-          `${cfgPath}: the config must be a JSON object such as {"dict_size": 64}`,
-        );
+      const config = readConfig(need(o, 'config'));
       dir = outputDir(resolve(need(o, 'out')), '--out');
       const paths = (o.acts ?? []).map((p) => resolve(p));
       if (paths.length === 0) throw new CliError('--acts is required', 2);
@@ -188,7 +176,70 @@ function prepare(command, rest) {
     const arg = { ...data, config, runId, checkpointEvery, resume };
     return { fn: 'train', arg, inputs, outputs, progress };
   }
+  if (command === 'sweep') return { ...prepareSweep(rest, serve, outputs), inputs };
   throw new CliError(`unknown command ${command}`, 2);
+}
+
+const SWEEP_ARCHS = ['softsae', 'topk', 'batchtopk'];
+
+/**
+ * `softsae sweep --acts X [--acts …] --config base.json --k 8,16,32 --arch softsae,topk,batchtopk
+ * --out DIR`: one run per (k, arch), one after another, each written to DIR/<arch>-k<k>/
+ * (model.safetensors, metrics.json), and DIR/sweep.json with every run's numbers.
+ */
+function prepareSweep(rest, serve, outputs) {
+  const o = parse(rest, [
+    ...['acts', 'config', 'out', 'k', 'arch', 'progress', 'tokens', 'vocab', 'tensor'],
+    ...['memory-mib', 'checkpoint-every'],
+  ]);
+  const progress = o.progress ?? 'line';
+  if (progress !== 'line' && progress !== 'json')
+    throw new CliError(`--progress is 'line' (the default) or 'json'`, 2);
+  const base = readConfig(need(o, 'config'));
+  const ks = need(o, 'k')
+    .split(',')
+    .map((t) => Number(t.trim()));
+  if (ks.some((k) => !Number.isInteger(k) || k < 1) || new Set(ks).size !== ks.length)
+    throw new CliError(`--k is a list of different positive integers, e.g. --k 8,16,32`, 2);
+  const archs = (o.arch ?? SWEEP_ARCHS.join(',')).split(',').map((t) => t.trim());
+  const bad = archs.find((a) => !SWEEP_ARCHS.includes(a));
+  if (bad) throw new CliError(`--arch ${bad}: one of ${SWEEP_ARCHS.join(', ')}`, 2);
+  const dir = outputDir(resolve(need(o, 'out')), '--out');
+  for (const k of ks)
+    for (const arch of archs) {
+      const name = `${arch}-k${k}`;
+      outputs.set(
+        `${name}/model.safetensors`,
+        join(outputDir(join(dir, name), '--out'), 'model.safetensors'),
+      );
+      outputs.set(`${name}/metrics.json`, join(dir, name, 'metrics.json'));
+    }
+  outputs.set('sweep.json', join(dir, 'sweep.json'));
+  const arg = {
+    ...dataArgs(o, serve),
+    base,
+    ks,
+    archs: SWEEP_ARCHS.filter((a) => archs.includes(a)),
+    sweepId: `cli-sweep-${Date.now().toString(36)}`,
+    checkpointEvery: positive(o, 'checkpoint-every', 200, true),
+  };
+  return { fn: 'sweep', arg, outputs, progress, dir };
+}
+
+/** A JSON config object from `path`, or a one-line error naming the file. */
+function readConfig(path) {
+  const cfgPath = checkInput(path, { flag: '--config' });
+  let config;
+  try {
+    config = JSON.parse(readFileSync(cfgPath, 'utf8'));
+  } catch (e) {
+    throw new CliError(
+      `${cfgPath}: not valid JSON (${e.message}) — fix the file; the README lists the config keys`,
+    );
+  }
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    throw new CliError(`${cfgPath}: the config must be a JSON object such as {"dict_size": 64}`);
+  return config;
 }
 
 /**
@@ -304,9 +355,11 @@ async function main() {
         render.log(JSON.stringify({ memory: { js_heap: Object.fromEntries(probe.peaks), rss } }));
       else for (const line of describeMemory(probe.peaks, rss)) render.log(line);
     }
-    const summary = `FVU ${result.fvu.toPrecision(4)}, mean L0 ${result.mean_l0.toFixed(2)}`;
+    const summary = `FVU ${result.fvu?.toPrecision(4)}, mean L0 ${result.mean_l0?.toFixed(2)}`;
     if (call.fn === 'train') render.log(`run folder: ${dirname(call.outputs.get('metrics.json'))}`);
-    if (call.fn === 'eval') render.log(`evaluated ${result.rows} rows: ${summary}`);
+    if (call.fn === 'sweep')
+      render.log(`swept ${result.done} of ${result.runs} runs: ${join(call.dir, 'sweep.json')}`);
+    else if (call.fn === 'eval') render.log(`evaluated ${result.rows} rows: ${summary}`);
     else render.log(`trained ${result.steps} steps: ${summary}`);
   } finally {
     render.end();

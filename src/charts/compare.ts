@@ -1,9 +1,20 @@
 /**
  * Runs compared on one dataset: FVU (lower is better) against mean L0 (lower is sparser), one
  * labelled mark per run, coloured and shaped by architecture. Both axes start at 0 so that
- * distances between marks read as ratios.
+ * distances between marks read as ratios. Runs of one series (an L0 sweep's architecture) are
+ * joined in L0 order: the FVU–L0 curve of that architecture.
  */
-import { axisBottom, axisLeft, max, scaleLinear, symbol, symbolCircle, symbolSquare } from 'd3';
+import {
+  axisBottom,
+  axisLeft,
+  line,
+  max,
+  scaleLinear,
+  symbol,
+  symbolCircle,
+  symbolDiamond,
+  symbolSquare,
+} from 'd3';
 import { axisLabel, createFrame, type FrameOptions } from './frame';
 
 export interface CompareRun {
@@ -12,9 +23,27 @@ export interface CompareRun {
   arch: string;
   fvu: number;
   meanL0: number;
+  /** Runs with the same series are joined by a line (e.g. one architecture of a sweep). */
+  series?: string;
 }
 
-export const ARCH_COLOURS: Record<string, string> = { softsae: '#2a6fb0', topk: '#c2571a' };
+export const ARCH_COLOURS: Record<string, string> = {
+  softsae: '#2a6fb0',
+  topk: '#c2571a',
+  batchtopk: '#3d8b3d',
+};
+const ARCH_SYMBOLS = { topk: symbolSquare, batchtopk: symbolDiamond } as const;
+
+/** Each series' runs in increasing mean L0 (series of one run are left out: no curve). */
+export function seriesCurves(runs: readonly CompareRun[]): Map<string, CompareRun[]> {
+  const out = new Map<string, CompareRun[]>();
+  for (const r of runs)
+    if (r.series !== undefined) out.set(r.series, [...(out.get(r.series) ?? []), r]);
+  for (const [k, v] of out)
+    if (v.length < 2) out.delete(k);
+    else v.sort((a, b) => a.meanL0 - b.meanL0);
+  return out;
+}
 
 export function compareChart(runs: readonly CompareRun[], opts: FrameOptions): SVGSVGElement {
   const frame = createFrame(opts);
@@ -35,6 +64,25 @@ export function compareChart(runs: readonly CompareRun[], opts: FrameOptions): S
   axisLabel(frame, 'x', 'mean L0 (active features per input)');
   axisLabel(frame, 'y', 'FVU');
 
+  const curves = seriesCurves(shown);
+  if (curves.size > 0)
+    plot
+      .append('g')
+      .attr('class', 'curves')
+      .selectAll('path')
+      .data([...curves])
+      .join('path')
+      .attr('class', 'series-curve')
+      .attr('data-series', ([name]) => name)
+      .attr('fill', 'none')
+      .attr('stroke', ([, rs]) => ARCH_COLOURS[rs[0].arch] ?? '#666')
+      .attr('stroke-width', 1.5)
+      .attr('d', ([, rs]) =>
+        line<CompareRun>()
+          .x((r) => x(r.meanL0))
+          .y((r) => y(r.fvu))(rs),
+      );
+
   const marks = plot
     .append('g')
     .attr('class', 'runs')
@@ -47,7 +95,9 @@ export function compareChart(runs: readonly CompareRun[], opts: FrameOptions): S
     .attr('transform', (r) => `translate(${x(r.meanL0)},${y(r.fvu)})`);
   marks
     .append('path')
-    .attr('d', (r) => symbol(r.arch === 'topk' ? symbolSquare : symbolCircle, 64)())
+    .attr('d', (r) =>
+      symbol(ARCH_SYMBOLS[r.arch as keyof typeof ARCH_SYMBOLS] ?? symbolCircle, 64)(),
+    )
     .attr('fill', (r) => ARCH_COLOURS[r.arch] ?? '#666');
   marks
     .append('title')

@@ -1,5 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { createAppSession, type AppSession, type LoaderActions } from '../session/appSession';
+import {
+  createAppSession,
+  type AppSession,
+  type LoaderActions,
+  type SweepActions,
+} from '../session/appSession';
 import { useAppStore } from '../store';
 import { ComparePanel } from './ComparePanel';
 import { DataPanel } from './DataPanel';
@@ -43,6 +48,15 @@ export function App() {
     }),
     [],
   );
+  const sweeps = useMemo<SweepActions>(
+    () => ({
+      start: (plan) => session.current?.sweeps.start(plan),
+      resume: (datasetId) => session.current?.sweeps.resume(datasetId),
+      stop: () => session.current?.sweeps.stop(),
+      clear: () => session.current?.sweeps.clear(),
+    }),
+    [],
+  );
   return (
     <>
       <header className="top">
@@ -62,7 +76,7 @@ export function App() {
           onSelect={setTab}
           tabs={[
             { id: 'data', label: 'Data', panel: <DataPanel loader={loader} /> },
-            { id: 'train', label: 'Train', panel: <TrainPanel send={send} /> },
+            { id: 'train', label: 'Train', panel: <TrainPanel send={send} sweeps={sweeps} /> },
             {
               id: 'inspect',
               label: 'Inspect',

@@ -20,6 +20,12 @@ export function ComparePanel({ active = true }: { active?: boolean }) {
   const datasets = useMemo(() => [...new Set(runs.map((r) => r.datasetId))], [runs]);
   const [chosen, setChosen] = useState<string | null>(null);
   const datasetId = chosen && datasets.includes(chosen) ? chosen : (runs.at(-1)?.datasetId ?? null);
+  // The current sweep's runs are joined per architecture: its FVU–L0 curves.
+  const sweep = useAppStore((s) => (active ? s.sweep : null));
+  const seriesOf = useMemo(
+    () => new Map(sweep?.runs.map((r) => [r.runId, `${sweep.plan.id}/${r.arch}`]) ?? []),
+    [sweep],
+  );
   const shown = useMemo(
     () =>
       runs.map((r, i) => ({ r, label: runLabel(r, i) })).filter((x) => x.r.datasetId === datasetId),
@@ -34,6 +40,7 @@ export function ComparePanel({ active = true }: { active?: boolean }) {
           arch: r.arch,
           fvu: r.fvu,
           meanL0: r.meanL0,
+          series: seriesOf.get(r.runId),
         })),
         {
           width: 480,
@@ -42,7 +49,7 @@ export function ComparePanel({ active = true }: { active?: boolean }) {
           margin: { right: 140 },
         },
       ),
-    [shown, datasetId],
+    [shown, datasetId, seriesOf],
   );
   // Shared axes, so the histograms compare at a glance.
   const maxL0 = max(shown, (x) => x.r.l0Hist.length) ?? 1;

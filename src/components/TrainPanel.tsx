@@ -1,9 +1,11 @@
 import { useState } from 'react';
+import type { SweepActions } from '../session/appSession';
 import { useAppStore } from '../store';
 import { DEFAULT_CHECKPOINT_EVERY, type EngineRequest } from '../workers/protocol';
 import { ConfigForm } from './train/ConfigForm';
 import { TrainCharts } from './train/TrainCharts';
 import { SavedRuns } from './train/SavedRuns';
+import { SweepForm, SweepStatus } from './train/Sweep';
 import { CheckpointStatus, TrainNumbers, TrainProgress } from './train/TrainStatus';
 
 let runCounter = 0;
@@ -11,7 +13,13 @@ let runCounter = 0;
 const newRunId = () => `run-${Date.now().toString(36)}-${++runCounter}`;
 
 /** Train an SAE on the active dataset: settings, controls, live progress and charts. */
-export function TrainPanel({ send }: { send: (r: EngineRequest) => void }) {
+export function TrainPanel({
+  send,
+  sweeps,
+}: {
+  send: (r: EngineRequest) => void;
+  sweeps: SweepActions;
+}) {
   const gpuReady = useAppStore((s) => s.gpuStatus === 'ready');
   const state = useAppStore((s) => s.training.state);
   const dataset = useAppStore((s) => s.dataset.list.find((d) => d.id === s.dataset.activeId));
@@ -46,6 +54,15 @@ export function TrainPanel({ send }: { send: (r: EngineRequest) => void }) {
               checkpointEvery,
             });
           }}
+          more={(config, valid) => (
+            <SweepForm
+              base={config}
+              dataset={dataset}
+              canStart={valid && gpuReady && !busy && everyOk}
+              locked={busy}
+              onStart={(plan) => sweeps.start({ ...plan, checkpointEvery })}
+            />
+          )}
         >
           <label className="inline">
             checkpoint every{' '}
@@ -66,6 +83,7 @@ export function TrainPanel({ send }: { send: (r: EngineRequest) => void }) {
       ) : (
         <p>Choose a dataset in the Data tab.</p>
       )}
+      <SweepStatus sweeps={sweeps} canContinue={gpuReady && !busy} />
       <SavedRuns send={send} />
       <TrainProgress />
       <CheckpointStatus />

@@ -13,13 +13,19 @@ import { putDataset } from './datasets';
 import { IngestClient } from './ingestClient';
 import { DatasetLoader } from './loader';
 import { builtinEntries } from './summaries';
+import { localSweepStorage } from './sweep';
+import { SweepRunner } from './sweepRunner';
 
 /** What the Data panel may ask of the loader. */
 export type LoaderActions = Pick<DatasetLoader, 'load' | 'cancel' | 'answer'>;
 
+/** What the Train panel may ask of the sweep runner. */
+export type SweepActions = Pick<SweepRunner, 'start' | 'resume' | 'stop' | 'clear'>;
+
 export interface AppSession {
   send(request: EngineRequest): void;
   loader: DatasetLoader;
+  sweeps: SweepRunner;
   dispose(): void;
 }
 
@@ -29,6 +35,9 @@ export function createAppSession(): AppSession {
   const engine = new EngineClient();
   const ingest = new IngestClient();
   const loader = new DatasetLoader(ingest, engine);
+  // A sweep the last page load left running shows as interrupted, ready to continue.
+  const sweeps = new SweepRunner((r) => engine.send(r), localSweepStorage);
+  sweeps.restore();
   let disposed = false;
 
   if (typeof navigator === 'undefined' || !navigator.gpu) {
@@ -71,11 +80,13 @@ export function createAppSession(): AppSession {
   return {
     send: (r) => engine.send(r),
     loader,
+    sweeps,
     dispose() {
       disposed = true;
       window.removeEventListener('pagehide', saveNow);
       document.removeEventListener('visibilitychange', onVisibility);
       loader.cancel();
+      sweeps.dispose();
       engine.terminate();
       ingest.terminate();
     },

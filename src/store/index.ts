@@ -5,6 +5,7 @@ import { createGpuSlice, type GpuSlice } from './gpuSlice';
 import { createInspectSlice, type InspectSlice } from './inspectSlice';
 import { createRunsSlice, type RunsSlice } from './runsSlice';
 import { createSelfCheckSlice, type SelfCheckSlice } from './selfCheckSlice';
+import { createSweepSlice, type SweepSlice } from './sweepSlice';
 import { createTrainingSlice, type TrainingSlice } from './trainingSlice';
 
 export type AppState = GpuSlice &
@@ -12,7 +13,8 @@ export type AppState = GpuSlice &
   TrainingSlice &
   DatasetSlice &
   RunsSlice &
-  InspectSlice;
+  InspectSlice &
+  SweepSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createGpuSlice(...a),
@@ -21,4 +23,5 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createRunsSlice(...a),
   ...createInspectSlice(...a),
   ...createDatasetSlice(...a),
+  ...createSweepSlice(...a),
 }));

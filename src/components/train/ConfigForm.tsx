@@ -38,6 +38,7 @@ export function ConfigForm({
   locked,
   onStart,
   children,
+  more,
 }: {
   dataset: FormDataset;
   /** The GPU is ready and no run is active. */
@@ -47,6 +48,8 @@ export function ConfigForm({
   onStart: (config: TrainConfigInput) => void;
   /** Further run controls, shown beside Start. */
   children?: ReactNode;
+  /** More ways to use the form's config (a sweep), given the config and whether it is valid. */
+  more?: (config: TrainConfigInput, valid: boolean) => ReactNode;
 }) {
   const [presetId, setPresetId] = useState(TRAIN_PRESETS[0].id);
   const [arch, setArch] = useState<string>('softsae');
@@ -149,6 +152,7 @@ export function ConfigForm({
         </button>
         {children}
       </div>
+      {more?.(config, errors.length === 0)}
     </form>
   );
 }
