@@ -224,8 +224,8 @@ export function datasetTokensMessage(id: string, data: TokenLabData): InspectMes
     id,
     rows: data.rows,
     D: data.D,
-    vocabulary: data.vocabulary.text,
-    wordOfRow: data.wordOfRow.slice(),
+    vocabulary: data.texts,
+    wordOfRow: data.textOfRow.slice(),
     seq: Int32Array.from(data.sequenceOfRow),
     pos: Int32Array.from(data.positionOfRow),
   };
