@@ -3,7 +3,9 @@
 // `softsae train` on the same activations; evaluate both with `softsae eval`; report
 // Spearman(k̂, true active count), feature recovery and FVU, per seed and as mean ± spread.
 //   node scripts/lab.mjs [--data demo|quick|lab] [--preset scaled|quick] [--seeds 1,2,3]
-//     [--steps N] [--no-topk] [--out DIR] [--set key=value,…]
+//     [--steps N] [--no-topk] [--topk-at L0] [--out DIR] [--set key=value,…]
+// (`--topk-at L0`: skip SoftSAE and train only TopK at k = round(L0), for a SoftSAE run measured
+// before.)
 // `demo`/`quick` are the built-in corpora (seed s varies only training: the corpus is fixed);
 // `lab` is generateLab with D = 64, G = 128, 16 384 rows, 1–12 active per row, noise 0.02, whose
 // seed s draws both the data and the training.
@@ -22,6 +24,7 @@ const presetId = arg('--preset', 'scaled');
 const seeds = arg('--seeds', '1').split(',').map(Number);
 const steps = arg('--steps') === undefined ? undefined : Number(arg('--steps'));
 const withTopK = !process.argv.includes('--no-topk');
+const topkAt = arg('--topk-at') === undefined ? null : Number(arg('--topk-at'));
 const overrides = Object.fromEntries(
   (arg('--set', '') || '')
     .split(',')
@@ -87,7 +90,8 @@ for (const seed of seeds) {
   writeFileSync(acts, io.writeNpy(npy));
   const preset = TRAIN_PRESETS.find((p) => p.id === presetId);
   const base = { ...preset.make(lab.D, lab.rows, steps), ...overrides, seed };
-  const soft = await run(join(dir, `softsae-${seed}`), acts, lab, base);
+  const soft =
+    topkAt === null ? await run(join(dir, `softsae-${seed}`), acts, lab, base) : { meanL0: topkAt };
   const row = { seed, config: base, softsae: soft };
   if (withTopK) {
     const k = Math.max(1, Math.round(soft.meanL0));
