@@ -6,8 +6,19 @@
  * carries `data-count`, `data-median` and a `<title>` with its numbers.
  */
 import { max, scaleBand, scaleLinear } from 'd3';
-import type { CountBox } from '../data/groundTruth';
 import { axes, createFrame, type FrameOptions } from './frame';
+
+/** One box: the statistics of the values at one true count (src/data/groundTruth.ts makes them). */
+export interface CountBox {
+  count: number;
+  n: number;
+  q1: number;
+  median: number;
+  q3: number;
+  lo: number;
+  hi: number;
+  mean: number;
+}
 
 export interface BoxByCountOptions extends FrameOptions {
   xLabel: string;
