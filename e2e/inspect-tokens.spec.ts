@@ -78,6 +78,7 @@ test('hostile and many tokens: shown literally, nothing runs, only visible rows 
         meanL0: 2,
         deadFraction: 0.25,
         kHatMean: 2.5,
+        truth: null,
       };
       window.__softsae!.ingestEvalResult(result);
     },

@@ -20,10 +20,12 @@ test('the quick demo trains in the worker while the page stays responsive', asyn
   });
   await openTrainOn(page, 'Quick');
   await page.getByTestId('train.preset').selectOption('quick');
+  // 300 steps: the preset's schedule rescales with them (presets.ts).
+  await page.getByTestId('train.steps').fill('300');
   // Invalid settings are refused in the form, before any GPU work (reliability case 26).
   await page.getByTestId('train.k').fill('500');
   await expect(page.getByTestId('train.errors')).toContainText(
-    'k (500) must not exceed dict_size (96)',
+    'k (500) must not exceed dict_size (128)',
   );
   await expect(page.getByTestId('train.start')).toBeDisabled();
   await page.getByTestId('train.k').fill('4');

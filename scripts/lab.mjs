@@ -1,9 +1,14 @@
-// The paper's claim on the synthetic lab (docs/synthetic-lab.md): train SoftSAE, then TopK at the
-// SoftSAE's mean L0, both with `softsae train` on the same activations, evaluate both with
-// `softsae eval`, and report Spearman(k̂, true active count), feature recovery and FVU.
-//   node scripts/lab.mjs [--preset quick|demo] [--steps N] [--out DIR]
-//     [--alpha A] [--alpha-anneal N] [--hard N] [--kmax-factor M] [--lr LR]
-//   (SoftSAE's α, α annealing steps from 1, hard-phase steps (default steps/10), k_max = M·k)
+// The paper's claim on ground-truth data (docs/synthetic-lab.md): train SoftSAE with a Train-form
+// preset, then TopK at the SoftSAE's rounded mean L0 with the same settings, both with
+// `softsae train` on the same activations; evaluate both with `softsae eval`; report
+// Spearman(k̂, true active count), feature recovery and FVU, per seed and as mean ± spread.
+//   node scripts/lab.mjs [--data demo|quick|lab] [--preset scaled|quick] [--seeds 1,2,3]
+//     [--steps N] [--no-topk] [--topk-at L0] [--out DIR] [--set key=value,…]
+// (`--topk-at L0`: skip SoftSAE and train only TopK at k = round(L0), for a SoftSAE run measured
+// before.)
+// `demo`/`quick` are the built-in corpora (seed s varies only training: the corpus is fixed);
+// `lab` is generateLab with D = 64, G = 128, 16 384 rows, 1–12 active per row, noise 0.02, whose
+// seed s draws both the data and the training.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,9 +19,20 @@ const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : dflt;
 };
-const preset = arg('--preset', 'quick');
-const steps = Number(arg('--steps', 2000));
-const dir = resolve(arg('--out', join(ROOT, 'lab-results')));
+const dataKind = arg('--data', 'demo');
+const presetId = arg('--preset', 'scaled');
+const seeds = arg('--seeds', '1').split(',').map(Number);
+const steps = arg('--steps') === undefined ? undefined : Number(arg('--steps'));
+const withTopK = !process.argv.includes('--no-topk');
+const topkAt = arg('--topk-at') === undefined ? null : Number(arg('--topk-at'));
+const overrides = Object.fromEntries(
+  (arg('--set', '') || '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => kv.split('='))
+    .map(([k, v]) => [k, v === 'null' ? null : Number(v)]),
+);
+const dir = resolve(arg('--out', join(ROOT, 'lab-results', `${dataKind}-${presetId}`)));
 mkdirSync(dir, { recursive: true });
 
 const load = async (p) =>
@@ -24,22 +40,14 @@ const load = async (p) =>
 const data = await load('src/data/index.ts');
 const io = await load('src/io/index.ts');
 const model = await load('src/sae/modelFile.ts');
+const { TRAIN_PRESETS } = await load('src/components/train/presets.ts');
 
-const lab = preset === 'demo' ? data.demoDataset() : data.quickDataset();
-const { D, rows, G } = lab;
-const trueMean = lab.activeCount.reduce((a, b) => a + b, 0) / rows;
-const acts = join(dir, 'acts.npy');
-writeFileSync(
-  acts,
-  io.writeNpy({
-    dtype: 'f32',
-    shape: [rows, D],
-    data: new Uint8Array(lab.x.buffer, lab.x.byteOffset, lab.x.byteLength),
-  }),
-);
-console.error(
-  `lab ${preset}: ${rows} rows × ${D}, ${G} true features, true mean count ${trueMean.toFixed(3)}`,
-);
+function makeData(seed) {
+  if (dataKind === 'demo') return data.demoDataset();
+  if (dataKind === 'quick') return data.quickDataset();
+  const count = { kind: 'uniform', min: 1, max: 12 };
+  return data.generateLab({ seed, D: 64, G: 128, rows: 16384, count, noiseStd: 0.02 });
+}
 
 const cli = (...args) => {
   const r = spawnSync('node', [join(ROOT, 'bin', 'softsae.mjs'), ...args], {
@@ -49,57 +57,70 @@ const cli = (...args) => {
   if (r.status !== 0) throw new Error(`softsae ${args[0]} failed`);
 };
 
-async function run(name, config) {
-  const out = join(dir, name);
-  writeFileSync(join(dir, `${name}.json`), JSON.stringify(config));
-  cli('train', '--acts', acts, '--config', join(dir, `${name}.json`), '--out', out);
+/** Trains and evaluates one config; returns the report, recovery and wall seconds. */
+async function run(out, acts, lab, config) {
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'config.json'), JSON.stringify(config));
+  const t0 = performance.now();
+  cli('train', '--acts', acts, '--config', join(out, 'config.json'), '--out', out);
+  const seconds = (performance.now() - t0) / 1000;
   cli('eval', '--model', out, '--acts', acts, '--out', join(out, 'report.json'));
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
   const bytes = new Uint8Array(readFileSync(join(out, 'model.safetensors')));
   const m = await model.readModel(
     await io.openSafetensors(io.bytesSource('model.safetensors', bytes)),
   );
-  const rec = data.featureRecovery(lab.dictionary, m.tensors['decoder.weight'], D, m.F);
-  return { report, rec };
+  const rec = data.featureRecovery(lab.dictionary, m.tensors['decoder.weight'], lab.D, m.F);
+  return {
+    fvu: report.fvu,
+    meanL0: report.mean_l0,
+    recovery: rec.meanBestCosine,
+    spearmanKHat: report.k_hat ? data.spearman(report.k_hat, lab.activeCount) : null,
+    spearmanL0: data.spearman(report.l0, lab.activeCount),
+    trainSeconds: seconds,
+  };
 }
 
-const F = 2 * G;
-const k = Math.round(trueMean);
-const lr = Number(arg('--lr', 2e-3));
-const common = { dict_size: F, steps, batch_size: 256, lr, warmup_steps: 100, seed: 1 };
-const softConfig = {
-  ...common,
-  arch: 'softsae',
-  k,
-  k_max: Number(arg('--kmax-factor', 4)) * k,
-  soft_topk_alpha: Number(arg('--alpha', 0.01)),
-  alpha_anneal_steps: Number(arg('--alpha-anneal', 0)),
-  hard_topk_steps: Number(arg('--hard', Math.round(steps / 10))),
-};
-const soft = await run('softsae', softConfig);
-const kTop = Math.max(1, Math.round(soft.report.mean_l0));
-const top = await run('topk', { ...common, arch: 'topk', k: kTop });
+const results = [];
+for (const seed of seeds) {
+  const lab = makeData(seed);
+  const acts = join(dir, `acts-${seed}.npy`);
+  const x = lab.x;
+  const npy = { dtype: 'f32', shape: [lab.rows, lab.D], data: new Uint8Array(x.buffer) };
+  writeFileSync(acts, io.writeNpy(npy));
+  const preset = TRAIN_PRESETS.find((p) => p.id === presetId);
+  const base = { ...preset.make(lab.D, lab.rows, steps), ...overrides, seed };
+  const soft =
+    topkAt === null ? await run(join(dir, `softsae-${seed}`), acts, lab, base) : { meanL0: topkAt };
+  const row = { seed, config: base, softsae: soft };
+  if (withTopK) {
+    const k = Math.max(1, Math.round(soft.meanL0));
+    const top = { ...base, arch: 'topk', k, k_max: null };
+    row.topk = { k, ...(await run(join(dir, `topk-${seed}`), acts, lab, top)) };
+  }
+  results.push(row);
+  console.log(JSON.stringify(row));
+  writeFileSync(join(dir, 'results.json'), JSON.stringify(results, null, 1));
+}
 
-const spearmanK = data.spearman(soft.report.k_hat, lab.activeCount);
-const spearmanL0 = data.spearman(soft.report.l0, lab.activeCount);
+/** Mean and half the range (max − min)/2 of a metric over seeds. */
+function stat(values) {
+  const v = values.filter((x) => x !== null && x !== undefined);
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  return `${mean.toFixed(3)} ± ${((Math.max(...v) - Math.min(...v)) / 2).toFixed(3)}`;
+}
+const col = (arch, key) => stat(results.map((r) => r[arch]?.[key]));
 const lines = [
-  `| model | k | mean L0 | FVU | recovery (mean best cos) | recovered ≥ 0.9 | Spearman(k̂, true) | Spearman(L0, true) |`,
-  `|---|---|---|---|---|---|---|---|`,
-  `| SoftSAE | target ${k} | ${soft.report.mean_l0.toFixed(2)} | ${soft.report.fvu.toFixed(4)} | ${soft.rec.meanBestCosine.toFixed(3)} | ${soft.rec.recoveredFraction.toFixed(3)} | ${spearmanK.toFixed(3)} | ${spearmanL0.toFixed(3)} |`,
-  `| TopK | ${kTop} | ${top.report.mean_l0.toFixed(2)} | ${top.report.fvu.toFixed(4)} | ${top.rec.meanBestCosine.toFixed(3)} | ${top.rec.recoveredFraction.toFixed(3)} | — | — |`,
+  `${dataKind}, preset ${presetId}${steps ? `, ${steps} steps` : ''}, seeds ${seeds.join(',')}` +
+    (Object.keys(overrides).length ? `, overrides ${JSON.stringify(overrides)}` : ''),
+  '',
+  '| model | mean L0 | FVU | recovery | Spearman(k̂, count) | Spearman(L0, count) | train s |',
+  '|---|---|---|---|---|---|---|',
+  `| SoftSAE | ${col('softsae', 'meanL0')} | ${col('softsae', 'fvu')} | ${col('softsae', 'recovery')} | ${col('softsae', 'spearmanKHat')} | ${col('softsae', 'spearmanL0')} | ${col('softsae', 'trainSeconds')} |`,
 ];
-const byCount = new Map();
-soft.report.k_hat.forEach((kh, i) => {
-  const c = lab.activeCount[i];
-  const e = byCount.get(c) ?? [0, 0];
-  byCount.set(c, [e[0] + kh, e[1] + 1]);
-});
-const means = [...byCount.entries()]
-  .sort((a, b) => a[0] - b[0])
-  .map(([c, [s, n]]) => `${c} → ${(s / n).toFixed(2)}`)
-  .join(', ');
-const summary =
-  `lab ${preset}: ${rows} rows × D ${D}, G ${G} true features (true mean count ${trueMean.toFixed(2)}), F = ${F}, ${steps} steps\n` +
-  `SoftSAE config: ${JSON.stringify(softConfig)}\n\n${lines.join('\n')}\n\nmean k̂ by true count: ${means}\n`;
-writeFileSync(join(dir, 'summary.md'), summary);
-console.log(summary);
+if (withTopK)
+  lines.push(
+    `| TopK (k = ${results.map((r) => r.topk.k).join('/')}) | ${col('topk', 'meanL0')} | ${col('topk', 'fvu')} | ${col('topk', 'recovery')} | — | ${col('topk', 'spearmanL0')} | ${col('topk', 'trainSeconds')} |`,
+  );
+writeFileSync(join(dir, 'summary.md'), lines.join('\n') + '\n');
+console.log(lines.join('\n'));

@@ -5,6 +5,7 @@ import { compareChart } from '../charts/compare';
 import { histogramChart } from '../charts/histogram';
 import { useAppStore } from '../store';
 import type { RunSummary } from '../store/runsSlice';
+import { equalL0Pairs } from './compare/equalL0';
 import { ChartBox } from './inspect/ChartBox';
 import { runLabel } from './runLabel';
 
@@ -51,6 +52,8 @@ export function ComparePanel({ active = true }: { active?: boolean }) {
       ),
     [shown, datasetId, seriesOf],
   );
+  const hasTruth = shown.some((x) => x.r.truth);
+  const labels = useMemo(() => new Map(runs.map((r, i) => [r.runId, runLabel(r, i)])), [runs]);
   // Shared axes, so the histograms compare at a glance.
   const maxL0 = max(shown, (x) => x.r.l0Hist.length) ?? 1;
   const maxCount = max(shown, (x) => max(x.r.l0Hist) ?? 0) ?? 1;
@@ -91,6 +94,8 @@ export function ComparePanel({ active = true }: { active?: boolean }) {
                 <th scope="col">FVU</th>
                 <th scope="col">mean L0</th>
                 <th scope="col">dead features</th>
+                {hasTruth && <th scope="col">Spearman(k̂, true count)</th>}
+                {hasTruth && <th scope="col">feature recovery</th>}
               </tr>
             </thead>
             <tbody>
@@ -100,10 +105,13 @@ export function ComparePanel({ active = true }: { active?: boolean }) {
                   <td>{fmt(r.fvu)}</td>
                   <td>{fmt(r.meanL0)}</td>
                   <td>{fmt(100 * r.deadFraction)} %</td>
+                  {hasTruth && <td>{fmt(r.truth?.spearmanKHat ?? NaN)}</td>}
+                  {hasTruth && <td>{fmt(r.truth?.recovery ?? NaN)}</td>}
                 </tr>
               ))}
             </tbody>
           </table>
+          <EqualL0 runs={runs} datasetId={datasetId} labels={labels} />
           <div className="chart-row" data-testid="compare.l0Hists">
             {shown.map(({ r, label }) => (
               <RunL0 key={r.runId} run={r} label={label} maxL0={maxL0} maxCount={maxCount} />
@@ -146,5 +154,59 @@ function RunL0({
       build={build}
       testId="compare.l0Hist"
     />
+  );
+}
+
+/**
+ * SoftSAE against TopK at equal mean L0 on the same data (spec §7): each SoftSAE run beside the
+ * TopK run nearest in mean L0, and the TopK k that would match it when none does yet.
+ */
+function EqualL0({
+  runs,
+  datasetId,
+  labels,
+}: {
+  runs: readonly RunSummary[];
+  datasetId: string | null;
+  labels: Map<string, string>;
+}) {
+  const pairs = useMemo(() => equalL0Pairs(runs, datasetId), [runs, datasetId]);
+  if (pairs.length === 0) return null;
+  return (
+    <>
+      <h3>SoftSAE against TopK at equal mean L0</h3>
+      <table data-testid="compare.equalL0">
+        <thead>
+          <tr>
+            <th scope="col">SoftSAE run</th>
+            <th scope="col">mean L0</th>
+            <th scope="col">FVU</th>
+            <th scope="col">nearest TopK run</th>
+            <th scope="col">mean L0</th>
+            <th scope="col">FVU</th>
+            <th scope="col">at equal L0</th>
+          </tr>
+        </thead>
+        <tbody>
+          {pairs.map((p) => (
+            <tr key={p.soft.runId} data-run={p.soft.runId}>
+              <th scope="row">{labels.get(p.soft.runId)}</th>
+              <td>{fmt(p.soft.meanL0)}</td>
+              <td>{fmt(p.soft.fvu)}</td>
+              <td>{p.topk ? labels.get(p.topk.runId) : '—'}</td>
+              <td>{p.topk ? fmt(p.topk.meanL0) : '—'}</td>
+              <td>{p.topk ? fmt(p.topk.fvu) : '—'}</td>
+              <td data-testid="compare.verdict">
+                {p.matched
+                  ? p.softWins
+                    ? 'SoftSAE reconstructs at least as well'
+                    : 'TopK reconstructs better'
+                  : `no TopK run at this L0: train TopK with k = ${p.matchingK} on this data`}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }

@@ -10,6 +10,7 @@ import type { EngineRequest } from '../workers/protocol';
 import { ErrorCharts } from './inspect/ErrorCharts';
 import { FeaturePage } from './inspect/FeaturePage';
 import { FeatureTable } from './inspect/FeatureTable';
+import { GroundTruth } from './inspect/GroundTruth';
 import { RowDetails } from './inspect/RowDetails';
 import { SaeFiles } from './inspect/SaeFiles';
 import { SparsityCharts } from './inspect/SparsityCharts';
@@ -120,6 +121,12 @@ export function InspectPanel({
             {a.rows.toLocaleString('en-US')} inputs · FVU {fmt(a.fvu)} · mean L0 {fmt(a.meanL0)}
             {a.kHat && ` · mean k̂ ${fmt(a.kHatMean)}`} · dead features {fmt(100 * a.deadFraction)} %
           </p>
+          {a.truth && (
+            <>
+              <h3>Against the ground truth</h3>
+              {stage >= 2 && <GroundTruth runId={a.runId} truth={a.truth} />}
+            </>
+          )}
           <h3>Active features per input</h3>
           {stage >= 2 && <SparsityCharts a={a} />}
           <h3>Reconstruction error</h3>

@@ -6,3 +6,4 @@ export * from './concepts.ts';
 export * from './tokens.ts';
 export * from './demo.ts';
 export * from './metrics.ts';
+export * from './groundTruth.ts';

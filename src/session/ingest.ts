@@ -24,6 +24,7 @@ export function ingestEvalResult(r: EvalResult): void {
     meanL0: r.meanL0,
     deadFraction: r.deadFraction,
     l0Hist: integerCounts(r.l0),
+    truth: r.truth ? { spearmanKHat: r.truth.spearmanKHat, recovery: r.truth.recovery } : undefined,
   });
   s.selectRun(r.runId);
 }

@@ -16,6 +16,8 @@ export interface RunSummary {
   deadFraction: number;
   /** Rows with L0 = 0, 1, 2, … (index = L0), up to the largest L0 seen. */
   l0Hist: number[];
+  /** On data with ground truth: Spearman(k̂, true count) (null for TopK) and feature recovery. */
+  truth?: { spearmanKHat: number | null; recovery: number };
 }
 
 export interface RunsSlice {

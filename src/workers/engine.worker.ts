@@ -16,6 +16,7 @@ import {
 import { loadSae } from '../io/sae/load';
 import { blobSource } from '../io/source';
 import { Inspection } from './inspection';
+import { truthOf } from './runEvaluation';
 import { EngineDatasets, summaryOf } from './engineDatasets';
 import { fingerprintMismatch } from '../checkpoint/fingerprint';
 import { acquireRunLock } from '../checkpoint/opfs';
@@ -335,6 +336,7 @@ async function importSae(req: Extract<EngineRequest, { type: 'sae-import' }>): P
       step: 0,
       final: true,
       config: { arch: model.arch, source, F: model.F, k: model.k || '—' },
+      truth: truthOf(data),
     });
     inspection.publish(result);
     post({ type: 'sae-import-result', reqId: req.reqId, runId: req.runId, source });

@@ -26,6 +26,8 @@ export interface EngineDataset {
   summary?: Omit<EngineDatasetSummary, 'id' | 'name'>;
   /** True number of active features per row: only the synthetic built-ins know it. */
   activeCount?: ArrayLike<number>;
+  /** The true atoms [G, D] behind the rows (built-ins only), for feature recovery. */
+  dictionary?: Float32Array;
   /** Releases what the dataset holds (a streamed dataset's port). */
   close?: () => void;
 }
@@ -119,7 +121,8 @@ export class EngineDatasets {
     if (!lab) {
       lab = id === 'demo' ? demoDataset() : quickDataset();
       this.labs.set(id, lab);
-      this.byId.set(id, inMemory(id, BUILTIN_NAMES[id], lab.rows, lab.D, lab.x, lab.activeCount));
+      const dataset = inMemory(id, BUILTIN_NAMES[id], lab.rows, lab.D, lab.x, lab.activeCount);
+      this.byId.set(id, { ...dataset, dictionary: lab.dictionary });
     }
     return { dataset: this.byId.get(id)!, lab };
   }

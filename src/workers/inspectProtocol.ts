@@ -4,6 +4,8 @@
  * keeps them in src/session/analyses.ts, not in the store.
  */
 
+import type { GroundTruthSummary } from '../data/groundTruth';
+
 /** Architectures the engine evaluates (BatchTopK is not trained by the engine yet). */
 export type EvalArch = 'softsae' | 'topk';
 
@@ -42,6 +44,8 @@ export interface EvalResult {
   meanL0: number;
   deadFraction: number;
   kHatMean: number;
+  /** The paper's claim on data with ground truth (the built-in corpora); null otherwise. */
+  truth: GroundTruthSummary | null;
 }
 
 export type InspectRequest =

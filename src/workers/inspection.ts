@@ -5,6 +5,7 @@
  * Results are posted with their typed arrays transferred.
  */
 import type { KernelContext } from '../gpu/kernels/context';
+import { groundTruthSummary } from '../data/groundTruth';
 import type { TokenLabData } from '../data/tokens';
 import type { SaeModel } from '../sae/modelFile';
 import { saeLensTopK } from '../io/sae/export';
@@ -35,6 +36,8 @@ export interface EvaluateArgs {
   step: number;
   final: boolean;
   config: Record<string, number | string>;
+  /** What the data's generator knows (built-ins): each row's true count and the true atoms. */
+  truth?: { activeCount: ArrayLike<number>; dictionary: Float32Array };
 }
 
 export class Inspection {
@@ -56,6 +59,10 @@ export class Inspection {
     });
     while (this.runs.size > MAX_KEPT_RUNS) this.runs.delete(this.runs.keys().next().value!);
     const s = pass.summary;
+    const { D, F, tensors } = a.model;
+    const truth = a.truth
+      ? groundTruthSummary(a.truth, pass, tensors['decoder.weight'], D, F)
+      : null;
     return {
       pass,
       runId: a.runId,
@@ -83,6 +90,7 @@ export class Inspection {
       meanL0: s.l0Mean,
       deadFraction: s.deadFraction,
       kHatMean: s.kHatMean,
+      truth,
     };
   }
 
@@ -224,8 +232,8 @@ export function datasetTokensMessage(id: string, data: TokenLabData): InspectMes
     id,
     rows: data.rows,
     D: data.D,
-    vocabulary: data.vocabulary.text,
-    wordOfRow: data.wordOfRow.slice(),
+    vocabulary: data.texts,
+    wordOfRow: data.textOfRow.slice(),
     seq: Int32Array.from(data.sequenceOfRow),
     pos: Int32Array.from(data.positionOfRow),
   };

@@ -51,6 +51,7 @@ export async function evaluateRun(
     step: trainer.step,
     final,
     config: configSummary(config),
+    truth: truthOf(data),
   });
   // Only the synthetic built-ins know each row's true number of active features.
   const truth = data.activeCount;
@@ -64,6 +65,13 @@ export async function evaluateRun(
       spearmanL0: truth ? spearman(result.l0, truth) : null,
     });
   inspection.publish(result);
+}
+
+/** The data's ground truth, when its generator is known (the built-in corpora). */
+export function truthOf(data: EngineDataset) {
+  return data.activeCount && data.dictionary
+    ? { activeCount: data.activeCount, dictionary: data.dictionary }
+    : undefined;
 }
 
 /** The few settings a run is recognised by in the runs list and the compare view. */

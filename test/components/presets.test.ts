@@ -63,3 +63,42 @@ describe('formErrors', () => {
     expect(r.k_max).toBe(2 * r.k);
   });
 });
+
+describe('the reference recipe (issue 14)', () => {
+  const [scaled, quick] = TRAIN_PRESETS;
+
+  it('is the spec §5 recipe scaled to the demo (D = 64, 16 384 rows): values by hand', () => {
+    const c = resolveConfig(scaled.make(64, 16384), 64);
+    // F = 8·64; k = round(6.4); α fixed at 1e-4; lr = 2e-4/√(512/16384) = 2e-4·√32.
+    expect([c.dict_size, c.k, c.k_max, c.soft_topk_alpha]).toEqual([512, 6, 12, 1e-4]);
+    expect(c.lr).toBeCloseTo(2e-4 * Math.sqrt(32), 12);
+    expect(c.alpha_anneal_steps).toBeNull();
+    // 2000 steps: warm-up 5 % = 100, k annealed over 2 % = 40, decay from 80 % = 1600, hard
+    // phase 15 % = 300.
+    expect([c.steps, c.warmup_steps, c.k_anneal_steps, c.decay_start, c.hard_topk_steps]).toEqual([
+      2000, 100, 40, 1600, 300,
+    ]);
+    expect(c.dead_feature_threshold).toBe(50 * 256);
+  });
+
+  it('quick is the same recipe, shortened, and both say where their values come from', () => {
+    const a = scaled.make(64, 16384);
+    const b = quick.make(64, 16384);
+    for (const key of ['dict_size', 'k', 'k_max', 'soft_topk_alpha', 'lr', 'alpha_anneal_steps'])
+      expect(b[key], key).toEqual(a[key]);
+    const steps = b.steps as number;
+    expect(steps).toBeLessThan(a.steps as number);
+    expect(b.decay_start).toBe(Math.round(0.8 * steps));
+    expect(b.hard_topk_steps).toBe(Math.round(0.15 * steps));
+    for (const p of TRAIN_PRESETS) expect(p.note.length, p.id).toBeGreaterThan(40);
+    expect(scaled.note).toMatch(/collapses k̂ to ≈ 1/);
+  });
+
+  it('rescales its schedule with the run length', () => {
+    const c = scaled.make(64, 16384, 120);
+    expect([c.warmup_steps, c.k_anneal_steps, c.decay_start, c.hard_topk_steps]).toEqual([
+      6, 2, 96, 18,
+    ]);
+    expect(formErrors(c, { name: 'demo', D: 64, rows: 16384 })).toEqual([]);
+  });
+});

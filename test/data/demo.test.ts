@@ -3,18 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { demoDataset, quickDataset } from '../../src/data/demo.ts';
 
 describe('demo presets', () => {
-  it('quick: D = 16, G = 48, 2048 rows with 1–8 concepts per token', () => {
+  it('quick: D = 16, G = 32, 2048 rows with 1–6 concepts per token', () => {
     const q = quickDataset();
-    expect([q.D, q.G, q.rows]).toEqual([16, 48, 2048]);
+    expect([q.D, q.G, q.rows]).toEqual([16, 32, 2048]);
     expect(Math.min(...q.activeCount)).toBe(1);
-    expect(Math.max(...q.activeCount)).toBe(8);
+    expect(Math.max(...q.activeCount)).toBe(6);
   });
 
-  it('demo: D = 64, G = 256, 16 384 rows, every concept fires, generated quickly', () => {
+  it('demo: D = 64, G = 128 (2·D), 16 384 rows, every concept fires, generated quickly', () => {
     const t0 = performance.now();
     const d = demoDataset();
     const ms = performance.now() - t0;
-    expect([d.D, d.G, d.rows]).toEqual([64, 256, 16384]);
+    expect([d.D, d.G, d.rows]).toEqual([64, 128, 16384]);
+    expect(d.G).toBeLessThanOrEqual(2 * d.D); // recoverable: at most 2·D true atoms
+    expect(d.correlatedPairs.length).toBe(0);
     expect(d.x.length).toBe(64 * 16384);
     expect(Math.min(...d.featureFrequency)).toBeGreaterThan(0);
     expect(new Set(d.activeCount).size).toBe(12);

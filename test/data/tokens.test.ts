@@ -11,18 +11,19 @@ const opts: TokenLabOptions = {
   seed: 3,
   D: 16,
   G: 40,
-  words: 120,
   sequences: 12,
   sequenceLength: 50,
-  conceptsPerWord: { kind: 'uniform', min: 1, max: 6 },
+  conceptsPerToken: { kind: 'uniform', min: 1, max: 6 },
   sentenceLength: { min: 3, max: 5 },
 };
 const data = generateTokenLab(opts);
-const { vocabulary: vocab } = data;
 
-function meaning(w: number): number[] {
-  return Array.from(vocab.concepts.subarray(vocab.offsets[w], vocab.offsets[w + 1]));
+/** Row r's concepts, from the CSR support. */
+function conceptsOf(r: number): number[] {
+  const { offsets, indices } = data.support;
+  return Array.from(indices.subarray(offsets[r], offsets[r + 1]));
 }
+const isStop = (r: number) => data.tokens[r] === '.';
 
 describe('concept names', () => {
   it('are distinct, free of separators, and span every category early', () => {
@@ -42,67 +43,58 @@ describe('generateTokenLab', () => {
   it('has consistent shapes and CSR support', () => {
     expect(data.rows).toBe(opts.sequences * opts.sequenceLength);
     expect(data.x.length).toBe(data.rows * opts.D);
-    expect(vocab.text.length).toBe(opts.words);
     expectConsistentSupport(data);
+    for (let r = 0; r < data.rows; r++) expect(data.tokens[r]).toBe(data.texts[data.textOfRow[r]]);
   });
 
-  it("gives every row exactly its word's concepts, with jittered positive coefficients", () => {
+  it('spells every token as exactly the names of its row’s concepts', () => {
     for (let r = 0; r < data.rows; r++) {
-      const { offsets, indices } = data.support;
-      const row = Array.from(indices.subarray(offsets[r], offsets[r + 1]));
-      expect(row).toEqual(meaning(data.wordOfRow[r]));
-      expect(data.tokens[r]).toBe(vocab.text[data.wordOfRow[r]]);
+      const names = conceptsOf(r).map((c) => data.conceptNames[c]);
+      if (isStop(r)) expect(names).toEqual(['full-stop']);
+      else {
+        expect(data.tokens[r].split('+').sort()).toEqual(names.sort());
+        expect(conceptsOf(r)).not.toContain(0); // only `.` means full-stop
+        expect(data.activeCount[r]).toBeGreaterThanOrEqual(1);
+        expect(data.activeCount[r]).toBeLessThanOrEqual(6);
+      }
     }
-    // Jitter: the same (word, concept) gets different coefficients in different occurrences.
-    const first = new Map<number, number>();
-    let differ = 0;
-    for (let r = 0; r < data.rows; r++) {
-      const e = data.support.offsets[r];
-      const w = data.wordOfRow[r];
-      if (first.has(w) && first.get(w) !== data.support.coeffs[e]) differ++;
-      first.set(w, data.support.coeffs[e]);
-    }
-    expect(differ).toBeGreaterThan(data.rows / 2);
   });
 
-  it('spells each word as the names of its concepts, and meanings are distinct', () => {
-    expect(vocab.text[0]).toBe('.');
-    expect(meaning(0)).toEqual([0]);
-    const keys = new Set<string>();
-    for (let w = 1; w < opts.words; w++) {
-      const m = meaning(w);
-      expect(m.length).toBeGreaterThanOrEqual(1);
-      expect(m.length).toBeLessThanOrEqual(6);
-      expect(m).not.toContain(0); // only `.` means full-stop
-      const spelled = vocab.text[w].split('+').sort();
-      expect(spelled).toEqual(m.map((c) => data.conceptNames[c]).sort());
-      keys.add(m.join(','));
-    }
-    expect(keys.size).toBe(opts.words - 1);
+  it('draws each row’s active set independently: no small vocabulary of fixed meanings', () => {
+    // Under independent draws of 1–6 of 39 concepts the chance two given rows share a set is
+    // tiny except for single concepts, so distinct texts are most of the non-stop rows; with a
+    // fixed vocabulary of W words they would be at most W.
+    const words = Array.from({ length: data.rows }, (_, r) => r).filter((r) => !isStop(r));
+    const distinct = new Set(words.map((r) => data.tokens[r]));
+    expect(distinct.size).toBeGreaterThan(0.7 * words.length);
+    // Pairwise independence of concepts: for the two most frequent concepts a and b, the
+    // fraction of non-stop rows holding both is close to P(a)·P(b)·(a correction < 2 for drawing
+    // without replacement), never the 0 or ~P(a) a fixed vocabulary tends to produce.
+    const freq = new Map<number, number>();
+    for (const r of words) for (const c of conceptsOf(r)) freq.set(c, (freq.get(c) ?? 0) + 1);
+    const [a, b] = [...freq.entries()].sort((x, y) => y[1] - x[1]).map(([c]) => c);
+    const pa = freq.get(a)! / words.length;
+    const pb = freq.get(b)! / words.length;
+    const both = words.filter((r) => conceptsOf(r).includes(a) && conceptsOf(r).includes(b));
+    const pab = both.length / words.length;
+    expect(pab).toBeGreaterThan(0.5 * pa * pb);
+    expect(pab).toBeLessThan(2 * pa * pb);
+    // The count does not depend on the position in the sentence (independent of neighbours):
+    // mean count of first tokens and of other tokens agree within a few standard errors.
+    const first = words.filter((r) => r === 0 || isStop(r - 1) || data.positionOfRow[r] === 0);
+    const rest = words.filter((r) => !first.includes(r));
+    const mean = (rs: number[]) => rs.reduce((s, r) => s + data.activeCount[r], 0) / rs.length;
+    // Uniform 1–6: variance 35/12, so the standard error of a mean of n rows is √(35/12/n).
+    expect(Math.abs(mean(first) - mean(rest))).toBeLessThan(4 * Math.sqrt(35 / 12 / first.length));
   });
 
-  it('uses every concept in some word, and word complexity varies', () => {
-    const used = new Set(vocab.concepts);
-    expect(used.size).toBe(opts.G);
-    expect(new Set(data.activeCount).size).toBe(6);
-  });
-
-  it('repairs coverage when skew leaves concepts out of a small vocabulary', () => {
-    // 15 words of 4–6 concepts (≈ 70 slots) under Zipf exponent 3: most of the 39 concepts would
-    // be drawn by no word; the repair must place each while keeping word sizes and distinctness.
-    const small = generateTokenLab({
-      ...opts,
-      words: 16,
-      conceptSkew: 3,
-      conceptsPerWord: { kind: 'uniform', min: 4, max: 6 },
-    });
-    const v = small.vocabulary;
-    expect(new Set(v.concepts).size).toBe(opts.G);
-    expect(new Set(v.text).size).toBe(16);
-    for (let w = 1; w < 16; w++) {
-      const n = v.offsets[w + 1] - v.offsets[w];
-      expect(n).toBeGreaterThanOrEqual(4);
-      expect(n).toBeLessThanOrEqual(6);
+  it('uses every concept, and complexity varies uniformly over 1…6', () => {
+    expect(Math.min(...data.featureFrequency)).toBeGreaterThan(0);
+    const words = Array.from({ length: data.rows }, (_, r) => r).filter((r) => !isStop(r));
+    for (let n = 1; n <= 6; n++) {
+      const share = words.filter((r) => data.activeCount[r] === n).length / words.length;
+      // 1/6 each; ±0.05 is about 4 standard errors at ~480 rows.
+      expect(Math.abs(share - 1 / 6)).toBeLessThan(0.05);
     }
   });
 
@@ -112,11 +104,11 @@ describe('generateTokenLab', () => {
       expect(data.positionOfRow[r]).toBe(r % opts.sequenceLength);
     }
     for (let s = 0; s < opts.sequences; s++) {
-      const words = data.wordOfRow.subarray(s * opts.sequenceLength, (s + 1) * opts.sequenceLength);
-      expect(words[0]).not.toBe(0); // a sequence starts a sentence
+      const start = s * opts.sequenceLength;
+      expect(isStop(start)).toBe(false); // a sequence starts a sentence
       let run = 0;
-      for (const w of words) {
-        if (w === 0) {
+      for (let r = start; r < start + opts.sequenceLength; r++) {
+        if (isStop(r)) {
           expect(run).toBeGreaterThanOrEqual(3);
           expect(run).toBeLessThanOrEqual(5);
           run = 0;
@@ -130,22 +122,16 @@ describe('generateTokenLab', () => {
     expectExactSums(data);
     const again = generateTokenLab(opts);
     expect(sameBytes(again.x, data.x)).toBe(true);
-    expect(sameBytes(again.wordOfRow, data.wordOfRow)).toBe(true);
-    expect(again.vocabulary.text).toEqual(vocab.text);
+    expect(sameBytes(again.textOfRow, data.textOfRow)).toBe(true);
+    expect(again.tokens).toEqual(data.tokens);
     const other = generateTokenLab({ ...opts, seed: 4 });
-    expect(other.vocabulary.text).not.toEqual(vocab.text);
+    expect(other.tokens).not.toEqual(data.tokens);
     expect(sameBytes(other.x, data.x)).toBe(false);
   });
 
-  it('rejects a vocabulary that cannot have distinct meanings', () => {
-    // Only 3 single-concept meanings exist besides `.`, but 10 words of one concept are asked for.
+  it('refuses more concepts per token than there are concepts besides full-stop', () => {
     expect(() =>
-      generateTokenLab({
-        ...opts,
-        G: 4,
-        words: 11,
-        conceptsPerWord: { kind: 'uniform', min: 1, max: 1 },
-      }),
-    ).toThrow(/distinct/);
+      generateTokenLab({ ...opts, G: 4, conceptsPerToken: { kind: 'uniform', min: 1, max: 4 } }),
+    ).toThrow(/exceeds/);
   });
 });

@@ -82,6 +82,7 @@ function analysis(rows: number): EvalResult {
     meanL0: 0,
     deadFraction: 0,
     kHatMean: 0,
+    truth: null,
   };
 }
 

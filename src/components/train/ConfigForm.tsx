@@ -4,7 +4,14 @@ import { resolveConfig } from '../../reference/sae/config';
 import { trainShapeOf } from '../../sae/memoryPlan';
 import { useAppStore } from '../../store';
 import { PlanView } from './PlanView';
-import { CONFIG_FIELDS, TRAIN_PRESETS, configOf, formErrors, presetValues } from './presets';
+import {
+  CONFIG_FIELDS,
+  SCHEDULE_KEYS,
+  TRAIN_PRESETS,
+  configOf,
+  formErrors,
+  presetValues,
+} from './presets';
 
 const ARCHS = [
   ['softsae', 'SoftSAE (adaptive k̂)'],
@@ -56,6 +63,22 @@ export function ConfigForm({
   const [values, setValues] = useState(() =>
     presetValues(TRAIN_PRESETS[0].make(dataset.D, dataset.rows)),
   );
+  // Fields edited since the preset was applied: a new step count leaves them as typed.
+  const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
+  const preset = TRAIN_PRESETS.find((p) => p.id === presetId)!;
+  const edit = (key: string, value: string) => {
+    const next = { ...values, [key]: value };
+    const steps = Number(value);
+    // The preset's schedule is fractions of the run: a new length rescales the schedule fields
+    // still holding the preset's values, so the recipe keeps its shape (warm-up, annealing,
+    // decay and hard phase in proportion) unless the user set them.
+    if (key === 'steps' && Number.isInteger(steps) && steps >= 2) {
+      const scaled = presetValues(preset.make(dataset.D, dataset.rows, steps));
+      for (const k of SCHEDULE_KEYS) if (!edited.has(k)) next[k] = scaled[k];
+    }
+    setEdited(new Set(edited).add(key));
+    setValues(next);
+  };
   const config = configOf(arch, values);
   const maxBufferSize = useAppStore((s) => s.deviceLimits?.maxBufferSize);
   const maxBinding = useAppStore((s) => s.deviceLimits?.maxStorageBufferBindingSize);
@@ -106,6 +129,7 @@ export function ConfigForm({
               onChange={(e) => {
                 const p = TRAIN_PRESETS.find((x) => x.id === e.target.value)!;
                 setPresetId(p.id);
+                setEdited(new Set());
                 setValues(presetValues(p.make(dataset.D, dataset.rows)));
               }}
               data-testid="train.preset"
@@ -131,12 +155,15 @@ export function ConfigForm({
                 placeholder={f.fallback ? `default: ${f.fallback}` : 'required'}
                 required={f.required}
                 aria-invalid={badKeys.has(f.key) || undefined}
-                onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
+                onChange={(e) => edit(f.key, e.target.value)}
                 data-testid={`train.${f.key}`}
               />
             </label>
           ))}
         </div>
+        <p className="hint" data-testid="train.presetNote">
+          {preset.note}
+        </p>
       </fieldset>
       {shape && <PlanView shape={shape} limits={limits} />}
       {errors.length > 0 && (

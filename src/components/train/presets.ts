@@ -1,8 +1,12 @@
 /**
  * Training presets, scaled to the active dataset's width D and row count; the first is the
- * form's default. The reference
- * configurations (softsae-spec §5) were tuned for D = 512 (CLIP) and D = 2304 (Gemma); here the
- * dictionary and k keep their ratio to D, and batch sizes are capped by the rows available.
+ * form's default. The first two are the spec's reference recipe (softsae-spec §5) with its
+ * schedule expressed as fractions of the run, so it keeps its shape at any length:
+ * α = 1e-4 fixed, k annealed from D to k over the first 2 % of steps (the references: 1 % and
+ * 4 %), warm-up 5 % (CLIP: 1900 of 40 000), linear LR decay over the last 20 % (Gemma: from
+ * 0.8·steps), a hard top-⌊k̂⌋ phase over the last 15 % (CLIP: 6000 of 40 000), k_max = 2·k and
+ * the spec's learning-rate rule 2e-4/√(F/2¹⁴) (the field is left empty so it follows F). The
+ * last two reproduce the reference runs themselves, their numbers scaled to D.
  */
 import { resolveConfig, validateConfig, type TrainConfigInput } from '../../reference/sae/config';
 import { limitProblem, trainShapeOf, type BufferLimits } from '../../sae/memoryPlan';
@@ -10,62 +14,89 @@ import { limitProblem, trainShapeOf, type BufferLimits } from '../../sae/memoryP
 export interface TrainPreset {
   id: string;
   label: string;
-  make(D: number, rows: number): TrainConfigInput;
+  /** Where the preset's values come from, shown under the form. */
+  note: string;
+  /** The preset for D-wide data of `rows` rows; `steps` overrides its run length. */
+  make(D: number, rows: number, steps?: number): TrainConfigInput;
 }
 
 /** Rounds to a multiple of `m` (at least `m`). */
 const roundTo = (v: number, m: number) => Math.max(m, Math.round(v / m) * m);
 const clampK = (k: number, D: number) => Math.max(1, Math.min(Math.round(k), D));
 
+/** Config keys whose preset values are fractions of `steps` (re-derived when steps change). */
+export const SCHEDULE_KEYS = [
+  'warmup_steps',
+  'decay_start',
+  'k_anneal_steps',
+  'hard_topk_steps',
+] as const;
+
+/**
+ * The reference recipe for a run of `steps` steps: k = D/10 (between the reference runs' k/D of
+ * 0.03 and 0.43; set it to the data's expected number of active features when known), F = 8·D
+ * (CLIP's ratio), and the schedule of the module comment. A step count too short for a fraction
+ * still gets one step of it, and the decay never starts before the warm-up ends.
+ */
+export function referenceRecipe(
+  D: number,
+  rows: number,
+  { steps, batch }: { steps: number; batch: number },
+): TrainConfigInput {
+  // k annealing starts at k = D, so k stays below D.
+  const k = D > 1 ? clampK(D / 10, D - 1) : 1;
+  const at = (fraction: number) => Math.max(1, Math.round(fraction * steps));
+  const warmup = Math.min(at(0.05), steps - 1);
+  const decay = Math.max(warmup + 1, Math.round(0.8 * steps));
+  const batchSize = Math.min(batch, rows);
+  return {
+    arch: 'softsae',
+    dict_size: roundTo(8 * D, 16),
+    k,
+    k_max: 2 * k,
+    soft_topk_alpha: 1e-4,
+    lr: null,
+    steps,
+    batch_size: batchSize,
+    warmup_steps: warmup,
+    decay_start: decay < steps ? decay : null,
+    k_anneal_steps: D > k && steps > 1 ? Math.min(at(0.02), steps - 1) : null,
+    alpha_anneal_steps: null,
+    hard_topk_steps: at(0.15),
+    // CLIP's 400 000 rows are ~50 of its batches: a feature is dead after 50 batches unfired.
+    dead_feature_threshold: 50 * batchSize,
+    seed: 1,
+  };
+}
+
+const RECIPE_NOTE =
+  'The reference recipe (softsae-spec §5), scaled: α = 1e-4 fixed; k annealed from D to k over ' +
+  'the first 2 % of steps; warm-up 5 %; LR decay to 0 over the last 20 %; hard top-⌊k̂⌋ phase ' +
+  'over the last 15 %; k_max = 2·k; learning rate by the spec rule 2e-4/√(F/16384) (empty ' +
+  'field); F = 8·D (the CLIP run’s ratio); k = D/10; dead after 50 batches (CLIP: 400 000 rows ' +
+  '≈ 50 of its batches). Changing Steps rescales the schedule fields you have not edited. α ' +
+  'annealing (α anneal steps) is off: in runs this short, annealing α from 1 collapses k̂ to ≈ 1.';
+
 export const TRAIN_PRESETS: readonly TrainPreset[] = [
   {
     id: 'scaled',
-    label: 'Defaults for this data (F = 8·D, 2000 steps)',
-    make: (D, rows) => {
-      const k = clampK(D / 10, D);
-      return {
-        arch: 'softsae',
-        dict_size: roundTo(8 * D, 16),
-        k,
-        k_max: 4 * k,
-        soft_topk_alpha: 0.01,
-        lr: 1e-3,
-        steps: 2000,
-        batch_size: Math.min(256, rows),
-        warmup_steps: 100,
-        hard_topk_steps: 200,
-        dead_feature_threshold: 1e7,
-        seed: 1,
-      };
-    },
+    label: 'Reference recipe for this data (F = 8·D, 2000 steps)',
+    note: RECIPE_NOTE,
+    make: (D, rows, steps = 2000) => referenceRecipe(D, rows, { steps, batch: 256 }),
   },
   {
-    // Minutes even on a software adapter: small dictionary, few hundred steps, a large α
-    // (the soft top-k is smooth enough to learn from in so few steps).
     id: 'quick',
-    label: 'Quick demo (300 steps, small dictionary)',
-    make: (D, rows) => {
-      const k = clampK(D / 4, D);
-      return {
-        arch: 'softsae',
-        dict_size: roundTo(6 * D, 16),
-        k,
-        k_max: 4 * k,
-        soft_topk_alpha: 0.01,
-        lr: 3e-3,
-        steps: 300,
-        batch_size: Math.min(128, rows),
-        warmup_steps: 20,
-        hard_topk_steps: 30,
-        dead_feature_threshold: 1e7,
-        seed: 1,
-      };
-    },
+    label: 'Quick: the same recipe, 600 steps',
+    note: `${RECIPE_NOTE} Quick: the same recipe over 600 steps of 128 rows, minutes on a software adapter.`,
+    make: (D, rows, steps = 600) => referenceRecipe(D, rows, { steps, batch: 128 }),
   },
   {
     // Reference CLIP ViT-B/16 run: D = 512, F = 4096, k = 220, k_max = 2·D.
     id: 'clip',
     label: 'CLIP-like (reference CLIP run, 40 000 steps)',
+    note:
+      'The reference CLIP ViT-B/16 run (softsae-spec §5) as written, with F = 8·D, k = 220/512·D ' +
+      'and k_max = 2·D scaled to this data.',
     make: (D, rows) => ({
       arch: 'softsae',
       dict_size: roundTo(8 * D, 16),
@@ -88,6 +119,9 @@ export const TRAIN_PRESETS: readonly TrainPreset[] = [
     // Reference Gemma-2-2B layer-12 run: D = 2304, F = 16 384, k = 64 of the {20…640} sweep.
     id: 'llm',
     label: 'LLM-like (reference Gemma run, 50 000 steps)',
+    note:
+      'The reference Gemma-2-2B layer-12 run (softsae-spec §5), F = 16 384/2304·D and k = 64/2304·D ' +
+      'scaled to this data, α annealed from 0.99 over 2500 steps as in that run.',
     make: (D, rows) => {
       const steps = 50_000;
       const k = clampK((64 / 2304) * D, D - 1);
