@@ -304,7 +304,7 @@ export async function runBigBench(browser, url, o) {
             `evaluation: ${result.evaluation.rows.toLocaleString('en-US')} rows, FVU ${result.evaluation.fvu.toFixed(4)}, mean L0 ${result.evaluation.meanL0.toFixed(2)}`,
           );
         await heaps.stop();
-        for (const line of describeMemory(heaps.peaks, rss)) console.log(line);
+        for (const line of describeMemory(heaps.peaks, rss, heaps.parts)) console.log(line);
       } finally {
         await page.close();
         for (const p of paths) rmSync(p, { force: true });

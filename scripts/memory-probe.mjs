@@ -4,7 +4,10 @@
 // --memory-report` and by the benches.
 //
 // "JS heap" is V8's used heap plus the backing stores of ArrayBuffers (typed arrays, transferred
-// batches): what the worker holds in JS, which a memory budget must bound.
+// batches) as V8 accounts them: an upper bound of what the context holds in JS. The two parts
+// are kept apart too: ArrayBuffer accounting drops only when the collector runs, so buffers
+// already freed or transferred away still count until then, and the renderer process's RSS
+// (page and workers together) is the check on the sum.
 import { readdirSync, readFileSync } from 'node:fs';
 
 const MiB = 2 ** 20;
@@ -60,18 +63,23 @@ export async function heapProbe(page) {
     }
     return answer;
   };
-  const heap = (u) => (u ? u.usedSize + (u.backingStorageSize ?? 0) : 0);
-  /** name → peak bytes */
+  /** name → peak bytes (V8 heap + ArrayBuffers); name → [peak V8 heap, peak ArrayBuffers] */
   const peaks = new Map();
-  const note = (name, bytes) => peaks.set(name, Math.max(peaks.get(name) ?? 0, bytes));
+  const parts = new Map();
+  const note = (name, u) => {
+    if (!u) return;
+    const buffers = u.backingStorageSize ?? 0;
+    peaks.set(name, Math.max(peaks.get(name) ?? 0, u.usedSize + buffers));
+    const [h, b] = parts.get(name) ?? [0, 0];
+    parts.set(name, [Math.max(h, u.usedSize), Math.max(b, buffers)]);
+  };
   let busy = false;
   const sample = async () => {
     if (busy) return;
     busy = true;
     try {
-      note('page', heap(await cdp.send('Runtime.getHeapUsage').catch(() => null)));
-      for (const [sid, name] of [...workers])
-        note(name, heap(await ask(sid, 'Runtime.getHeapUsage')));
+      note('page', await cdp.send('Runtime.getHeapUsage').catch(() => null));
+      for (const [sid, name] of [...workers]) note(name, await ask(sid, 'Runtime.getHeapUsage'));
     } finally {
       busy = false;
     }
@@ -80,6 +88,7 @@ export async function heapProbe(page) {
   return {
     sample,
     peaks,
+    parts,
     /** Samples every `ms` until stop(). */
     every(ms) {
       timer = setInterval(() => void sample(), ms);

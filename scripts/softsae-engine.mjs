@@ -352,8 +352,16 @@ async function main() {
     if (probe) {
       const rss = chromiumRss(process.pid); // the Chromium processes this command started
       if (call.progress === 'json')
-        render.log(JSON.stringify({ memory: { js_heap: Object.fromEntries(probe.peaks), rss } }));
-      else for (const line of describeMemory(probe.peaks, rss)) render.log(line);
+        render.log(
+          JSON.stringify({
+            memory: {
+              js_heap: Object.fromEntries(probe.peaks),
+              v8_heap_and_array_buffers: Object.fromEntries(probe.parts),
+              rss,
+            },
+          }),
+        );
+      else for (const line of describeMemory(probe.peaks, rss, probe.parts)) render.log(line);
     }
     const summary = `FVU ${result.fvu?.toPrecision(4)}, mean L0 ${result.mean_l0?.toFixed(2)}`;
     if (call.fn === 'train') render.log(`run folder: ${dirname(call.outputs.get('metrics.json'))}`);

@@ -149,7 +149,11 @@ export class IngestSession {
         if (!this.sampler)
           throw new IoError('(no sampler)', 'ingest/no-sampler', 'start a sampler first');
         const cursor = this.sampler.save();
-        const { data, rows, epoch, completed } = await this.sampler.next(req.count);
+        const into =
+          req.into && req.into.length >= req.count * this.requireDataset().width
+            ? req.into
+            : undefined;
+        const { data, rows, epoch, completed } = await this.sampler.next(req.count, into);
         this.post({ type: 'sample', id, data, rows, epoch, cursor, completed }, [
           data.buffer,
           rows.buffer,

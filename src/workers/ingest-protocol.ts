@@ -55,8 +55,12 @@ export type IngestRequest =
       /** Continue a saved stream (a checkpoint's data cursor). */
       from?: StreamCursor;
     }
-  /** The next `count` rows of the sampler's shuffled stream. */
-  | { type: 'sample'; id: number; count: number }
+  /**
+   * The next `count` rows of the sampler's shuffled stream. `into`: an earlier reply's buffer,
+   * transferred back to be filled again (at least `count × width` values), so a stream of
+   * batches allocates no new buffer per batch.
+   */
+  | { type: 'sample'; id: number; count: number; into?: Float32Array }
   /** Load tokens (and a vocabulary for ids) and align them to the dataset rows. */
   | { type: 'tokens'; id: number; file: InputFile; vocab?: InputFile }
   /**

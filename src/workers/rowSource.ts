@@ -22,6 +22,7 @@ import type { IngestMessage, IngestRequest } from './ingest-protocol';
 
 /** Training batches `[batchSize, D]`, one after another. */
 export interface BatchStream {
+  /** The next batch; valid until the following call (a streamed source refills its buffer). */
   next(): Promise<Float32Array>;
   /** The data cursor before the next batch `next` returns (a checkpoint's sampler state). */
   save(): Promise<SamplerState>;
@@ -105,11 +106,14 @@ class PortClient {
     };
   }
 
-  request<T extends Reply['type']>(body: Body): Promise<Extract<Reply, { type: T }>> {
+  request<T extends Reply['type']>(
+    body: Body,
+    transfer: Transferable[] = [],
+  ): Promise<Extract<Reply, { type: T }>> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (m: Reply) => void, reject });
-      this.port.postMessage({ ...body, id } as IngestRequest);
+      this.port.postMessage({ ...body, id } as IngestRequest, transfer);
     });
   }
 
@@ -169,9 +173,17 @@ export function streamedRows(
         from: cursor,
       });
       const queue: Promise<Extract<Reply, { type: 'sample' }>>[] = [];
+      // Buffers go round: a batch the trainer is done with (it asked for the next) is sent back
+      // to be filled again, so a long stream allocates PREFETCH + 1 buffers, not one per batch.
+      const spare: Float32Array[] = [];
+      let lent: Float32Array | null = null;
       const fill = () => {
         while (queue.length < PREFETCH) {
-          const p = client.request<'sample'>({ type: 'sample', count: batchSize });
+          const into = spare.pop();
+          const p = client.request<'sample'>(
+            { type: 'sample', count: batchSize, ...(into ? { into } : {}) },
+            into ? [into.buffer] : [],
+          );
           p.catch(() => {}); // seen when it is taken from the queue
           queue.push(p);
         }
@@ -180,10 +192,13 @@ export function streamedRows(
       let epochs: EpochChecksum[] = [];
       return {
         async next() {
+          if (lent) spare.push(lent);
+          lent = null;
           fill();
           const batch = await queue.shift()!;
           fill();
           epochs.push(...batch.completed);
+          lent = batch.data;
           return batch.data;
         },
         takeEpochs() {

@@ -47,7 +47,7 @@ export async function evaluateRun(
     datasetId: data.id,
     model,
     data: { rows, D, source },
-    batchSize: config.batch_size,
+    batchSize: evalBatch(config.batch_size, config.dict_size, D),
     step: trainer.step,
     final,
     config: configSummary(config),
@@ -65,6 +65,17 @@ export async function evaluateRun(
       spearmanL0: truth ? spearman(result.l0, truth) : null,
     });
   inspection.publish(result);
+}
+
+/**
+ * Rows per batch of a run's evaluation. Each row's results do not depend on the batch, but every
+ * batch costs a fixed round of uploads and readbacks, so evaluating a million rows at a small
+ * training batch is bound by those: batches grow up to 8192 rows while a [batch, max(F, D)]
+ * float32 buffer stays within 32 MiB, and never shrink below the training batch (which fits).
+ */
+export function evalBatch(trainBatch: number, F: number, D: number): number {
+  const fits = Math.floor((32 * 2 ** 20) / (4 * Math.max(F, D)) / 64) * 64;
+  return Math.max(trainBatch, Math.min(8192, fits));
 }
 
 /** The data's ground truth, when its generator is known (the built-in corpora). */

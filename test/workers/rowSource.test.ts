@@ -59,6 +59,21 @@ describe('streamedRows', () => {
     }
   });
 
+  it('a batch the trainer is done with goes back to be refilled: no buffer per batch', async () => {
+    const src = await streamed(npy('c.npy'), 40 * D * 4);
+    try {
+      const stream = await src.batches(50, 3);
+      const first = await stream.next();
+      expect(first.length).toBe(50 * D);
+      await stream.next();
+      // Asking for the next batch sent the first one's buffer back (transferred: detached here).
+      expect(first.length).toBe(0);
+      expect(first.buffer.byteLength).toBe(0);
+    } finally {
+      src.close();
+    }
+  });
+
   it('a stream reopened from a saved cursor serves the very batches the original serves next', async () => {
     const file = npy('b.npy');
     const a = await streamed(file, 64 * D * 4);
