@@ -170,10 +170,21 @@ export function chromiumRss(rootPid) {
   return peaks;
 }
 
-/** One line per measure: `peak JS heap: page 24.3 MiB, engine worker …` and the RSS. */
-export function describeMemory(heaps, rss) {
+/**
+ * One line per measure: `peak JS heap: page 24.3 MiB (V8 heap 20.1, ArrayBuffers 4.9), …` and
+ * the RSS. `parts`: the probe's peak of each part, when known (they may peak at other times).
+ */
+export function describeMemory(heaps, rss, parts = new Map()) {
   const mib = (b) => `${(b / MiB).toFixed(1)} MiB`;
-  const lines = [`peak JS heap: ${[...heaps].map(([k, v]) => `${k} ${mib(v)}`).join(', ')}`];
+  const split = (k) => {
+    const p = parts.get(k);
+    return p
+      ? ` (V8 heap ${(p[0] / MiB).toFixed(1)}, ArrayBuffers ${(p[1] / MiB).toFixed(1)})`
+      : '';
+  };
+  const lines = [
+    `peak JS heap: ${[...heaps].map(([k, v]) => `${k} ${mib(v)}${split(k)}`).join(', ')}`,
+  ];
   const r = Object.entries(rss).sort((a, b) => b[1] - a[1]);
   if (r.length > 0)
     lines.push(`peak RSS of Chromium processes: ${r.map(([k, v]) => `${k} ${mib(v)}`).join(', ')}`);
