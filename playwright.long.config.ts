@@ -1,0 +1,5 @@
+// Long browser runs that are benches, not tests (`npm run bench:recipe`): the same setup as
+// playwright.config.ts, for e2e/*.long.ts only, with hours allowed per run.
+import base from './playwright.config';
+
+export default { ...base, testMatch: '**/*.long.ts', timeout: 4 * 3600_000 };
