@@ -112,6 +112,19 @@ async function writeRunFiles(runId: string, end: AppState['training'], prefix: s
   return ev;
 }
 
+/** The run's latest step as a progress update (k̂ only for SoftSAE, which predicts it). */
+function reportStep(progress: ReturnType<typeof progressReporter>, t: AppState['training']) {
+  if (!t.latest || t.steps <= 0) return;
+  progress({
+    step: t.step,
+    steps: t.steps,
+    batch: Number(t.config?.batch_size ?? 0),
+    loss: t.latest.loss,
+    mean_k_hat: t.config?.arch === 'softsae' ? t.latest.kMean : undefined,
+    rows_per_sec: t.rowsPerSec > 0 ? t.rowsPerSec : undefined,
+  });
+}
+
 const session = new CliSession();
 
 window.softsaeCli = {
@@ -178,16 +191,7 @@ window.softsaeCli = {
         const e = t.dataEpochs[epochsShown];
         console.log(`epoch ${e.epoch}: ${e.rows} rows served, checksum ${e.checksum}`);
       }
-      const batch = Number(t.config?.batch_size ?? 0);
-      if (t.latest && t.steps > 0)
-        progress({
-          step: t.step,
-          steps: t.steps,
-          batch,
-          loss: t.latest.loss,
-          mean_k_hat: t.config?.arch === 'softsae' ? t.latest.kMean : undefined,
-          rows_per_sec: t.rowsPerSec > 0 ? t.rowsPerSec : undefined,
-        });
+      reportStep(progress, t);
       const cp = t.checkpoint;
       if (cp && cp.generation !== lastCheckpoint) {
         lastCheckpoint = cp.generation;
@@ -244,16 +248,7 @@ window.softsaeCli = {
     const datasetId = await session.load(a);
     const progress = progressReporter();
     const stopProgress = useAppStore.subscribe((s) => {
-      const t = s.training;
-      if (t.state === 'running' && t.latest && t.steps > 0)
-        progress({
-          step: t.step,
-          steps: t.steps,
-          batch: Number(t.config?.batch_size ?? 0),
-          loss: t.latest.loss,
-          mean_k_hat: t.config?.arch === 'softsae' ? t.latest.kMean : undefined,
-          rows_per_sec: t.rowsPerSec > 0 ? t.rowsPerSec : undefined,
-        });
+      if (s.training.state === 'running') reportStep(progress, s.training);
     });
     // Each finished run writes its folder before the next starts (the store still holds it).
     const runner = new SweepRunner(
