@@ -4,6 +4,8 @@
 // to `--out/checkpoints/` (each file written whole, then renamed, by the Node side), generations
 // before pointers, so the copy on disk is always a committed state. `--resume` copies them back.
 
+import { entriesOf } from '../src/checkpoint/opfs';
+
 /** The run's folder in the Origin Private File System. */
 async function runDir(runId: string): Promise<FileSystemDirectoryHandle> {
   const root = await (
@@ -13,10 +15,6 @@ async function runDir(runId: string): Promise<FileSystemDirectoryHandle> {
   });
   return root.getDirectoryHandle(runId, { create: true });
 }
-
-type Entries = AsyncIterable<[string, FileSystemHandle]>;
-const entriesOf = (dir: FileSystemDirectoryHandle) =>
-  (dir as unknown as { entries(): Entries }).entries();
 
 const isPointer = (name: string) => name.startsWith('pointer');
 

@@ -9,16 +9,13 @@
  * folder while it lives; folders whose lock nobody holds belong to closed tabs and are removed
  * when the next session starts, so decoded copies never pile up.
  */
+import { entriesOf } from '../checkpoint/opfs.ts';
 import { IoError, formatBytes } from '../io/errors.ts';
 import { blobSource } from '../io/source.ts';
 import type { Spill } from '../io/spill.ts';
 
 const ROOT = 'decoded';
 const LOCK = 'softsae-decoded-';
-
-function entriesOf(dir: FileSystemDirectoryHandle): AsyncIterable<[string, FileSystemHandle]> {
-  return (dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries();
-}
 
 /** This worker's folder, locked for its lifetime; stale folders of closed tabs removed. */
 async function sessionDir(): Promise<FileSystemDirectoryHandle> {
