@@ -21,7 +21,9 @@ const ROOT = 'checkpoints';
 const CHUNK = 1 << 20;
 
 /** The directory's entries (TypeScript's DOM lib lacks the async iterator; browsers have it). */
-export function entriesOf(dir: FileSystemDirectoryHandle): AsyncIterable<[string, FileSystemHandle]> {
+export function entriesOf(
+  dir: FileSystemDirectoryHandle,
+): AsyncIterable<[string, FileSystemHandle]> {
   return (dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries();
 }
 
