@@ -2,7 +2,11 @@
 // softsae — the command line of SoftSAE Explorer.
 //   softsae info FILE... [--tensor NAME] [--stats] [--shards] [--tokens FILE] [--vocab FILE]
 //   softsae train --acts X.npy [--acts Y.npy …] --config cfg.json --out DIR [--tokens T] [--tensor NAME]
-//                 [--memory-mib M] [--checkpoint-every N] [--progress json] [--memory-report]
+//                 [--memory-mib M] [--checkpoint-every N] [--eval-rows N] [--data-check yes]
+//                 [--progress json] [--memory-report]
+//     --eval-rows N: the final evaluation covers the first N rows, not every row.
+//     --data-check yes: first serve one epoch of the training stream (no training) and print
+//       its checksum (scripts/npy-epoch-checksum.py computes NumPy's).
 //   softsae train --resume DIR
 //   softsae sweep --acts X.npy [--acts …] --config base.json --k 8,16,32 [--arch softsae,topk,batchtopk] --out DIR
 //   softsae eval  --model FILE_OR_DIR --acts X.npy [--acts …] --out report.json [--batch N] [--memory-mib M] [--memory-report] [--codes C.safetensors [--tokens T [--vocab V]]]
@@ -19,7 +23,7 @@ else {
     [
       'usage:',
       '  softsae info FILE... [--tensor NAME] [--stats] [--shards] [--tokens FILE] [--vocab FILE]',
-      '  softsae train --acts X.npy [--acts Y.npy …] --config cfg.json --out DIR [--tokens T] [--tensor NAME] [--memory-mib M] [--checkpoint-every N] [--progress json] [--memory-report]',
+      '  softsae train --acts X.npy [--acts Y.npy …] --config cfg.json --out DIR [--tokens T] [--tensor NAME] [--memory-mib M] [--checkpoint-every N] [--eval-rows N] [--data-check yes] [--progress json] [--memory-report]',
       '  softsae train --resume DIR',
       '  softsae sweep --acts X.npy [--acts …] --config base.json --k 8,16,32 [--arch softsae,topk,batchtopk] --out DIR [--memory-mib M] [--progress json]',
       '  softsae eval --model FILE_OR_DIR --acts X.npy --out report.json [--batch N] [--memory-mib M] [--memory-report] [--codes C.safetensors [--tokens T [--vocab V]]]',

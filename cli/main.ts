@@ -28,6 +28,10 @@ interface TrainArgs extends DataArgs {
   checkpointEvery: number;
   /** `--resume`: the checkpoint files of the run to continue. */
   resume?: string[];
+  /** `--eval-rows`: the final evaluation covers the first this-many rows. */
+  evalRows?: number;
+  /** `--data-check yes`: serve one epoch of the stream and print its checksum first. */
+  dataCheck?: boolean;
 }
 
 interface SweepArgs extends DataArgs {
@@ -42,7 +46,9 @@ declare global {
   interface Window {
     softsaeCli?: {
       eval(a: EvalArgs): Promise<{ rows: number; fvu: number; mean_l0: number }>;
-      train(a: TrainArgs): Promise<{ steps: number; fvu: number; mean_l0: number }>;
+      train(
+        a: TrainArgs,
+      ): Promise<{ steps: number; fvu: number; mean_l0: number; eval_rows: number }>;
       sweep(a: SweepArgs): Promise<{ runs: number; done: number }>;
     };
   }
@@ -81,7 +87,7 @@ function jsonBlob(fields: Record<string, unknown>, arrays: Record<string, ArrayL
 
 /**
  * A finished run's files: `model.safetensors` (the app's export) and `metrics.json` (the final
- * evaluation over every row, the last step's numbers, the config and the loss history), under
+ * evaluation over every row or the first `--eval-rows`, the last step's numbers, the config and the loss history), under
  * `prefix` (a sweep's run folder).
  */
 async function writeRunFiles(runId: string, end: AppState['training'], prefix: string) {
@@ -96,6 +102,8 @@ async function writeRunFiles(runId: string, end: AppState['training'], prefix: s
   const metrics = {
     fvu: ev.fvu,
     mean_l0: ev.meanL0,
+    /** Rows the final evaluation covered: every row, or the first `--eval-rows`. */
+    eval_rows: ev.rows,
     dead_fraction: last ? last.deadCount / F : 0,
     skipped_steps: last?.skipped ?? 0,
     config: end.config,
@@ -123,6 +131,24 @@ function reportStep(progress: ReturnType<typeof progressReporter>, t: AppState['
     mean_k_hat: t.config?.arch === 'softsae' ? t.latest.kMean : undefined,
     rows_per_sec: t.rowsPerSec > 0 ? t.rowsPerSec : undefined,
   });
+}
+
+/**
+ * The data check: one epoch of the dataset's shuffled training stream, served without training,
+ * and its order-free checksum (the app's `dataset-epoch`).
+ */
+async function dataCheck(datasetId: string, batch: number) {
+  const before = useAppStore.getState().training.dataCheck;
+  session.engine.send({ type: 'dataset-epoch', id: datasetId, batch });
+  const check = await when((s) =>
+    s.training.dataCheck !== before ? s.training.dataCheck : undefined,
+  );
+  const e = useAppStore.getState().training.dataEpochs.at(-1);
+  if (check?.message || !e) throw new Error(`data check failed: ${check?.message ?? 'no epoch'}`);
+  console.log(
+    `data check: one epoch of the stream, ${e.rows} rows, checksum ${e.checksum}, ` +
+      `${check!.seconds.toFixed(1)} s`,
+  );
 }
 
 const session = new CliSession();
@@ -176,6 +202,7 @@ window.softsaeCli = {
   async train(a) {
     console.log(`adapter: ${await session.gpu()}`);
     const datasetId = await session.load(a);
+    if (a.dataCheck) await dataCheck(datasetId, Number(a.config.batch_size ?? 256));
     const mirror = new CheckpointMirror(a.runId);
     const progress = progressReporter();
     let mirrored: Promise<void> = Promise.resolve();
@@ -201,7 +228,12 @@ window.softsaeCli = {
     try {
       if (a.resume) {
         await restoreCheckpointFiles(a.runId, a.resume);
-        session.engine.send({ type: 'train-restore', runId: a.runId, dataset: { id: datasetId } });
+        session.engine.send({
+          type: 'train-restore',
+          runId: a.runId,
+          dataset: { id: datasetId },
+          evalRows: a.evalRows,
+        });
         const outcome = await when((s) =>
           s.resumeRefused !== null
             ? { refused: s.resumeRefused }
@@ -218,6 +250,7 @@ window.softsaeCli = {
           config: a.config,
           runId: a.runId,
           checkpointEvery: a.checkpointEvery,
+          evalRows: a.evalRows,
         });
       }
       // Until the run ends; a pause here is the engine's own (a file that went away, a full disk,
@@ -237,7 +270,7 @@ window.softsaeCli = {
             (end.state === 'paused' ? ' — continue with softsae train --resume DIR' : ''),
         );
       const ev = await writeRunFiles(a.runId, end, '');
-      return { steps: end.step, fvu: ev.fvu, mean_l0: ev.meanL0 };
+      return { steps: end.step, fvu: ev.fvu, mean_l0: ev.meanL0, eval_rows: ev.rows };
     } finally {
       stop();
     }

@@ -15,6 +15,7 @@ import { bytesSource } from '../src/io/source';
 import { compareArrays, formatMismatches } from '../src/reference/compare';
 import { readModel } from '../src/sae/modelFile';
 import { fixturePath } from '../test/helpers/fixtures';
+import { epochChecksum } from './epochChecksum';
 import { readSafetensorsRaw } from './sae-reference';
 import { loadSoftsaeSmall } from '../test/helpers/softsaeSmall';
 
@@ -233,6 +234,62 @@ test('softsae train writes a model and metrics that softsae eval agrees with', a
   expect(evalReport.rows).toBe(lab.rows);
   expect(Math.abs(evalReport.fvu - metrics.fvu)).toBeLessThan(1e-6);
   expect(evalReport.mean_l0).toBeCloseTo(metrics.mean_l0, 10);
+});
+
+test('softsae train --data-check yes --eval-rows N: the stream checksum of one epoch, then an evaluation of the first N rows', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'softsae-sample-'));
+  const lab = quickDataset();
+  const acts = quickActs(dir).path;
+  const cfg = join(dir, 'cfg.json');
+  const config = {
+    arch: 'softsae',
+    dict_size: 32,
+    k: 4,
+    steps: 12,
+    batch_size: 64,
+    warmup_steps: 2,
+  };
+  writeFileSync(cfg, JSON.stringify(config));
+  const out = join(dir, 'run');
+  // 0.05 MiB is under the file's rows: the streamed path, as for a file larger than memory.
+  const r = run(
+    'train',
+    '--acts',
+    acts,
+    '--config',
+    cfg,
+    '--out',
+    out,
+    '--memory-mib',
+    '0.05',
+    '--data-check',
+    'yes',
+    '--eval-rows',
+    '300',
+  );
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stderr).toContain('rows read streamed from the files');
+  const want = epochChecksum(lab.x, lab.rows, lab.D);
+  expect(r.stderr).toContain(
+    `data check: one epoch of the stream, ${lab.rows} rows, checksum ${want}`,
+  );
+  const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+  expect(metrics.eval_rows).toBe(300);
+  expect(r.stderr).toContain('over 300 rows');
+  // The same model evaluated on a file of exactly those 300 rows gives the same numbers.
+  const head = join(dir, 'head.npy');
+  const x300 = lab.x.slice(0, 300 * lab.D);
+  writeFileSync(
+    head,
+    writeNpy({ dtype: 'f32', shape: [300, lab.D], data: new Uint8Array(x300.buffer) }),
+  );
+  const report = join(dir, 'report.json');
+  const e = run('eval', '--model', out, '--acts', head, '--out', report);
+  expect(e.status, e.stderr).toBe(0);
+  const ev = JSON.parse(readFileSync(report, 'utf8'));
+  expect(ev.rows).toBe(300);
+  expect(Math.abs(ev.fvu - metrics.fvu)).toBeLessThan(1e-6);
+  expect(ev.mean_l0).toBeCloseTo(metrics.mean_l0, 10);
 });
 
 test('softsae train with arch batchtopk writes θ (`threshold`) and evaluates with it', async () => {

@@ -2,9 +2,12 @@
 //  [--batch 256] [--memory-mib 256] [--keep]`: the command line on files larger than memory allows
 // to hold whole, with the memory each process used.
 //   3gib: one generated 3 GiB float32 .npy (1,050,000 × 768): `softsae info`, `softsae train`
-//         (a small dictionary, a few steps, then its evaluation of every row) and `softsae eval`
-//         over every row.
-//   6gib: 6 GiB of float16 in 3 shards (3 × 1,048,576 × 1024): `softsae train`, 100 steps.
+//         (a small dictionary, a few steps, its final evaluation on the first --eval-rows rows)
+//         and `softsae eval` over every row.
+//   6gib: 6 GiB of float16 in 3 shards (3 × 1,048,576 × 1024): `softsae train --data-check yes`
+//         (one epoch of the stream and its checksum, against NumPy's), then 100 steps.
+// The software adapter evaluates about 25,000 rows of D = 768 a minute, so the training runs end
+// with an evaluation of the first --eval-rows (65,536) rows; `eval` covers every row.
 // Each browser command runs with --memory-report (the peak JS heap of the page and of each worker,
 // through the DevTools protocol, and the peak RSS of each Chromium process); the Node process and
 // the whole process tree are sampled here from /proc every 100 ms. Linux only. Needs
@@ -29,6 +32,7 @@ const STEPS = num('steps', 20);
 const BIG_STEPS = num('big-steps', 100);
 const BATCH = num('batch', 256);
 const BUDGET = num('memory-mib', 256);
+const EVAL_ROWS = num('eval-rows', 65536);
 const CLI = join(import.meta.dirname, '..', 'bin', 'softsae.mjs');
 const MiB = 2 ** 20;
 
@@ -144,6 +148,8 @@ try {
       config('c3', STEPS),
       '--out',
       run,
+      '--eval-rows',
+      String(EVAL_ROWS),
       ...memory,
     ]);
     const report = join(dir, 'report.json');
@@ -174,12 +180,21 @@ try {
       'train',
       ...shards.flatMap((p) => ['--acts', p]),
       ...['--config', config('c6', BIG_STEPS), '--out', join(dir, 'run6'), ...memory],
+      ...['--data-check', 'yes', '--eval-rows', String(EVAL_ROWS)],
     ]);
     const heap = engineHeapMiB(r.out);
     console.log(
       `engine worker peak JS heap ${heap} MiB — ${heap < BUDGET + 128 ? 'below' : 'NOT below'} budget + 128 MiB = ${BUDGET + 128} MiB`,
     );
-    console.log(`NumPy (rows checksum of the 3 shards): ${numpyChecksum(shards)}`);
+    const served = /data check: one epoch of the stream, (\d+) rows, checksum ([0-9a-f]{8})/.exec(
+      r.out,
+    );
+    const numpy = numpyChecksum(shards);
+    console.log(`NumPy (rows checksum of the 3 shards): ${numpy}`);
+    console.log(
+      `stream epoch: ${served ? `${served[1]} ${served[2]}` : 'missing'} — ` +
+        (served && numpy === `${served[1]} ${served[2]}` ? 'equal to NumPy' : 'NOT equal'),
+    );
   }
   const mib = (n) => `${(n / MiB).toFixed(0)} MiB`;
   console.log(`\n| command | s | Node peak RSS | peak RSS of all processes |`);

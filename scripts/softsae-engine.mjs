@@ -42,6 +42,13 @@ function positive(o, key, dflt, integer = false) {
   return v;
 }
 
+/** A `yes`/`no` option (default no). */
+function yesNo(o, key) {
+  if (o[key] === undefined || o[key] === 'no') return false;
+  if (o[key] === 'yes') return true;
+  throw new CliError(`--${key} is 'yes' or 'no'`, 2);
+}
+
 /** What the page needs of a served file: its name and size. */
 const described = (name, path) => ({ name, size: statSync(path).size });
 
@@ -127,7 +134,7 @@ function prepare(command, rest) {
   if (command === 'train') {
     const o = parse(rest, [
       ...['acts', 'config', 'out', 'progress', 'tokens', 'vocab', 'tensor'],
-      ...['memory-mib', 'checkpoint-every', 'resume'],
+      ...['memory-mib', 'checkpoint-every', 'resume', 'eval-rows', 'data-check'],
     ]);
     const progress = o.progress ?? 'line';
     if (progress !== 'line' && progress !== 'json')
@@ -163,6 +170,8 @@ function prepare(command, rest) {
         tensor: o.tensor,
         memoryMiB: positive(o, 'memory-mib', 256),
         checkpointEvery: positive(o, 'checkpoint-every', 200, true),
+        evalRows: positive(o, 'eval-rows', undefined, true),
+        dataCheck: yesNo(o, 'data-check'),
         config,
       };
     }
@@ -172,8 +181,8 @@ function prepare(command, rest) {
     mkdirSync(join(dir, 'checkpoints'), { recursive: true });
     outputs.set('checkpoints/*', join(dir, 'checkpoints'));
     if (!resume) writeFileSync(join(dir, 'run.json'), JSON.stringify(run, null, 2));
-    const { runId, config, checkpointEvery } = run;
-    const arg = { ...data, config, runId, checkpointEvery, resume };
+    const { runId, config, checkpointEvery, evalRows, dataCheck } = run;
+    const arg = { ...data, config, runId, checkpointEvery, resume, evalRows, dataCheck };
     return { fn: 'train', arg, inputs, outputs, progress };
   }
   if (command === 'sweep') return { ...prepareSweep(rest, serve, outputs), inputs };
@@ -368,7 +377,7 @@ async function main() {
     if (call.fn === 'sweep')
       render.log(`swept ${result.done} of ${result.runs} runs: ${join(call.dir, 'sweep.json')}`);
     else if (call.fn === 'eval') render.log(`evaluated ${result.rows} rows: ${summary}`);
-    else render.log(`trained ${result.steps} steps: ${summary}`);
+    else render.log(`trained ${result.steps} steps: ${summary} over ${result.eval_rows} rows`);
   } finally {
     render.end();
     await browser?.close();

@@ -211,6 +211,7 @@ async function startTraining(req: Extract<EngineRequest, { type: 'train-start' }
     runId,
     checkpointEvery: req.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY,
     checkpoints,
+    evalRows: req.evalRows,
   });
 }
 
@@ -277,6 +278,7 @@ async function restoreTraining(
       checkpointEvery: meta.checkpointEvery,
       checkpoints,
       resume: latest.checkpoint,
+      evalRows: req.evalRows,
     });
   } catch (e) {
     refuse(`cannot resume ${runId}: ${e instanceof Error ? e.message : String(e)}`);

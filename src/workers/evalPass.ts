@@ -27,7 +27,8 @@ export interface EvalPassData {
   D: number;
   /**
    * Raw rows in order (normalised on the GPU with the model's shift and norm factor): held in
-   * memory or streamed from the files, a batch at a time, so any number of rows fits.
+   * memory or streamed from the files, a batch at a time, so any number of rows fits. The pass
+   * covers the source's first `rows` rows.
    */
   source: Pick<RowSource, 'chunks'>;
 }
@@ -113,7 +114,7 @@ export async function runEvalPass(
     const csr = new CsrBuilder(rows, Math.min(expected, MAX_KEPT_CODES), MAX_KEPT_CODES);
     // Only the batch's first n rows are uploaded; the rest of the workspace keeps stale rows
     // whose results are never read.
-    for await (const { start, data: x } of source.chunks(B)) {
+    for await (const { start, data: x } of source.chunks(B, rows)) {
       const n = x.length / D;
       upload(dev, ws.x, x);
       submitPass(dev, `${label}.batch`, (pass) => {
@@ -157,7 +158,7 @@ export async function runEvalPass(
 
     submitPass(dev, `${label}.range`, (pass) => acc.encodeRangeFromMax(pass));
     let i = 0;
-    for await (const { data: x } of source.chunks(B)) {
+    for await (const { data: x } of source.chunks(B, rows)) {
       const n = x.length / D;
       upload(dev, ws.x, x);
       submitPass(dev, `${label}.hist`, (pass) => {

@@ -24,9 +24,11 @@ export type EngineRequest =
       runId?: string;
       /** Write a checkpoint every this many steps (default {@link DEFAULT_CHECKPOINT_EVERY}). */
       checkpointEvery?: number;
+      /** Evaluate only the first this-many rows at the end (default: every row). */
+      evalRows?: number;
     }
   /** Continue a saved run from its newest committed checkpoint, on this dataset. */
-  | { type: 'train-restore'; runId: string; dataset: { id: string } }
+  | { type: 'train-restore'; runId: string; dataset: { id: string }; evalRows?: number }
   /** Write a checkpoint now (the page is being hidden or closed). */
   | { type: 'checkpoint-now' }
   | { type: 'checkpoint-list' }

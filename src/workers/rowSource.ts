@@ -40,8 +40,11 @@ export interface RowSource {
   fingerprint(name: string): Promise<DatasetFingerprint>;
   /** Seeded shuffled batches, or the continuation of a saved cursor. */
   batches(batchSize: number, seed: number, from?: SamplerState): Promise<BatchStream>;
-  /** Every row in order, `chunkRows` at a time; a chunk's data is valid until the next. */
-  chunks(chunkRows: number): AsyncIterable<{ start: number; data: Float32Array }>;
+  /**
+   * Every row in order (or the first `limit`), `chunkRows` at a time; a chunk's data is valid
+   * until the next.
+   */
+  chunks(chunkRows: number, limit?: number): AsyncIterable<{ start: number; data: Float32Array }>;
 }
 
 /** Rows held in memory. */
@@ -58,9 +61,10 @@ export function memoryRows(x: Float32Array, rows: number, D: number): RowSource 
       const s = new BatchSampler(x, rows, D, batchSize, seed, from);
       return { next: async () => s.next(), save: async () => s.save() };
     },
-    async *chunks(chunkRows) {
-      for (let s = 0; s < rows; s += chunkRows)
-        yield { start: s, data: x.subarray(s * D, Math.min(rows, s + chunkRows) * D) };
+    async *chunks(chunkRows, limit = rows) {
+      const end = Math.min(rows, limit);
+      for (let s = 0; s < end; s += chunkRows)
+        yield { start: s, data: x.subarray(s * D, Math.min(end, s + chunkRows) * D) };
     },
   };
 }
@@ -219,13 +223,14 @@ export function streamedRows(
         },
       };
     },
-    async *chunks(chunkRows) {
+    async *chunks(chunkRows, limit = rows) {
+      const end = Math.min(rows, limit);
       // The next chunk's read is in flight while the caller works on this one.
-      let pending: Promise<Float32Array> | null = readRows(0, Math.min(chunkRows, rows));
-      for (let s = 0; s < rows; s += chunkRows) {
+      let pending: Promise<Float32Array> | null = readRows(0, Math.min(chunkRows, end));
+      for (let s = 0; s < end; s += chunkRows) {
         const data: Float32Array = await pending!;
         const next = s + chunkRows;
-        pending = next < rows ? readRows(next, Math.min(chunkRows, rows - next)) : null;
+        pending = next < end ? readRows(next, Math.min(chunkRows, end - next)) : null;
         pending?.catch(() => {});
         yield { start: s, data };
       }

@@ -20,6 +20,11 @@ export interface LiveRun {
   config: TrainConfig;
   data: EngineDataset;
   normFactor: number;
+  /**
+   * Evaluate only the first this-many rows (in file order) instead of every row: a run over a
+   * file of millions of rows can end with a sample (`softsae train --eval-rows`).
+   */
+  evalRows?: number;
 }
 
 export async function evaluateRun(
@@ -29,7 +34,8 @@ export async function evaluateRun(
   post: (m: EngineMessage) => void,
 ): Promise<void> {
   const { ctx, trainer, config, data, normFactor } = live;
-  const { D, rows, source } = data;
+  const { D, source } = data;
+  const rows = Math.min(data.rows, live.evalRows ?? data.rows);
   const model: SaeModel = {
     arch: config.arch,
     D,
@@ -51,10 +57,10 @@ export async function evaluateRun(
     step: trainer.step,
     final,
     config: configSummary(config),
-    truth: truthOf(data),
+    truth: truthOf(data, rows),
   });
   // Only the synthetic built-ins know each row's true number of active features.
-  const truth = data.activeCount;
+  const truth = truthOf(data, rows)?.activeCount;
   if (final)
     post({
       type: 'train-eval',
@@ -78,10 +84,17 @@ export function evalBatch(trainBatch: number, F: number, D: number): number {
   return Math.max(trainBatch, Math.min(8192, fits));
 }
 
-/** The data's ground truth, when its generator is known (the built-in corpora). */
-export function truthOf(data: EngineDataset) {
-  return data.activeCount && data.dictionary
-    ? { activeCount: data.activeCount, dictionary: data.dictionary }
+/**
+ * The data's ground truth, when its generator is known (the built-in corpora), for its first
+ * `rows` rows (all of them by default).
+ */
+export function truthOf(data: EngineDataset, rows = data.rows) {
+  const count = data.activeCount;
+  return count && data.dictionary
+    ? {
+        activeCount: rows < count.length ? Array.prototype.slice.call(count, 0, rows) : count,
+        dictionary: data.dictionary,
+      }
     : undefined;
 }
 

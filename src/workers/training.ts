@@ -51,6 +51,8 @@ export interface RunOptions {
   checkpoints: RunCheckpoints | null;
   /** Continue from this checkpoint instead of step 0. */
   resume?: TrainingCheckpoint;
+  /** Evaluate only the first this-many rows at the end (default: every row). */
+  evalRows?: number;
 }
 
 export class TrainingRun {
@@ -247,7 +249,7 @@ export class TrainingRun {
         history: this.history.slice(),
         reason: note ?? `resumed from the checkpoint of step ${trainer.step}`,
       });
-    const live: LiveRun = { ctx, trainer, config, data, normFactor };
+    const live: LiveRun = { ctx, trainer, config, data, normFactor, evalRows: options.evalRows };
     this.live = live;
     if (this.state === 'starting') this.setState('running', note);
     let savedStep = restore?.meta.step ?? -1;

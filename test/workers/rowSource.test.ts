@@ -42,6 +42,16 @@ describe('streamedRows', () => {
         chunks.push(c.start);
       }
       expect(chunks).toEqual(Array.from({ length: 11 }, (_, i) => i * 64));
+      // The first 150 rows only (a final evaluation over a sample: `--eval-rows`), in both sources.
+      for (const s of [src, memoryRows(x, rows, D)]) {
+        const got: number[][] = [];
+        for await (const c of s.chunks(64, 150)) got.push([c.start, c.data.length / D, c.data[0]]);
+        expect(got).toEqual([
+          [0, 64, x[0]],
+          [64, 64, x[64 * D]],
+          [128, 22, x[128 * D]],
+        ]);
+      }
       // Epochs: each row's values exactly once per 700 rows served (batches straddle epochs).
       const stream = await src.batches(50, 3);
       const byValue = new Map<string, number>();
