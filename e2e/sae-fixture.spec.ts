@@ -1,4 +1,4 @@
-// The GPU engine reproduces ../shared/fixtures/softsae-small (an independent float64 PyTorch
+// The GPU engine reproduces test/fixtures/softsae-small (an independent float64 PyTorch
 // implementation): forward outputs within 1e-5 + 1e-4·|ref|, every gradient of the soft loss
 // (L2 + k-loss, no aux, no clipping, no projection) within 1e-4 + 1e-3·|ref|.
 import { expect, test } from '@playwright/test';

@@ -1,6 +1,6 @@
 /**
- * Readers for the shared fixtures (`../shared/fixtures/…` beside the repository root), through
- * the app's own parsers in `src/io/`. Used by Vitest and by the Node side of Playwright tests.
+ * Readers for the reference fixtures (`test/fixtures/<name>/`, e.g. softsae-small: outputs of an
+ * independent PyTorch implementation), through the app's own parsers in `src/io/`. Used by Vitest and by the Node side of Playwright tests.
  */
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -12,9 +12,9 @@ import { bytesSource } from '../../src/io/source.ts';
 /** Repository root (this file is test/helpers/fixtures.ts). */
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Absolute path of a file under `../shared/fixtures/<name>/`. */
+/** Absolute path of a file under `test/fixtures/<name>/`. */
 export function fixturePath(name: string, file: string): string {
-  return resolve(REPO_ROOT, '..', 'shared', 'fixtures', name, file);
+  return resolve(REPO_ROOT, 'test', 'fixtures', name, file);
 }
 
 /** A tensor widened to float64. */

@@ -17,7 +17,7 @@ function run(...args: string[]): Promise<{ code: number; out: string }> {
 
 describe('softsae info', () => {
   it('describes a file and prints statistics (norm_factor from NumPy: 7.566635…)', async () => {
-    const { code, out } = await run('info', fixturePath('softsae-small', 'x.npy'), '--stats');
+    const { code, out } = await run('info', fixturePath('..', 'softsae-small', 'x.npy'), '--stats');
     expect(code).toBe(0);
     expect(out).toContain('x.npy: f32 (32, 16) → 32 rows × 16');
     expect(out).toContain('norm_factor 7.56664');
@@ -25,7 +25,7 @@ describe('softsae info', () => {
   it('lists safetensors tensors and npz members', async () => {
     const st = await run(
       'info',
-      fixturePath('softsae-small', 'model.safetensors'),
+      fixturePath('..', 'softsae-small', 'model.safetensors'),
       '--tensor',
       'decoder.weight',
     );

@@ -58,7 +58,7 @@ describe('IngestSession', () => {
 
   it('statistics with progress, and cancel', async () => {
     const { s, out, last } = session();
-    await s.handle({ type: 'open', id: 1, files: [file('softsae-small', 'x.npy')] });
+    await s.handle({ type: 'open', id: 1, files: [file('..', 'softsae-small', 'x.npy')] });
     await s.handle({ type: 'stats', id: 2, chunkRows: 8 });
     expect(
       out

@@ -1,5 +1,5 @@
 // Files written by other tools: the project's reference model (Python `safetensors` via PyTorch)
-// and its input rows (NumPy), copied from /work/shared/fixtures/softsae-small. Expected values
+// and its input rows (NumPy), in test/fixtures/softsae-small (a copy of the project's shared reference fixture). Expected values
 // come from that fixture's README and from NumPy (float64 over the float32 inputs).
 import { describe, expect, it } from 'vitest';
 import { openNpy } from '../../src/io/npy.ts';
@@ -9,7 +9,7 @@ import { fixture } from './helpers.ts';
 
 describe('softsae-small reference files', () => {
   it('model.safetensors: every parameter listed with its shape, scalars read', async () => {
-    const st = await openSafetensors(fixture('softsae-small', 'model.safetensors'));
+    const st = await openSafetensors(fixture('..', 'softsae-small', 'model.safetensors'));
     const shapes = Object.fromEntries(st.tensors.map((t) => [t.name, t.shape]));
     expect(shapes['encoder.weight']).toEqual([64, 16]);
     expect(shapes['decoder.weight']).toEqual([16, 64]);
@@ -22,7 +22,7 @@ describe('softsae-small reference files', () => {
   });
 
   it('decoder columns have unit L2 norm (softsae-spec §1), read through the row reader', async () => {
-    const st = await openSafetensors(fixture('softsae-small', 'model.safetensors'));
+    const st = await openSafetensors(fixture('..', 'softsae-small', 'model.safetensors'));
     const dec = st.open('decoder.weight'); // [D=16, F=64]
     const w = await dec.readRows(0, dec.rows);
     for (let f = 0; f < 64; f++) {
@@ -33,7 +33,7 @@ describe('softsae-small reference files', () => {
   });
 
   it('x.npy: statistics match NumPy', async () => {
-    const r = await openNpy(fixture('softsae-small', 'x.npy'));
+    const r = await openNpy(fixture('..', 'softsae-small', 'x.npy'));
     const s = await computeStats(r, { chunkRows: 5 });
     expect(s.normFactor).toBeCloseTo(7.566635124883337, 12);
     const numpyMean = [

@@ -1,5 +1,5 @@
 /**
- * Reproduces `shared/fixtures/softsae-small` (an independent float64 PyTorch implementation,
+ * Reproduces `test/fixtures/softsae-small` (an independent float64 PyTorch implementation,
  * stored as float32): forward outputs of both paths, the soft loss and every gradient of it.
  */
 import { describe, expect, it } from 'vitest';
