@@ -4,6 +4,10 @@ import { chromiumArgs, findChromium } from './scripts/chromium.mjs';
 const executablePath = findChromium(undefined) ?? undefined;
 // PW_PORT lets several checkouts run their browser tests side by side.
 const port = Number(process.env.PW_PORT ?? 5173);
+// Kernel and engine specs (GPU vs the float64 references, no UI): `npm run test:fast` runs these;
+// `npm test` runs both projects.
+const KERNELS =
+  /(^|[/\\])(kernels|small-kernels|sae-kernels|sparse|train-step|sae-fixture|optim|batchtopk|jumprelu|runtime)\.spec\.ts$/;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -15,6 +19,10 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   reporter: process.env.CI ? [['list'], ['json', { outputFile: 'test-results/e2e.json' }]] : 'list',
+  projects: [
+    { name: 'kernels', testMatch: KERNELS },
+    { name: 'app', testIgnore: KERNELS },
+  ],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     launchOptions: { executablePath, args: chromiumArgs() },

@@ -1,23 +1,12 @@
 // Training in the engine worker from the app: the quick demo trains to the end, the loss goes
-// down (over the recipe's soft phase), pause/resume work, and the page's main thread never blocks for more than 100 ms.
+// down (over the recipe's soft phase), and pause/resume work. Whether the page's main thread
+// stays responsive meanwhile (no long task over 100 ms) is a timing, so it is a benchmark line,
+// not a test: `npm run bench -- --responsiveness` (scripts/bench-responsiveness.mjs).
 import { expect, test } from '@playwright/test';
 import { openTrainOn } from './pages/flows';
 
-declare global {
-  interface Window {
-    longTasks?: { start: number; duration: number }[];
-  }
-}
-
-test('the quick demo trains in the worker while the page stays responsive', async ({ page }) => {
+test('the quick demo trains in the worker to the end, with pause and resume', async ({ page }) => {
   test.setTimeout(300_000);
-  await page.addInitScript(() => {
-    window.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries())
-        window.longTasks!.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
   await openTrainOn(page, 'Quick');
   await page.getByTestId('train.preset').selectOption('quick');
   // 300 steps: the preset's schedule rescales with them (presets.ts).
@@ -31,7 +20,6 @@ test('the quick demo trains in the worker while the page stays responsive', asyn
   await page.getByTestId('train.k').fill('4');
   await expect(page.getByTestId('train.errors')).toHaveCount(0);
 
-  const started = await page.evaluate(() => performance.now());
   await page.getByTestId('train.start').click();
   await expect(page.getByTestId('train.state')).toHaveText('running');
   await expect(page.getByTestId('train.loss')).toBeVisible({ timeout: 60_000 });
@@ -74,18 +62,4 @@ test('the quick demo trains in the worker while the page stays responsive', asyn
   );
   expect(beforeHard).toBeLessThan(0.7 * annealed);
   expect(final).toBeLessThan(annealed);
-
-  const tasks = await page.evaluate(
-    (t0) => window.longTasks!.filter((t) => t.start >= t0),
-    started,
-  );
-  const worst = Math.max(0, ...tasks.map((t) => t.duration));
-  const when = tasks.map(
-    (t) => `${((t.start - started) / 1000).toFixed(1)} s: ${t.duration.toFixed(0)} ms`,
-  );
-  console.log(
-    `main-thread long tasks during training: ${tasks.length}, longest ${worst.toFixed(0)} ms` +
-      (tasks.length ? ` (${when.join(', ')})` : ''),
-  );
-  expect(worst).toBeLessThanOrEqual(100);
 });

@@ -18,6 +18,8 @@
 // --big (only when named): a 3 GiB float32 .npy and a 6 GiB float16 dataset in 3 shards through
 // the app — peak JS heaps and RSS (--big-steps N, --big-shape F,k,batch, --big-eval, --big-only f32|f16).
 // Both in scripts/bench-scale.mjs.
+// --responsiveness (only when named): main-thread long tasks while the app trains the Quick preset
+// (--responsiveness-steps N, default 300; scripts/bench-responsiveness.mjs).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +28,7 @@ import { build as viteBuild, createServer, preview } from 'vite';
 import { writeBenchNpy } from './bench-files.mjs';
 import { runIngestBig } from './bench-ingest-big.mjs';
 import { runBigBench, runScaleBench } from './bench-scale.mjs';
+import { runResponsivenessBench } from './bench-responsiveness.mjs';
 import { runTokensBench } from './bench-tokens.mjs';
 import { chromiumArgs, findChromium } from './chromium.mjs';
 
@@ -67,8 +70,16 @@ const chosen = [
   '--scale',
   '--big',
   '--largest',
+  '--responsiveness',
 ].filter(flag);
-const onlyWhenNamed = ['--ingest-big', '--profile', '--scale', '--big', '--largest'];
+const onlyWhenNamed = [
+  '--ingest-big',
+  '--profile',
+  '--scale',
+  '--big',
+  '--largest',
+  '--responsiveness',
+];
 const runs = (section) =>
   chosen.includes(section) || (chosen.length === 0 && !onlyWhenNamed.includes(section));
 const sparseShapesArg = value('--sparse-shapes', undefined);
@@ -193,6 +204,10 @@ try {
       dtype: value('--ingest-big-dtype', 'f32'),
       memoryMiB: Number(value('--ingest-big-memory-mib', quick ? 16 : 256)),
       batchSize: Number(value('--ingest-big-batch', 4096)),
+    });
+  if (runs('--responsiveness'))
+    await runResponsivenessBench(browser, `http://127.0.0.1:${port}/`, {
+      steps: Number(value('--responsiveness-steps', quick ? 100 : 300)),
     });
   if (runs('--tokens')) {
     const opts = {
