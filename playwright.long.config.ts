@@ -2,4 +2,9 @@
 // playwright.config.ts, for e2e/*.long.ts only, with hours allowed per run.
 import base from './playwright.config';
 
-export default { ...base, testMatch: '**/*.long.ts', timeout: 4 * 3600_000 };
+export default {
+  ...base,
+  projects: [{ name: 'long' }],
+  testMatch: '**/*.long.ts',
+  timeout: 8 * 3600_000,
+};
