@@ -9,6 +9,7 @@
 //       its checksum (scripts/npy-epoch-checksum.py computes NumPy's).
 //   softsae train --resume DIR
 //   softsae sweep --acts X.npy [--acts …] --config base.json --k 8,16,32 [--arch softsae,topk,batchtopk] --out DIR
+//   softsae sweep --resume DIR
 //   softsae eval  --model FILE_OR_DIR --acts X.npy [--acts …] --out report.json [--batch N] [--memory-mib M] [--memory-report] [--codes C.safetensors [--tokens T [--vocab V]]]
 //   softsae convert IN OUT --to softsae|saelens-topk [--k K] [--acts X.npy]
 // `info` reads files in Node; `train` and `eval` run the WebGPU engine in headless Chromium
@@ -25,7 +26,8 @@ else {
       '  softsae info FILE... [--tensor NAME] [--stats] [--shards] [--tokens FILE] [--vocab FILE]',
       '  softsae train --acts X.npy [--acts Y.npy …] --config cfg.json --out DIR [--tokens T] [--tensor NAME] [--memory-mib M] [--checkpoint-every N] [--eval-rows N] [--data-check yes] [--progress json] [--memory-report]',
       '  softsae train --resume DIR',
-      '  softsae sweep --acts X.npy [--acts …] --config base.json --k 8,16,32 [--arch softsae,topk,batchtopk] --out DIR [--memory-mib M] [--progress json]',
+      '  softsae sweep --acts X.npy [--acts …] --config base.json --k 8,16,32 [--arch softsae,topk,batchtopk] --out DIR [--memory-mib M] [--checkpoint-every N] [--progress json]',
+      '  softsae sweep --resume DIR',
       '  softsae eval --model FILE_OR_DIR --acts X.npy --out report.json [--batch N] [--memory-mib M] [--memory-report] [--codes C.safetensors [--tokens T [--vocab V]]]',
       '  softsae convert IN OUT --to softsae|saelens-topk [--k K] [--acts X.npy]',
     ].join('\n'),

@@ -24,7 +24,11 @@ export class CheckpointMirror {
   private readonly copied = new Set<string>();
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly runId: string) {}
+  /** @param prefix where the copies go: `<prefix>checkpoints/` (a sweep's run folder). */
+  constructor(
+    private readonly runId: string,
+    private readonly prefix = '',
+  ) {}
 
   /** Copies what changed since the last call (queued behind any copy in progress). */
   sync(): Promise<void> {
@@ -41,7 +45,7 @@ export class CheckpointMirror {
     for (const name of order) {
       if (!isPointer(name) && this.copied.has(name)) continue;
       const file = await (await dir.getFileHandle(name)).getFile();
-      const res = await fetch(`/__cli/out/checkpoints/${encodeURIComponent(name)}`, {
+      const res = await fetch(`/__cli/out/${this.prefix}checkpoints/${encodeURIComponent(name)}`, {
         method: 'POST',
         body: file,
       });

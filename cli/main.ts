@@ -10,7 +10,7 @@ import { getDataset } from '../src/session/datasets';
 import { importSae, queryCodes, queryExport } from '../src/session/queries';
 import { useAppStore, type AppState } from '../src/store';
 import type { TrainConfigInput } from '../src/reference/sae/config';
-import type { SweepArch, SweepState } from '../src/session/sweep';
+import { currentRun, type SweepArch, type SweepState } from '../src/session/sweep';
 import { SweepRunner } from '../src/session/sweepRunner';
 import { CheckpointMirror, restoreCheckpointFiles } from './checkpoints';
 import { progressReporter } from './progress';
@@ -40,6 +40,8 @@ interface SweepArgs extends DataArgs {
   archs: SweepArch[];
   sweepId: string;
   checkpointEvery: number;
+  /** `--resume`: the sweep as it was saved, and the checkpoint files of its interrupted run. */
+  resume?: { state: SweepState; files: string[] };
 }
 
 declare global {
@@ -280,13 +282,40 @@ window.softsaeCli = {
     console.log(`adapter: ${await session.gpu()}`);
     const datasetId = await session.load(a);
     const progress = progressReporter();
+    // The sweep's state goes to DIR/sweep-state.json at every change, and each run's checkpoints
+    // to DIR/<run>/checkpoints/ after each commit: `softsae sweep --resume DIR` continues there.
+    let saved: Promise<void> = Promise.resolve();
+    let saveError: unknown = null;
+    const storage = {
+      load: () => a.resume?.state ?? null,
+      save: (st: SweepState | null) => {
+        const text = JSON.stringify(st, null, 2);
+        saved = saved
+          .then(() => output('sweep-state.json', text))
+          .catch((e: unknown) => void (saveError = e));
+      },
+    };
+    const mirrors = new Map<string, CheckpointMirror>();
+    let lastCheckpoint = '';
+    let restored: string | null = null;
     const stopProgress = useAppStore.subscribe((s) => {
-      if (s.training.state === 'running') reportStep(progress, s.training);
+      const t = s.training;
+      if (t.state === 'running') reportStep(progress, t);
+      if (t.restored && t.restored !== restored) console.log(`${t.runId}: ${t.restored}`);
+      restored = t.restored;
+      const run = s.sweep?.runs.find((r) => r.runId === t.runId);
+      if (!run || !t.checkpoint) return;
+      const key = `${t.runId}:${t.checkpoint.generation}`;
+      if (key === lastCheckpoint) return;
+      lastCheckpoint = key;
+      let m = mirrors.get(run.runId);
+      if (!m) mirrors.set(run.runId, (m = new CheckpointMirror(run.runId, `${run.name}/`)));
+      saved = saved.then(() => m.sync()).catch((e: unknown) => void (saveError = e));
     });
     // Each finished run writes its folder before the next starts (the store still holds it).
     const runner = new SweepRunner(
       (r) => session.engine.send(r),
-      { load: () => null, save: () => {} },
+      storage,
       async (run, s) => {
         const i = s.runs.findIndex((r) => r.runId === run.runId) + 1;
         if (run.state !== 'done') {
@@ -301,19 +330,37 @@ window.softsaeCli = {
       },
     );
     const name = a.acts.map((f) => f.name).join(', ');
-    runner.start({
-      id: a.sweepId,
-      datasetId,
-      datasetName: name,
-      base: a.base,
-      ks: a.ks,
-      archs: a.archs,
-      checkpointEvery: a.checkpointEvery,
-    });
+    if (a.resume) {
+      const current = currentRun(a.resume.state);
+      if (current && a.resume.files.length > 0) {
+        await restoreCheckpointFiles(current.runId, a.resume.files);
+        // The runner resumes from a checkpoint only for a run listed among the saved runs.
+        session.engine.send({ type: 'checkpoint-list' });
+        await when((s) => (s.savedRuns.some((r) => r.runId === current.runId) ? true : undefined));
+      }
+      runner.restore();
+      const done = a.resume.state.runs.filter((r) => r.state === 'done').length;
+      console.log(
+        `resuming the sweep at run ${done + 1} of ${a.resume.state.runs.length}` +
+          (current ? ` (${current.name})` : ''),
+      );
+      runner.resume(datasetId);
+    } else
+      runner.start({
+        id: a.sweepId,
+        datasetId,
+        datasetName: name,
+        base: a.base,
+        ks: a.ks,
+        archs: a.archs,
+        checkpointEvery: a.checkpointEvery,
+      });
     const end: SweepState = await when((s) =>
       s.sweep && (s.sweep.state === 'done' || s.sweep.state === 'stopped') ? s.sweep : undefined,
     );
     stopProgress();
+    await saved;
+    if (saveError) throw saveError;
     const summary = {
       data: name,
       base: a.base,

@@ -23,6 +23,9 @@ const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'bin', 'softsae.mjs');
 const run = (...args: string[]) =>
   spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
+/** A command of several runs (a sweep), given more time on a loaded machine. */
+const runLong = (...args: string[]) =>
+  spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 800_000 });
 
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
@@ -588,4 +591,68 @@ test('softsae train killed mid-run resumes with --resume and ends with the param
   }
   console.log(`resumed vs uninterrupted: max |Δparam| = ${worst}`);
   expect(worst).toBe(0);
+});
+
+test('softsae sweep killed in its second run resumes with --resume: the same sweep.json and models as an uninterrupted sweep', async () => {
+  test.setTimeout(1_800_000);
+  const dir = mkdtempSync(join(tmpdir(), 'softsae-sweep-resume-'));
+  const acts = quickActs(dir).path;
+  const cfg = join(dir, 'base.json');
+  const base = { dict_size: 32, k: 4, steps: 80, batch_size: 64, warmup_steps: 5, seed: 2 };
+  writeFileSync(cfg, JSON.stringify(base));
+  const sweepArgs = (out: string) =>
+    ['sweep', '--acts', acts, '--config', cfg, '--k', '2,4', '--arch', 'softsae,topk'].concat([
+      '--out',
+      out,
+      '--checkpoint-every',
+      '10',
+      '--progress',
+      'json',
+    ]);
+  const straight = runLong(...sweepArgs(join(dir, 'straight')));
+  expect(straight.status, straight.stderr).toBe(0);
+
+  // Killed (SIGKILL) past step 30 of its second run (topk-k2).
+  const out = join(dir, 'killed');
+  const victim = spawn('node', [CLI, ...sweepArgs(out)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let killedAt = -1;
+  await new Promise<void>((resolve) => {
+    let text = '';
+    victim.stderr!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const second = text.split('run 1/4 softsae-k2')[1];
+      if (!second || killedAt >= 0) return;
+      for (const line of second.split('\n').slice(0, -1)) {
+        if (!line.startsWith('{')) continue;
+        const step = (JSON.parse(line) as { step: number }).step;
+        if (step >= 30 && killedAt < 0) {
+          killedAt = step;
+          victim.kill('SIGKILL');
+        }
+      }
+    });
+    victim.on('exit', () => resolve());
+  });
+  expect(killedAt, 'killed in the second run').toBeGreaterThanOrEqual(30);
+  expect(killedAt).toBeLessThan(base.steps);
+  expect(existsSync(join(out, 'topk-k2', 'model.safetensors'))).toBe(false);
+
+  const resumed = runLong('sweep', '--resume', out);
+  expect(resumed.status, resumed.stderr).toBe(0);
+  expect(resumed.stderr).toContain('resuming the sweep at run 2 of 4 (topk-k2)');
+  const from = Number(/resumed from the checkpoint of step (\d+)/.exec(resumed.stderr)?.[1]);
+  console.log(`sweep killed at step ${killedAt} of topk-k2; resumed from step ${from}`);
+  expect(from).toBeGreaterThanOrEqual(20);
+  expect(from).toBeLessThanOrEqual(killedAt);
+  // The first run is not trained again.
+  expect(resumed.stderr).not.toContain('run 1/4');
+
+  const a = JSON.parse(readFileSync(join(dir, 'straight', 'sweep.json'), 'utf8'));
+  const b = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
+  expect(b.state).toBe('done');
+  expect(b.runs).toEqual(a.runs);
+  for (const r of a.runs as { name: string }[]) {
+    const bytes = (p: string) => readFileSync(join(p, r.name, 'model.safetensors'));
+    expect(bytes(out).equals(bytes(join(dir, 'straight'))), r.name).toBe(true);
+  }
 });

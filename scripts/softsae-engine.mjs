@@ -185,7 +185,7 @@ function prepare(command, rest) {
     const arg = { ...data, config, runId, checkpointEvery, resume, evalRows, dataCheck };
     return { fn: 'train', arg, inputs, outputs, progress };
   }
-  if (command === 'sweep') return { ...prepareSweep(rest, serve, outputs), inputs };
+  if (command === 'sweep') return { ...prepareSweep(rest, serve, outputs, inputs), inputs };
   throw new CliError(`unknown command ${command}`, 2);
 }
 
@@ -194,44 +194,85 @@ const SWEEP_ARCHS = ['softsae', 'topk', 'batchtopk'];
 /**
  * `softsae sweep --acts X [--acts …] --config base.json --k 8,16,32 --arch softsae,topk,batchtopk
  * --out DIR`: one run per (k, arch), one after another, each written to DIR/<arch>-k<k>/
- * (model.safetensors, metrics.json), and DIR/sweep.json with every run's numbers.
+ * (model.safetensors, metrics.json, checkpoints/), and DIR/sweep.json with every run's numbers.
+ * DIR/sweep-run.json keeps the files and the plan, DIR/sweep-state.json the sweep's progress:
+ * `softsae sweep --resume DIR` continues at the run and step where it stopped.
  */
-function prepareSweep(rest, serve, outputs) {
+function prepareSweep(rest, serve, outputs, inputs) {
   const o = parse(rest, [
     ...['acts', 'config', 'out', 'k', 'arch', 'progress', 'tokens', 'vocab', 'tensor'],
-    ...['memory-mib', 'checkpoint-every'],
+    ...['memory-mib', 'checkpoint-every', 'resume'],
   ]);
   const progress = o.progress ?? 'line';
   if (progress !== 'line' && progress !== 'json')
     throw new CliError(`--progress is 'line' (the default) or 'json'`, 2);
-  const base = readConfig(need(o, 'config'));
-  const ks = need(o, 'k')
-    .split(',')
-    .map((t) => Number(t.trim()));
-  if (ks.some((k) => !Number.isInteger(k) || k < 1) || new Set(ks).size !== ks.length)
-    throw new CliError(`--k is a list of different positive integers, e.g. --k 8,16,32`, 2);
-  const archs = (o.arch ?? SWEEP_ARCHS.join(',')).split(',').map((t) => t.trim());
-  const bad = archs.find((a) => !SWEEP_ARCHS.includes(a));
-  if (bad) throw new CliError(`--arch ${bad}: one of ${SWEEP_ARCHS.join(', ')}`, 2);
-  const dir = outputDir(resolve(need(o, 'out')), '--out');
-  for (const k of ks)
-    for (const arch of archs) {
+  let sweep;
+  let dir;
+  let resume;
+  if (o.resume !== undefined) {
+    // Everything but --progress comes from the sweep's folder: the same files, plan and id.
+    const extra = Object.keys(o).filter((k) => k !== 'resume' && k !== 'progress');
+    if (extra.length > 0)
+      throw new CliError(`--resume DIR takes the sweep's own settings; drop --${extra[0]}`, 2);
+    dir = checkInput(o.resume, { flag: '--resume', directory: true });
+    const [runFile, stateFile] = ['sweep-run.json', 'sweep-state.json'].map((f) => join(dir, f));
+    if (!existsSync(runFile) || !existsSync(stateFile))
+      throw new CliError(
+        `${dir}: no sweep to resume here (sweep-run.json and sweep-state.json are written by softsae sweep --out)`,
+      );
+    sweep = JSON.parse(readFileSync(runFile, 'utf8'));
+    const state = JSON.parse(readFileSync(stateFile, 'utf8'));
+    // The run it stopped in: its checkpoints, copied back into the page's storage.
+    const current = state?.runs?.find((r) => r.state === 'queued' || r.state === 'running');
+    const ckpts = current && join(dir, current.name, 'checkpoints');
+    const files =
+      ckpts && existsSync(ckpts) ? readdirSync(ckpts).filter((n) => !n.endsWith('.partial')) : [];
+    if (files.length > 0) inputs.set('checkpoints/*', ckpts);
+    resume = { state, files };
+  } else {
+    const base = readConfig(need(o, 'config'));
+    const ks = need(o, 'k')
+      .split(',')
+      .map((t) => Number(t.trim()));
+    if (ks.some((k) => !Number.isInteger(k) || k < 1) || new Set(ks).size !== ks.length)
+      throw new CliError(`--k is a list of different positive integers, e.g. --k 8,16,32`, 2);
+    const archs = (o.arch ?? SWEEP_ARCHS.join(',')).split(',').map((t) => t.trim());
+    const bad = archs.find((a) => !SWEEP_ARCHS.includes(a));
+    if (bad) throw new CliError(`--arch ${bad}: one of ${SWEEP_ARCHS.join(', ')}`, 2);
+    dir = outputDir(resolve(need(o, 'out')), '--out');
+    const paths = (o.acts ?? []).map((p) => resolve(p));
+    if (paths.length === 0) throw new CliError('--acts is required', 2);
+    sweep = {
+      sweepId: `cli-sweep-${Date.now().toString(36)}`,
+      acts: paths,
+      tokens: o.tokens && resolve(o.tokens),
+      vocab: o.vocab && resolve(o.vocab),
+      tensor: o.tensor,
+      memoryMiB: positive(o, 'memory-mib', 256),
+      checkpointEvery: positive(o, 'checkpoint-every', 200, true),
+      base,
+      ks,
+      archs: SWEEP_ARCHS.filter((a) => archs.includes(a)),
+    };
+    writeFileSync(join(dir, 'sweep-run.json'), JSON.stringify(sweep, null, 2));
+  }
+  for (const k of sweep.ks)
+    for (const arch of sweep.archs) {
       const name = `${arch}-k${k}`;
       outputs.set(
         `${name}/model.safetensors`,
         join(outputDir(join(dir, name), '--out'), 'model.safetensors'),
       );
       outputs.set(`${name}/metrics.json`, join(dir, name, 'metrics.json'));
+      const ckpts = join(dir, name, 'checkpoints');
+      mkdirSync(ckpts, { recursive: true });
+      outputs.set(`${name}/checkpoints/*`, ckpts);
     }
   outputs.set('sweep.json', join(dir, 'sweep.json'));
-  const arg = {
-    ...dataArgs(o, serve),
-    base,
-    ks,
-    archs: SWEEP_ARCHS.filter((a) => archs.includes(a)),
-    sweepId: `cli-sweep-${Date.now().toString(36)}`,
-    checkpointEvery: positive(o, 'checkpoint-every', 200, true),
-  };
+  outputs.set('sweep-state.json', join(dir, 'sweep-state.json'));
+  const { sweepId, base, ks, archs, checkpointEvery } = sweep;
+  const data = dataArgs({ ...sweep, memory: sweep.memoryMiB }, serve);
+  const arg = { ...data, base, ks, archs, sweepId, checkpointEvery, resume };
   return { fn: 'sweep', arg, outputs, progress, dir };
 }
 
