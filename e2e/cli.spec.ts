@@ -48,6 +48,20 @@ test.beforeAll(() => {
   );
 });
 
+/**
+ * `softsae eval` of a trained run's model on `acts`: its FVU and mean L0 equal the run's final
+ * evaluation in `metrics` (the same pass, so to float32 rounding of the FVU). Returns the report.
+ */
+function evalAgrees(runDir: string, acts: string, metrics: { fvu: number; mean_l0: number }) {
+  const report = join(runDir, '..', `report-${Date.now()}.json`);
+  const e = run('eval', '--model', runDir, '--acts', acts, '--out', report);
+  expect(e.status, e.stderr).toBe(0);
+  const ev = JSON.parse(readFileSync(report, 'utf8'));
+  expect(Math.abs(ev.fvu - metrics.fvu)).toBeLessThan(1e-6);
+  expect(ev.mean_l0).toBeCloseTo(metrics.mean_l0, 10);
+  return ev as { rows: number; fvu: number; mean_l0: number };
+}
+
 /** A small activation file of the built-in quick corpus, written to `dir`. */
 function quickActs(dir: string): { path: string; rows: number; D: number } {
   const lab = quickDataset();
@@ -230,13 +244,7 @@ test('softsae train writes a model and metrics that softsae eval agrees with', a
   const model = await readModel(await openSafetensors(bytesSource('model.safetensors', bytes)));
   expect(model.arch).toBe('softsae');
   expect([model.D, model.F, model.k, model.kMax]).toEqual([lab.D, 64, 4, 16]);
-  const report = join(dir, 'report.json');
-  const e = run('eval', '--model', out, '--acts', acts, '--out', report);
-  expect(e.status, e.stderr).toBe(0);
-  const evalReport = JSON.parse(readFileSync(report, 'utf8'));
-  expect(evalReport.rows).toBe(lab.rows);
-  expect(Math.abs(evalReport.fvu - metrics.fvu)).toBeLessThan(1e-6);
-  expect(evalReport.mean_l0).toBeCloseTo(metrics.mean_l0, 10);
+  expect(evalAgrees(out, acts, metrics).rows).toBe(lab.rows);
 });
 
 test('softsae train --data-check yes --eval-rows N: the stream checksum of one epoch, then an evaluation of the first N rows', async () => {
@@ -286,13 +294,7 @@ test('softsae train --data-check yes --eval-rows N: the stream checksum of one e
     head,
     writeNpy({ dtype: 'f32', shape: [300, lab.D], data: new Uint8Array(x300.buffer) }),
   );
-  const report = join(dir, 'report.json');
-  const e = run('eval', '--model', out, '--acts', head, '--out', report);
-  expect(e.status, e.stderr).toBe(0);
-  const ev = JSON.parse(readFileSync(report, 'utf8'));
-  expect(ev.rows).toBe(300);
-  expect(Math.abs(ev.fvu - metrics.fvu)).toBeLessThan(1e-6);
-  expect(ev.mean_l0).toBeCloseTo(metrics.mean_l0, 10);
+  expect(evalAgrees(out, head, metrics).rows).toBe(300);
 });
 
 test('softsae train with arch batchtopk writes θ (`threshold`) and evaluates with it', async () => {
@@ -329,12 +331,7 @@ test('softsae train with arch batchtopk writes θ (`threshold`) and evaluates wi
   expect(model.threshold).toBe(-1);
   console.log(`batchtopk: FVU ${metrics.fvu}, mean L0 ${metrics.mean_l0}`);
   expect(metrics.mean_l0).toBeGreaterThan(config.k);
-  const report = join(dir, 'report.json');
-  const e = run('eval', '--model', out, '--acts', acts, '--out', report);
-  expect(e.status, e.stderr).toBe(0);
-  const evalReport = JSON.parse(readFileSync(report, 'utf8'));
-  expect(Math.abs(evalReport.fvu - metrics.fvu)).toBeLessThan(1e-6);
-  expect(evalReport.mean_l0).toBeCloseTo(metrics.mean_l0, 10);
+  evalAgrees(out, acts, metrics);
 });
 
 test('softsae sweep: 3 k × 3 architectures, one folder per run, sweep.json equal to each run’s metrics.json', async () => {

@@ -42,6 +42,25 @@ function positive(o, key, dflt, integer = false) {
   return v;
 }
 
+/** `--progress`: 'line' (the default) or 'json'. */
+function progressMode(o) {
+  const progress = o.progress ?? 'line';
+  if (progress !== 'line' && progress !== 'json')
+    throw new CliError(`--progress is 'line' (the default) or 'json'`, 2);
+  return progress;
+}
+
+/**
+ * The folder of `--resume DIR`: everything but --progress comes from there (the same files,
+ * settings and id), so any other option is refused.
+ */
+function resumeDir(o, what) {
+  const extra = Object.keys(o).filter((k) => k !== 'resume' && k !== 'progress');
+  if (extra.length > 0)
+    throw new CliError(`--resume DIR takes the ${what}'s own settings; drop --${extra[0]}`, 2);
+  return checkInput(o.resume, { flag: '--resume', directory: true });
+}
+
 /** A `yes`/`no` option (default no). */
 function yesNo(o, key) {
   if (o[key] === undefined || o[key] === 'no') return false;
@@ -136,18 +155,12 @@ function prepare(command, rest) {
       ...['acts', 'config', 'out', 'progress', 'tokens', 'vocab', 'tensor'],
       ...['memory-mib', 'checkpoint-every', 'resume', 'eval-rows', 'data-check'],
     ]);
-    const progress = o.progress ?? 'line';
-    if (progress !== 'line' && progress !== 'json')
-      throw new CliError(`--progress is 'line' (the default) or 'json'`, 2);
+    const progress = progressMode(o);
     let run;
     let resume;
     let dir;
     if (o.resume !== undefined) {
-      // Everything but --progress comes from the run's folder: the same files, config and id.
-      const extra = Object.keys(o).filter((k) => k !== 'resume' && k !== 'progress');
-      if (extra.length > 0)
-        throw new CliError(`--resume DIR takes the run's own settings; drop --${extra[0]}`, 2);
-      dir = checkInput(o.resume, { flag: '--resume', directory: true });
+      dir = resumeDir(o, 'run');
       const runFile = join(dir, 'run.json');
       const ckpts = join(dir, 'checkpoints');
       if (!existsSync(runFile) || !existsSync(ckpts))
@@ -203,18 +216,12 @@ function prepareSweep(rest, serve, outputs, inputs) {
     ...['acts', 'config', 'out', 'k', 'arch', 'progress', 'tokens', 'vocab', 'tensor'],
     ...['memory-mib', 'checkpoint-every', 'resume'],
   ]);
-  const progress = o.progress ?? 'line';
-  if (progress !== 'line' && progress !== 'json')
-    throw new CliError(`--progress is 'line' (the default) or 'json'`, 2);
+  const progress = progressMode(o);
   let sweep;
   let dir;
   let resume;
   if (o.resume !== undefined) {
-    // Everything but --progress comes from the sweep's folder: the same files, plan and id.
-    const extra = Object.keys(o).filter((k) => k !== 'resume' && k !== 'progress');
-    if (extra.length > 0)
-      throw new CliError(`--resume DIR takes the sweep's own settings; drop --${extra[0]}`, 2);
-    dir = checkInput(o.resume, { flag: '--resume', directory: true });
+    dir = resumeDir(o, 'sweep');
     const [runFile, stateFile] = ['sweep-run.json', 'sweep-state.json'].map((f) => join(dir, f));
     if (!existsSync(runFile) || !existsSync(stateFile))
       throw new CliError(
