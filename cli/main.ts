@@ -9,6 +9,7 @@ import { getAnalysis } from '../src/session/analyses';
 import { getDataset } from '../src/session/datasets';
 import { importSae, queryCodes, queryExport } from '../src/session/queries';
 import { useAppStore, type AppState } from '../src/store';
+import { selectBatchSize, selectDeadFraction, selectPredictsK } from '../src/store/selectors';
 import type { TrainConfigInput } from '../src/reference/sae/config';
 import { currentRun, type SweepArch, type SweepState } from '../src/session/sweep';
 import { SweepRunner } from '../src/session/sweepRunner';
@@ -92,7 +93,8 @@ function jsonBlob(fields: Record<string, unknown>, arrays: Record<string, ArrayL
  * evaluation over every row or the first `--eval-rows`, the last step's numbers, the config and the loss history), under
  * `prefix` (a sweep's run folder).
  */
-async function writeRunFiles(runId: string, end: AppState['training'], prefix: string) {
+async function writeRunFiles(runId: string, s: AppState, prefix: string) {
+  const end = s.training;
   const files = await queryExport(runId, 'softsae');
   await output(
     `${prefix}model.safetensors`,
@@ -100,13 +102,12 @@ async function writeRunFiles(runId: string, end: AppState['training'], prefix: s
   );
   const ev = end.evaluation!;
   const last = end.latest;
-  const F = Number(end.config?.dict_size ?? 0);
   const metrics = {
     fvu: ev.fvu,
     mean_l0: ev.meanL0,
     /** Rows the final evaluation covered: every row, or the first `--eval-rows`. */
     eval_rows: ev.rows,
-    dead_fraction: last ? last.deadCount / F : 0,
+    dead_fraction: selectDeadFraction(s) ?? 0,
     skipped_steps: last?.skipped ?? 0,
     config: end.config,
     loss_history: end.history.map((m) => ({
@@ -123,14 +124,15 @@ async function writeRunFiles(runId: string, end: AppState['training'], prefix: s
 }
 
 /** The run's latest step as a progress update (k̂ only for SoftSAE, which predicts it). */
-function reportStep(progress: ReturnType<typeof progressReporter>, t: AppState['training']) {
+function reportStep(progress: ReturnType<typeof progressReporter>, s: AppState) {
+  const t = s.training;
   if (!t.latest || t.steps <= 0) return;
   progress({
     step: t.step,
     steps: t.steps,
-    batch: Number(t.config?.batch_size ?? 0),
+    batch: selectBatchSize(s),
     loss: t.latest.loss,
-    mean_k_hat: t.config?.arch === 'softsae' ? t.latest.kMean : undefined,
+    mean_k_hat: selectPredictsK(s) ? t.latest.kMean : undefined,
     rows_per_sec: t.rowsPerSec > 0 ? t.rowsPerSec : undefined,
   });
 }
@@ -220,7 +222,7 @@ window.softsaeCli = {
         const e = t.dataEpochs[epochsShown];
         console.log(`epoch ${e.epoch}: ${e.rows} rows served, checksum ${e.checksum}`);
       }
-      reportStep(progress, t);
+      reportStep(progress, s);
       const cp = t.checkpoint;
       if (cp && cp.generation !== lastCheckpoint) {
         lastCheckpoint = cp.generation;
@@ -271,7 +273,7 @@ window.softsaeCli = {
           `${end.message ?? end.state}` +
             (end.state === 'paused' ? ' — continue with softsae train --resume DIR' : ''),
         );
-      const ev = await writeRunFiles(a.runId, end, '');
+      const ev = await writeRunFiles(a.runId, useAppStore.getState(), '');
       return { steps: end.step, fvu: ev.fvu, mean_l0: ev.meanL0, eval_rows: ev.rows };
     } finally {
       stop();
@@ -300,7 +302,7 @@ window.softsaeCli = {
     let restored: string | null = null;
     const stopProgress = useAppStore.subscribe((s) => {
       const t = s.training;
-      if (t.state === 'running') reportStep(progress, t);
+      if (t.state === 'running') reportStep(progress, s);
       if (t.restored && t.restored !== restored) console.log(`${t.runId}: ${t.restored}`);
       restored = t.restored;
       const run = s.sweep?.runs.find((r) => r.runId === t.runId);
@@ -322,7 +324,7 @@ window.softsaeCli = {
           console.log(`run ${i}/${s.runs.length} ${run.name}: ${run.state}: ${run.message}`);
           return;
         }
-        await writeRunFiles(run.runId, useAppStore.getState().training, `${run.name}/`);
+        await writeRunFiles(run.runId, useAppStore.getState(), `${run.name}/`);
         console.log(
           `run ${i}/${s.runs.length} ${run.name}: FVU ${run.fvu!.toPrecision(4)}, ` +
             `mean L0 ${run.meanL0!.toFixed(2)}`,

@@ -1,8 +1,6 @@
 import { useEffect } from 'react';
 import { featureTableCsv, rowAnalysisCsv } from '../export/csv';
 import { downloadText } from '../export/image';
-import { getAnalysis } from '../session/analyses';
-import { getDataset } from '../session/datasets';
 import { connectQueries } from '../session/queries';
 import { installTestHook } from '../session/testHook';
 import { useAppStore } from '../store';
@@ -17,6 +15,7 @@ import { SparsityCharts } from './inspect/SparsityCharts';
 import { TokenView } from './inspect/TokenView';
 import { useStages } from './inspect/useStages';
 import { runLabel } from './runLabel';
+import { useAnalysis, useDataset } from './useRegistry';
 
 const fmt = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : '—');
 
@@ -47,8 +46,8 @@ export function InspectPanel({
 
   const index = runs.findIndex((r) => r.runId === runId);
   const run = index >= 0 ? runs[index] : undefined;
-  const a = run ? getAnalysis(run.runId) : undefined;
-  const ds = a ? getDataset(a.datasetId) : undefined;
+  const a = useAnalysis(run?.runId);
+  const ds = useDataset(a?.datasetId);
   // Sections mount one per task (see useStages): summary, sparsity, error, tokens, features.
   const stage = useStages(active ? a : undefined, 5);
 

@@ -4,23 +4,25 @@
  * Heavy data lives here, never in the zustand store (which keeps only the small run summaries).
  */
 import type { EvalResult } from '../workers/inspectProtocol';
+import { Registry } from './registry';
 
 export type RunAnalysis = EvalResult;
 
-const analyses = new Map<string, RunAnalysis>();
+/** Views read it with `useAnalysis(runId)` (src/components/useRegistry.ts). */
+export const analyses = new Registry<RunAnalysis>();
 /** Feature activation columns [rows] by `${runId}:${feature}`; a few kept, oldest dropped. */
 const featureActs = new Map<string, Float32Array>();
 const MAX_FEATURE_COLUMNS = 16;
 
 export function getAnalysis(runId: string | null): RunAnalysis | undefined {
-  return runId === null ? undefined : analyses.get(runId);
+  return analyses.get(runId);
 }
 
 export function putAnalysis(a: RunAnalysis): void {
-  analyses.set(a.runId, a);
   // A new evaluation of the same run (e.g. after a pause) invalidates its cached columns.
   for (const key of [...featureActs.keys()])
     if (key.startsWith(`${a.runId}:`)) featureActs.delete(key);
+  analyses.put(a.runId, a);
 }
 
 export function getFeatureActs(runId: string, feature: number): Float32Array | undefined {

@@ -4,8 +4,10 @@
  * summaries, and arrays of 10⁵–10⁷ entries would make every store update and devtools snapshot
  * expensive. The activation rows themselves are not here either: they live in the engine worker.
  *
- * Shared with the Inspect views, which read tokens by dataset id (`getDataset(id)`).
+ * Shared with the Inspect views, which read tokens by dataset id (`useDataset(id)` in views,
+ * `getDataset(id)` elsewhere).
  */
+import { Registry } from './registry';
 
 export interface LoadedDataset {
   id: string;
@@ -20,17 +22,17 @@ export interface LoadedDataset {
   pos: Int32Array | null;
 }
 
-const registry = new Map<string, LoadedDataset>();
+export const datasets = new Registry<LoadedDataset>();
 
 export function getDataset(id: string): LoadedDataset | undefined {
-  return registry.get(id);
+  return datasets.get(id);
 }
 
 /** Adds or replaces a dataset (by id). */
 export function putDataset(ds: LoadedDataset): void {
   if (ds.tokens && ds.tokens.length !== ds.rows)
     throw new Error(`${ds.name}: ${ds.tokens.length} tokens for ${ds.rows} rows`);
-  registry.set(ds.id, ds);
+  datasets.put(ds.id, ds);
 }
 
 /**

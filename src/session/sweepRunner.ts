@@ -15,6 +15,7 @@ import {
   type SweepState,
   type SweepStorage,
 } from './sweep';
+import { selectDeadFraction } from '../store/selectors';
 
 export class SweepRunner {
   private stopWatching: (() => void) | null = null;
@@ -129,12 +130,11 @@ export class SweepRunner {
       if (['starting', 'running', 'paused', 'evaluating'].includes(t.state)) active = true;
       if (!active) return;
       if (t.state === 'done' && t.evaluation) {
-        const F = Number(t.config?.dict_size ?? 0);
         this.ended(run, {
           state: 'done',
           fvu: t.evaluation.fvu,
           meanL0: t.evaluation.meanL0,
-          deadFraction: t.latest && F > 0 ? t.latest.deadCount / F : undefined,
+          deadFraction: selectDeadFraction(now),
         });
       } else if (changed && t.state === 'failed') {
         this.ended(run, { state: 'failed', message: t.message ?? 'failed' });

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { EpochChecksum } from '../io/sampler';
 import type { StepMetrics } from '../sae/trainer';
+import type { TrainConfig } from '../reference/sae/config';
 import type { SavedRun, TrainEvaluation, TrainState } from '../workers/protocol';
 
 /** Most metric points kept for charts; older ones are thinned to every other point. */
@@ -13,7 +14,7 @@ export interface TrainingSlice {
     /** The run's id, echoed by the engine when it starts (Inspect keys its analyses by it). */
     runId: string | null;
     dataset: { id: string; name: string; rows: number; D: number } | null;
-    config: Record<string, unknown> | null;
+    config: TrainConfig | null;
     step: number;
     steps: number;
     rowsPerSec: number;
@@ -45,7 +46,7 @@ export interface TrainingSlice {
   resumeRefusedWith(message: string | null): void;
   trainingStarted(
     dataset: { id: string; name: string; rows: number; D: number },
-    config: Record<string, unknown>,
+    config: TrainConfig,
     runId: string,
   ): void;
   trainingState(state: TrainState, message?: string): void;

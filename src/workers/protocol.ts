@@ -3,7 +3,7 @@ import type { DatasetFingerprint } from '../checkpoint/fingerprint';
 import type { AdapterSummary } from '../gpu/device';
 import type { GpuEvent } from '../gpu/events';
 import type { EpochChecksum } from '../io/sampler';
-import type { TrainConfigInput } from '../reference/sae/config';
+import type { TrainConfig, TrainConfigInput } from '../reference/sae/config';
 import type { StepMetrics } from '../sae/trainer';
 import type { CheckResult } from '../selfcheck/kernels';
 import type { InspectMessage, InspectRequest } from './inspectProtocol';
@@ -142,7 +142,8 @@ export type EngineMessage =
   | {
       type: 'train-started';
       dataset: { id: string; name: string; rows: number; D: number };
-      config: Record<string, unknown>;
+      /** The run's whole config as the engine resolved it (defaults filled in, validated). */
+      config: TrainConfig;
       normFactor: number;
       /** The request's `runId` (or one the engine made up when none was given). */
       runId: string;

@@ -11,6 +11,7 @@ import {
 import { SweepRunner } from '../../src/session/sweepRunner';
 import { useAppStore } from '../../src/store';
 import type { EngineRequest } from '../../src/workers/protocol';
+import { resolveConfig } from '../../src/reference/sae/config';
 
 const plan: SweepPlan = {
   id: 'sw',
@@ -59,10 +60,14 @@ describe('the plan', () => {
   });
 });
 
+/** A run's config as the engine resolves it (D = 4, the quick lab's rows). */
+const cfg = (input: Record<string, unknown>) =>
+  resolveConfig({ dict_size: 64, k: 2, batch_size: 4, steps: 10, warmup_steps: 1, ...input }, 4);
+
 /** Plays the engine's side of one run into the store, as the engine client would. */
 function finishRun(runId: string, fvu: number, meanL0: number) {
   const s = useAppStore.getState();
-  s.trainingStarted({ id: 'quick', name: 'Quick', rows: 10, D: 4 }, { dict_size: 64 }, runId);
+  s.trainingStarted({ id: 'quick', name: 'Quick', rows: 10, D: 4 }, cfg({ dict_size: 64 }), runId);
   s.trainingState('running');
   s.trainingState('evaluating');
   s.trainingEvaluated({ fvu, meanL0 } as never);
@@ -164,7 +169,7 @@ describe('the runner', () => {
     const runner = make((r) => sent.push(r), storage);
     runner.start(plan);
     const s = useAppStore.getState();
-    s.trainingStarted({ id: 'quick', name: 'Quick', rows: 10, D: 4 }, {}, 'sw-softsae-k4');
+    s.trainingStarted({ id: 'quick', name: 'Quick', rows: 10, D: 4 }, cfg({}), 'sw-softsae-k4');
     s.trainingState('running');
     s.trainingState('failed', 'device lost twice');
     await new Promise((r) => setTimeout(r, 0));
@@ -174,7 +179,7 @@ describe('the runner', () => {
     });
     expect(sent.at(-1)).toMatchObject({ type: 'train-start', runId: 'sw-topk-k4' });
     // Started under the failed run's state: not a failure of this run.
-    s.trainingStarted({ id: 'quick', name: 'Quick', rows: 10, D: 4 }, {}, 'sw-topk-k4');
+    s.trainingStarted({ id: 'quick', name: 'Quick', rows: 10, D: 4 }, cfg({}), 'sw-topk-k4');
     expect(useAppStore.getState().sweep!.runs[1].state).toBe('running');
     s.trainingState('running');
     s.trainingState('stopped');

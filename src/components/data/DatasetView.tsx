@@ -1,5 +1,5 @@
 import { visibleToken } from '../../io/visible';
-import { getDataset } from '../../session/datasets';
+import { useDataset } from '../useRegistry';
 import { useAppStore } from '../../store';
 import type { DatasetSummaryView } from '../../store/datasetSlice';
 import { formatInt, formatNum } from '../../format';
@@ -91,7 +91,7 @@ const PREVIEW = 32;
  * Token text comes from user files: rendered as React text, control characters made visible.
  */
 function TokenPreview({ id }: { id: string }) {
-  const ds = getDataset(id);
+  const ds = useDataset(id);
   if (!ds?.tokens) return null;
   const n = Math.min(PREVIEW, ds.rows);
   return (

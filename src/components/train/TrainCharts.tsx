@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { lineChart, type LineSeries } from '../../charts/lineChart';
 import type { StepMetrics } from '../../sae/trainer';
 import { useAppStore } from '../../store';
+import { selectBatchSize } from '../../store/selectors';
 
 /** Most points drawn per series: enough for the eye, bounded work per redraw. */
 const MAX_DRAWN = 120;
@@ -117,7 +118,7 @@ export function TrainCharts() {
     const drawFrom = (i: number, history: readonly StepMetrics[]) => {
       const el = refs.current[i];
       if (visible && el && drawn[i] !== history) {
-        draw(el, CHARTS[i], history, Number(useAppStore.getState().training.config?.batch_size));
+        draw(el, CHARTS[i], history, selectBatchSize(useAppStore.getState()));
         drawn[i] = history;
       }
       timer = i + 1 < CHARTS.length ? setTimeout(() => drawFrom(i + 1, history), 0) : undefined;

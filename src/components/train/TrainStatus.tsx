@@ -1,5 +1,6 @@
 import { useAppStore } from '../../store';
 import { formatBytes, formatDuration, formatInt, formatNum } from '../../format';
+import { selectBatchSize } from '../../store/selectors';
 
 /** The newest committed checkpoint, a write that failed, and why the run last restored one. */
 export function CheckpointStatus() {
@@ -31,7 +32,7 @@ export function TrainProgress() {
   const steps = useAppStore((s) => s.training.steps);
   const rowsPerSec = useAppStore((s) => s.training.rowsPerSec);
   const gpuBytes = useAppStore((s) => s.training.gpuBytes);
-  const batch = useAppStore((s) => Number(s.training.config?.batch_size ?? 0));
+  const batch = useAppStore(selectBatchSize);
   const eta = rowsPerSec > 0 && batch > 0 ? ((steps - step) * batch) / rowsPerSec : NaN;
   return (
     <div className="progress">
@@ -80,7 +81,7 @@ export function TrainProgress() {
 /** The latest step's numbers, and the evaluation over every row once training is done. */
 export function TrainNumbers() {
   const m = useAppStore((s) => s.training.latest);
-  const batch = useAppStore((s) => Number(s.training.config?.batch_size ?? 0));
+  const batch = useAppStore(selectBatchSize);
   const ev = useAppStore((s) => s.training.evaluation);
   return (
     <>
