@@ -7,8 +7,8 @@
  */
 import { acquireGpu, adapterName, type GpuContext } from '../src/gpu/device';
 import { createKernelContext } from '../src/gpu/kernels/context';
-import { resolveConfig } from '../src/reference/sae/config';
-import { initParams } from '../src/reference/sae/params';
+import { resolveConfig } from '../src/model/config';
+import { initParams } from '../src/model/params';
 import { randomFloat32 } from '../src/reference/random';
 import { normFactorOf } from '../src/sae/batches';
 import {

@@ -9,7 +9,7 @@ import { getAnalysis } from '../src/session/analyses';
 import { getDataset } from '../src/session/datasets';
 import { importSae, queryCodes, queryExport } from '../src/session/queries';
 import { useAppStore, type AppState } from '../src/store';
-import type { TrainConfigInput } from '../src/reference/sae/config';
+import type { TrainConfigInput } from '../src/model/config';
 import type { SweepArch, SweepState } from '../src/session/sweep';
 import { SweepRunner } from '../src/session/sweepRunner';
 import { CheckpointMirror, restoreCheckpointFiles } from './checkpoints';

@@ -6,7 +6,7 @@
  */
 import type { SafetensorsFile } from '../io/safetensors';
 import { writeSafetensors, type TensorToWrite } from '../io/safetensors-write';
-import { PARAM_NAMES, paramShape, type ParamName } from '../reference/sae/params';
+import { PARAM_NAMES, paramShape, type ParamName } from '../model/params';
 
 /**
  * Architectures the engine trains (`softsae`, `topk`, `batchtopk`) plus the inference-only
