@@ -8,7 +8,7 @@ import { saeLensTopK, type ExportedFile } from '../io/sae/export';
 import { softsaeFiles } from '../io/sae/softsae';
 import { estimateK } from '../model/kEstimator';
 import { PARAM_NAMES, type ParamTensors } from '../model/params';
-import type { SaeModel } from './modelFile';
+import type { SaeModel } from '../io/sae/modelFile';
 
 export type ConvertTarget = 'softsae' | 'saelens-topk';
 

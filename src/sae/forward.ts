@@ -27,7 +27,7 @@ import { BatchTopK } from '../gpu/kernels/batchtopk';
 import { BATCHTOPK_THRESHOLD } from '../model/schedules';
 import type { SaeBuffers } from './buffers';
 import { JumpRelu } from '../gpu/kernels/jumprelu';
-import type { ModelArch } from './modelFile';
+import type { ModelArch } from '../io/sae/modelFile';
 import { SparsePath, sparseCapacity } from './sparsePath';
 
 /** As the reference's ForwardMode: SoftSAE soft / hard, TopK, BatchTopK training / inference. */

@@ -1,5 +1,5 @@
 import { useAppStore } from '../../store';
-import { formatBytes, formatDuration, formatInt, formatNum } from '../../format';
+import { formatBytes, formatDuration, formatInt, formatNum } from '../../util/format';
 
 /** The newest committed checkpoint, a write that failed, and why the run last restored one. */
 export function CheckpointStatus() {
