@@ -5,7 +5,8 @@
  * on a device with the adapter's own limits and once on one with WebGPU's default limits (the
  * app's `?limits=default`), where the plan's refusal is what the engine would report.
  */
-import { acquireGpu, adapterName, type GpuContext } from '../src/gpu/device';
+import { acquireGpu, type GpuContext } from '../src/gpu/device';
+import { adapterName } from '../src/store/gpuSlice';
 import { createKernelContext } from '../src/gpu/kernels/context';
 import { resolveConfig } from '../src/model/config';
 import { initParams } from '../src/model/params';
