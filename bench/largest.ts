@@ -5,10 +5,11 @@
  * on a device with the adapter's own limits and once on one with WebGPU's default limits (the
  * app's `?limits=default`), where the plan's refusal is what the engine would report.
  */
-import { acquireGpu, adapterName, type GpuContext } from '../src/gpu/device';
+import { acquireGpu, type GpuContext } from '../src/gpu/device';
+import { adapterName } from '../src/store/gpuSlice';
 import { createKernelContext } from '../src/gpu/kernels/context';
-import { resolveConfig } from '../src/reference/sae/config';
-import { initParams } from '../src/reference/sae/params';
+import { resolveConfig } from '../src/model/config';
+import { initParams } from '../src/model/params';
 import { randomFloat32 } from '../src/reference/random';
 import { normFactorOf } from '../src/sae/batches';
 import {

@@ -1,5 +1,6 @@
 // Benchmark page driven by scripts/bench.mjs (or opened by hand at /bench/index.html).
-import { acquireGpu, adapterName } from '../src/gpu/device';
+import { acquireGpu } from '../src/gpu/device';
+import { adapterName } from '../src/store/gpuSlice';
 import type { GemmTiles } from '../src/gpu/kernels/gemm';
 import { benchGemm, type GemmBenchRow } from './gemm';
 import { benchIngest, type IngestBenchOptions, type IngestBenchRow } from './ingest';

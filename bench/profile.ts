@@ -8,8 +8,8 @@
 import type { GpuContext } from '../src/gpu/device';
 import { createKernelContext } from '../src/gpu/kernels/context';
 import { GpuTimer } from '../src/gpu/timer';
-import { resolveConfig } from '../src/reference/sae/config';
-import { initParams } from '../src/reference/sae/params';
+import { resolveConfig } from '../src/model/config';
+import { initParams } from '../src/model/params';
 import { randomFloat32 } from '../src/reference/random';
 import { GpuTrainer } from '../src/sae/trainer';
 import { median } from './stats';

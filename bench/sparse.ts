@@ -17,7 +17,7 @@ import {
 } from '../src/gpu/kernels/sparseLists';
 import { SparseDecoder } from '../src/gpu/kernels/sparseSae';
 import { randomFloat32 } from '../src/reference/random';
-import { createRng } from '../src/reference/sae/rng';
+import { createRng } from '../src/model/rng';
 import { median } from './stats';
 
 export interface SparseBenchOptions {

@@ -10,7 +10,7 @@ import { getDataset } from '../src/session/datasets';
 import { importSae, queryCodes, queryExport } from '../src/session/queries';
 import { useAppStore, type AppState } from '../src/store';
 import { selectBatchSize, selectDeadFraction, selectPredictsK } from '../src/store/selectors';
-import type { TrainConfigInput } from '../src/reference/sae/config';
+import type { TrainConfigInput } from '../src/model/config';
 import { currentRun, type SweepArch, type SweepState } from '../src/session/sweep';
 import { SweepRunner } from '../src/session/sweepRunner';
 import { CheckpointMirror, restoreCheckpointFiles } from './checkpoints';

@@ -2,14 +2,14 @@
 // its store — the same objects the app creates (src/session/appSession.ts), without React. The
 // command line drives them through the same protocol: no training loop or evaluation pass of its
 // own. Inputs are the files the Node side serves by byte ranges (RemoteFile).
-import { adapterName } from '../src/gpu/device';
+import { adapterName } from '../src/store/gpuSlice';
 import type { RemoteFile } from '../src/io/http';
 import { IngestClient } from '../src/session/ingestClient';
 import { DatasetLoader } from '../src/session/loader';
 import { connectQueries } from '../src/session/queries';
 import type { StagedFile } from '../src/session/fileRoles';
 import { useAppStore, type AppState } from '../src/store';
-import { EngineClient } from '../src/workers/engineClient';
+import { EngineClient } from '../src/session/engineClient';
 
 /** A file as the Node side describes it: served at /__cli/in/<name>. */
 export interface CliFile {

@@ -2,15 +2,10 @@
 // train.ts updateThreshold): the whole-batch radix select (exact kept set, ties to the lower flat
 // index, K = min(k·B, #positive)), the θ update, and threshold inference f = h·1[h > θ].
 import { expect, test } from '@playwright/test';
-import { createRng } from '../src/reference/sae/rng';
+import { createRng } from '../src/model/rng';
 import { encode, forward } from '../src/reference/sae/forward';
 import { reconstructionLoss } from '../src/reference/sae/loss';
-import {
-  initParams,
-  normalizeRows,
-  PARAM_NAMES,
-  type ParamName,
-} from '../src/reference/sae/params';
+import { initParams, normalizeRows, PARAM_NAMES, type ParamName } from '../src/model/params';
 import { batchTopKMask, thresholdMask } from '../src/reference/sae/select';
 import { updateThreshold } from '../src/reference/sae/train';
 import type { EvalReport } from './harness/batchtopk.checks';

@@ -13,7 +13,7 @@ import { writeNpy } from '../src/io/npy-write';
 import { openSafetensors } from '../src/io/safetensors';
 import { bytesSource } from '../src/io/source';
 import { compareArrays, formatMismatches } from '../src/reference/compare';
-import { readModel } from '../src/sae/modelFile';
+import { readModel } from '../src/io/sae/modelFile';
 import { fixturePath } from '../test/helpers/fixtures';
 import { epochChecksum } from './epochChecksum';
 import { readSafetensorsRaw } from './sae-reference';

@@ -5,7 +5,7 @@
 import { expect, test } from '@playwright/test';
 import { compareArrays, formatMismatches, type Tolerance } from '../src/reference/compare';
 import { EvalReference, type EvalReferenceSummary } from '../src/reference/eval';
-import { createRng, type Rng } from '../src/reference/sae/rng';
+import { createRng, type Rng } from '../src/model/rng';
 import { arenaLayout, packArena } from '../src/sae/arena';
 import { loadSoftsaeSmall } from '../test/helpers/softsaeSmall';
 import type {

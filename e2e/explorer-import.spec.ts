@@ -12,7 +12,7 @@ import { fixturePath } from '../test/helpers/fixtures';
 import { loadSoftsaeSmall } from '../test/helpers/softsaeSmall';
 import { quickDataset } from '../src/data/demo';
 import { writeSafetensors } from '../src/io/safetensors-write';
-import { createRng } from '../src/reference/sae/rng';
+import { createRng } from '../src/model/rng';
 import { AppPage } from './pages/AppPage';
 import { ComparePage } from './pages/compare';
 import { DataPage } from './pages/DataPage';

@@ -4,7 +4,7 @@
 // reference evaluation (e2e/inspect-reference.ts) of the model read back from the engine.
 import { writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { createRng } from '../src/reference/sae/rng';
+import { createRng } from '../src/model/rng';
 import {
   close,
   referenceEval,

@@ -6,7 +6,7 @@
 // (e2e/inspect-reference.ts), and the exported CSVs read with this test's own parser.
 import { expect, test, type Page } from '@playwright/test';
 import { quickDataset, QUICK_OPTIONS } from '../src/data/demo';
-import type { TrainConfigInput } from '../src/reference/sae/config';
+import type { TrainConfigInput } from '../src/model/config';
 import { close, referenceEval, type PlainModel, type ReferenceEval } from './inspect-reference';
 import { AppPage } from './pages/AppPage';
 import { ComparePage } from './pages/compare';

@@ -2,7 +2,7 @@
 // the kernel only compares and copies (f is h or 0; L0 is a count).
 import { expect, test } from '@playwright/test';
 import { jumpRelu } from '../src/reference/sae/jumprelu';
-import { createRng } from '../src/reference/sae/rng';
+import { createRng } from '../src/model/rng';
 import type { JumpReluArg } from './harness/jumprelu.checks';
 import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
 

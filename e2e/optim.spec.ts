@@ -6,7 +6,7 @@
 // Shapes are small (SwiftShader) but awkward: D and F not multiples of the 64/256-lane workgroups,
 // F ≫ D, D > 64 (several elements per lane). Tolerances are derived next to each comparison in
 // src/selfcheck/optimKernels.ts, optimAdam.ts and optimStep.ts; the end-to-end bounds are explained below.
-import { PARAM_NAMES } from '../src/reference/sae/params';
+import { PARAM_NAMES } from '../src/model/params';
 import { expect, test } from '@playwright/test';
 import type { AdamCase, AdamResult } from '../src/selfcheck/optimAdam';
 import type {

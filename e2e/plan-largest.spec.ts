@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { writeNpy } from '../src/io';
-import { createRng } from '../src/reference/sae/rng';
+import { createRng } from '../src/model/rng';
 import { AppPage } from './pages/AppPage';
 import { DataPage } from './pages/DataPage';
 import { TrainPage } from './pages/TrainPage';

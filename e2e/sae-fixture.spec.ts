@@ -3,7 +3,7 @@
 // (L2 + k-loss, no aux, no clipping, no projection) within 1e-4 + 1e-3·|ref|.
 import { expect, test } from '@playwright/test';
 import { compareArrays, formatMismatches, type Tolerance } from '../src/reference/compare';
-import { PARAM_NAMES } from '../src/reference/sae/params';
+import { PARAM_NAMES } from '../src/model/params';
 import { arenaLayout, packArena, unpackArena } from '../src/sae/arena';
 import { loadSoftsaeSmall } from '../test/helpers/softsaeSmall';
 import type { ModelPassArg, ModelPassResult } from './harness/model.checks';

@@ -3,7 +3,7 @@
 // computed here in Node; the page only runs the GPU.
 import { expect, test } from '@playwright/test';
 import { compareArrays, formatMismatches, type Tolerance } from '../src/reference/compare';
-import { createRng } from '../src/reference/sae/rng';
+import { createRng } from '../src/model/rng';
 import { sigmoid } from '../src/reference/sae/forward';
 import { rowTopKMask } from '../src/reference/sae/select';
 import { softTopK, softTopKBackward } from '../src/reference/sae/softtopk';

@@ -2,7 +2,7 @@
 import { expect, test } from '@playwright/test';
 import { compareArrays, formatMismatches } from '../src/reference/compare';
 import { batchLossRef, deadRef, elementwiseRef } from '../src/reference/elementwise';
-import { createRng } from '../src/reference/sae/rng';
+import { createRng } from '../src/model/rng';
 import type { ElementwiseOp } from '../src/gpu/kernels/elementwise';
 import type { BatchLossArg, DeadArg, ElementwiseArg } from './harness/small.checks';
 import { expectNoGpuErrors, openHarness, runCheck } from './gpu';

@@ -3,7 +3,7 @@
 // lists) and against the dense GEMMs on the same inputs.
 import { expect, test } from '@playwright/test';
 import { compareArrays, formatMismatches, type Tolerance } from '../src/reference/compare';
-import { createRng } from '../src/reference/sae/rng';
+import { createRng } from '../src/model/rng';
 import {
   csrDotRef,
   csrFromDense,

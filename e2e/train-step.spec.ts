@@ -4,8 +4,8 @@
 // and without dead features. Parameters, Adam moments and step counts, dead-feature counters and
 // θ are compared after the first and the third step.
 import { expect, test } from '@playwright/test';
-import type { TrainConfigInput } from '../src/reference/sae/config';
-import { PARAM_NAMES, type ParamName, type SaeParams } from '../src/reference/sae/params';
+import type { TrainConfigInput } from '../src/model/config';
+import { PARAM_NAMES, type ParamName, type SaeParams } from '../src/model/params';
 import {
   createTrainer,
   trainStep,

@@ -39,7 +39,7 @@ const load = async (p) =>
   (await runnerImport(join(ROOT, p), { configFile: false, logLevel: 'silent' })).module;
 const data = await load('src/data/index.ts');
 const io = await load('src/io/index.ts');
-const model = await load('src/sae/modelFile.ts');
+const model = await load('src/io/sae/modelFile.ts');
 const { TRAIN_PRESETS } = await load('src/components/train/presets.ts');
 
 function makeData(seed) {

@@ -7,7 +7,7 @@
 //   renormalize:  w_j ← w_j / (‖w_j‖ + RENORM_EPS)   (spec §5.8), skipped when the optimizer
 //                 flagged this step's gradients as non-finite, so a skipped step leaves every bit
 //                 of the parameters unchanged.
-// The epsilons are the reference's (src/reference/sae/optim.ts, train.ts), set by the host.
+// The epsilons are the reference's (src/reference/sae/optim.ts, src/model/schedules.ts), set by the host.
 // Reductions are a balanced tree over WG lanes in f32.
 
 struct Params {

@@ -1,11 +1,11 @@
 // The BatchTopK selection kernels on inputs sent from the test (the test computes the float64
 // reference in Node): the training selection with its θ update, and threshold inference.
 import { submitPass } from '../../src/gpu/kernels/context';
-import { PARAM_NAMES, type ParamName } from '../../src/reference/sae/params';
+import { PARAM_NAMES, type ParamName } from '../../src/model/params';
 import { runEvalPass } from '../../src/workers/evalPass';
 import { memoryRows } from '../../src/workers/rowSource';
 import { BatchTopK } from '../../src/gpu/kernels/batchtopk';
-import { BATCHTOPK_THRESHOLD } from '../../src/reference/sae/train';
+import { BATCHTOPK_THRESHOLD } from '../../src/model/schedules';
 import type { HarnessCheck } from './env';
 import { scope } from './sae.checks';
 

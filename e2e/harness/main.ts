@@ -1,6 +1,7 @@
 // Test-only page: acquires a device and exposes every `*.checks.ts` module in this folder to
 // Playwright as `window.harness.run(name, arg)`. Add a check family by adding a file.
-import { acquireGpu, adapterName, type AdapterSummary } from '../../src/gpu/device';
+import { acquireGpu, type AdapterSummary } from '../../src/gpu/device';
+import { adapterName } from '../../src/store/gpuSlice';
 import { createKernelContext } from '../../src/gpu/kernels/context';
 import type { HarnessCheck, HarnessEnv } from './env';
 

@@ -1,6 +1,6 @@
 // GPU training steps from a given state, for comparison with the float64 reference trainer.
-import { resolveConfig, type TrainConfigInput } from '../../src/reference/sae/config';
-import { PARAM_NAMES, type ParamName } from '../../src/reference/sae/params';
+import { resolveConfig, type TrainConfigInput } from '../../src/model/config';
+import { PARAM_NAMES, type ParamName } from '../../src/model/params';
 import { GpuTrainer, type StepMetrics, type TrainerRestore } from '../../src/sae/trainer';
 import type { HarnessCheck } from './env';
 

@@ -7,9 +7,9 @@
  */
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointTensor } from '../io/checkpoint.ts';
 import { IoError } from '../io/errors.ts';
-import type { TrainConfig } from '../reference/sae/config.ts';
-import { PARAM_NAMES, paramShape, type ParamName } from '../reference/sae/params.ts';
-import type { RngState } from '../reference/sae/rng.ts';
+import type { TrainConfig } from '../model/config.ts';
+import { PARAM_NAMES, paramShape, type ParamName } from '../model/params.ts';
+import type { RngState } from '../model/rng.ts';
 import type { SamplerState } from '../sae/batches.ts';
 import type { StepMetrics } from '../sae/stepMetrics.ts';
 import type { TrainerSnapshot } from '../sae/trainer.ts';

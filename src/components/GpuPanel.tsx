@@ -1,5 +1,5 @@
 import { useAppStore } from '../store';
-import { adapterName } from '../gpu/device';
+import { adapterName } from '../store/gpuSlice';
 
 /** Limits worth showing first: the ones that bound model and batch sizes. */
 const KEY_LIMITS = [

@@ -1,4 +1,4 @@
-import { adapterName } from '../gpu/device';
+import { adapterName } from '../store/gpuSlice';
 import { useAppStore } from '../store';
 
 const LABEL = {

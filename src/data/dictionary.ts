@@ -5,7 +5,7 @@
  * recovery easier than on real model activations, where related features share direction. So a
  * chosen fraction of atoms is arranged in pairs whose cosine is set exactly to a target value.
  */
-import type { Rng } from '../reference/sae/rng.ts';
+import type { Rng } from '../model/rng.ts';
 import { permutation } from './distributions.ts';
 
 /** Correlated atom pairs: `fraction` of all atoms are paired, each pair with cosine `cosine`. */

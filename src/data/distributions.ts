@@ -3,7 +3,7 @@
  * Zipf popularity (which features), strictly positive magnitudes (how strongly), and independent
  * sub-streams of one seed. Everything draws from the project's single PRNG (`createRng`).
  */
-import { createRng, type Rng } from '../reference/sae/rng.ts';
+import { createRng, type Rng } from '../model/rng.ts';
 
 /**
  * Distribution of the number of active true features in a row (or of concepts in a word),

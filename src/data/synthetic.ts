@@ -14,7 +14,7 @@
  * Memory: besides x ([rows, D] float32) the support is stored in CSR form (three typed arrays);
  * nothing allocates a JS object per row.
  */
-import type { Rng } from '../reference/sae/rng.ts';
+import type { Rng } from '../model/rng.ts';
 import {
   checkMagnitude,
   countTable,

@@ -85,14 +85,6 @@ export function summarizeAdapter(adapter: GPUAdapter): AdapterSummary {
   };
 }
 
-/** Human-readable adapter name: description, else vendor/architecture. */
-export function adapterName(s: AdapterSummary): string {
-  const parts = [s.description, [s.vendor, s.architecture].filter(Boolean).join(' ')].filter(
-    Boolean,
-  );
-  return parts.join(' — ') || 'unknown adapter';
-}
-
 /** Acquires an adapter and a device with the engine's limits and features. */
 export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuContext> {
   const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;

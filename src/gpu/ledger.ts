@@ -12,7 +12,7 @@
  * The ledger wraps the device's `createBuffer` once, at acquisition, so every owner (kernels,
  * readback staging, uniform rings, timers) is covered without passing it around.
  */
-import { formatBytes } from '../format';
+import { formatBytes } from '../util/format';
 
 export class GpuLimitError extends Error {
   constructor(

@@ -11,7 +11,7 @@
  * the memory. Memory held: the window buffer, allocated once, and two blocks as read from the
  * file (the one being decoded and the next in flight), each freed once decoded.
  */
-import { createRng, type Rng, type RngState } from '../reference/sae/rng.ts';
+import { createRng, type Rng, type RngState } from '../model/rng.ts';
 import type { DatasetSource, RawBlock } from './dataset.ts';
 import { decodeToFloat32 } from './dtype.ts';
 import { fail } from './errors.ts';

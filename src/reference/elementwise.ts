@@ -2,7 +2,7 @@
  * Float64 references for shaders/elementwise.wgsl, shaders/loss.wgsl and shaders/dead.wgsl
  * (the small per-element and per-batch kernels of the SAE step).
  */
-import type { ElementwiseOp } from '../gpu/kernels/elementwise';
+import type { ElementwiseOp } from '../model/kernelOps';
 
 type Numbers = ArrayLike<number>;
 

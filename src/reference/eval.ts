@@ -10,7 +10,7 @@
  *  - per row: L0 = nonzeros of the row, cos(xn, x̂) (0 when a norm is 0), and the sums of the
  *    norms for l2_ratio, the k̂ sum / min / max over rows that came with k̂.
  */
-import type { EvalShape } from '../sae/evalSummary';
+import type { EvalShape } from '../model/evalShape';
 
 export interface EvalBatchData {
   /** [B, F], [B, D], [B, D] row-major. */

@@ -1,5 +1,5 @@
 /** Float64 reference for shaders/gemm.wgsl (same layouts and epilogue). */
-import type { GemmLayout } from '../gpu/kernels/gemm';
+import type { GemmLayout } from '../model/kernelOps';
 
 type Numbers = ArrayLike<number>;
 

@@ -1,5 +1,5 @@
 /** Seeded kernel inputs, from the same generator as the reference model's initialisation. */
-import { createRng } from './sae/rng';
+import { createRng } from '../model/rng';
 
 /** n uniform floats in [lo, hi), rounded to float32. */
 export function randomFloat32(n: number, seed: number, lo = -1, hi = 1): Float32Array {

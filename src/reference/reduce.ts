@@ -1,5 +1,5 @@
 /** Float64 references for shaders/reduce.wgsl and shaders/axpy.wgsl. */
-import type { ReduceAxis, ReduceOp } from '../gpu/kernels/reduce';
+import type { ReduceAxis, ReduceOp } from '../model/kernelOps';
 
 /** Σ over columns (axis `rows`, length M) or over rows (axis `cols`, length N) of φ(X). */
 export function reduceRef(

@@ -11,7 +11,7 @@
  *
  * Each tensor starts on a 256-byte boundary (64 floats) of the image.
  */
-import { PARAM_NAMES, type ParamName } from '../reference/sae/params';
+import { PARAM_NAMES, type ParamName } from '../model/params';
 
 /** Floats per alignment unit: 256 bytes. */
 export const ARENA_ALIGN = 64;

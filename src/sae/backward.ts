@@ -18,7 +18,7 @@ import type { KernelContext } from '../gpu/kernels/context';
 import { Elementwise } from '../gpu/kernels/elementwise';
 import { Gemm } from '../gpu/kernels/gemm';
 import { Reduce } from '../gpu/kernels/reduce';
-import type { ParamName } from '../reference/sae/params';
+import type { ParamName } from '../model/params';
 import type { SaeAux } from './aux';
 import type { SaeBuffers } from './buffers';
 import type { SaeForward } from './forward';

@@ -4,7 +4,7 @@
  * order. Deterministic for a seed, so a run can be replayed; {@link BatchSampler.save} captures
  * the order, cursor and generator so a checkpoint continues the very same sequence of batches.
  */
-import { createRng, type Rng, type RngState } from '../reference/sae/rng';
+import { createRng, type Rng, type RngState } from '../model/rng';
 
 /**
  * Everything a sampler needs to continue where it was (a checkpoint's data cursor). Rows in

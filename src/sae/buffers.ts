@@ -5,7 +5,7 @@
  * labelled `Sae.<name>` (`Sae.params.encoder.weight`, `Sae.h`, …).
  */
 import { createBuffer, STORAGE, upload } from '../gpu/buffers';
-import type { ParamName } from '../reference/sae/params';
+import type { ParamName } from '../model/params';
 import { arenaLayout, type ArenaLayout } from './arena';
 import {
   createTensorSet,

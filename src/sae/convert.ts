@@ -6,9 +6,9 @@
 import type { DatasetSource } from '../io/dataset';
 import { saeLensTopK, type ExportedFile } from '../io/sae/export';
 import { softsaeFiles } from '../io/sae/softsae';
-import { estimateK } from '../reference/sae/forward';
-import { PARAM_NAMES, type ParamTensors } from '../reference/sae/params';
-import type { SaeModel } from './modelFile';
+import { estimateK } from '../model/kEstimator';
+import { PARAM_NAMES, type ParamTensors } from '../model/params';
+import type { SaeModel } from '../io/sae/modelFile';
 
 export type ConvertTarget = 'softsae' | 'saelens-topk';
 

@@ -4,19 +4,12 @@
  * every accumulator binds as a sub-range and one copy reads them all back.
  */
 
+import type { EvalShape } from '../model/evalShape';
+
 /** Storage-buffer binding offsets must be multiples of minStorageBufferOffsetAlignment (≤ 256). */
 const ALIGN_BYTES = 256;
 
-export interface EvalShape {
-  /** Features (columns of f). */
-  F: number;
-  /** Input dimensions (columns of xn and x̂). */
-  D: number;
-  /** Histogram bins per feature. */
-  bins: number;
-  /** Length of each feature's list of top activating rows. */
-  topN: number;
-}
+export type { EvalShape };
 
 /** Accumulator sections, in 4-byte elements: [F] count, [4, F] moments, … */
 export const EVAL_SECTIONS = [

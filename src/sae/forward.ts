@@ -24,10 +24,10 @@ import { Reduce } from '../gpu/kernels/reduce';
 import { SoftTopK } from '../gpu/kernels/softtopk';
 import { RowTopK } from '../gpu/kernels/topk';
 import { BatchTopK } from '../gpu/kernels/batchtopk';
-import { BATCHTOPK_THRESHOLD } from '../reference/sae/train';
+import { BATCHTOPK_THRESHOLD } from '../model/schedules';
 import type { SaeBuffers } from './buffers';
 import { JumpRelu } from '../gpu/kernels/jumprelu';
-import type { ModelArch } from './modelFile';
+import type { ModelArch } from '../io/sae/modelFile';
 import { SparsePath, sparseCapacity } from './sparsePath';
 
 /** As the reference's ForwardMode: SoftSAE soft / hard, TopK, BatchTopK training / inference. */

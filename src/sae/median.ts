@@ -12,7 +12,7 @@
  * The result is rounded once to float32 and written to the parameters' `b_dec` buffer.
  */
 import { upload } from '../gpu/buffers';
-import { geometricMedian } from '../reference/sae/optim';
+import { geometricMedian } from '../model/geometricMedian';
 import type { ArenaLayout } from './arena';
 import type { TensorSet } from './paramBuffers';
 

@@ -14,8 +14,8 @@
  * binding, so each buffer must fit one binding (`maxStorageBufferBindingSize`) as well as
  * `maxBufferSize`; a tensor is never split across bindings.
  */
-import type { TrainConfig } from '../reference/sae/config';
-import { PARAM_NAMES, type ParamName } from '../reference/sae/params';
+import type { TrainConfig } from '../model/config';
+import { PARAM_NAMES, type ParamName } from '../model/params';
 import { deviceShape, PARAM_KINDS, tensorLabel, type ParamKind } from './arena';
 
 /**

@@ -38,10 +38,9 @@ import {
 } from '../gpu/kernels/gradnorm';
 import { readbackBytes, upload } from '../gpu/buffers';
 import { packUniform } from '../gpu/uniforms';
-import type { TrainConfig } from '../reference/sae/config';
-import { ADAM, lrFactor } from '../reference/sae/optim';
-import { PARAM_NAMES, type ParamName } from '../reference/sae/params';
-import { CLIP_NORM, RENORM_EPS } from '../reference/sae/train';
+import type { TrainConfig } from '../model/config';
+import { PARAM_NAMES, type ParamName } from '../model/params';
+import { ADAM, CLIP_NORM, lrFactor, RENORM_EPS } from '../model/schedules';
 import type { ArenaLayout } from './arena';
 import { tensorList, type TensorSet } from './paramBuffers';
 

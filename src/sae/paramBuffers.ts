@@ -10,7 +10,7 @@
  * transposed, [F, D] (see src/sae/arena.ts), converted on upload and readback.
  */
 import { createBuffer, readbackF32, upload } from '../gpu/buffers';
-import { PARAM_NAMES, type ParamName } from '../reference/sae/params';
+import { PARAM_NAMES, type ParamName } from '../model/params';
 import {
   fromDeviceTensor,
   tensorLabel,

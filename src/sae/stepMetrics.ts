@@ -4,7 +4,7 @@
  */
 import type { OptimStatus } from '../gpu/kernels/gradnorm';
 import { LOSS_SCALARS } from '../gpu/kernels/loss';
-import type { Arch } from '../reference/sae/config';
+import type { Arch } from '../model/config';
 import { AUX_SCALAR } from './aux';
 import type { GpuForwardMode } from './forward';
 

@@ -22,8 +22,8 @@ import {
   PARAM_NAMES,
   type ParamGrads,
   type ParamName,
-} from '../reference/sae/params';
-import { CLIP_NORM, RENORM_EPS } from '../reference/sae/train';
+} from '../model/params';
+import { CLIP_NORM, RENORM_EPS } from '../model/schedules';
 import { arenaLayout } from '../sae/arena';
 import { gradMask, PROJECTION_EPS, tensorSegments } from '../sae/optimizer';
 import { tensorList } from '../sae/paramBuffers';

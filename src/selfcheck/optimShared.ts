@@ -5,8 +5,8 @@
  */
 import { createBufferFrom, readbackF32 } from '../gpu/buffers';
 import { compareArrays, type Tolerance } from '../reference/compare';
-import { createRng } from '../reference/sae/rng';
-import { PARAM_NAMES, type ParamName } from '../reference/sae/params';
+import { createRng } from '../model/rng';
+import { PARAM_NAMES, type ParamName } from '../model/params';
 import { packArena, unpackArena, type ArenaLayout } from '../sae/arena';
 import type { TensorSet } from '../sae/paramBuffers';
 import type { CheckResult } from './kernels';

@@ -9,7 +9,6 @@ import {
   adamStep,
   clipGradNorm,
   createAdamState,
-  lrFactor,
   projectDecoderGrad,
 } from '../reference/sae/optim';
 import {
@@ -18,8 +17,8 @@ import {
   PARAM_NAMES,
   type ParamGrads,
   type ParamName,
-} from '../reference/sae/params';
-import { CLIP_NORM, RENORM_EPS } from '../reference/sae/train';
+} from '../model/params';
+import { CLIP_NORM, lrFactor, RENORM_EPS } from '../model/schedules';
 import { arenaLayout } from '../sae/arena';
 import { Optimizer, type PendingStatus } from '../sae/optimizer';
 import { uploadTensors } from '../sae/paramBuffers';

@@ -7,7 +7,7 @@
  */
 import { HOW_TO_ENABLE } from '../gpu/device';
 import { useAppStore } from '../store';
-import { EngineClient } from '../workers/engineClient';
+import { EngineClient } from './engineClient';
 import type { BuiltinDataset, EngineRequest } from '../workers/protocol';
 import { putDataset } from './datasets';
 import { IngestClient } from './ingestClient';

@@ -14,11 +14,11 @@
  * abort or a cancel leaves the previous dataset active (reliability cases 1–24).
  */
 import type { DatasetStats } from '../io/stats';
-import { formatBytes } from '../format';
+import { formatBytes } from '../util/format';
 import type { InputFile } from '../io/http';
 import { useAppStore } from '../store';
 import type { DatasetSummaryView, IngestPhase } from '../store/datasetSlice';
-import type { EngineClient } from '../workers/engineClient';
+import type { EngineClient } from './engineClient';
 import type { DatasetSummary } from '../workers/ingest-protocol';
 import { putDataset } from './datasets';
 import { shardOrder, type StagedFile } from './fileRoles';

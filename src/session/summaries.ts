@@ -5,7 +5,7 @@
 import { ITEM_SIZE } from '../io/dtype';
 import type { DatasetStats } from '../io/stats';
 import type { DatasetSummaryView } from '../store/datasetSlice';
-import type { DatasetLoaded } from '../workers/engineClient';
+import type { DatasetLoaded } from './engineClient';
 import type { DatasetSummary } from '../workers/ingest-protocol';
 import { keptRows, type LoadedDataset } from './datasets';
 

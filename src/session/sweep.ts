@@ -4,7 +4,7 @@
  * BatchTopK over a range of k) is one sweep. This file is the plan and its saved state, pure;
  * `sweepRunner.ts` runs it on the engine (for the app and the command line alike).
  */
-import type { TrainConfigInput } from '../reference/sae/config';
+import type { TrainConfigInput } from '../model/config';
 
 import type { SweepArch, SweepPlan, SweepRun, SweepState } from '../store/sweepSlice';
 

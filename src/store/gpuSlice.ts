@@ -22,6 +22,14 @@ export interface GpuSlice {
   gpuEvent(event: GpuEvent): void;
 }
 
+/** Human-readable adapter name: description, else vendor/architecture. */
+export function adapterName(s: AdapterSummary): string {
+  const parts = [s.description, [s.vendor, s.architecture].filter(Boolean).join(' ')].filter(
+    Boolean,
+  );
+  return parts.join(' — ') || 'unknown adapter';
+}
+
 const MAX_ERRORS = 20;
 
 export const createGpuSlice: StateCreator<GpuSlice, [], [], GpuSlice> = (set) => ({

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { TrainConfigInput } from '../reference/sae/config';
+import type { TrainConfigInput } from '../model/config';
 
 // The sweep's plan and runs (src/session/sweep.ts runs them): small numbers only.
 

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { EpochChecksum } from '../io/sampler';
 import type { StepMetrics } from '../sae/trainer';
-import type { TrainConfig } from '../reference/sae/config';
+import type { TrainConfig } from '../model/config';
 import type { SavedRun, TrainEvaluation, TrainState } from '../workers/protocol';
 
 /** Most metric points kept for charts; older ones are thinned to every other point. */

@@ -18,7 +18,7 @@ import { uploadTensors } from '../sae/paramBuffers';
 import { SaeBuffers } from '../sae/buffers';
 import { EvalAccumulator, type EvalSummary } from '../sae/eval';
 import { inferenceMode, SaeForward } from '../sae/forward';
-import type { SaeModel } from '../sae/modelFile';
+import type { SaeModel } from '../io/sae/modelFile';
 import type { RowSource } from './rowSource';
 import { CsrBuilder, MAX_KEPT_CODES, type Csr } from './sparseCodes';
 

@@ -7,7 +7,7 @@
 import type { KernelContext } from '../gpu/kernels/context';
 import { groundTruthSummary } from '../data/groundTruth';
 import type { TokenLabData } from '../data/tokens';
-import type { SaeModel } from '../sae/modelFile';
+import type { SaeModel } from '../io/sae/modelFile';
 import { saeLensTopK } from '../io/sae/export';
 import { softsaeFiles } from '../io/sae/softsae';
 import { runEvalPass, type EvalPassData, type EvalPassOutput } from './evalPass';

@@ -3,7 +3,7 @@ import type { DatasetFingerprint } from '../checkpoint/fingerprint';
 import type { AdapterSummary } from '../gpu/device';
 import type { GpuEvent } from '../gpu/events';
 import type { EpochChecksum } from '../io/sampler';
-import type { TrainConfig, TrainConfigInput } from '../reference/sae/config';
+import type { TrainConfig, TrainConfigInput } from '../model/config';
 import type { StepMetrics } from '../sae/trainer';
 import type { CheckResult } from '../selfcheck/kernels';
 import type { InspectMessage, InspectRequest } from './inspectProtocol';

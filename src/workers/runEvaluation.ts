@@ -6,8 +6,8 @@
  */
 import { spearman } from '../data/metrics';
 import type { KernelContext } from '../gpu/kernels/context';
-import type { TrainConfig } from '../reference/sae/config';
-import type { SaeModel } from '../sae/modelFile';
+import type { TrainConfig } from '../model/config';
+import type { SaeModel } from '../io/sae/modelFile';
 import type { GpuTrainer } from '../sae/trainer';
 import type { EngineDataset } from './engineDatasets';
 import type { Inspection } from './inspection';

@@ -15,8 +15,8 @@
 import type { DatasetFingerprint } from '../checkpoint/fingerprint';
 import { makeCheckpoint, type TrainingCheckpoint } from '../checkpoint/content';
 import type { KernelContext } from '../gpu/kernels/context';
-import { resolveConfig, type TrainConfig, type TrainConfigInput } from '../reference/sae/config';
-import { initParams } from '../reference/sae/params';
+import { resolveConfig, type TrainConfig, type TrainConfigInput } from '../model/config';
+import { initParams } from '../model/params';
 import { normFactorOf } from '../sae/batches';
 import { GpuTrainer, type StepMetrics } from '../sae/trainer';
 import { ledgerOf } from '../gpu/ledger';

@@ -6,8 +6,8 @@ import {
   makeCheckpoint,
 } from '../../src/checkpoint/content';
 import { fingerprintMismatch, fingerprintRows } from '../../src/checkpoint/fingerprint';
-import { resolveConfig } from '../../src/reference/sae/config';
-import { PARAM_NAMES, initParams, type ParamName } from '../../src/reference/sae/params';
+import { resolveConfig } from '../../src/model/config';
+import { PARAM_NAMES, initParams, type ParamName } from '../../src/model/params';
 import { BatchSampler } from '../../src/sae/batches';
 
 describe('training checkpoint content', () => {

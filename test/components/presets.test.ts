@@ -7,7 +7,7 @@ import {
   formErrors,
   presetValues,
 } from '../../src/components/train/presets.ts';
-import { resolveConfig } from '../../src/reference/sae/config.ts';
+import { resolveConfig } from '../../src/model/config.ts';
 
 const SHAPES = [
   { D: 16, rows: 2048 },

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { averageRanks, featureRecovery, spearman } from '../../src/data/metrics.ts';
 import { generateLab } from '../../src/data/synthetic.ts';
-import { createRng } from '../../src/reference/sae/rng.ts';
+import { createRng } from '../../src/model/rng.ts';
 
 describe('averageRanks', () => {
   it('ranks from 1 and averages ties', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ARENA_ALIGN, arenaLayout, packArena, unpackArena } from '../../src/sae/arena';
-import { PARAM_NAMES } from '../../src/reference/sae/params';
+import { PARAM_NAMES } from '../../src/model/params';
 
 describe('parameter arena', () => {
   it('places every tensor on a 256-byte boundary without overlap', () => {

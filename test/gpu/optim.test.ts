@@ -2,10 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseUniformLayout, packUniform } from '../../src/gpu/uniforms';
-import { ADAM, geometricMedian, lrFactor } from '../../src/reference/sae/optim';
-import { PARAM_NAMES } from '../../src/reference/sae/params';
-import { resolveConfig } from '../../src/reference/sae/config';
-import { createRng } from '../../src/reference/sae/rng';
+import { geometricMedian } from '../../src/model/geometricMedian';
+import { ADAM, lrFactor } from '../../src/model/schedules';
+import { PARAM_NAMES } from '../../src/model/params';
+import { resolveConfig } from '../../src/model/config';
+import { createRng } from '../../src/model/rng';
 import { arenaLayout } from '../../src/sae/arena';
 
 const shader = (name: string) =>

@@ -1,6 +1,6 @@
 /** A small, generic (untied, biased) random model and batch for gradient checks. */
-import { initParams, PARAM_NAMES, type SaeParams } from '../../src/reference/sae/params.ts';
-import { createRng } from '../../src/reference/sae/rng.ts';
+import { initParams, PARAM_NAMES, type SaeParams } from '../../src/model/params.ts';
+import { createRng } from '../../src/model/rng.ts';
 
 export interface RandomModelOptions {
   D: number;

@@ -1,5 +1,5 @@
 /** The `softsae-small` fixture as reference-model inputs (see its README). */
-import { PARAM_NAMES, type ParamTensors, type SaeParams } from '../../src/reference/sae/params.ts';
+import { PARAM_NAMES, type ParamTensors, type SaeParams } from '../../src/model/params.ts';
 import { fixturePath, readNpy, readSafetensors, type Tensor } from './fixtures.ts';
 
 export interface SoftsaeSmall {

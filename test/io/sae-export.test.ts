@@ -6,8 +6,8 @@ import { writeCodes } from '../../src/io/sae/codes.ts';
 import { saeLensTopK } from '../../src/io/sae/export.ts';
 import { loadSae } from '../../src/io/sae/load.ts';
 import { bytesSource } from '../../src/io/source.ts';
-import type { SaeModel } from '../../src/sae/modelFile.ts';
-import { createRng } from '../../src/reference/sae/rng.ts';
+import type { SaeModel } from '../../src/io/sae/modelFile.ts';
+import { createRng } from '../../src/model/rng.ts';
 
 function randomTopK(D: number, F: number, k: number, seed: number): SaeModel {
   const rng = createRng(seed);

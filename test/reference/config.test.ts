@@ -1,6 +1,6 @@
 /** Training configuration: defaults and refusal of invalid values (reliability case 26). */
 import { describe, expect, it } from 'vitest';
-import { defaultLr, resolveConfig, validateConfig } from '../../src/reference/sae/config.ts';
+import { defaultLr, resolveConfig, validateConfig } from '../../src/model/config.ts';
 
 const base = { dict_size: 64, k: 4, steps: 100, batch_size: 32, warmup_steps: 10 };
 

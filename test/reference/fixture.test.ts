@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { backward, computeLoss } from '../../src/reference/sae/backward.ts';
 import { forward } from '../../src/reference/sae/forward.ts';
 import { reconstructionLoss } from '../../src/reference/sae/loss.ts';
-import { PARAM_NAMES, normalizeRows } from '../../src/reference/sae/params.ts';
+import { PARAM_NAMES, normalizeRows } from '../../src/model/params.ts';
 import { expectClose, maxErrors } from '../helpers/compare.ts';
 import { loadSoftsaeSmall } from '../helpers/softsaeSmall.ts';
 

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { backward, computeLoss, type LossOptions } from '../../src/reference/sae/backward.ts';
 import { encode, forward, type ForwardMode } from '../../src/reference/sae/forward.ts';
 import { auxLoss } from '../../src/reference/sae/loss.ts';
-import { PARAM_NAMES, type ParamName, type SaeParams } from '../../src/reference/sae/params.ts';
+import { PARAM_NAMES, type ParamName, type SaeParams } from '../../src/model/params.ts';
 import { expectClose, maxErrors } from '../helpers/compare.ts';
 import { randomModel } from '../helpers/randomModel.ts';
 

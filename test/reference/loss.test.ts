@@ -13,7 +13,7 @@ import {
   denormalizeRows,
   initParams,
   normalizeRows,
-} from '../../src/reference/sae/params.ts';
+} from '../../src/model/params.ts';
 import { expectClose } from '../helpers/compare.ts';
 
 describe('k-loss', () => {

@@ -1,17 +1,15 @@
 /** Training-step pieces against hand-derived values: schedule, annealing, projection, clipping, Adam, median. */
 import { describe, expect, it } from 'vitest';
+import { geometricMedian } from '../../src/model/geometricMedian.ts';
+import { annealedAlpha, annealedK, lrFactor } from '../../src/model/schedules.ts';
 import {
   adamStep,
-  annealedAlpha,
-  annealedK,
   clipGradNorm,
   createAdamState,
-  geometricMedian,
-  lrFactor,
   projectDecoderGrad,
 } from '../../src/reference/sae/optim.ts';
-import { initParams } from '../../src/reference/sae/params.ts';
-import { createRng } from '../../src/reference/sae/rng.ts';
+import { initParams } from '../../src/model/params.ts';
+import { createRng } from '../../src/model/rng.ts';
 import { expectClose } from '../helpers/compare.ts';
 
 describe('learning-rate schedule', () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { forward } from '../../src/reference/sae/forward.ts';
-import { initParams } from '../../src/reference/sae/params.ts';
+import { initParams } from '../../src/model/params.ts';
 import { batchTopKMask, deadTopKMask, topKIndices } from '../../src/reference/sae/select.ts';
 import { randomModel } from '../helpers/randomModel.ts';
 

@@ -3,7 +3,7 @@
  * against central finite differences and hand-derived closed forms.
  */
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/reference/sae/rng.ts';
+import { createRng } from '../../src/model/rng.ts';
 import { softTopK, softTopKBackward } from '../../src/reference/sae/softtopk.ts';
 import { expectClose } from '../helpers/compare.ts';
 

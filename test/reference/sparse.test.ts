@@ -2,7 +2,7 @@
 // GEMM reference on random sparse matrices.
 import { describe, expect, it } from 'vitest';
 import { gemmRef } from '../../src/reference/gemm';
-import { createRng } from '../../src/reference/sae/rng';
+import { createRng } from '../../src/model/rng';
 import { csrDotRef, csrFromDense, cscFromCsr, segmentGatherRef } from '../../src/reference/sparse';
 
 // 3×4: row 0 = [0, 2, 0, 3], row 1 = all zero, row 2 = [5, 0, 0, 7]

@@ -1,6 +1,6 @@
 /** The full training step (spec §5) for SoftSAE, TopK and BatchTopK. */
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/reference/sae/rng.ts';
+import { createRng } from '../../src/model/rng.ts';
 import {
   cloneTrainerState,
   createTrainer,
@@ -8,8 +8,8 @@ import {
   trainStep,
   updateThreshold,
 } from '../../src/reference/sae/train.ts';
-import type { Arch } from '../../src/reference/sae/config.ts';
-import { initParams, PARAM_NAMES } from '../../src/reference/sae/params.ts';
+import type { Arch } from '../../src/model/config.ts';
+import { initParams, PARAM_NAMES } from '../../src/model/params.ts';
 import { expectClose } from '../helpers/compare.ts';
 
 /**

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TOP_N_MAX } from '../../src/gpu/kernels/evalTopN';
 import { compareTop, EvalReference, histogramBin } from '../../src/reference/eval';
 import { computeMetrics } from '../../src/reference/sae/metrics';
-import { createRng } from '../../src/reference/sae/rng';
+import { createRng } from '../../src/model/rng';
 import {
   decodeEvalSummary,
   EVAL_SECTIONS,

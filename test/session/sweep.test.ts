@@ -11,7 +11,7 @@ import {
 import { SweepRunner } from '../../src/session/sweepRunner';
 import { useAppStore } from '../../src/store';
 import type { EngineRequest } from '../../src/workers/protocol';
-import { resolveConfig } from '../../src/reference/sae/config';
+import { resolveConfig } from '../../src/model/config';
 
 const plan: SweepPlan = {
   id: 'sw',

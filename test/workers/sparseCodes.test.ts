@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/reference/sae/rng';
+import { createRng } from '../../src/model/rng';
 import {
   CsrBuilder,
   decoderNeighbors,

@@ -2,7 +2,7 @@ import { visibleToken } from '../../io/visible';
 import { useDataset } from '../useRegistry';
 import { useAppStore } from '../../store';
 import type { DatasetSummaryView } from '../../store/datasetSlice';
-import { formatInt, formatNum } from '../../format';
+import { formatInt, formatNum } from '../../util/format';
 
 /** The datasets loaded in this tab; choosing one makes it the one to train on. */
 export function DatasetList({ disabled }: { disabled: boolean }) {

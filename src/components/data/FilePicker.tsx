@@ -1,6 +1,6 @@
 import { useId, useState, type DragEvent } from 'react';
 import { ROLE_LABELS, stage, type FileRole, type StagedFile } from '../../session/fileRoles';
-import { formatBytes } from '../../format';
+import { formatBytes } from '../../util/format';
 
 const ACCEPT = '.npy,.npz,.safetensors,.txt,.json,.jsonl';
 

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { LoaderActions } from '../../session/appSession';
 import { useAppStore } from '../../store';
 import type { IngestPhase, TensorChoice } from '../../store/datasetSlice';
-import { formatBytes, formatInt } from '../../format';
+import { formatBytes, formatInt } from '../../util/format';
 
 const PHASES: Record<IngestPhase, string> = {
   opening: 'Reading headers',

@@ -1,6 +1,6 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import type { TrainConfigInput } from '../../reference/sae/config';
-import { resolveConfig } from '../../reference/sae/config';
+import type { TrainConfigInput } from '../../model/config';
+import { resolveConfig } from '../../model/config';
 import { trainShapeOf } from '../../sae/memoryPlan';
 import { useAppStore } from '../../store';
 import { PlanView } from './PlanView';

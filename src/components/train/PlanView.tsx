@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { formatBytes, formatInt } from '../../format';
+import { formatBytes, formatInt } from '../../util/format';
 import {
   bufferLimit,
   largestBatch,

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useAppStore } from '../../store';
 import type { EngineRequest, SavedRun } from '../../workers/protocol';
-import { formatBytes } from '../../format';
+import { formatBytes } from '../../util/format';
 
 const BUILTIN_IDS = new Set(['demo', 'quick']);
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { TrainConfigInput } from '../../reference/sae/config';
+import type { TrainConfigInput } from '../../model/config';
 import type { SweepActions } from '../../session/appSession';
 import { SWEEP_ARCHS, currentRun, parseKList, type SweepPlan } from '../../session/sweep';
 import { useAppStore } from '../../store';

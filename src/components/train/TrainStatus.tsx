@@ -1,5 +1,5 @@
 import { useAppStore } from '../../store';
-import { formatBytes, formatDuration, formatInt, formatNum } from '../../format';
+import { formatBytes, formatDuration, formatInt, formatNum } from '../../util/format';
 import { selectBatchSize } from '../../store/selectors';
 
 /** The newest committed checkpoint, a write that failed, and why the run last restored one. */

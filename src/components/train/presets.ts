@@ -8,7 +8,7 @@
  * the spec's learning-rate rule 2e-4/√(F/2¹⁴) (the field is left empty so it follows F). The
  * last two reproduce the reference runs themselves, their numbers scaled to D.
  */
-import { resolveConfig, validateConfig, type TrainConfigInput } from '../../reference/sae/config';
+import { resolveConfig, validateConfig, type TrainConfigInput } from '../../model/config';
 import { limitProblem, trainShapeOf, type BufferLimits } from '../../sae/memoryPlan';
 
 export interface TrainPreset {

@@ -6,11 +6,12 @@
  *  - `maskNonzeroAdd`: out += y ≠ 0 ? x : 0 (the aux-k gradient added to ∂pre)
  */
 import code from '../../../shaders/elementwise.wgsl?raw';
+import type { ElementwiseOp } from '../../model/kernelOps';
 import { parseUniformLayout } from '../uniforms';
 import { SingleKernel } from './kernel';
 import { dispatch2d, type Buf, type KernelContext } from './context';
 
-export type ElementwiseOp = 'subRow' | 'subScaled' | 'maskNonzero' | 'maskNonzeroAdd';
+export type { ElementwiseOp };
 
 const PARAMS = parseUniformLayout(code, 'Params');
 const WG = 256;

@@ -8,11 +8,12 @@
  * Epilogue: C = alpha·(op(A)·op(B)) + beta·C_old + bias[n], then ReLU if asked.
  */
 import code from '../../../shaders/gemm.wgsl?raw';
+import type { GemmLayout } from '../../model/kernelOps';
 import { parseUniformLayout } from '../uniforms';
 import { SingleKernel } from './kernel';
 import { type Buf, type KernelContext } from './context';
 
-export type GemmLayout = 'nn' | 'nt' | 'tn';
+export type { GemmLayout };
 
 export interface GemmTiles {
   /** Threads along N; the block is 4·wgX columns wide. */

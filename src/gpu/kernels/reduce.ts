@@ -5,13 +5,13 @@
  *  - `cols`: out[n] = Σ_m φ(X[m, n]), out has N entries
  */
 import code from '../../../shaders/reduce.wgsl?raw';
+import type { ReduceAxis, ReduceOp } from '../../model/kernelOps';
 import { parseUniformLayout } from '../uniforms';
 import { SingleKernel } from './kernel';
 import { rowWorkgroupSize } from './rowKernel';
 import { dispatch2d, type Buf, type KernelContext } from './context';
 
-export type ReduceAxis = 'rows' | 'cols';
-export type ReduceOp = 'sum' | 'sumsq';
+export type { ReduceAxis, ReduceOp };
 
 export interface ReduceOptions {
   axis: ReduceAxis;

@@ -11,7 +11,7 @@
  * fixed k, so the export uses k = round(mean k̂) over an evaluation and drops the k-estimator —
  * the note in cfg.json (`softsae_note`, ignored by SAELens) and README.md say so.
  */
-import type { SaeModel } from '../../sae/modelFile.ts';
+import type { SaeModel } from './modelFile.ts';
 import { writeSafetensors } from '../safetensors-write.ts';
 
 export interface ExportedFile {

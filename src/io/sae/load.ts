@@ -4,7 +4,7 @@
  * distinctive); without a config, the tensor names do. Every result is the one inference model
  * type, {@link SaeModel}. Anything unrecognised is refused with what was found.
  */
-import type { SaeModel } from '../../sae/modelFile.ts';
+import type { SaeModel } from './modelFile.ts';
 import { fail } from '../errors.ts';
 import { openNpz } from '../npz.ts';
 import { openSafetensors } from '../safetensors.ts';

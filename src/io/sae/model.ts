@@ -2,7 +2,7 @@
  * Building the one inference model type ({@link SaeModel}, reference layout: encoder [F, D],
  * decoder [D, F]) from the weights of any supported format.
  */
-import type { ModelArch, SaeModel } from '../../sae/modelFile.ts';
+import type { ModelArch, SaeModel } from './modelFile.ts';
 import { fail } from '../errors.ts';
 
 export interface ImportedWeights {

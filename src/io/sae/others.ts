@@ -12,7 +12,7 @@
  *    names the class (`trainer.dict_class`); without it a threshold ≥ 0 means BatchTopK.
  * Without a config the widths come from the bias vectors (D = |b_dec|, F = |encoder bias|).
  */
-import type { SaeModel } from '../../sae/modelFile.ts';
+import type { SaeModel } from './modelFile.ts';
 import { fail } from '../errors.ts';
 import { importedModel } from './model.ts';
 import { lengthOf, oriented, scalar, vector, type SaeConfig, type TensorStore } from './tensors.ts';

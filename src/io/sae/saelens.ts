@@ -12,7 +12,7 @@
  * every other architecture are refused by name. `expected_average_only_in` needs nothing at
  * inference (SAELens applies no run-time function for it either).
  */
-import type { SaeModel } from '../../sae/modelFile.ts';
+import type { SaeModel } from './modelFile.ts';
 import { fail } from '../errors.ts';
 import { importedModel, type ImportedWeights } from './model.ts';
 import { oriented, vector, type SaeConfig, type TensorStore } from './tensors.ts';

@@ -1,5 +1,5 @@
 /**
- * SoftSAE files: `model.safetensors` with the reference tensor names (spec §1, src/sae/modelFile)
+ * SoftSAE files: `model.safetensors` with the reference tensor names (spec §1, src/io/sae/modelFile.ts)
  * plus a `cfg.json` describing it for people and other tools:
  *   { "format": "softsae", "format_version": 1, "architecture": "softsae" | "topk" | "batchtopk",
  *     "d_in", "d_sae", "k", "k_max", "alpha", "norm_factor", "threshold" (BatchTopK θ or null),
@@ -7,7 +7,7 @@
  * The safetensors file is complete on its own (its scalars are the reference's); on import the
  * config must agree with it, and any disagreement is an error naming the key.
  */
-import { readModel, writeModel, type SaeModel } from '../../sae/modelFile.ts';
+import { readModel, writeModel, type SaeModel } from './modelFile.ts';
 import { fail } from '../errors.ts';
 import type { SafetensorsFile } from '../safetensors.ts';
 import type { SaeConfig } from './tensors.ts';

@@ -16,7 +16,7 @@
  *   would return NaN gradients there).
  * ReLU masks use h > 0 (PyTorch's ReLU passes no gradient at exactly 0).
  */
-import type { ParamGrads, SaeParams } from './params.ts';
+import type { ParamGrads, SaeParams } from '../../model/params.ts';
 import { forward, type ForwardMode, type ForwardResult } from './forward.ts';
 import { auxLoss, kLoss, reconstructionLoss, type AuxResult } from './loss.ts';
 import { softTopKBackward } from './softtopk.ts';

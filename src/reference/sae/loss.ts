@@ -3,7 +3,7 @@
  *   ℒ = mean_b Σ_d (x_n − x̂)²  +  λ_k·softplus₅(mean_b k̂ − k)  +  λ_aux·aux
  * and the dead-feature bookkeeping that decides which features the aux term uses.
  */
-import type { SaeParams } from './params.ts';
+import type { SaeParams } from '../../model/params.ts';
 import { deadTopKMask } from './select.ts';
 
 /** L2 term: per-row squared error ‖x_n − x̂‖² [B] and its mean over rows. */

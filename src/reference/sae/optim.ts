@@ -2,38 +2,13 @@
  * Optimisation pieces of the training step (spec §5), each matching the reference
  * (dictionary_learning helpers + torch.optim.Adam + clip_grad_norm_) in float64.
  */
-import { PARAM_NAMES, type ParamGrads, type ParamName, type ParamTensors } from './params.ts';
-
-/**
- * Learning-rate multiplier at `step` (0-based): `step/warmup` during warm-up, 1 until
- * `decayStart`, then `(steps − step)/(steps − decayStart)` (linear to 0 at `steps`).
- * `decayStart = null` means no decay. The step's Adam update uses `lr · lrFactor(step)`.
- */
-export function lrFactor(
-  step: number,
-  steps: number,
-  warmupSteps: number,
-  decayStart: number | null,
-): number {
-  if (step < warmupSteps) return step / warmupSteps;
-  if (decayStart !== null && step >= decayStart) return (steps - step) / (steps - decayStart);
-  return 1;
-}
-
-/**
- * k annealing, applied after the step with index `step`: `k ← int(D(1 − r) + k_target·r)`,
- * `r = min(step, annealSteps)/annealSteps` (truncation toward zero, Python's `int`).
- */
-export function annealedK(step: number, D: number, kTarget: number, annealSteps: number): number {
-  const r = Math.min(step, annealSteps) / annealSteps;
-  return Math.trunc(D * (1 - r) + kTarget * r);
-}
-
-/** Optional α annealing after step `step`: `α ← (1 − r) + α_target·r`. */
-export function annealedAlpha(step: number, alphaTarget: number, annealSteps: number): number {
-  const r = Math.min(step, annealSteps) / annealSteps;
-  return 1 - r + alphaTarget * r;
-}
+import {
+  PARAM_NAMES,
+  type ParamGrads,
+  type ParamName,
+  type ParamTensors,
+} from '../../model/params.ts';
+import { ADAM } from '../../model/schedules.ts';
 
 /**
  * Removes from each decoder-column gradient its component along the column:
@@ -76,9 +51,6 @@ export interface AdamState {
   step: Record<ParamName, number>;
 }
 
-/** Adam hyper-parameters (spec: β = (0.9, 0.999), ε = 1e-8, no weight decay). */
-export const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
-
 /** Zero moments shaped like `tensors`. */
 export function createAdamState(tensors: ParamTensors): AdamState {
   const m = {} as ParamTensors;
@@ -120,38 +92,4 @@ export function adamStep(
       theta[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / bc2Sqrt + eps);
     }
   }
-}
-
-/**
- * Geometric median of rows [N, D] by Weiszfeld's iteration, as in the reference: start at the
- * mean; `w_n = 1/‖x_n − guess‖` normalised; `guess = Σ w_n x_n`; stop after `maxIter` or when the
- * guess moves less than `tol`. Distances are floored at 1e-12 so a row that coincides with the
- * guess cannot produce 1/0 (the reference would return NaN there).
- */
-export function geometricMedian(
-  x: Float64Array,
-  D: number,
-  maxIter = 100,
-  tol = 1e-5,
-): Float64Array {
-  const N = x.length / D;
-  let guess = new Float64Array(D);
-  for (let i = 0; i < x.length; i++) guess[i % D] += x[i] / N;
-  for (let iter = 0; iter < maxIter; iter++) {
-    const w = new Float64Array(N);
-    let wSum = 0;
-    for (let n = 0; n < N; n++) {
-      let sq = 0;
-      for (let d = 0; d < D; d++) sq += (x[n * D + d] - guess[d]) ** 2;
-      w[n] = 1 / Math.max(Math.sqrt(sq), 1e-12);
-      wSum += w[n];
-    }
-    const next = new Float64Array(D);
-    for (let n = 0; n < N; n++) for (let d = 0; d < D; d++) next[d] += (w[n] / wSum) * x[n * D + d];
-    let move = 0;
-    for (let d = 0; d < D; d++) move += (next[d] - guess[d]) ** 2;
-    guess = next;
-    if (Math.sqrt(move) < tol) break;
-  }
-  return guess;
 }

@@ -10,17 +10,22 @@
  * so a GPU step can be compared with one reference step from the same state.
  */
 import { backward, computeLoss, type LossResult } from './backward.ts';
-import { resolveConfig, type TrainConfig, type TrainConfigInput } from './config.ts';
+import { resolveConfig, type TrainConfig, type TrainConfigInput } from '../../model/config.ts';
 import { forward, type ForwardMode, type ForwardResult } from './forward.ts';
 import { deadMask, updateDeadCounters } from './loss.ts';
+import { geometricMedian } from '../../model/geometricMedian.ts';
 import {
-  adamStep,
   annealedAlpha,
   annealedK,
+  BATCHTOPK_THRESHOLD,
+  CLIP_NORM,
+  lrFactor,
+  RENORM_EPS,
+} from '../../model/schedules.ts';
+import {
+  adamStep,
   clipGradNorm,
   createAdamState,
-  geometricMedian,
-  lrFactor,
   projectDecoderGrad,
   type AdamState,
 } from './optim.ts';
@@ -32,16 +37,7 @@ import {
   type Normalization,
   type ParamGrads,
   type SaeParams,
-} from './params.ts';
-
-/** BatchTopK threshold tracking (reference defaults). */
-export const BATCHTOPK_THRESHOLD = { beta: 0.999, startStep: 1000 } as const;
-
-/** Maximum global gradient norm. */
-export const CLIP_NORM = 1.0;
-
-/** Epsilon of the post-step decoder renormalisation: float32 machine epsilon, as the reference. */
-export const RENORM_EPS = 2 ** -23;
+} from '../../model/params.ts';
 
 /** Everything a training run carries from one step to the next. */
 export interface TrainerState {

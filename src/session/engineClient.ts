@@ -2,10 +2,10 @@
  * The page's side of the engine worker: starts it, sends requests and turns its messages into
  * store updates. Nothing here touches the GPU.
  */
-import { ingestDatasetTokens, ingestEvalResult } from '../session/ingest';
-import { resolveQuery } from '../session/queries';
+import { ingestDatasetTokens, ingestEvalResult } from './ingest';
+import { resolveQuery } from './queries';
 import { useAppStore } from '../store';
-import type { EngineMessage, EngineRequest } from './protocol';
+import type { EngineMessage, EngineRequest } from '../workers/protocol';
 
 /** The engine's reply to a dataset request. */
 export type DatasetLoaded = Extract<EngineMessage, { type: 'dataset-loaded' }>;
@@ -23,7 +23,7 @@ export class EngineClient {
   >();
 
   constructor() {
-    this.worker = new Worker(new URL('./engine.worker.ts', import.meta.url), {
+    this.worker = new Worker(new URL('../workers/engine.worker.ts', import.meta.url), {
       type: 'module',
       name: 'softsae-engine',
     });

@@ -4,9 +4,9 @@
  * `shift_factor` (and `threshold` for BatchTopK). The architecture is told by the tensors present:
  * a k-estimator means SoftSAE, a `threshold` BatchTopK, neither TopK.
  */
-import type { SafetensorsFile } from '../io/safetensors';
-import { writeSafetensors, type TensorToWrite } from '../io/safetensors-write';
-import { PARAM_NAMES, paramShape, type ParamName } from '../reference/sae/params';
+import type { SafetensorsFile } from '../safetensors.ts';
+import { writeSafetensors, type TensorToWrite } from '../safetensors-write.ts';
+import { PARAM_NAMES, paramShape, type ParamName } from '../../model/params.ts';
 
 /**
  * Architectures the engine trains (`softsae`, `topk`, `batchtopk`) plus the inference-only
