@@ -28,7 +28,7 @@ else {
       '  softsae train --resume DIR',
       '  softsae sweep --acts X.npy [--acts …] --config base.json --k 8,16,32 [--arch softsae,topk,batchtopk] --out DIR [--memory-mib M] [--checkpoint-every N] [--progress json]',
       '  softsae sweep --resume DIR',
-      '  softsae eval --model FILE_OR_DIR --acts X.npy --out report.json [--batch N] [--memory-mib M] [--memory-report] [--codes C.safetensors [--tokens T [--vocab V]]]',
+      '  softsae eval --model FILE_OR_DIR --acts X.npy --out report.json [--batch N] [--memory-mib M] [--progress json] [--memory-report] [--codes C.safetensors [--tokens T [--vocab V]]]',
       '  softsae convert IN OUT --to softsae|saelens-topk [--k K] [--acts X.npy]',
     ].join('\n'),
   );

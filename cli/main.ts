@@ -14,7 +14,7 @@ import type { TrainConfigInput } from '../src/model/config';
 import { currentRun, type SweepArch, type SweepState } from '../src/session/sweep';
 import { SweepRunner } from '../src/session/sweepRunner';
 import { CheckpointMirror, restoreCheckpointFiles } from './checkpoints';
-import { progressReporter } from './progress';
+import { evalProgressReporter, progressReporter } from './progress';
 import { CliSession, when, type CliFile, type DataArgs } from './session';
 
 interface EvalArgs extends DataArgs {
@@ -155,6 +155,16 @@ async function dataCheck(datasetId: string, batch: number) {
   );
 }
 
+/** Reports every evaluation's progress (rows of both passes, rate, ETA) until the returned stop. */
+function watchEvalProgress(): () => void {
+  const report = evalProgressReporter();
+  let seen: AppState['evalProgress'] = null;
+  return useAppStore.subscribe((s) => {
+    if (s.evalProgress && s.evalProgress !== seen) report(s.evalProgress);
+    seen = s.evalProgress;
+  });
+}
+
 const session = new CliSession();
 
 window.softsaeCli = {
@@ -170,7 +180,8 @@ window.softsaeCli = {
       }),
     );
     const runId = `cli-eval-${Date.now().toString(36)}`;
-    const { source } = await importSae(files, datasetId, runId, a.batch);
+    const stopEvalProgress = watchEvalProgress();
+    const { source } = await importSae(files, datasetId, runId, a.batch).finally(stopEvalProgress);
     const r = getAnalysis(runId);
     if (!r) throw new Error('the evaluation did not arrive');
     console.log(`model: ${source}, D = ${r.D}, F = ${r.F}`);
@@ -209,6 +220,7 @@ window.softsaeCli = {
     if (a.dataCheck) await dataCheck(datasetId, Number(a.config.batch_size ?? 256));
     const mirror = new CheckpointMirror(a.runId);
     const progress = progressReporter();
+    const stopEvalProgress = watchEvalProgress();
     let mirrored: Promise<void> = Promise.resolve();
     let mirrorError: unknown = null;
     let lastCheckpoint = -1;
@@ -277,6 +289,7 @@ window.softsaeCli = {
       return { steps: end.step, fvu: ev.fvu, mean_l0: ev.meanL0, eval_rows: ev.rows };
     } finally {
       stop();
+      stopEvalProgress();
     }
   },
 
@@ -284,6 +297,7 @@ window.softsaeCli = {
     console.log(`adapter: ${await session.gpu()}`);
     const datasetId = await session.load(a);
     const progress = progressReporter();
+    const stopEvalProgress = watchEvalProgress();
     // The sweep's state goes to DIR/sweep-state.json at every change, and each run's checkpoints
     // to DIR/<run>/checkpoints/ after each commit: `softsae sweep --resume DIR` continues there.
     let saved: Promise<void> = Promise.resolve();
@@ -361,6 +375,7 @@ window.softsaeCli = {
       s.sweep && (s.sweep.state === 'done' || s.sweep.state === 'stopped') ? s.sweep : undefined,
     );
     stopProgress();
+    stopEvalProgress();
     await saved;
     if (saveError) throw saveError;
     const summary = {

@@ -29,6 +29,41 @@ export interface ProgressInput {
   rows_per_sec?: number;
 }
 
+/** An evaluation's update, as `--progress json` prints it (both passes: 2 × rows in total). */
+export interface EvalProgressUpdate {
+  phase: 'eval';
+  rows_done: number;
+  rows_total: number;
+  rows_per_sec: number | null;
+  eta_s: number | null;
+}
+
+/**
+ * An evaluation progress reporter: call it with the store's `evalProgress` (rows done of both
+ * passes, and the rate); it emits at most every `minIntervalMs`, and always the end.
+ */
+export function evalProgressReporter(
+  minIntervalMs = 1000,
+  now: () => number = () => performance.now(),
+) {
+  let lastEmit = -Infinity;
+  return (p: { done: number; total: number; rowsPerSec: number }): boolean => {
+    const t = now();
+    if (p.done < p.total && t - lastEmit < minIntervalMs) return false;
+    lastEmit = t;
+    const rate = Number.isFinite(p.rowsPerSec) && p.rowsPerSec > 0 ? p.rowsPerSec : null;
+    const update: EvalProgressUpdate = {
+      phase: 'eval',
+      rows_done: p.done,
+      rows_total: p.total,
+      rows_per_sec: rate,
+      eta_s: rate ? (p.total - p.done) / rate : null,
+    };
+    console.log(PROGRESS_PREFIX + JSON.stringify(update));
+    return true;
+  };
+}
+
 /**
  * A progress reporter: call it after each step; it emits at most every `minIntervalMs`, and
  * always the first and the last step. Returns whether it emitted.

@@ -452,8 +452,19 @@ test('softsae train --progress json: one parseable object per update, steps incr
   );
   expect(r.status, r.stderr).toBe(0);
   // Progress lines are the JSON objects; the other messages (adapter, files written) are text.
+  // Training steps first, then the final evaluation's rows (`phase: 'eval'`, both passes).
   const lines = r.stderr.split('\n').filter((l) => l.startsWith('{'));
-  const updates = lines.map((l) => JSON.parse(l));
+  const all = lines.map((l) => JSON.parse(l));
+  const updates = all.filter((u) => u.phase === undefined);
+  const evals = all.filter((u) => u.phase === 'eval');
+  expect(all.indexOf(evals[0])).toBeGreaterThan(all.indexOf(updates.at(-1)));
+  for (const u of evals)
+    expect(Object.keys(u).sort()).toEqual(
+      ['eta_s', 'phase', 'rows_done', 'rows_per_sec', 'rows_total'].sort(),
+    );
+  expect(evals.at(-1)).toMatchObject({ rows_done: 2 * acts.rows, rows_total: 2 * acts.rows });
+  const done = evals.map((u) => u.rows_done);
+  expect(done).toEqual([...done].sort((a, b) => a - b));
   console.log(
     `progress: ${updates.length} JSON lines, steps ${updates.map((u) => u.step).join(', ')}`,
   );

@@ -18,8 +18,21 @@ export function formatEta(s) {
   return `${t} s`;
 }
 
-/** The human line for one update. */
+/** The human line for one update: a training step, or an evaluation's rows (`phase: 'eval'`). */
 export function progressLine(u) {
+  if (u.phase === 'eval') {
+    const rows = u.rows_total / 2;
+    const pass = u.rows_done < rows ? 1 : 2;
+    const inPass = pass === 1 ? u.rows_done : u.rows_done - rows;
+    const rate =
+      typeof u.rows_per_sec === 'number'
+        ? `${Math.round(u.rows_per_sec).toLocaleString('en-US')} rows/s`
+        : '– rows/s';
+    return (
+      `evaluating ${Math.floor((100 * u.rows_done) / u.rows_total)} % · pass ${pass} of 2, ` +
+      `${inPass.toLocaleString('en-US')} of ${rows.toLocaleString('en-US')} rows · ${rate} · ETA ${formatEta(u.eta_s)}`
+    );
+  }
   const rate =
     typeof u.rows_per_sec === 'number'
       ? `${Math.round(u.rows_per_sec).toLocaleString('en-US')} rows/s`
@@ -54,7 +67,8 @@ export function progressRenderer({
       return;
     }
     const t = now();
-    if (u.step >= u.steps || t - lastLine >= lineIntervalMs) {
+    const end = u.phase === 'eval' ? u.rows_done >= u.rows_total : u.step >= u.steps;
+    if (end || t - lastLine >= lineIntervalMs) {
       lastLine = t;
       stream.write(text + '\n');
     }

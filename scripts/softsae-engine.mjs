@@ -103,8 +103,9 @@ function prepare(command, rest) {
   if (command === 'eval') {
     const o = parse(rest, [
       ...['model', 'acts', 'out', 'batch', 'codes', 'tokens', 'vocab'],
-      ...['tensor', 'memory-mib'],
+      ...['tensor', 'memory-mib', 'progress'],
     ]);
+    const progress = progressMode(o);
     if (o.tokens && !o.codes)
       throw new CliError('--tokens labels the rows of the codes file: give --codes too', 2);
     if (o.vocab && !o.tokens) throw new CliError('--vocab goes with --tokens (token ids)', 2);
@@ -148,7 +149,7 @@ function prepare(command, rest) {
     if (!Number.isInteger(batch) || batch < 1)
       throw new CliError(`--batch must be a positive integer`, 2);
     const arg = { model, ...data, batch, codes: Boolean(o.codes) };
-    return { fn: 'eval', arg, inputs, outputs, progress: 'line' };
+    return { fn: 'eval', arg, inputs, outputs, progress };
   }
   if (command === 'train') {
     const o = parse(rest, [

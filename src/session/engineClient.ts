@@ -130,6 +130,8 @@ function route(msg: EngineMessage): void {
       return s.dataEpochChecked(msg.epoch, msg.seconds, msg.message);
     case 'eval-result':
       return ingestEvalResult(msg);
+    case 'eval-progress':
+      return s.evalProgressed(msg.runId, msg.done, msg.total, performance.now());
     case 'dataset-tokens':
       return ingestDatasetTokens(msg);
     case 'row-features-result':

@@ -20,20 +20,45 @@ export interface RunSummary {
   truth?: { spearmanKHat: number | null; recovery: number };
 }
 
+/** An evaluation under way (every row, two passes): rows done of `total`, since `startedAt`. */
+export interface EvalProgress {
+  runId: string;
+  done: number;
+  total: number;
+  /** performance.now() and rows done at its first update, for the rate. */
+  startedAt: number;
+  startDone: number;
+  /** Rows per second over both passes so far (NaN until measurable). */
+  rowsPerSec: number;
+}
+
 export interface RunsSlice {
   runs: RunSummary[];
-  /** Adds a run, or replaces the summary of a run evaluated again. */
+  /** The evaluation under way, or null. */
+  evalProgress: EvalProgress | null;
+  /** Adds a run, or replaces the summary of a run evaluated again (its evaluation is over). */
   runEvaluated(run: RunSummary): void;
+  evalProgressed(runId: string, done: number, total: number, now: number): void;
 }
 
 export const createRunsSlice: StateCreator<RunsSlice, [], [], RunsSlice> = (set) => ({
   runs: [],
+  evalProgress: null,
   runEvaluated: (run) =>
     set((s) => {
       const i = s.runs.findIndex((r) => r.runId === run.runId);
-      if (i < 0) return { runs: [...s.runs, run] };
+      if (i < 0) return { runs: [...s.runs, run], evalProgress: null };
       const runs = [...s.runs];
       runs[i] = run;
-      return { runs };
+      return { runs, evalProgress: null };
+    }),
+  evalProgressed: (runId, done, total, now) =>
+    set((s) => {
+      const same = s.evalProgress?.runId === runId && s.evalProgress.done <= done;
+      // The first update starts the clock: the rate counts the rows done since then.
+      const { startedAt, startDone } = same ? s.evalProgress! : { startedAt: now, startDone: done };
+      const seconds = (now - startedAt) / 1000;
+      const rowsPerSec = seconds > 0 ? (done - startDone) / seconds : NaN;
+      return { evalProgress: { runId, done, total, startedAt, startDone, rowsPerSec } };
     }),
 });

@@ -9,7 +9,8 @@
  *
  * The activation histograms need a range before counting (see src/sae/eval.ts): the exact
  * per-feature max is known after pass 1, so a second, readback-free pass re-runs the forward and
- * counts the histograms into (0, max_j].
+ * counts the histograms into (0, max_j]. `onProgress(done, total)` follows both passes: rows
+ * done out of 2 × rows.
  */
 import { readbackF32, readbackU32, upload } from '../gpu/buffers';
 import { submitPass, type KernelContext } from '../gpu/kernels/context';
@@ -66,6 +67,7 @@ export async function runEvalPass(
   data: EvalPassData,
   batchSize: number,
   shape: { bins: number; topN: number } = { bins: 32, topN: 16 },
+  onProgress?: (done: number, total: number) => void,
 ): Promise<EvalPassOutput> {
   if (model.arch === 'batchtopk' && model.threshold === undefined)
     throw new Error('a BatchTopK model needs its inference threshold θ (`threshold`)');
@@ -154,11 +156,12 @@ export async function runEvalPass(
       l0.set(l, start);
       sqErr.set(e, start);
       csr.appendRows(ptr, col, val, n);
+      onProgress?.(start + n, 2 * rows);
     }
 
     submitPass(dev, `${label}.range`, (pass) => acc.encodeRangeFromMax(pass));
     let i = 0;
-    for await (const { data: x } of source.chunks(B, rows)) {
+    for await (const { start, data: x } of source.chunks(B, rows)) {
       const n = x.length / D;
       upload(dev, ws.x, x);
       submitPass(dev, `${label}.hist`, (pass) => {
@@ -166,9 +169,13 @@ export async function runEvalPass(
         acc.encodeHistogram(pass, { f: ws.f, B: n });
       });
       // Bounded work in flight, and the worker's message loop gets a turn.
-      if (i++ % HIST_IN_FLIGHT === HIST_IN_FLIGHT - 1) await dev.queue.onSubmittedWorkDone();
+      if (i++ % HIST_IN_FLIGHT === HIST_IN_FLIGHT - 1) {
+        await dev.queue.onSubmittedWorkDone();
+        onProgress?.(rows + start + n, 2 * rows);
+      }
     }
     const summary = await acc.read();
+    onProgress?.(2 * rows, 2 * rows);
     return { kHat, l0, sqErr, summary, codes: csr.finish() };
   } finally {
     for (const p of parts.reverse()) p.destroy();

@@ -90,6 +90,8 @@ export interface PostedModel {
 
 export type InspectMessage =
   | ({ type: 'eval-result' } & EvalResult)
+  /** An evaluation under way: rows done of `total` (both passes of evalPass.ts: 2 × rows). */
+  | { type: 'eval-progress'; runId: string; done: number; total: number }
   | {
       type: 'dataset-tokens';
       /** Built-in dataset id; the page registers it unless a dataset with that id exists. */

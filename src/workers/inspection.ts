@@ -50,7 +50,15 @@ export class Inspection {
     ctx: KernelContext,
     a: EvaluateArgs,
   ): Promise<EvalResult & { pass: EvalPassOutput }> {
-    const pass = await runEvalPass(ctx, a.model, a.data, a.batchSize);
+    // Progress at most every half second (a million rows take minutes on a software adapter).
+    let last = -Infinity;
+    const progress = (done: number, total: number) => {
+      const t = performance.now();
+      if (t - last < 500 && done < total) return;
+      last = t;
+      this.post({ type: 'eval-progress', runId: a.runId, done, total });
+    };
+    const pass = await runEvalPass(ctx, a.model, a.data, a.batchSize, undefined, progress);
     this.runs.delete(a.runId);
     this.runs.set(a.runId, {
       model: a.model,

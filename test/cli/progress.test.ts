@@ -1,8 +1,8 @@
 // Training progress of the command line: the page's reporter (cli/progress.ts) and the Node side's
 // rendering on stderr (scripts/cli-progress.mjs), with a scripted clock and a recording stream.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PROGRESS_PREFIX, progressReporter } from '../../cli/progress';
-import { formatEta, progressRenderer } from '../../scripts/cli-progress.mjs';
+import { evalProgressReporter, PROGRESS_PREFIX, progressReporter } from '../../cli/progress';
+import { formatEta, progressLine, progressRenderer } from '../../scripts/cli-progress.mjs';
 
 function recorder(isTTY: boolean) {
   const chunks: string[] = [];
@@ -106,5 +106,38 @@ describe('progress renderer (Node side)', () => {
       formatEta(7200),
       formatEta(null),
     ]).toEqual(['0 s', '1 min 00 s', '1 min 01 s', '2 h 00 min', '–']);
+  });
+});
+
+describe('evaluation progress', () => {
+  it('page side: at most every interval, always the end; ETA from the rate', () => {
+    const lines: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((s: string) => lines.push(s));
+    let t = 0;
+    const report = evalProgressReporter(1000, () => t);
+    const at = (ms: number, done: number, rowsPerSec: number) => {
+      t = ms;
+      return report({ done, total: 2000, rowsPerSec });
+    };
+    expect(at(0, 100, NaN)).toBe(true);
+    expect(at(500, 400, 600)).toBe(false);
+    expect(at(1500, 1000, 500)).toBe(true);
+    expect(at(1600, 2000, 550)).toBe(true); // the end, whatever the time
+    const got = lines.map((l) => JSON.parse(l.slice(PROGRESS_PREFIX.length)));
+    expect(got).toEqual([
+      { phase: 'eval', rows_done: 100, rows_total: 2000, rows_per_sec: null, eta_s: null },
+      { phase: 'eval', rows_done: 1000, rows_total: 2000, rows_per_sec: 500, eta_s: 2 },
+      { phase: 'eval', rows_done: 2000, rows_total: 2000, rows_per_sec: 550, eta_s: 0 },
+    ]);
+  });
+
+  it('Node side: the pass, the rows of that pass, the rate and the ETA', () => {
+    const u = { phase: 'eval', rows_done: 1_300_000, rows_total: 2_100_000, rows_per_sec: 420.4 };
+    expect(progressLine({ ...u, eta_s: 1903.2 })).toBe(
+      'evaluating 61 % · pass 2 of 2, 250,000 of 1,050,000 rows · 420 rows/s · ETA 31 min 43 s',
+    );
+    expect(progressLine({ ...u, rows_done: 10, rows_per_sec: null, eta_s: null })).toBe(
+      'evaluating 0 % · pass 1 of 2, 10 of 1,050,000 rows · – rows/s · ETA –',
+    );
   });
 });

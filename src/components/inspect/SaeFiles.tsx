@@ -4,6 +4,7 @@ import { downloadBlob } from '../../export/image';
 import { getDataset } from '../../session/datasets';
 import { importSae, queryCodes, queryExport } from '../../session/queries';
 import { useAppStore } from '../../store';
+import { EvalProgressLine } from '../train/TrainStatus';
 
 let imports = 0;
 
@@ -22,6 +23,7 @@ const save = (bytes: Uint8Array<ArrayBuffer>, name: string) =>
 export function SaeFiles({ runId }: { runId: string | null }) {
   const datasetId = useAppStore((s) => s.dataset.activeId);
   const run = useAppStore((s) => s.runs.find((r) => r.runId === runId));
+  const evaluating = useAppStore((s) => s.evalProgress);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
 
   const act = async (text: string, work: () => Promise<void>) => {
@@ -114,6 +116,7 @@ export function SaeFiles({ runId }: { runId: string | null }) {
           {status.text}
         </span>
       )}
+      {status.kind === 'busy' && evaluating && <EvalProgressLine p={evaluating} />}
       {status.kind === 'error' && (
         <p role="alert" className="error" data-testid="inspect.importError">
           {status.text}

@@ -1,5 +1,6 @@
 import { useAppStore } from '../../store';
 import { formatBytes, formatDuration, formatInt, formatNum } from '../../util/format';
+import type { EvalProgress } from '../../store/runsSlice';
 import { selectBatchSize } from '../../store/selectors';
 
 /** The newest committed checkpoint, a write that failed, and why the run last restored one. */
@@ -33,6 +34,11 @@ export function TrainProgress() {
   const rowsPerSec = useAppStore((s) => s.training.rowsPerSec);
   const gpuBytes = useAppStore((s) => s.training.gpuBytes);
   const batch = useAppStore(selectBatchSize);
+  const evaluating = useAppStore((s) =>
+    s.training.state === 'evaluating' && s.evalProgress?.runId === s.training.runId
+      ? s.evalProgress
+      : null,
+  );
   const eta = rowsPerSec > 0 && batch > 0 ? ((steps - step) * batch) / rowsPerSec : NaN;
   return (
     <div className="progress">
@@ -74,6 +80,7 @@ export function TrainProgress() {
           </>
         )}
       </p>
+      {evaluating && <EvalProgressLine p={evaluating} />}
     </div>
   );
 }
@@ -156,5 +163,23 @@ export function TrainNumbers() {
         </table>
       )}
     </>
+  );
+}
+
+/**
+ * An evaluation under way: every row goes through the model twice (statistics, then the
+ * activation histograms), so the fraction counts rows of both passes.
+ */
+export function EvalProgressLine({ p }: { p: EvalProgress }) {
+  const eta = p.rowsPerSec > 0 ? (p.total - p.done) / p.rowsPerSec : NaN;
+  const rows = p.total / 2;
+  const pass = p.done < rows ? 1 : 2;
+  const inPass = pass === 1 ? p.done : p.done - rows;
+  return (
+    <p data-testid="eval.progress" data-done={p.done} data-total={p.total}>
+      evaluating: {Math.floor((100 * p.done) / p.total)} % (pass {pass} of 2, {formatInt(inPass)} of{' '}
+      {formatInt(rows)} rows)
+      {Number.isFinite(eta) && <> · ETA {formatDuration(eta)}</>}
+    </p>
   );
 }
