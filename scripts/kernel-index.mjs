@@ -16,5 +16,8 @@ const path = join(ROOT, 'shaders', 'README.md');
 const text = readFileSync(path, 'utf8');
 const re = /(<!-- kernel index: [^\n]*-->\n)[\s\S]*?(\n<!-- end of kernel index -->)/;
 if (!re.test(text)) throw new Error(`${path}: no kernel-index markers`);
-writeFileSync(path, text.replace(re, (_, open, close) => `${open}\n${kernelIndex()}\n${close}`));
+writeFileSync(
+  path,
+  text.replace(re, (_, open, close) => `${open}\n${kernelIndex()}\n${close}`),
+);
 console.log(`wrote the kernel index into ${path}`);

@@ -46,7 +46,10 @@ describe('kernel registry', () => {
         expect(existsSync(join(ROOT, file)), file).toBe(true);
         if (symbol) expect(read(file), ref).toMatch(new RegExp(`export function ${symbol}\\b`));
       }
-      expect(k.host.some((h) => read(h).includes(shader)), `a host imports ${shader}`).toBe(true);
+      expect(
+        k.host.some((h) => read(h).includes(shader)),
+        `a host imports ${shader}`,
+      ).toBe(true);
     },
   );
 
