@@ -20,6 +20,7 @@ import { createBuffer } from '../src/gpu/buffers';
 import type { GpuContext } from '../src/gpu/device';
 import { createKernelContext, submitPass, type KernelContext } from '../src/gpu/kernels/context';
 import { Gemm } from '../src/gpu/kernels/gemm';
+import type { ThresholdSearch } from '../src/gpu/kernels/softtopk';
 import { resolveConfig, type Arch } from '../src/reference/sae/config';
 import { initParams } from '../src/reference/sae/params';
 import { GpuTrainer, type StepMetrics } from '../src/sae/trainer';
@@ -30,7 +31,10 @@ import { createTfSoftSae } from './tfjsSoftsae';
 
 export interface StepBenchOptions {
   shapes: [number, number, number][];
-  /** Architectures to run. */
+  /**
+   * Architectures to run; `softsae:newton` is SoftSAE with the previous soft top-k threshold
+   * search (Newton over the whole row) for comparison.
+   */
   archs: string[];
   /** Target k (TopK/BatchTopK: kept per row; SoftSAE: the budget of mean k̂; k_max = 2k). */
   k: number;
@@ -119,7 +123,7 @@ async function benchArch(
 ): Promise<{ result: ArchResult; config: StepBenchRow['config'] }> {
   const { device } = ctx;
   const { D, F, rows } = shape;
-  const arch = variant as Arch;
+  const [arch, search] = variant.split(':') as [Arch, ThresholdSearch | undefined];
   const recipe = referenceRecipe(D, data.batches * rows, { steps: opts.recipeSteps, batch: rows });
   const config = resolveConfig(
     { ...recipe, arch, dict_size: F, k: opts.k, k_max: 2 * opts.k, hard_topk_steps: null },
@@ -141,6 +145,7 @@ async function benchArch(
     init.tensors,
     { normFactor: data.normFactor, shift: new Float32Array(D) },
     (m) => metrics.set(m.step, m),
+    { thresholdSearch: search },
   );
   const batch = (s: number) => {
     const b = s % data.batches;

@@ -3,7 +3,8 @@
 // --reps N, --warmup N, --tiles wgX,wgY,tk; sections --gemm, --steps, --ingest (any of them;
 // none runs all). --steps trains each architecture with the reference recipe on lab data and times
 // its first steps (k annealed from D) and steps after --train-steps N more (--step-reps N timed
-// per phase, --step-k K, --recipe-steps N, --archs softsae,topk,batchtopk; --shapes 'rows,D,F;…');
+// per phase, --step-k K, --recipe-steps N, --archs softsae,softsae:newton,topk,batchtopk;
+// --shapes 'rows,D,F;…');
 // --profile adds each kernel's share of a step in both phases. --sparse (sparse vs dense decoder products; --sparse-shapes 'D,F,rows;…',
 // --ks 'k,k,…'),
 // --ingest-mb F32,F16 (generated file sizes in MB, default 512,256), --ingest-reps N,
@@ -106,7 +107,8 @@ const stepShapes = shapesArg
 const stepK = Number(value('--step-k', quick ? 4 : 8));
 const recipeSteps = Number(value('--recipe-steps', quick ? 200 : 1000));
 const trainSteps = Number(value('--train-steps', quick ? 8 : 30));
-const stepArchs = value('--archs', 'softsae,topk,batchtopk').split(',');
+// softsae:newton = SoftSAE with the previous threshold search (Newton over the whole row).
+const stepArchs = value('--archs', 'softsae,softsae:newton,topk,batchtopk').split(',');
 const [f32MB, f16MB] = value('--ingest-mb', quick ? '16,8' : '512,256')
   .split(',')
   .map(Number);
