@@ -20,7 +20,7 @@ import { createBuffer } from '../src/gpu/buffers';
 import type { GpuContext } from '../src/gpu/device';
 import { createKernelContext, submitPass, type KernelContext } from '../src/gpu/kernels/context';
 import { Gemm } from '../src/gpu/kernels/gemm';
-import type { ThresholdSearch } from '../src/gpu/kernels/softtopk';
+import { SoftTopK, type ThresholdSearch } from '../src/gpu/kernels/softtopk';
 import { resolveConfig, type Arch } from '../src/reference/sae/config';
 import { initParams } from '../src/reference/sae/params';
 import { GpuTrainer, type StepMetrics } from '../src/sae/trainer';
@@ -64,6 +64,11 @@ export interface PhaseResult {
   kHat: number;
   loss: number;
   profile?: ProfileRow[];
+  /**
+   * SoftSAE: the soft top-k forward alone on this phase's h and k̂, both threshold searches
+   * interleaved (median ms of each).
+   */
+  search?: Record<ThresholdSearch, number>;
 }
 
 export interface ArchResult {
@@ -152,6 +157,30 @@ async function benchArch(
     return data.x.subarray(b * rows * D, (b + 1) * rows * D);
   };
   const step = () => trainer.trainStep(batch(trainer.step));
+  // Both threshold searches on the buffers the last step left (h, k̂; t and f are overwritten).
+  const compareSearches = async () => {
+    const w = trainer.bufs.ws;
+    const make = (search: ThresholdSearch) =>
+      SoftTopK.create(ctx, { B: rows, F, alpha: trainer.alpha, label: `Bench.${search}`, search });
+    const kernels = { select: await make('select'), newton: await make('newton') };
+    const samples: Record<ThresholdSearch, number[]> = { select: [], newton: [] };
+    for (let i = 0; i < 1 + opts.reps; i++)
+      for (const search of ['select', 'newton'] as const) {
+        const ms = await wallMedian(
+          device,
+          () =>
+            submitPass(device, 'Bench.search', (p) =>
+              kernels[search].encodeForward(p, { h: w.h, kHat: w.kHat, t: w.t, f: w.f }),
+            ),
+          0,
+          1,
+        );
+        if (i > 0) samples[search].push(ms[0]);
+      }
+    kernels.select.destroy();
+    kernels.newton.destroy();
+    return { select: median(samples.select), newton: median(samples.newton) };
+  };
   const phase = async (): Promise<PhaseResult> => {
     const steps: number[] = [];
     const k: number[] = [];
@@ -175,6 +204,7 @@ async function benchArch(
       kHat: median(got.map((m) => m.kMean)),
       loss: median(got.map((m) => m.loss)),
     };
+    if (arch === 'softsae') result.search = await compareSearches();
     if (opts.profileReps > 0) {
       result.profile = await profileDispatches(device, step, opts.profileReps);
       await trainer.flush();

@@ -392,6 +392,39 @@ function printSteps(report, seconds) {
   const train = report.rows.flatMap((r) =>
     r.archs.map((a) => `${a.arch} (${r.D}, ${r.F}, ${r.rows}) ${a.trainSeconds.toFixed(0)} s`),
   );
+  const ab = report.rows.flatMap((r) =>
+    r.archs
+      .filter((a) => a.first.search)
+      .map((a) => [
+        `(${r.D}, ${r.F}, ${r.rows})`,
+        ...[a.first, a.steady].flatMap((p) => [
+          p.search.newton.toFixed(0),
+          p.search.select.toFixed(0),
+          (p.search.newton / p.search.select).toFixed(2),
+          (p.search.select / r.gemmMs).toFixed(2),
+        ]),
+      ]),
+  );
+  if (ab.length) {
+    console.log(
+      "\nSoft top-k forward alone on each phase's h and k̂ (the softsae run's buffers), the two threshold\n" +
+        `searches interleaved, median of ${stepReps} after 1 warm-up, ms; × = newton / select; GEMM-eq of select\n`,
+    );
+    table(
+      [
+        '(D, F, rows)',
+        'first newton',
+        'first select',
+        '×',
+        'GEMM-eq',
+        'steady newton',
+        'steady select',
+        '×',
+        'GEMM-eq',
+      ],
+      ab,
+    );
+  }
   console.log(
     `\nuntimed training between the phases: ${train.join(', ')}; section wall time ${seconds.toFixed(0)} s`,
   );
