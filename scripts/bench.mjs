@@ -397,6 +397,7 @@ function printSteps(report, seconds) {
       .filter((a) => a.first.search)
       .map((a) => [
         `(${r.D}, ${r.F}, ${r.rows})`,
+        a.arch,
         ...[a.first, a.steady].flatMap((p) => [
           p.search.newton.toFixed(0),
           p.search.select.toFixed(0),
@@ -407,12 +408,13 @@ function printSteps(report, seconds) {
   );
   if (ab.length) {
     console.log(
-      "\nSoft top-k forward alone on each phase's h and k̂ (the softsae run's buffers), the two threshold\n" +
+      "\nSoft top-k forward alone on each phase's h and k̂ (the buffers of that SoftSAE run), the two threshold\n" +
         `searches interleaved, median of ${stepReps} after 1 warm-up, ms; × = newton / select; GEMM-eq of select\n`,
     );
     table(
       [
         '(D, F, rows)',
+        'buffers of',
         'first newton',
         'first select',
         '×',
