@@ -7,8 +7,7 @@ import { benchIngest, type IngestBenchOptions, type IngestBenchRow } from './ing
 import { benchIngestBig, type IngestBigOptions, type IngestBigReport } from './ingest-big';
 import { benchLargest, type LargestOptions, type LargestReport } from './largest';
 import { benchSparse, type SparseBenchOptions, type SparseBenchReport } from './sparse';
-import { profileStep, type ProfileRow } from './profile';
-import { benchSteps, type StepBenchRow } from './step';
+import { benchSteps, type StepBenchOptions, type StepBenchRow } from './step';
 
 export interface BenchOptions {
   shapes: [number, number, number][];
@@ -34,23 +33,15 @@ declare global {
     runIngestBench?: (opts: Omit<IngestBenchOptions, 'log' | 'files'>) => Promise<IngestBenchRow[]>;
     /** Loading one file far larger than the loader's memory budget, with the heap sampled. */
     runIngestBigBench?: (opts: Omit<IngestBigOptions, 'log' | 'file'>) => Promise<IngestBigReport>;
-    /** Training steps of our engine vs TF.js, in GEMM equivalents. */
-    runStepBench?: (opts: {
-      shapes: [number, number, number][];
-      reps: number;
-      warmup: number;
-    }) => Promise<{ adapter: string; rows: StepBenchRow[] }>;
+    /**
+     * Training steps of our engine vs TF.js, in GEMM equivalents, in two phases of a run (with
+     * `profileReps` > 0, each phase's kernels too).
+     */
+    runStepBench?: (
+      opts: Omit<StepBenchOptions, 'log'>,
+    ) => Promise<{ adapter: string; rows: StepBenchRow[] }>;
     /** The plan and two training steps of the largest shape (issue 13). */
     runLargest?: (opts: Omit<LargestOptions, 'log'>) => Promise<LargestReport>;
-    /** Per-kernel breakdown of one training step. */
-    runProfile?: (opts: {
-      shapes: [number, number, number][];
-      k: number;
-      reps: number;
-    }) => Promise<{
-      adapter: string;
-      profiles: { shape: number[]; arch: string; rows: ProfileRow[] }[];
-    }>;
   }
 }
 
@@ -71,24 +62,8 @@ window.runBench = async (opts) => {
 window.runStepBench = async (opts) => {
   const gpu = await acquireGpu({ label: 'Bench.stepDevice' });
   gpu.events.on((e) => log(`GPU ${e.type}: ${e.message}`));
-  const rows = await benchSteps(gpu, opts.shapes, { ...opts, log });
+  const rows = await benchSteps(gpu, { ...opts, log });
   return { adapter: adapterName(gpu.summary), rows };
-};
-window.runProfile = async (opts) => {
-  const gpu = await acquireGpu({ label: 'Bench.profileDevice' });
-  gpu.events.on((e) => log(`GPU ${e.type}: ${e.message}`));
-  const profiles = [];
-  for (const [D, F, rows] of opts.shapes)
-    for (const arch of ['softsae', 'topk'] as const) {
-      const r = await profileStep(
-        gpu,
-        { D, F, rows, k: opts.k },
-        { arch, reps: opts.reps, warmupSteps: 3 },
-      );
-      log(`profile ${arch} (${D}, ${F}, ${rows}) done`);
-      profiles.push({ shape: [D, F, rows], arch, rows: r });
-    }
-  return { adapter: adapterName(gpu.summary), profiles };
 };
 window.runLargest = (opts) => benchLargest({ ...opts, log });
 // The files set on #ingest-files (scripts/bench.mjs uses setInputFiles, a person can pick them).

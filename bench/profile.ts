@@ -2,16 +2,11 @@
  * Where a training step's time goes: records every dispatch of one step (pipeline, bind groups,
  * workgroup counts) through a recording pass, then replays each dispatch alone in its own pass,
  * `reps` times, timed with timestamp queries (wall time without them). The replays run on the
- * buffers the step left behind, so data-dependent kernels (top-k, soft top-k Newton) see
- * realistic inputs. Costs are reported per pipeline label and in GEMM equivalents.
+ * buffers the step left behind, so data-dependent kernels (top-k, soft top-k threshold search)
+ * see the inputs of the phase of training the step came from (bench/step.ts calls it in each
+ * phase). Costs are reported per label; the printer turns them into GEMM equivalents.
  */
-import type { GpuContext } from '../src/gpu/device';
-import { createKernelContext } from '../src/gpu/kernels/context';
 import { GpuTimer } from '../src/gpu/timer';
-import { resolveConfig } from '../src/model/config';
-import { initParams } from '../src/model/params';
-import { randomFloat32 } from '../src/reference/random';
-import { GpuTrainer } from '../src/sae/trainer';
 import { median } from './stats';
 
 interface Dispatch {
@@ -66,49 +61,30 @@ function recordDispatches(device: GPUDevice, into: Dispatch[]): () => void {
   };
 }
 
-export async function profileStep(
-  gpu: GpuContext,
-  shape: { D: number; F: number; rows: number; k: number },
-  opts: { arch: 'softsae' | 'topk'; reps: number; warmupSteps: number },
+/**
+ * Runs `step` (one training step's encode + submit) while recording its dispatches, then replays
+ * each dispatch alone `reps` times on the buffers the step left behind and sums the medians per
+ * label (the bind group's label when it has one: pipelines are shared between instances).
+ */
+export async function profileDispatches(
+  device: GPUDevice,
+  step: () => void,
+  reps: number,
 ): Promise<ProfileRow[]> {
-  const { device } = gpu;
-  const { D, F, rows, k } = shape;
-  const ctx = createKernelContext(device);
-  const config = resolveConfig(
-    {
-      arch: opts.arch,
-      dict_size: F,
-      k,
-      k_max: 2 * k,
-      soft_topk_alpha: 0.01,
-      steps: 100000,
-      batch_size: rows,
-      warmup_steps: 10,
-    },
-    D,
-  );
-  const init = initParams({ D, F, k, kMax: 2 * k, alpha: 0.01, seed: 1 });
-  const trainer = await GpuTrainer.create(ctx, config, D, init.tensors, {
-    normFactor: 1,
-    shift: new Float32Array(D),
-  });
-  const x = randomFloat32(rows * D, 5);
-  for (let i = 0; i < opts.warmupSteps; i++) trainer.trainStep(x);
-  await trainer.flush();
   const recorded: Dispatch[] = [];
   const restore = recordDispatches(device, recorded);
   try {
-    trainer.trainStep(x);
+    step();
   } finally {
     restore();
   }
-  await trainer.flush();
+  await device.queue.onSubmittedWorkDone();
 
   const timer = new GpuTimer(device);
   const byLabel = new Map<string, ProfileRow>();
   for (const d of recorded) {
     const samples: number[] = [];
-    for (let r = 0; r < opts.reps; r++) {
+    for (let r = 0; r < reps; r++) {
       samples.push(
         await timer.time('profile', (pass) => {
           pass.setPipeline(d.pipeline);
@@ -118,7 +94,6 @@ export async function profileStep(
         }),
       );
     }
-    // Pipelines are shared between kernel instances (cache); bind groups carry the instance label.
     const label = d.groups[0]?.[1].label || d.pipeline.label || '(unlabelled)';
     const row = byLabel.get(label) ?? { label, dispatches: 0, ms: 0 };
     row.dispatches++;
@@ -126,6 +101,5 @@ export async function profileStep(
     byLabel.set(label, row);
   }
   timer.destroy();
-  trainer.destroy();
   return [...byLabel.values()].sort((a, b) => b.ms - a.ms);
 }

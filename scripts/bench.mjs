@@ -1,7 +1,11 @@
 // `npm run bench`: serves the bench page with Vite, runs it in headless Chromium (WebGPU) and
 // prints the tables. Options: --quick (small shapes and files, few reps), --shapes 'r,D,F;…',
 // --reps N, --warmup N, --tiles wgX,wgY,tk; sections --gemm, --steps, --ingest (any of them;
-// none runs all), --sparse (sparse vs dense decoder products; --sparse-shapes 'D,F,rows;…',
+// none runs all). --steps trains each architecture with the reference recipe on lab data and times
+// its first steps (k annealed from D) and steps after --train-steps N more (--step-reps N timed
+// per phase, --step-k K, --recipe-steps N, --archs softsae,softsae:newton,topk,batchtopk;
+// --shapes 'rows,D,F;…');
+// --profile adds each kernel's share of a step in both phases. --sparse (sparse vs dense decoder products; --sparse-shapes 'D,F,rows;…',
 // --ks 'k,k,…'),
 // --ingest-mb F32,F16 (generated file sizes in MB, default 512,256), --ingest-reps N,
 // --ingest-width D (row width, default 2304), --ingest-chunk-mib A,B,… (chunk sizes, default 8).
@@ -97,7 +101,7 @@ const ks = value('--ks', quick ? '4,16' : '8,32,128')
   .split(',')
   .map(Number);
 const sparseReps = Math.max(reps, quick ? 3 : 5);
-const stepReps = quick ? 3 : 5;
+const stepReps = Number(value('--step-reps', 3));
 const stepShapes = shapesArg
   ? shapesArg.split(';').map((t) => {
       const [rows, D, F] = t.split(',').map(Number);
@@ -106,10 +110,16 @@ const stepShapes = shapesArg
   : quick
     ? [[16, 64, 64]]
     : [
-        [64, 512, 256],
-        [128, 1024, 256],
         [128, 2048, 256],
+        [256, 4096, 512],
       ];
+// The step bench trains with the reference recipe on lab data: k (k_max = 2k), the recipe's run
+// length (its k annealing takes 2 % of it) and the untimed steps between the two timed phases.
+const stepK = Number(value('--step-k', quick ? 4 : 8));
+const recipeSteps = Number(value('--recipe-steps', quick ? 200 : 1000));
+const trainSteps = Number(value('--train-steps', quick ? 8 : 30));
+// softsae:newton = SoftSAE with the previous threshold search (Newton over the whole row).
+const stepArchs = value('--archs', 'softsae,softsae:newton,topk,batchtopk').split(',');
 const [f32MB, f16MB] = value('--ingest-mb', quick ? '16,8' : '512,256')
   .split(',')
   .map(Number);
@@ -174,21 +184,19 @@ try {
     if (runs('--gemm')) printGemm(report);
     if (runs('--sparse')) printSparse(report);
   }
-  if (runs('--steps')) {
+  if (runs('--steps') || runs('--profile')) {
+    const t0 = performance.now();
     const steps = await page.evaluate((opts) => window.runStepBench(opts), {
       shapes: stepShapes,
+      archs: stepArchs,
+      k: stepK,
+      recipeSteps,
+      trainSteps,
       reps: stepReps,
-      warmup: 2,
+      profileReps: runs('--profile') ? (quick ? 2 : 3) : 0,
     });
-    printSteps(steps);
-  }
-  if (runs('--profile')) {
-    const report = await page.evaluate((opts) => window.runProfile(opts), {
-      shapes: stepShapes,
-      k: 32,
-      reps: quick ? 3 : 5,
-    });
-    printProfile(report);
+    printSteps(steps, (performance.now() - t0) / 1000);
+    if (runs('--profile')) printProfile(steps);
   }
   if (runs('--largest')) {
     const [D, F, B] = value('--largest-shape', '2304,16384,1024').split(',').map(Number);
@@ -323,75 +331,180 @@ function printLargest(r, { D, F, B, steps }, seconds) {
   console.log(`wall time of this section: ${seconds.toFixed(0)} s`);
 }
 
-function printSteps(report) {
+function printSteps(report, seconds) {
+  const c = report.rows[0]?.config;
   console.log(
-    `\nTraining step: ours vs the same SoftSAE step in plain TensorFlow.js — ${report.adapter}`,
+    `\nTraining steps in two phases of a run, vs the same SoftSAE step in TensorFlow.js — ${report.adapter}`,
   );
   console.log(
-    `median of ${stepReps} after 2 warm-up, wall time submit→done, same device; GEMM-eq = step ms / ms of one\n` +
-      'dense rows×D×F GEMM (ours, x·W_encᵀ); k = 32 (BatchTopK: 32·rows per batch), batch = rows;\n' +
-      'decoder products and ∂W_enc over the active codes (dense GEMMs when the lists overflow)\n',
+    `Each architecture trains with the reference recipe (presets.ts: ${recipeSteps}-step run, k annealed from D to\n` +
+      `k = ${c?.k} over ${c?.kAnnealSteps} steps, k_max = ${c?.kMax}, α = ${c?.alpha}, warm-up 5 %) on lab data (4·D true atoms, 1…12\n` +
+      `active per row; src/data/synthetic.ts), batch = rows. first: steps 1…${stepReps} from initialisation (k ≈ D);\n` +
+      `steady: ${stepReps} steps after ${trainSteps} more of training. ms = median wall time submit→done of the phase's\n` +
+      `steps; GEMM-eq = step ms / ms of one dense rows×D×F GEMM (ours, x·W_encᵀ), measured before and after;\n` +
+      'route = steps whose decoder products and ∂W_enc ran over the sparse lists (s) or dense GEMMs (d);\n' +
+      'active/row = nonzero codes per row (median over the steps); k̂ = mean k̂ (SoftSAE).\n',
   );
   const head = [
     '(D, F, rows)',
     'GEMM ms',
-    'SoftSAE ms',
+    'arch',
+    'phase',
+    'steps',
+    'k',
+    'ms',
     'GEMM-eq',
-    'TopK ms',
-    'GEMM-eq',
-    'BatchTopK ms',
-    'GEMM-eq',
-    'SoftSAE+aux ms',
-    'GEMM-eq',
-    'TF.js SoftSAE ms',
+    'route',
+    'active/row',
+    'k̂',
     'TF.js / ours',
   ];
-  const eq = (ms, r) => (ms / r.gemmMs).toFixed(1);
-  const rows = report.rows.map((r) => [
-    `(${r.D}, ${r.F}, ${r.rows})`,
-    r.gemmMs.toFixed(2),
-    r.softsaeMs.toFixed(1),
-    eq(r.softsaeMs, r),
-    r.topkMs.toFixed(1),
-    eq(r.topkMs, r),
-    r.batchtopkMs.toFixed(1),
-    eq(r.batchtopkMs, r),
-    r.softsaeAuxMs.toFixed(1),
-    eq(r.softsaeAuxMs, r),
-    r.tfjsMs.toFixed(1),
-    (r.tfjsMs / r.softsaeMs).toFixed(2),
-  ]);
+  const rows = [];
+  for (const r of report.rows) {
+    rows.push([
+      `(${r.D}, ${r.F}, ${r.rows})`,
+      r.gemmMs.toFixed(2),
+      'TF.js softsae',
+      'any',
+      '',
+      String(r.config.k),
+      r.tfjsMs.toFixed(0),
+      (r.tfjsMs / r.gemmMs).toFixed(1),
+      'd',
+      String(r.F),
+      '',
+      '1.00',
+    ]);
+    for (const a of r.archs)
+      for (const [name, p] of [
+        ['first', a.first],
+        ['steady', a.steady],
+      ]) {
+        const route =
+          p.sparseSteps === p.steps.length
+            ? 's'
+            : p.sparseSteps === 0
+              ? 'd'
+              : `${p.sparseSteps}s/${p.steps.length - p.sparseSteps}d`;
+        const ks = [...new Set(p.k)];
+        rows.push([
+          '',
+          '',
+          a.arch,
+          name,
+          `${p.steps[0]}…${p.steps[p.steps.length - 1]}`,
+          ks.length > 1 ? `${ks[0]}…${ks[ks.length - 1]}` : String(ks[0]),
+          p.ms.toFixed(0),
+          (p.ms / r.gemmMs).toFixed(1),
+          route,
+          p.activePerRow.toFixed(1),
+          a.arch.startsWith('softsae') ? p.kHat.toFixed(2) : '',
+          (r.tfjsMs / p.ms).toFixed(2),
+        ]);
+      }
+  }
   table(head, rows);
+  const train = report.rows.flatMap((r) =>
+    r.archs.map((a) => `${a.arch} (${r.D}, ${r.F}, ${r.rows}) ${a.trainSeconds.toFixed(0)} s`),
+  );
+  const ab = report.rows.flatMap((r) =>
+    r.archs
+      .filter((a) => a.first.search)
+      .map((a) => [
+        `(${r.D}, ${r.F}, ${r.rows})`,
+        a.arch,
+        ...[a.first, a.steady].flatMap((p) => [
+          p.search.newton.toFixed(0),
+          p.search.select.toFixed(0),
+          (p.search.newton / p.search.select).toFixed(2),
+          (p.search.select / r.gemmMs).toFixed(2),
+        ]),
+      ]),
+  );
+  if (ab.length) {
+    console.log(
+      "\nSoft top-k forward alone on each phase's h and k̂ (the buffers of that SoftSAE run), the two threshold\n" +
+        `searches interleaved, median of ${stepReps} after 1 warm-up, ms; × = newton / select; GEMM-eq of select\n`,
+    );
+    table(
+      [
+        '(D, F, rows)',
+        'buffers of',
+        'first newton',
+        'first select',
+        '×',
+        'GEMM-eq',
+        'steady newton',
+        'steady select',
+        '×',
+        'GEMM-eq',
+      ],
+      ab,
+    );
+  }
   console.log(
-    '\nSoftSAE+aux: the same SoftSAE step with the aux-k kernels running (dead_feature_threshold =\n' +
-      'one batch); the other columns use the default threshold (10M rows), so no feature can be\n' +
-      'dead yet and the host does not encode the aux kernels.',
+    `\nuntimed training between the phases: ${train.join(', ')}; section wall time ${seconds.toFixed(0)} s`,
   );
 }
 
 function printProfile(report) {
-  console.log(`\nWhere a training step's time goes — ${report.adapter}`);
+  console.log(`\nWhere a training step's time goes, per phase — ${report.adapter}`);
   console.log(
-    'each dispatch of one step replayed alone (median of reps, timestamp queries when available),\n' +
-      'summed per pipeline; GEMM-eq = ms / ms of the encoder GEMM (rows×D×F, the unit)\n',
+    'one more step of each phase recorded, each dispatch replayed alone (median of reps, timestamp\n' +
+      'queries when available), summed per label; GEMM-eq = ms / ms of the encoder GEMM dispatch (rows×D×F).\n' +
+      'Replays run on the buffers the step left behind (so Adam updates again: the run goes on slightly perturbed)\n',
   );
-  for (const p of report.profiles) {
-    const unit = p.rows.find((r) => r.label.startsWith('Sae.encoder'))?.ms ?? NaN;
-    const total = p.rows.reduce((s, r) => s + r.ms, 0);
-    console.log(
-      `${p.arch} (D, F, rows) = (${p.shape.join(', ')}): total ${total.toFixed(1)} ms = ${(total / unit).toFixed(2)} GEMM-eq`,
-    );
-    table(
-      ['pipeline', 'dispatches', 'ms', 'GEMM-eq', 'share'],
-      p.rows.map((r) => [
-        r.label,
-        String(r.dispatches),
-        r.ms.toFixed(2),
-        (r.ms / unit).toFixed(2),
-        `${((100 * r.ms) / total).toFixed(1)}%`,
-      ]),
-    );
-  }
+  for (const r of report.rows)
+    for (const a of r.archs) {
+      const phases = [
+        ['first', a.first.profile],
+        ['steady', a.steady.profile],
+      ];
+      const unit = Object.fromEntries(
+        phases.map(([n, p]) => [n, p.find((x) => x.label.startsWith('Sae.encoder'))?.ms ?? NaN]),
+      );
+      const total = Object.fromEntries(
+        phases.map(([n, p]) => [n, p.reduce((s, x) => s + x.ms, 0)]),
+      );
+      console.log(
+        `${a.arch} (D, F, rows) = (${r.D}, ${r.F}, ${r.rows}): first ${total.first.toFixed(0)} ms = ${(total.first / unit.first).toFixed(2)} GEMM-eq, ` +
+          `steady ${total.steady.toFixed(0)} ms = ${(total.steady / unit.steady).toFixed(2)} GEMM-eq`,
+      );
+      const labels = [...new Set(phases.flatMap(([, p]) => p.map((x) => x.label)))];
+      const at = (n, label) => phases.find(([m]) => m === n)[1].find((x) => x.label === label);
+      // Labels under 1 % of the step in both phases are summed into one row.
+      const big = (label) =>
+        ['first', 'steady'].some((n) => (at(n, label)?.ms ?? 0) >= 0.01 * total[n]);
+      const cellsOf = (label, xs) => {
+        const cells = [label];
+        for (const n of ['first', 'steady']) {
+          const got = xs(n);
+          const ms = got.reduce((s, x) => s + x.ms, 0);
+          const count = got.reduce((s, x) => s + x.dispatches, 0);
+          cells.push(
+            got.length ? String(count) : '',
+            got.length ? (ms / unit[n]).toFixed(2) : '',
+            got.length ? `${((100 * ms) / total[n]).toFixed(1)}%` : '',
+          );
+        }
+        return cells;
+      };
+      const rows = labels
+        .filter(big)
+        .map((label) =>
+          cellsOf(label.replace(/\.bindGroup\d*$/, ''), (n) => [at(n, label)].filter(Boolean)),
+        );
+      rows.sort((p, q) => parseFloat(q[6] || '0') - parseFloat(p[6] || '0'));
+      const small = labels.filter((l) => !big(l));
+      if (small.length)
+        rows.push(
+          cellsOf(`(${small.length} others, each < 1 %)`, (n) =>
+            small.map((l) => at(n, l)).filter(Boolean),
+          ),
+        );
+      table(['label', 'first n', 'GEMM-eq', 'share', 'steady n', 'GEMM-eq', 'share'], rows);
+      console.log('');
+    }
 }
 
 function printSparse(report) {

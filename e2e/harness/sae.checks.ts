@@ -3,7 +3,7 @@
 import { createBuffer, createBufferFrom, readbackF32, readbackU32 } from '../../src/gpu/buffers';
 import { submitPass } from '../../src/gpu/kernels/context';
 import { KEstimate } from '../../src/gpu/kernels/kestimate';
-import { SoftTopK } from '../../src/gpu/kernels/softtopk';
+import { SoftTopK, type ThresholdSearch } from '../../src/gpu/kernels/softtopk';
 import { RowTopK } from '../../src/gpu/kernels/topk';
 import type { HarnessCheck, HarnessEnv } from './env';
 
@@ -41,6 +41,8 @@ export interface SoftTopKArg {
   h: Arr;
   kHat: Arr;
   df: Arr;
+  /** Threshold search of the forward (default: the engine's). */
+  search?: ThresholdSearch;
 }
 
 export interface RowTopKArg {
@@ -70,6 +72,7 @@ export const checks: Record<string, HarnessCheck> = {
       F: a.F,
       alpha: a.alpha,
       label: 'Harness.softTopK',
+      search: a.search,
     });
     const b = {
       h: s.from('h', a.h),

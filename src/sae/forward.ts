@@ -21,7 +21,7 @@ import { Gemm } from '../gpu/kernels/gemm';
 import { KEstimate } from '../gpu/kernels/kestimate';
 import { BatchLoss } from '../gpu/kernels/loss';
 import { Reduce } from '../gpu/kernels/reduce';
-import { SoftTopK } from '../gpu/kernels/softtopk';
+import { SoftTopK, type ThresholdSearch } from '../gpu/kernels/softtopk';
 import { RowTopK } from '../gpu/kernels/topk';
 import { BatchTopK } from '../gpu/kernels/batchtopk';
 import { BATCHTOPK_THRESHOLD } from '../model/schedules';
@@ -57,6 +57,8 @@ export interface ForwardSettings {
   sparse?: boolean;
   /** Entries the sparse lists hold (default {@link sparseCapacity}); more → dense that step. */
   sparseCapacity?: number;
+  /** Soft top-k threshold search (default `select`; `newton` for the benchmarks' comparison). */
+  thresholdSearch?: ThresholdSearch;
 }
 
 interface SoftSaeKernels {
@@ -157,7 +159,13 @@ export class SaeForward {
         label: 'Sae.kHidden',
       }),
       KEstimate.create(ctx, { B, F, kMax: s.kMax, label: 'Sae.kHead' }),
-      SoftTopK.create(ctx, { B, F, alpha: s.alpha, label: 'Sae.softTopK' }),
+      SoftTopK.create(ctx, {
+        B,
+        F,
+        alpha: s.alpha,
+        label: 'Sae.softTopK',
+        search: s.thresholdSearch,
+      }),
       RowTopK.create(ctx, { B, F, mode: { kind: 'kHat' }, label: 'Sae.hardTopK' }),
     ]);
     return new SaeForward(bufs, common, { kHidden, kHead, soft, hard }, null, sparse);

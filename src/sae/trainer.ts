@@ -20,6 +20,7 @@
  */
 import { readbackF32, upload } from '../gpu/buffers';
 import type { KernelContext } from '../gpu/kernels/context';
+import type { ThresholdSearch } from '../gpu/kernels/softtopk';
 import { LOSS_SCALARS } from '../gpu/kernels/loss';
 import { ReadbackRing } from '../gpu/readbackRing';
 import type { TrainConfig } from '../model/config';
@@ -47,6 +48,8 @@ export interface GpuNormalization {
 export interface TrainerOptions {
   /** Products over the active entries (default true); a number sets the lists' capacity. */
   sparse?: boolean | number;
+  /** Soft top-k threshold search (default `select`; the benchmarks compare `newton`). */
+  thresholdSearch?: ThresholdSearch;
 }
 
 /** Tensors with a gradient in each training mode (the reference's `grad is None` for the others). */
@@ -141,6 +144,7 @@ export class GpuTrainer {
       normFactor: norm.normFactor,
       sparse: options.sparse !== false,
       sparseCapacity: typeof options.sparse === 'number' ? options.sparse : undefined,
+      thresholdSearch: options.thresholdSearch,
     });
     const [bwd, aux, dead, optimizer] = await Promise.all([
       SaeBackward.create(ctx, bufs, fwd),

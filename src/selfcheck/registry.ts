@@ -50,6 +50,18 @@ export const KERNELS: KernelEntry[] = [
     tests: ['e2e/sae-kernels.spec.ts', 'e2e/sae-fixture.spec.ts'],
   },
   {
+    // The default threshold search of the soft top-k forward: a radix-select bracket, then
+    // Newton on the candidates near it (softtopk.wgsl's whole-row search stays selectable).
+    shader: 'softtopk-search.wgsl',
+    host: [`${K}softtopk.ts`],
+    reference: [
+      `${R}sae/softtopkSearch.ts#thresholdBracket`,
+      `${R}sae/softtopkSearch.ts#thresholdCandidates`,
+      `${R}sae/softtopk.ts#solveThreshold`,
+    ],
+    tests: ['e2e/sae-kernels.spec.ts', 'test/reference/softtopkSearch.test.ts'],
+  },
+  {
     shader: 'topk.wgsl',
     host: [`${K}topk.ts`],
     reference: [`${R}sae/select.ts#rowTopKMask`, `${R}sae/select.ts#deadTopKMask`],

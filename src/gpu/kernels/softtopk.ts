@@ -1,14 +1,25 @@
 /**
- * Host class for shaders/softtopk.wgsl: the Laplace-CDF soft top-k of each row of h [B, F].
+ * Host class for shaders/softtopk.wgsl and softtopk-search.wgsl: the Laplace-CDF soft top-k of
+ * each row of h [B, F].
  *   encodeForward:  h, k̂ → t [B], f = h ⊙ p [B, F]
  *   encodeBackward: h, t, ∂ℒ/∂f → ∂ℒ/∂pre [B, F] (ReLU mask applied), ∂ℒ/∂k̂ [B]
+ * The forward's threshold search is `select` (default: radix-select bracket, then Newton on the
+ * few entries near it; softtopk-search.wgsl) or `newton` (Newton over the whole row from the
+ * min/max bracket; softtopk.wgsl), kept for comparison in the benchmarks.
  */
 import code from '../../../shaders/softtopk.wgsl?raw';
+import searchCode from '../../../shaders/softtopk-search.wgsl?raw';
 import { parseUniformLayout } from '../uniforms';
 import type { Buf, KernelContext } from './context';
 import { RowKernelBase, rowWorkgroupSize, type EntryPoint } from './rowKernel';
 
 const PARAMS = parseUniformLayout(code, 'Params');
+// Both forwards read the one uniform buffer, so their Params must agree.
+if (JSON.stringify(parseUniformLayout(searchCode, 'Params')) !== JSON.stringify(PARAMS))
+  throw new Error('softtopk-search.wgsl and softtopk.wgsl disagree on Params');
+
+/** How the forward finds each row's threshold (see the module comment). */
+export type ThresholdSearch = 'select' | 'newton';
 
 /** The stored threshold of a row whose k̂ ≥ F (t = −∞, every p = 1); T_FULL in the WGSL. */
 export const SOFT_TOPK_T_FULL = -3.0e38;
@@ -29,12 +40,15 @@ export class SoftTopK extends RowKernelBase {
 
   static async create(
     ctx: KernelContext,
-    o: { B: number; F: number; alpha: number; label?: string },
+    o: { B: number; F: number; alpha: number; label?: string; search?: ThresholdSearch },
   ): Promise<SoftTopK> {
     const label = o.label ?? 'SoftTopK';
     const WG = rowWorkgroupSize(o.F);
+    const newton = o.search === 'newton';
     const [fwd, bwd] = await Promise.all([
-      RowKernelBase.entry(ctx, 'SoftTopK', code, 'softTopKForward', { WG }, label),
+      newton
+        ? RowKernelBase.entry(ctx, 'SoftTopK', code, 'softTopKForward', { WG }, label)
+        : RowKernelBase.entry(ctx, 'SoftTopKSearch', searchCode, 'softTopKForward', { WG }, label),
       RowKernelBase.entry(ctx, 'SoftTopK', code, 'softTopKBackward', { WG }, label),
     ]);
     return new SoftTopK(ctx, fwd, bwd, o.F, o.B, o.alpha, label);

@@ -1,0 +1,301 @@
+// Soft top-k forward (spec §3) with the threshold found in a few passes over the row, one
+// workgroup per row of h [B, F]; same bindings, Params and outputs as softTopKForward in
+// softtopk.wgsl (whose Newton search reads the whole row on every iteration).
+//
+// 1. Bracket. With m₁ = ⌊k̂⌋ and m₂ = m₁ + 1 (≤ F), let U ≥ the m₁-th largest value and L ≤ the
+//    m₂-th largest. At t = U + c·a every entry but the (at most m₁ − 1) above U sits ≥ c·a below
+//    t, so S(t) ≤ m₁ − 1 + (F − m₁ + 1)·½e^{−c} ≤ k̂ once c ≥ ln((F − m₁ + 1)/2). At t = L − c·a
+//    the (at least m₂) entries ≥ L each give ≥ 1 − ½e^{−c}, so S(t) ≥ k̂ once
+//    c ≥ ln(m₂ / (2(m₂ − k̂))). S is decreasing, so t ∈ [L − c_lo·a, U + c_hi·a] (intersected with
+//    softtopk.wgsl's bracket from the row's min and max).
+//    U and L come from a radix select on order-preserving u32 keys of the values, 8 bits per
+//    pass, both ranks in the same passes (two 256-bin histograms): after each pass the ranks'
+//    buckets bound U and L, and the select stops as soon as U − L ≤ NARROW·a (at most 4 passes,
+//    then U and L are the order statistics themselves). Ties and equal rows need no care: a
+//    bucket is a key range, and equal values share one key.
+// 2. Candidates. Entries more than BAND·a above the bracket contribute exactly 1 to S up to
+//    ½e^{−BAND} (counted once); entries more than BAND·a below contribute ≤ ½e^{−BAND}
+//    (dropped): F·e^{−40} is far below float32 resolution of k̂. The rest are copied to
+//    workgroup memory (at most CAP).
+// 3. Refine: softtopk.wgsl's safeguarded Newton, started inside the tight bracket, on the
+//    candidates only (S = n_above + n₊ − E₊ + E₋ over them); when more than CAP entries are
+//    candidates (large α, dense rows), on the whole row as before, still from the tight bracket.
+// 4. Polish: the closed form of src/reference/sae/softtopk.ts in the segment Newton ended in.
+
+struct Params {
+  B: u32,
+  F: u32,
+  alpha: f32,
+  gridX: u32,
+}
+
+override WG: u32 = 256;
+override MAX_ITERS: u32 = 64u;
+override CAP: u32 = 1024u;
+const T_FULL: f32 = -3.0e38;
+const BAND: f32 = 40.0;
+const NARROW: f32 = 16.0;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> h: array<f32>;            // [B, F]
+@group(0) @binding(2) var<storage, read> kHat: array<f32>;         // [B]
+@group(0) @binding(3) var<storage, read_write> t: array<f32>;      // [B] out
+@group(0) @binding(4) var<storage, read_write> f: array<f32>;      // [B, F] out
+
+var<workgroup> r0: array<f32, WG>;
+var<workgroup> r1: array<f32, WG>;
+var<workgroup> r2: array<f32, WG>;
+var<workgroup> hist: array<atomic<u32>, 512>;   // [2, 256]: digits of ranks m₁, m₂
+var<workgroup> cand: array<f32, CAP>;
+var<workgroup> nCand: atomic<u32>;
+var<workgroup> nAbove: atomic<u32>;
+// Select state: prefix and remaining rank of m₁ and m₂, bits decided, stop flag.
+var<workgroup> sel: array<u32, 6>;
+var<workgroup> bounds: vec2<f32>;                // (L, U) of the current buckets
+var<workgroup> tShared: f32;
+var<workgroup> done: u32;
+
+fn laplaceCdf(u: f32) -> f32 {
+  if (u <= 0.0) { return 0.5 * exp(u); }
+  return 1.0 - 0.5 * exp(-u);
+}
+
+// Order-preserving key: v < w ⇔ key(v) < key(w) (−0 sorts just below +0; no NaNs expected).
+fn key(v: f32) -> u32 {
+  let b = bitcast<u32>(v);
+  return select(b ^ 0x80000000u, ~b, (b >> 31u) == 1u);
+}
+
+fn unkey(k: u32) -> f32 {
+  return bitcast<f32>(select(~k, k ^ 0x80000000u, (k >> 31u) == 1u));
+}
+
+fn reduce3(lid: u32) {
+  workgroupBarrier();
+  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
+    if (lid < stride) {
+      r0[lid] += r0[lid + stride];
+      r1[lid] += r1[lid + stride];
+      r2[lid] += r2[lid + stride];
+    }
+    workgroupBarrier();
+  }
+}
+
+fn reduceMaxMin(lid: u32) {
+  workgroupBarrier();
+  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
+    if (lid < stride) {
+      r0[lid] = max(r0[lid], r0[lid + stride]);
+      r1[lid] = min(r1[lid], r1[lid + stride]);
+    }
+    workgroupBarrier();
+  }
+}
+
+// Walks histogram `which` from the top digit down to the bucket holding rank `need` (1-based,
+// counted from the largest); returns (digit, rank within that bucket).
+fn pickDigit(which: u32, need: u32) -> vec2<u32> {
+  var above = 0u;
+  for (var d = 255i; d >= 0i; d--) {
+    let c = atomicLoad(&hist[which * 256u + u32(d)]);
+    if (above + c >= need) { return vec2<u32>(u32(d), need - above); }
+    above += c;
+  }
+  return vec2<u32>(0u, 1u); // unreachable: need ≤ row length
+}
+
+@compute @workgroup_size(WG)
+fn softTopKForward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let row = wg.y * params.gridX + wg.x;
+  if (row >= params.B) { return; }
+  let F = params.F;
+  let base = row * F;
+  let a = abs(params.alpha);
+  let k = kHat[row];
+  let Ff = f32(F);
+
+  var hi0 = -3.4e38;
+  var lo0 = 3.4e38;
+  for (var j = lid; j < F; j += WG) { hi0 = max(hi0, h[base + j]); lo0 = min(lo0, h[base + j]); }
+  r0[lid] = hi0;
+  r1[lid] = lo0;
+  reduceMaxMin(lid);
+  let hMax = r0[0];
+  let hMin = r1[0];
+  // 0: solve (1 ≤ k̂ < F), 1: k̂ ≥ F (t = −∞), 2: solve without the select (k̂ < 1).
+  if (lid == 0u) {
+    done = select(select(2u, 0u, k >= 1.0), 1u, k >= Ff);
+    let m1 = u32(floor(k));
+    sel = array<u32, 6>(0u, m1, 0u, min(m1 + 1u, F), 0u, 0u);
+    bounds = vec2<f32>(hMin, hMax);
+  }
+  let mode = workgroupUniformLoad(&done);
+  var lo = hMin + a * min(0.0, log(2.0 * (Ff - k) / Ff));
+  var hi = hMax + a * max(0.0, log(Ff / (2.0 * k)));
+
+  // 1. Radix select of the m₁-th and m₂-th largest keys, MSB first, until the buckets are narrow.
+  if (mode == 0u) {
+    for (var level = 0u; level < 4u; level++) {
+      for (var i = lid; i < 512u; i += WG) { atomicStore(&hist[i], 0u); }
+      workgroupBarrier();
+      let bits = sel[4];
+      let p1 = sel[0];
+      let p2 = sel[2];
+      let same = p1 == p2;
+      let shift = 24u - bits;
+      for (var j = lid; j < F; j += WG) {
+        let kk = key(h[base + j]);
+        let d = (kk >> shift) & 255u;
+        // bits = 0: every key matches the empty prefix (a shift by 32 would be invalid).
+        let top = select(kk >> (32u - max(bits, 1u)), 0u, bits == 0u);
+        if (top == p1) { atomicAdd(&hist[d], 1u); }
+        if (!same && top == p2) { atomicAdd(&hist[256u + d], 1u); }
+      }
+      workgroupBarrier();
+      if (lid == 0u) {
+        let d1 = pickDigit(0u, sel[1]);
+        let d2 = pickDigit(select(1u, 0u, same), sel[3]);
+        let q1 = (p1 << 8u) | d1.x;
+        let q2 = (p2 << 8u) | d2.x;
+        let sh = shift;   // bits left undecided after this pass
+        let hiKey = (q1 << sh) | ((1u << sh) - 1u);
+        let loKey = q2 << sh;
+        let U = unkey(min(hiKey, key(hMax)));
+        let L = unkey(max(loKey, key(hMin)));
+        sel = array<u32, 6>(q1, d1.y, q2, d2.y, bits + 8u, select(0u, 1u, sh == 0u || U - L <= NARROW * a));
+        bounds = vec2<f32>(L, U);
+      }
+      if (workgroupUniformLoad(&sel[5]) != 0u) { break; }
+    }
+    let L = bounds.x;
+    let U = bounds.y;
+    let m1 = floor(k);
+    let m2 = min(m1 + 1.0, Ff);
+    let cHi = max(0.0, log(0.5 * (Ff - m1 + 1.0))) + 1.0;
+    let cLo = max(0.0, log(m2 / (2.0 * max(m2 - k, 1e-30)))) + 1.0;
+    // A rounding margin of two ulps where c·a is below the values' resolution.
+    hi = min(hi, U + max(a * cHi, 2.4e-7 * abs(U)));
+    lo = max(lo, L - max(a * cLo, 2.4e-7 * abs(L)));
+  }
+
+  // 2. Candidates: the entries within BAND·a of the bracket; those above it count once each.
+  if (lid == 0u) {
+    atomicStore(&nCand, 0u);
+    atomicStore(&nAbove, 0u);
+  }
+  workgroupBarrier();
+  let bandLo = lo - BAND * a;
+  let bandHi = hi + BAND * a;
+  if (mode != 1u) {
+    for (var j = lid; j < F; j += WG) {
+      let v = h[base + j];
+      if (v >= bandHi) {
+        atomicAdd(&nAbove, 1u);
+      } else if (v > bandLo) {
+        let i = atomicAdd(&nCand, 1u);
+        if (i < CAP) { cand[i] = v; }
+      }
+    }
+  }
+  workgroupBarrier();
+  if (lid == 0u) { sel[0] = atomicLoad(&nCand); sel[1] = atomicLoad(&nAbove); }
+  let nc = workgroupUniformLoad(&sel[0]);
+  let onList = nc <= CAP;
+  let above = select(0.0, f32(sel[1]), onList);
+  let n = select(F, nc, onList);
+
+  // 3. Safeguarded Newton from the tight bracket (softtopk.wgsl), over the candidates.
+  var bestT = 0.5 * (lo + hi);
+  var bestR = 3.4e38;
+  if (lid == 0u) { tShared = bestT; done = select(0u, 1u, mode == 1u); }
+  if (workgroupUniformLoad(&done) == 0u) {
+    for (var it = 0u; it < MAX_ITERS; it++) {
+      let tc = tShared;
+      var np = 0.0;
+      var ea = 0.0;
+      var eb = 0.0;
+      for (var j = lid; j < n; j += WG) {
+        var v: f32;
+        if (onList) { v = cand[j]; } else { v = h[base + j]; }
+        let d = v - tc;
+        if (d > 0.0) { np += 1.0; ea += 0.5 * exp(-d / a); } else { eb += 0.5 * exp(d / a); }
+      }
+      r0[lid] = np;
+      r1[lid] = ea;
+      r2[lid] = eb;
+      reduce3(lid);
+      if (lid == 0u) {
+        let s = above + r0[0] - r1[0] + r2[0];
+        if (abs(s - k) < bestR) { bestR = abs(s - k); bestT = tc; }
+        if (s > k) { lo = tc; } else { hi = tc; }
+        let slope = (r1[0] + r2[0]) / a;
+        var next = tc + (s - k) / slope;
+        if (!(next > lo && next < hi)) { next = 0.5 * (lo + hi); }
+        let ulp = 1.2e-7 * max(abs(tc), a);
+        if (s == k || abs(next - tc) <= ulp || next == lo || next == hi) { done = 1u; }
+        tShared = next;
+      }
+      if (workgroupUniformLoad(&done) != 0u) { break; }
+    }
+    if (lid == 0u) { tShared = bestT; }
+    let tn = workgroupUniformLoad(&tShared);
+
+    // 4. Polish in closed form (the float64 reference's method): inside the segment between
+    //    the nearest entries around t_n, with w = e^{(t − t_n)/a}, S = n₊ − A·w + B/w where
+    //    A = ½Σ_{h>t_n} e^{−(h−t_n)/a}, B = ½Σ_{h≤t_n} e^{(h−t_n)/a}, kept as logarithms. Where
+    //    every entry is ≫ 87a from t (k̂ an integer, a wide gap) S is flat in float32 and Newton
+    //    stops anywhere in the gap, yet the backward's softmax depends on t.
+    var segLo = -3.4e38;
+    var segHi = 3.4e38;
+    for (var j = lid; j < n; j += WG) {
+      var v: f32;
+      if (onList) { v = cand[j]; } else { v = h[base + j]; }
+      if (v > tn) { segHi = min(segHi, v); } else { segLo = max(segLo, v); }
+    }
+    r0[lid] = segLo;
+    r1[lid] = segHi;
+    reduceMaxMin(lid);
+    segLo = r0[0];
+    segHi = r1[0];
+    workgroupBarrier();
+    let xA = (tn - segHi) / a;   // largest exponent above (−(h − t_n)/a)
+    let xB = (segLo - tn) / a;   // largest exponent below
+    var np = 0.0;
+    var za = 0.0;
+    var zb = 0.0;
+    for (var j = lid; j < n; j += WG) {
+      var v: f32;
+      if (onList) { v = cand[j]; } else { v = h[base + j]; }
+      if (v > tn) { np += 1.0; za += exp((tn - v) / a - xA); } else { zb += exp((v - tn) / a - xB); }
+    }
+    r0[lid] = np;
+    r1[lid] = za;
+    r2[lid] = zb;
+    reduce3(lid);
+    if (lid == 0u && r1[0] > 0.0 && r2[0] > 0.0) {
+      let logA = xA + log(0.5 * r1[0]);
+      let logB = xB + log(0.5 * r2[0]);
+      // Positive root of A·w² − b·w − B = 0, b = n₊ − k̂, without cancellation.
+      let b = above + r0[0] - k;
+      let q = log(4.0) + logA + logB;
+      var root = 0.5 * q;
+      if (b != 0.0) {
+        let lb = log(abs(b));
+        let r = q - 2.0 * lb;
+        root = select(lb + log(1.0 + sqrt(1.0 + exp(r))), lb + 0.5 * r + log(1.0 + exp(-0.5 * r)), r > 80.0);
+      }
+      let logW = select(log(2.0) + logB - root, root - log(2.0) - logA, b >= 0.0);
+      let tp = clamp(tn + a * logW, segLo, segHi);
+      if (tp == tp && abs(tp) < 3.0e38) { tShared = tp; }
+    }
+  }
+  workgroupBarrier();
+  let full = mode == 1u;
+  let tf = select(tShared, T_FULL, full);
+  if (lid == 0u) { t[row] = tf; }
+  for (var j = lid; j < F; j += WG) {
+    let hv = h[base + j];
+    f[base + j] = select(hv * laplaceCdf((hv - tf) / a), hv, full);
+  }
+}
