@@ -8,7 +8,7 @@ import type { KernelContext } from '../gpu/kernels/context';
 import { groundTruthSummary } from '../data/groundTruth';
 import type { TokenLabData } from '../data/tokens';
 import type { SaeModel } from '../sae/modelFile';
-import { saeLensTopK } from '../io/sae/export';
+import { saeLensFolder } from '../io/sae/exportJumpRelu';
 import { softsaeFiles } from '../io/sae/softsae';
 import { runEvalPass, type EvalPassData, type EvalPassOutput } from './evalPass';
 import type { EvalResult, InspectMessage, InspectRequest, PostedModel } from './inspectProtocol';
@@ -164,7 +164,7 @@ export class Inspection {
         }
         case 'run-export': {
           const files =
-            req.kind === 'softsae' ? softsaeFiles(model) : saeLensTopK(model, run.kHatMean);
+            req.kind === 'softsae' ? softsaeFiles(model) : saeLensFolder(model, run.kHatMean);
           return this.post(
             { type: 'run-export-result', reqId: req.reqId, runId: req.runId, files },
             files.map((f) => f.bytes.buffer),
