@@ -16,6 +16,7 @@ import { submitPass, type KernelContext } from '../gpu/kernels/context';
 import { createSparseListBuffers, SparseCompact } from '../gpu/kernels/sparseLists';
 import { uploadTensors } from '../sae/paramBuffers';
 import { SaeBuffers } from '../sae/buffers';
+import { decoderCosinePairs, type DecoderCosinePairs } from '../sae/decoderCosine';
 import { EvalAccumulator, type EvalSummary } from '../sae/eval';
 import { inferenceMode, SaeForward } from '../sae/forward';
 import type { SaeModel } from '../sae/modelFile';
@@ -43,6 +44,8 @@ export interface EvalPassOutput {
   summary: EvalSummary;
   /** Every row's codes f, sparse. */
   codes: Csr;
+  /** The most similar pairs of decoder atoms (src/sae/decoderCosine.ts). */
+  decoder: DecoderCosinePairs;
 }
 
 /** Batches submitted between waits for the GPU in the readback-free histogram pass. */
@@ -169,7 +172,10 @@ export async function runEvalPass(
       if (i++ % HIST_IN_FLIGHT === HIST_IN_FLIGHT - 1) await dev.queue.onSubmittedWorkDone();
     }
     const summary = await acc.read();
-    return { kHat, l0, sqErr, summary, codes: csr.finish() };
+    const decoder = await decoderCosinePairs(ctx, model.tensors['decoder.weight'], D, F, {
+      label: `${label}.decoderCosine`,
+    });
+    return { kHat, l0, sqErr, summary, codes: csr.finish(), decoder };
   } finally {
     for (const p of parts.reverse()) p.destroy();
   }
