@@ -137,6 +137,9 @@ export interface EvalSummary extends EvalShape {
    * - featuresOver1pct / featuresOver10pct = features firing on more than 1 % / 10 % of the rows.
    */
   explainedVarianceR2: number;
+  /** Mean ‖xn‖ and ‖x̂‖ per row. */
+  meanNormX: number;
+  meanNormXHat: number;
   cosineMean: number;
   l2RatioMean: number;
   relativeReconstructionBias: number;
@@ -244,6 +247,8 @@ export function decodeEvalSummary(shape: EvalShape, bytes: ArrayBuffer): EvalSum
     aliveFraction: alive / F,
     deadFraction: 1 - alive / F,
     explainedVarianceR2: 1 - sumE2 / m2X,
+    meanNormX: none ? NaN : sum(0) / rows,
+    meanNormXHat: none ? NaN : sum(2) / rows,
     cosineMean: none ? NaN : sum(8) / rows,
     l2RatioMean: nonzeroRows === 0 ? NaN : sum(10) / nonzeroRows,
     relativeReconstructionBias: sum(14) / sum(12),

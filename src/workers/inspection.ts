@@ -10,6 +10,7 @@ import type { TokenLabData } from '../data/tokens';
 import type { SaeModel } from '../sae/modelFile';
 import { saeLensFolder } from '../io/sae/exportJumpRelu';
 import { softsaeFiles } from '../io/sae/softsae';
+import { qualityOf, type QualityMetrics } from '../sae/quality';
 import { runEvalPass, type EvalPassData, type EvalPassOutput } from './evalPass';
 import type { EvalResult, InspectMessage, InspectRequest, PostedModel } from './inspectProtocol';
 import { decoderNeighbors, featureColumn, rowFeatures, type Csr } from './sparseCodes';
@@ -49,7 +50,7 @@ export class Inspection {
   async evaluate(
     ctx: KernelContext,
     a: EvaluateArgs,
-  ): Promise<EvalResult & { pass: EvalPassOutput }> {
+  ): Promise<EvalResult & { pass: EvalPassOutput; quality: QualityMetrics }> {
     const pass = await runEvalPass(ctx, a.model, a.data, a.batchSize);
     this.runs.delete(a.runId);
     this.runs.set(a.runId, {
@@ -91,6 +92,8 @@ export class Inspection {
       deadFraction: s.deadFraction,
       kHatMean: s.kHatMean,
       truth,
+      quality: qualityOf(s, pass.decoder),
+      warning: null,
     };
   }
 
