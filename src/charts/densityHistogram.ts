@@ -4,13 +4,16 @@
  * nonzero density, 1/rows (rounded down to a decade), to 0 (fires on every row), in bins of a
  * tenth of a decade closed on the right, (a, b], so p = 10 % exactly falls left of the dense
  * line. Two bands are marked:
- *  - dead: features that never fired (p = 0, log₁₀ p = −∞) get one bar in a band of their own,
- *    left of the axis;
+ *  - dead: features that never fired (p = 0, log₁₀ p = −∞) get one bar in a band of their own
+ *    at the left of the plot, before the log axis starts;
  *  - dense: p > 10 % (log₁₀ p > −1), shaded.
  * Bars carry `data-count` and a `<title>`; the bands carry their feature counts too.
  */
 import { max, scaleLinear } from 'd3';
 import { axes, createFrame, type FrameOptions } from './frame';
+
+/** Width of the dead band, px. */
+const DEAD_W = 28;
 
 export interface DensityHistogramOptions extends FrameOptions {
   /** Density above which a feature counts as dense (default 0.1). */
@@ -54,10 +57,13 @@ export function densityHistogramChart(
 ): SVGSVGElement {
   const denseAt = opts.dense ?? 0.1;
   const b = densityBins(fireCount, rows, denseAt);
-  const frame = createFrame({ ...opts, margin: { left: 78, ...opts.margin } });
+  const frame = createFrame(opts);
   const { plot, innerWidth, innerHeight } = frame;
   const lo = b.edges[0];
-  const x = scaleLinear().domain([lo, 0]).range([0, innerWidth]);
+  // The dead band takes the first DEAD_W px of the plot; the log axis the rest.
+  const x = scaleLinear()
+    .domain([lo, 0])
+    .range([DEAD_W + 8, innerWidth]);
   const y = scaleLinear()
     .domain([0, Math.max(1, max([...b.counts, b.dead]) ?? 1)])
     .range([innerHeight, 0]);
@@ -85,12 +91,12 @@ export function densityHistogramChart(
     .attr('fill', '#a35f00')
     .text(`dense: ${b.dense}`);
 
-  // Dead band: left of the axis, in the margin, one bar.
-  const w = 22;
+  // Dead band: one bar, left of the log axis.
+  const w = DEAD_W;
   const dead = plot.append('g').attr('class', 'band-dead').attr('data-count', b.dead);
   dead
     .append('rect')
-    .attr('x', -w - 6)
+    .attr('x', 0)
     .attr('width', w)
     .attr('y', 0)
     .attr('height', innerHeight)
@@ -99,8 +105,8 @@ export function densityHistogramChart(
   dead
     .append('rect')
     .attr('class', 'bar-dead')
-    .attr('x', -w - 4)
-    .attr('width', w - 4)
+    .attr('x', 3)
+    .attr('width', w - 6)
     .attr('y', y(b.dead))
     .attr('height', innerHeight - y(b.dead))
     .attr('fill', '#b03a2e')
@@ -108,7 +114,7 @@ export function densityHistogramChart(
     .text(`dead (never fired): ${b.dead} features`);
   dead
     .append('text')
-    .attr('x', -w / 2 - 6)
+    .attr('x', w / 2)
     .attr('y', innerHeight + 14)
     .attr('text-anchor', 'middle')
     .attr('fill', '#b03a2e')

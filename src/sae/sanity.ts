@@ -35,7 +35,7 @@ export function importWarning(q: QualityMetrics, c: SanityContext): string | nul
   const problems: string[] = [];
   if (!(fvu <= 1))
     problems.push(
-      `FVU ${g(fvu)} > 1: its reconstructions are worse than predicting the mean input for every row`,
+      `FVU ${g(fvu)} > 1 (Σ‖x − x̂‖² / Σ‖x − x̄‖²): its reconstructions are worse than predicting the mean input for every row`,
     );
   const [lo, hi] = L2_RATIO_BAND;
   if (!(q.l2Ratio >= lo && q.l2Ratio <= hi))

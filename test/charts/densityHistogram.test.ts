@@ -49,10 +49,12 @@ describe('densityHistogramChart', () => {
     );
     expect(svg.querySelector('rect.band-dense')!.getAttribute('data-count')).toBe('2');
   });
-  it('starts the dense band at log₁₀ 0.1 = −1, two thirds along the axis', () => {
+  it('starts the dense band at log₁₀ 0.1 = −1, two thirds along the log axis', () => {
     const band = svg.querySelector('rect.band-dense')!;
     const x = Number(band.getAttribute('x'));
     const w = Number(band.getAttribute('width'));
-    expect(x / (x + w)).toBeCloseTo(2 / 3, 9);
+    // The log axis spans [36, 300] of the 300-px plot (360 − margins 48 + 12; dead band 28 + 8).
+    expect(x + w).toBe(300);
+    expect((x - 36) / (300 - 36)).toBeCloseTo(2 / 3, 9);
   });
 });
