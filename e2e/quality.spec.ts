@@ -152,7 +152,7 @@ test('quality metrics: SoftSAE and TopK on two datasets match float64 references
     }
 });
 
-test('decoder-cosine pairs over several tiles (F = 150, chunks of 64), a duplicate, a zero atom', async ({
+test('decoder-cosine pairs over several tiles (F = 150, chunks of 64), a near-parallel pair, a zero atom', async ({
   page,
 }) => {
   const D = 24;
@@ -160,7 +160,7 @@ test('decoder-cosine pairs over several tiles (F = 150, chunks of 64), a duplica
   const rng = createRng(77);
   const dec = Float32Array.from({ length: D * F }, () => rng.normal());
   for (let d = 0; d < D; d++) {
-    dec[d * F + 77] = dec[d * F + 3] * 2 + 0.05 * rng.normal(); // near-duplicate of atom 3, another length
+    dec[d * F + 77] = dec[d * F + 3] * 2 + 0.05 * rng.normal(); // nearly parallel to atom 3, another length
     dec[d * F + 140] = -dec[d * F + 10]; // anti-parallel: cosine −1, never a "similar" pair
     dec[d * F + 5] = 0; // a zero atom: cosine 0 with every other
   }

@@ -1,7 +1,7 @@
 /**
  * The most similar pairs of dictionary atoms: cos(w_i, w_j) = ⟨w_i, w_j⟩ / (‖w_i‖‖w_j‖) over
  * the decoder columns w_j (W_dec [D, F]) for i ≠ j, the largest first. Two near-parallel atoms
- * are a sign of duplicated features; the maximum over all pairs is a standard SAE check.
+ * are a sign of redundant features; the maximum over all pairs is a standard SAE check.
  *
  * The Gram matrix has F² entries (2.7·10⁸ at F = 16 384: 1 GiB in float32), so it is never held
  * whole. The host scales each atom to unit length (a zero atom stays zero: cosine 0 with all) and
