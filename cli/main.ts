@@ -5,6 +5,7 @@
 // /__cli/out/<name> (scripts/cli-server.mjs); nothing else is reached. Progress goes to the
 // console through `progress.ts`, rendered on stderr by the Node side.
 import { writeCodes } from '../src/io/sae/codes';
+import { qualityLines, qualityReport } from '../src/sae/quality';
 import { getAnalysis } from '../src/session/analyses';
 import { getDataset } from '../src/session/datasets';
 import { importSae, queryCodes, queryExport } from '../src/session/queries';
@@ -185,6 +186,9 @@ window.softsaeCli = {
     const r = getAnalysis(runId);
     if (!r) throw new Error('the evaluation did not arrive');
     console.log(`model: ${source}, D = ${r.D}, F = ${r.F}`);
+    if (r.quality) for (const line of qualityLines(r.quality)) console.log(line);
+    // The Node side prints every console line of the page on stderr, this one included.
+    if (r.warning) console.error(`warning: ${r.warning}`);
     if (a.codes) {
       const c = await queryCodes(runId);
       const ds = getDataset(datasetId);
@@ -209,7 +213,17 @@ window.softsaeCli = {
     const arrays = { ...(r.kHat ? { k_hat: r.kHat } : {}), l0: r.l0, sq_err: r.sqErr };
     await output(
       'report.json',
-      jsonBlob({ rows: r.rows, fvu: r.fvu, mean_l0: r.meanL0, source }, arrays),
+      jsonBlob(
+        {
+          rows: r.rows,
+          fvu: r.fvu,
+          mean_l0: r.meanL0,
+          source,
+          ...(r.quality ? qualityReport(r.quality) : {}),
+          warning: r.warning ?? null,
+        },
+        arrays,
+      ),
     );
     return { rows: r.rows, fvu: r.fvu, mean_l0: r.meanL0 };
   },

@@ -14,6 +14,7 @@ import { openSafetensors } from '../src/io/safetensors';
 import { bytesSource } from '../src/io/source';
 import { compareArrays, formatMismatches } from '../src/reference/compare';
 import { readModel } from '../src/io/sae/modelFile';
+import { writeSanityFixture } from './sanityFixture';
 import { fixturePath } from '../test/helpers/fixtures';
 import { epochChecksum } from './epochChecksum';
 import { readSafetensorsRaw } from './sae-reference';
@@ -130,6 +131,56 @@ test('softsae eval reproduces the fixture (k̂, L0, squared error, FVU)', async 
   }
   console.log(`FVU: cli ${report.fvu}, fixture ${varE / varX}`);
   expect(Math.abs(report.fvu - varE / varX)).toBeLessThan(1e-4 * (varE / varX));
+});
+
+test('softsae eval prints the quality metrics; it warns when the SAE does not fit the activations (rotated, ×10), not on its own', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'softsae-sanity-'));
+  const { sae, own, rotated, scaled } = writeSanityFixture(dir);
+  const evalOn = (acts: string, name: string) => {
+    const r = run('eval', '--model', sae, '--acts', acts, '--out', join(dir, `${name}.json`));
+    expect(r.status, r.stderr).toBe(0);
+    return { r, report: JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) };
+  };
+
+  const good = evalOn(own, 'own');
+  const fvu = (rep: { explained_variance: number }) => 1 - rep.explained_variance;
+  console.log(`own activations: FVU ${fvu(good.report)}, L2 ratio ${good.report.l2_ratio}`);
+  expect(fvu(good.report)).toBeLessThan(0.01);
+  expect(good.r.stderr).toMatch(/explained variance [-\d.]+ \(R²/);
+  expect(good.r.stderr).toMatch(/max decoder cosine [-\d.e]+ /);
+  expect(good.r.stderr).not.toContain('warning:');
+  expect(good.report.warning).toBeNull();
+  for (const key of [
+    'explained_variance',
+    'explained_variance_residual',
+    'mse',
+    'cosine_similarity',
+    'l2_ratio',
+    'relative_reconstruction_bias',
+    'mean_l0',
+    'frac_alive',
+    'features_over_1pct',
+    'features_over_10pct',
+    'max_decoder_cosine',
+  ])
+    expect(typeof good.report[key], key).toBe('number');
+  expect(good.report.mean_l0).toBe(2);
+  expect(good.report.explained_variance_residual).toBeCloseTo(1 - good.report.fvu, 12);
+
+  for (const [name, acts] of [
+    ['rotated', rotated],
+    ['scaled', scaled],
+  ] as const) {
+    const bad = evalOn(acts, name);
+    console.log(`${name}: FVU ${fvu(bad.report)}, L2 ratio ${bad.report.l2_ratio}`);
+    // The rule, from the report's own numbers: FVU > 1 or L2 ratio outside [0.5, 2].
+    const l2 = bad.report.l2_ratio;
+    expect(fvu(bad.report) > 1 || l2 < 0.5 || l2 > 2, name).toBe(true);
+    expect(bad.r.stderr, name).toContain('warning: This SAE does not fit the active dataset');
+    expect(bad.r.stderr, name).toMatch(/hook point or layer/);
+    expect(bad.r.stderr, name).toContain('no normalisation: norm factor 1');
+    expect(bad.report.warning, name).toContain('Likely causes');
+  }
 });
 
 test('softsae eval --codes --tokens: each row carries its token text, sequence and position', async () => {

@@ -18,6 +18,7 @@ import { ComparePage } from './pages/compare';
 import { DataPage } from './pages/DataPage';
 import { InspectPage } from './pages/inspect';
 import { fixtureSae, fixtureX, referenceEval, SAE_FIXTURES } from './sae-reference';
+import { writeSanityFixture } from './sanityFixture';
 
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
@@ -288,4 +289,49 @@ test('codes of an SAE on a corpus with tokens carry each row sequence, position 
   console.log(
     `codes: ${h.activations.shape[0]} entries, ${lab.rows} rows of token text (${off(lab.rows)} bytes)`,
   );
+});
+
+test('Inspect shows the quality metrics of a loaded SAE, and warns when it does not fit the dataset (rotated activations)', async ({
+  page,
+}) => {
+  const f = writeSanityFixture(mkdtempSync(join(tmpdir(), 'sae-sanity-')));
+  const saeFiles = ['cfg.json', 'sae_weights.safetensors'].map((n) => join(f.sae, n));
+  const app = new AppPage(page);
+  const data = new DataPage(page);
+  const inspect = new InspectPage(page);
+  await app.open();
+  await app.expectGpuReady();
+  await data.expectDemoReady();
+  for (const path of [f.own, f.rotated]) {
+    await data.load([path]);
+    await data.settled();
+  }
+  const warning = page.getByTestId('inspect.warning');
+  const metric = (id: string) => page.getByTestId(`inspect.quality.${id}`);
+
+  await data.select('own.npy');
+  await app.show('inspect');
+  await importFiles(page, saeFiles);
+  await expect(inspect.run).toHaveValue('import-1', { timeout: 120_000 });
+  // The fixture's SAE reconstructs its own rows almost exactly (FVU 3e-4 by the CLI test), with
+  // k = 2 features per row out of 16.
+  await expect(metric('ev')).toHaveText(/^0\.99/);
+  await expect(metric('l0')).toHaveText('2');
+  await expect(metric('alive')).toHaveText('100 %');
+  await expect(warning).toHaveCount(0);
+  // Density histogram: every feature is in a bar (none dead), the bands carry their counts.
+  const density = page.getByTestId('inspect.densityHist');
+  await expect(density.locator('rect.bar').first()).toBeAttached();
+  expect((await inspect.barCounts('inspect.densityHist')).reduce((a, b) => a + b, 0)).toBe(16);
+  await expect(density.locator('.band-dead')).toHaveAttribute('data-count', '0');
+
+  await app.show('data');
+  await data.select('rotated.npy');
+  await app.show('inspect');
+  await importFiles(page, saeFiles);
+  await expect(inspect.run).toHaveValue('import-2', { timeout: 120_000 });
+  await expect(warning).toContainText('This SAE does not fit the active dataset');
+  await expect(warning).toContainText(/FVU [\d.]+ > 1/);
+  await expect(warning).toContainText('another hook point or layer');
+  await expect(warning).toContainText('no normalisation: norm factor 1');
 });

@@ -113,6 +113,14 @@ test('a trained SoftSAE is evaluated on every input: histograms count all 2048',
     expect(counts.length, `${chart} has bars`).toBeGreaterThan(1);
     expect(sum(counts), `${chart} counts every input once`).toBe(ROWS);
   }
+  // The feature-density histogram holds every feature once: in a bar or in the dead band.
+  const density = page.getByTestId('inspect.densityHist');
+  await expect(density.locator('rect.bar').first()).toBeAttached();
+  const dead = Number(await density.locator('.band-dead').getAttribute('data-count'));
+  expect(sum(await inspect.barCounts('inspect.densityHist')) + dead).toBe(QUICK_CONFIG.dict_size);
+  // The quality metrics are shown; a trained run gets no import warning.
+  await expect(page.getByTestId('inspect.quality.ev')).toHaveText(/^-?\d/);
+  await expect(page.getByTestId('inspect.warning')).toHaveCount(0);
 });
 
 test('the per-row CSV equals a float64 reference of the kept model', async () => {

@@ -145,3 +145,35 @@ test('softsae convert: SoftSAE → SAELens TopK (k = round(mean k̂)), SAELens T
   expect(c3.status).toBe(1);
   expect(c3.stderr).toContain('a jumprelu SAE has no SoftSAE-file form');
 });
+
+test('softsae convert: a BatchTopK SAE becomes a SAELens JumpReLU folder (θ for every feature) that evaluates identically', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'softsae-jumprelu-'));
+  const src = join(SAE_FIXTURES, 'dictlearn-batchtopk');
+  const c = run('convert', src, join(dir, 'jr'), '--to', 'saelens-topk');
+  expect(c.status, c.stderr).toBe(0);
+  const cfg = JSON.parse(readFileSync(join(dir, 'jr', 'cfg.json'), 'utf8'));
+  expect(cfg.architecture).toBe('jumprelu');
+  const evalOf = (model: string, name: string) => {
+    const r = run(
+      'eval',
+      '--model',
+      model,
+      '--acts',
+      join(SAE_FIXTURES, 'x.npy'),
+      '--out',
+      join(dir, `${name}.json`),
+    );
+    expect(r.status, r.stderr).toBe(0);
+    return JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8'));
+  };
+  const a = evalOf(src, 'batchtopk');
+  const b = evalOf(join(dir, 'jr'), 'jumprelu');
+  expect(b.source).toContain('SAELens jumprelu');
+  expect(b.l0, 'per-row L0').toEqual(a.l0);
+  const sq = compareArrays(b.sq_err, a.sq_err, TOL);
+  expect(sq.failures, `sq_err\n${formatMismatches(sq)}`).toBe(0);
+  expect(b.fvu).toBeCloseTo(a.fvu, 5);
+  console.log(
+    `BatchTopK → JumpReLU: L0 identical (mean ${a.mean_l0}), sq_err max |err| ${sq.maxAbsError.toExponential(2)}, FVU ${a.fvu} vs ${b.fvu}`,
+  );
+});

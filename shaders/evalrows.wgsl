@@ -3,14 +3,18 @@
 //   rowStats  (one workgroup per row):
 //     l0[b]     = #{j : f[b,j] ≠ 0}                 (dense codes: the soft path has no kept count)
 //     cosine[b] = ⟨xn_b, x̂_b⟩ / (‖xn_b‖·‖x̂_b‖), 0 when either norm is 0
-//     norms[b] = ‖xn_b‖, norms[B + b] = ‖x̂_b‖        (scratch for rowTotals)
-//     rowCounts = (min l0, max l0, rows, rows with k̂) over the pass (u32 atomics, reset to
-//                 (~0, 0, 0, 0)): the row counts live with the sums they divide, so a read taken
-//                 while batches are in flight is still a consistent snapshot
+//     norms[b] = ‖xn_b‖, norms[B + b] = ‖x̂_b‖, norms[2B + b] = ⟨xn_b, x̂_b⟩, norms[3B + b] = ‖x̂_b‖²
+//                 (scratch for rowTotals)
+//     rowCounts = (min l0, max l0, rows, rows with k̂, rows with ‖xn‖ > 0) over the pass (u32
+//                 atomics, reset to (~0, 0, 0, 0, 0)): the row counts live with the sums they
+//                 divide, so a read taken while batches are in flight is still a consistent snapshot
 //   rowTotals (one workgroup for the batch), added into rowAcc:
-//     [0] += Σ_b ‖xn_b‖, [2] += Σ_b ‖x̂_b‖  (l2_ratio = E‖x̂‖ / E‖x‖)
+//     [0] += Σ_b ‖xn_b‖, [2] += Σ_b ‖x̂_b‖  (spec §7's l2_ratio = E‖x̂‖ / E‖x‖)
 //     [4] += Σ_b k̂[b], [6] = min(…, min_b k̂), [7] = max(…, max_b k̂)   (when hasKHat ≠ 0)
-//   with [1], [3], [5] the Neumaier compensations of the running sums [0], [2], [4].
+//     [8] += Σ_b cosine[b]                          (mean cosine similarity)
+//     [10] += Σ_{b: ‖xn_b‖ > 0} ‖x̂_b‖ / ‖xn_b‖      (SAEBench's l2_ratio, a mean of row ratios)
+//     [12] += Σ_b ⟨xn_b, x̂_b⟩, [14] += Σ_b ‖x̂_b‖²  (relative reconstruction bias = [14] / [12])
+//   with [1], [3], [5], [9], [11], [13], [15] the Neumaier compensations of the sum before each.
 
 struct Params {
   B: u32,
@@ -29,9 +33,9 @@ override WG: u32 = 64;
 @group(0) @binding(4) var<storage, read> kHat: array<f32>;                   // [B]
 @group(0) @binding(5) var<storage, read_write> l0: array<u32>;               // [B]
 @group(0) @binding(6) var<storage, read_write> cosine: array<f32>;           // [B]
-@group(0) @binding(7) var<storage, read_write> norms: array<f32>;            // [2, B]
-@group(0) @binding(8) var<storage, read_write> rowCounts: array<atomic<u32>>; // [4]
-@group(0) @binding(9) var<storage, read_write> rowAcc: array<f32>;           // [8]
+@group(0) @binding(7) var<storage, read_write> norms: array<f32>;            // [4, B]
+@group(0) @binding(8) var<storage, read_write> rowCounts: array<atomic<u32>>; // [5]
+@group(0) @binding(9) var<storage, read_write> rowAcc: array<f32>;           // [16]
 
 var<workgroup> w0: array<f32, WG>;
 var<workgroup> w1: array<f32, WG>;
@@ -89,9 +93,12 @@ fn rowStats(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_inde
     if (params.hasKHat != 0u) { atomicAdd(&rowCounts[3], 1u); }
     let nx = sqrt(w1[0]);
     let ny = sqrt(w2[0]);
+    if (nx > 0.0) { atomicAdd(&rowCounts[4], 1u); }
     cosine[row] = select(0.0, w0[0] / (nx * ny), nx > 0.0 && ny > 0.0);
     norms[row] = nx;
     norms[params.B + row] = ny;
+    norms[2u * params.B + row] = w0[0];
+    norms[3u * params.B + row] = w2[0];
   }
 }
 
@@ -142,5 +149,28 @@ fn rowTotals(@builtin(local_invocation_index) lid: u32) {
   if (lid == 0u && hasK) {
     rowAcc[6] = min(rowAcc[6], w2[0]);
     rowAcc[7] = max(rowAcc[7], w3[0]);
+  }
+  workgroupBarrier();
+  var sc = 0.0;
+  var sr = 0.0;
+  var sd = 0.0;
+  var syy = 0.0;
+  for (var b = lid; b < B; b += WG) {
+    let nx = norms[b];
+    sc += cosine[b];
+    if (nx > 0.0) { sr += norms[B + b] / nx; }
+    sd += norms[2u * B + b];
+    syy += norms[3u * B + b];
+  }
+  w0[lid] = sc;
+  w1[lid] = sr;
+  w2[lid] = sd;
+  w3[lid] = syy;
+  reduce4(lid, false);
+  if (lid == 0u) {
+    compensatedAdd(8u, w0[0]);
+    compensatedAdd(10u, w1[0]);
+    compensatedAdd(12u, w2[0]);
+    compensatedAdd(14u, w3[0]);
   }
 }

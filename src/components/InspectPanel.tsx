@@ -11,6 +11,7 @@ import { FeatureTable } from './inspect/FeatureTable';
 import { GroundTruth } from './inspect/GroundTruth';
 import { RowDetails } from './inspect/RowDetails';
 import { SaeFiles } from './inspect/SaeFiles';
+import { FeatureDensity, QualityMetrics } from './inspect/QualityMetrics';
 import { SparsityCharts } from './inspect/SparsityCharts';
 import { TokenView } from './inspect/TokenView';
 import { useStages } from './inspect/useStages';
@@ -120,6 +121,7 @@ export function InspectPanel({
             {a.rows.toLocaleString('en-US')} inputs · FVU {fmt(a.fvu)} · mean L0 {fmt(a.meanL0)}
             {a.kHat && ` · mean k̂ ${fmt(a.kHatMean)}`} · dead features {fmt(100 * a.deadFraction)} %
           </p>
+          <QualityMetrics a={a} />
           {a.truth && (
             <>
               <h3>Against the ground truth</h3>
@@ -128,6 +130,8 @@ export function InspectPanel({
           )}
           <h3>Active features per input</h3>
           {stage >= 2 && <SparsityCharts a={a} />}
+          <h3>Feature density</h3>
+          {stage >= 2 && <FeatureDensity a={a} />}
           <h3>Reconstruction error</h3>
           {stage >= 3 && <ErrorCharts a={a} />}
           <h3>Tokens</h3>

@@ -5,6 +5,7 @@
  */
 import type { DatasetSource } from '../io/dataset';
 import { saeLensTopK, type ExportedFile } from '../io/sae/export';
+import { saeLensJumpRelu } from '../io/sae/exportJumpRelu';
 import { softsaeFiles } from '../io/sae/softsae';
 import { estimateK } from '../model/kEstimator';
 import { PARAM_NAMES, type ParamTensors } from '../model/params';
@@ -49,6 +50,9 @@ export async function convertSae(
   o: { k?: number; acts?: DatasetSource } = {},
 ): Promise<{ files: ExportedFile[]; note: string }> {
   if (to === 'softsae') return { files: softsaeFiles(m), note: `SoftSAE ${m.arch} file` };
+  // SAELens ships BatchTopK SAEs as JumpReLU with θ_j = θ: exact, unlike a fixed top-k.
+  if (m.arch === 'batchtopk')
+    return { files: saeLensJumpRelu(m), note: `SAELens jumprelu, threshold ${m.threshold}` };
   if (m.arch !== 'softsae') return { files: saeLensTopK(m), note: `SAELens topk, k = ${m.k}` };
   const mean = o.k ?? (o.acts ? await meanKHat(m, o.acts) : undefined);
   if (mean === undefined)

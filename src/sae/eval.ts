@@ -23,7 +23,7 @@
 import { readbackBytes } from '../gpu/buffers';
 import { DimMoments } from '../gpu/kernels/evalDims';
 import { FeatureStats } from '../gpu/kernels/evalFeature';
-import { RowStats } from '../gpu/kernels/evalRows';
+import { ROW_SCRATCH, RowStats } from '../gpu/kernels/evalRows';
 import { TopRows } from '../gpu/kernels/evalTopN';
 import type { Buf, KernelContext } from '../gpu/kernels/context';
 import {
@@ -160,7 +160,7 @@ export class EvalAccumulator {
       kHat: b.kHat,
       l0: b.l0 ?? this.scratchBuffer('l0', B),
       cosine: b.cosine ?? this.scratchBuffer('cosine', B),
-      norms: this.scratchBuffer('norms', 2 * B),
+      norms: this.scratchBuffer('norms', ROW_SCRATCH * B),
       rowCounts: s('rowCounts'),
       rowAcc: s('rowAcc'),
     });

@@ -22,8 +22,8 @@ export const EVAL_SECTIONS = [
   'topVal', // f32 [F, N]
   'topRow', // u32 [F, N]
   'dims', // [D] × (n u32, mean_x, M2_x, mean_e, M2_e f32)
-  'rowCounts', // u32 [4]: min L0, max L0, rows, rows with k̂
-  'rowAcc', // f32 [8]: Σ‖x‖, comp., Σ‖x̂‖, comp., Σk̂, comp., min k̂, max k̂
+  'rowCounts', // u32 [5]: min L0, max L0, rows, rows with k̂, rows with ‖x‖ > 0
+  'rowAcc', // f32 [16]: Σ‖x‖, Σ‖x̂‖, Σk̂ (each + comp.), min k̂, max k̂, Σcos, Σ‖x̂‖/‖x‖, Σx·x̂, Σ‖x̂‖² (each + comp.)
 ] as const;
 
 export type EvalSection = (typeof EVAL_SECTIONS)[number];
@@ -47,8 +47,8 @@ export function evalLayout(s: EvalShape): EvalLayout {
     topVal: F * topN,
     topRow: F * topN,
     dims: 5 * D,
-    rowCounts: 4,
-    rowAcc: 8,
+    rowCounts: 5,
+    rowAcc: 16,
   };
   let offset = 0;
   const sections = {} as EvalLayout['sections'];
@@ -117,6 +117,27 @@ export interface EvalSummary extends EvalShape {
   /** Fraction of features that fired at least once / never. */
   aliveFraction: number;
   deadFraction: number;
+  /**
+   * The standard quality metrics (SAEBench core's definitions; docs/evaluation.md), all in the
+   * normalised space the SAE reads (xn = (x − shift)/norm_factor):
+   * - explainedVarianceR2 = 1 − Σ_rows ‖x − x̂‖² / Σ_rows ‖x − x̄‖² (x̄ the mean row): the
+   *   coefficient of determination, SAEBench's `explained_variance`. `explainedVariance` above is
+   *   the residual-variance form 1 − Σ_d Var(e_d) / Σ_d Var(x_d), which forgives a constant bias
+   *   of the reconstruction (it subtracts the residual's mean);
+   * - cosineMean = mean over rows of cos(x, x̂) (0 for a row whose x or x̂ is 0);
+   * - l2RatioMean = mean over rows with ‖x‖ > 0 of ‖x̂‖ / ‖x‖ (SAEBench's `l2_ratio`);
+   * - relativeReconstructionBias γ = Σ‖x̂‖² / Σ⟨x, x̂⟩ (γ = argmin of E‖x̂/γ − x‖²; 1 = unbiased);
+   * - featuresOver1pct / featuresOver10pct = features firing on more than 1 % / 10 % of the rows.
+   */
+  explainedVarianceR2: number;
+  /** Mean ‖xn‖ and ‖x̂‖ per row. */
+  meanNormX: number;
+  meanNormXHat: number;
+  cosineMean: number;
+  l2RatioMean: number;
+  relativeReconstructionBias: number;
+  featuresOver1pct: number;
+  featuresOver10pct: number;
 }
 
 /** Decodes the accumulator bytes read back from the GPU. */
@@ -130,7 +151,7 @@ export function decodeEvalSummary(shape: EvalShape, bytes: ArrayBuffer): EvalSum
       bytes.slice(sections[name].offset, sections[name].offset + sections[name].size),
     );
 
-  const [l0Min, l0Max, rows, kHatRows] = u32('rowCounts', 4);
+  const [l0Min, l0Max, rows, kHatRows, nonzeroRows] = u32('rowCounts', 5);
   const fireCount = u32('count');
   const mom = f32('mom');
   const range = f32('range');
@@ -139,12 +160,17 @@ export function decodeEvalSummary(shape: EvalShape, bytes: ArrayBuffer): EvalSum
   const density = new Float64Array(F);
   let alive = 0;
   let fired = 0;
+  let over1 = 0;
+  let over10 = 0;
   for (let j = 0; j < F; j++) {
     actSum[j] = mom[j] + mom[F + j];
     actSumSq[j] = mom[2 * F + j] + mom[3 * F + j];
     density[j] = rows > 0 ? fireCount[j] / rows : 0;
     fired += fireCount[j];
     if (fireCount[j] > 0) alive++;
+    // Integer comparisons: count / rows > p exactly, with no rounding of the density.
+    if (100 * fireCount[j] > rows) over1++;
+    if (10 * fireCount[j] > rows) over10++;
   }
   const topValues = f32('topVal');
   const topRowsU = u32('topRow');
@@ -176,6 +202,7 @@ export function decodeEvalSummary(shape: EvalShape, bytes: ArrayBuffer): EvalSum
   }
   const fvu = m2E / m2X;
   const acc = f32('rowAcc');
+  const sum = (i: number) => acc[i] + acc[i + 1]; // a running sum plus its compensation
   const none = rows === 0;
   const noK = kHatRows === 0;
   return {
@@ -212,6 +239,14 @@ export function decodeEvalSummary(shape: EvalShape, bytes: ArrayBuffer): EvalSum
     kHatMax: noK ? NaN : acc[7],
     aliveFraction: alive / F,
     deadFraction: 1 - alive / F,
+    explainedVarianceR2: 1 - sumE2 / m2X,
+    meanNormX: none ? NaN : sum(0) / rows,
+    meanNormXHat: none ? NaN : sum(2) / rows,
+    cosineMean: none ? NaN : sum(8) / rows,
+    l2RatioMean: nonzeroRows === 0 ? NaN : sum(10) / nonzeroRows,
+    relativeReconstructionBias: sum(14) / sum(12),
+    featuresOver1pct: over1,
+    featuresOver10pct: over10,
   };
 }
 

@@ -24,6 +24,7 @@ import { DEFAULT_CHECKPOINT_EVERY, type EngineMessage, type EngineRequest } from
 import { discardRun, listSavedRuns, RunCheckpoints, storageFaults } from './runCheckpoints';
 import { serveOneEpoch } from './rowSource';
 import { TrainingRun, type GpuSource } from './training';
+import { importWarning } from '../sae/sanity';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -339,6 +340,11 @@ async function importSae(req: Extract<EngineRequest, { type: 'sae-import' }>): P
       final: true,
       config: { arch: model.arch, source, F: model.F, k: model.k || '—' },
       truth: truthOf(data),
+    });
+    result.warning = importWarning(result.quality, {
+      normFactor: model.normFactor,
+      shifted: model.shift.some((v) => v !== 0),
+      source,
     });
     inspection.publish(result);
     post({ type: 'sae-import-result', reqId: req.reqId, runId: req.runId, source });

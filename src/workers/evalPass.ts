@@ -17,6 +17,7 @@ import { submitPass, type KernelContext } from '../gpu/kernels/context';
 import { createSparseListBuffers, SparseCompact } from '../gpu/kernels/sparseLists';
 import { uploadTensors } from '../sae/paramBuffers';
 import { SaeBuffers } from '../sae/buffers';
+import { decoderCosinePairs, type DecoderCosinePairs } from '../sae/decoderCosine';
 import { EvalAccumulator, type EvalSummary } from '../sae/eval';
 import { inferenceMode, SaeForward } from '../sae/forward';
 import type { SaeModel } from '../io/sae/modelFile';
@@ -44,6 +45,8 @@ export interface EvalPassOutput {
   summary: EvalSummary;
   /** Every row's codes f, sparse. */
   codes: Csr;
+  /** The most similar pairs of decoder atoms (src/sae/decoderCosine.ts). */
+  decoder: DecoderCosinePairs;
 }
 
 /** Batches submitted between waits for the GPU in the readback-free histogram pass. */
@@ -175,8 +178,11 @@ export async function runEvalPass(
       }
     }
     const summary = await acc.read();
+    const decoder = await decoderCosinePairs(ctx, model.tensors['decoder.weight'], D, F, {
+      label: `${label}.decoderCosine`,
+    });
     onProgress?.(2 * rows, 2 * rows);
-    return { kHat, l0, sqErr, summary, codes: csr.finish() };
+    return { kHat, l0, sqErr, summary, codes: csr.finish(), decoder };
   } finally {
     for (const p of parts.reverse()) p.destroy();
   }

@@ -5,6 +5,7 @@
  */
 
 import type { GroundTruthSummary } from '../data/groundTruth';
+import type { QualityMetrics } from '../sae/quality';
 
 /** Architectures the engine evaluates (BatchTopK is not trained by the engine yet). */
 export type EvalArch = 'softsae' | 'topk';
@@ -46,6 +47,10 @@ export interface EvalResult {
   kHatMean: number;
   /** The paper's claim on data with ground truth (the built-in corpora); null otherwise. */
   truth: GroundTruthSummary | null;
+  /** The standard quality metrics (src/sae/quality.ts; every evaluation sets them). */
+  quality?: QualityMetrics;
+  /** An imported SAE that does not fit the dataset: why (src/sae/sanity.ts); null otherwise. */
+  warning?: string | null;
 }
 
 export type InspectRequest =

@@ -8,8 +8,9 @@ import type { KernelContext } from '../gpu/kernels/context';
 import { groundTruthSummary } from '../data/groundTruth';
 import type { TokenLabData } from '../data/tokens';
 import type { SaeModel } from '../io/sae/modelFile';
-import { saeLensTopK } from '../io/sae/export';
+import { saeLensFolder } from '../io/sae/exportJumpRelu';
 import { softsaeFiles } from '../io/sae/softsae';
+import { qualityOf, type QualityMetrics } from '../sae/quality';
 import { runEvalPass, type EvalPassData, type EvalPassOutput } from './evalPass';
 import type { EvalResult, InspectMessage, InspectRequest, PostedModel } from './inspectProtocol';
 import { decoderNeighbors, featureColumn, rowFeatures, type Csr } from './sparseCodes';
@@ -49,7 +50,7 @@ export class Inspection {
   async evaluate(
     ctx: KernelContext,
     a: EvaluateArgs,
-  ): Promise<EvalResult & { pass: EvalPassOutput }> {
+  ): Promise<EvalResult & { pass: EvalPassOutput; quality: QualityMetrics }> {
     // Progress at most every half second (a million rows take minutes on a software adapter).
     let last = -Infinity;
     const progress = (done: number, total: number) => {
@@ -99,6 +100,8 @@ export class Inspection {
       deadFraction: s.deadFraction,
       kHatMean: s.kHatMean,
       truth,
+      quality: qualityOf(s, pass.decoder),
+      warning: null,
     };
   }
 
@@ -172,7 +175,7 @@ export class Inspection {
         }
         case 'run-export': {
           const files =
-            req.kind === 'softsae' ? softsaeFiles(model) : saeLensTopK(model, run.kHatMean);
+            req.kind === 'softsae' ? softsaeFiles(model) : saeLensFolder(model, run.kHatMean);
           return this.post(
             { type: 'run-export-result', reqId: req.reqId, runId: req.runId, files },
             files.map((f) => f.bytes.buffer),

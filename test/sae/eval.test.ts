@@ -56,8 +56,9 @@ describe('decodeEvalSummary', () => {
     f32('mom', [10, 0, 3, 0.5, 0, 0.25, 30, 0, 5, 0.125, 0, 0.5]);
     f32('topVal', [2, 1, 0, 0, 3, 0]);
     u32('topRow', [7, 9, 0, 0, 5, 0]);
-    u32('rowCounts', [1, 2, 4, 2]);
-    f32('rowAcc', [6, 0.5, 3, 0.25, 9, 1, 4, 6]);
+    u32('rowCounts', [1, 2, 4, 2, 3]);
+    // … then Σcos 3 + 0.5, Σ‖x̂‖/‖x‖ 2.25 + 0, Σx·x̂ 8 + 0, Σ‖x̂‖² 6 + 0.5
+    f32('rowAcc', [6, 0.5, 3, 0.25, 9, 1, 4, 6, 3, 0.5, 2.25, 0, 8, 0, 6, 0.5]);
     // dims: d0 n=4, mean_x 1, M2_x 8, mean_e 0.5, M2_e 2; d1 n=4, mean_x 0, M2_x 8, mean_e 0, M2_e 0
     const dims = new DataView(bytes, sec.dims.offset, sec.dims.size);
     [4, 1, 8, 0.5, 2, 4, 0, 8, 0, 0].forEach((v, i) =>
@@ -78,6 +79,23 @@ describe('decodeEvalSummary', () => {
     expect(s.aliveFraction).toBeCloseTo(2 / 3, 15);
     expect(s.l2Ratio).toBe(3.25 / 6.5);
     expect([s.kHatMean, s.kHatMin, s.kHatMax]).toEqual([5, 4, 6]);
+    // Σ‖x − x̂‖² = 3 over Σ‖x − x̄‖² = ΣM2_x = 16: the bias (mean_e = 0.5) is not forgiven.
+    expect(s.explainedVarianceR2).toBe(1 - 3 / 16);
+    expect(s.cosineMean).toBe(3.5 / 4); // over all 4 rows
+    expect(s.l2RatioMean).toBe(2.25 / 3); // over the 3 rows with ‖x‖ > 0
+    expect(s.relativeReconstructionBias).toBe(6.5 / 8);
+    // densities 1, 0, 0.5: two features above 1 % and above 10 %.
+    expect([s.featuresOver1pct, s.featuresOver10pct]).toEqual([2, 2]);
+  });
+
+  it('counts features above 1 % and 10 % strictly, without rounding the density', () => {
+    const layout = evalLayout({ ...shape, F: 4 });
+    const bytes = evalInitialBytes(layout);
+    // 1000 rows: 10 is exactly 1 % (not above), 11 is above; 100 is exactly 10 %, 101 above.
+    new Uint32Array(bytes, layout.sections.count.offset, 4).set([10, 11, 100, 101]);
+    new Uint32Array(bytes, layout.sections.rowCounts.offset, 5).set([0, 0, 1000, 0, 1000]);
+    const s = decodeEvalSummary({ ...shape, F: 4 }, bytes);
+    expect([s.featuresOver1pct, s.featuresOver10pct]).toEqual([3, 1]);
   });
 
   it('lists every typed array buffer once, so the summary can be transferred', () => {

@@ -17,7 +17,7 @@ const save = (bytes: Uint8Array<ArrayBuffer>, name: string) =>
  * SAE files in and out of Inspect: load an existing SAE (a SAELens / sparsify folder's files,
  * a Gemma Scope params.npz, a dictionary_learning or SoftSAE .safetensors, with its cfg.json) to
  * evaluate it on the active dataset as a run of its own; export the selected run as a SoftSAE
- * file, a SAELens TopK folder, or its per-token codes. Problems are shown as they come back from
+ * file, a SAELens TopK folder (JumpReLU for BatchTopK), or its per-token codes. Problems are shown as they come back from
  * the engine, naming the file and what is wrong.
  */
 export function SaeFiles({ runId }: { runId: string | null }) {
@@ -100,7 +100,8 @@ export function SaeFiles({ runId }: { runId: string | null }) {
             data-testid="inspect.exportSaeLens"
             onClick={() => void exportFiles('saelens-topk')}
           >
-            SAELens TopK folder
+            {/* SAELens ships BatchTopK SAEs as JumpReLU (θ for every feature): exact. */}
+            {run?.config.arch === 'batchtopk' ? 'SAELens JumpReLU folder' : 'SAELens TopK folder'}
           </button>
           <button
             type="button"

@@ -1,9 +1,10 @@
 /**
  * Host class for shaders/evalrows.wgsl: per-row L0 (dense codes), cosine(xn, x̂) and norms of one
  * evaluation batch, and their totals across batches.
- *   encode: f [B, F], xn, x̂ [B, D], k̂ [B]? → l0 [B] (u32), cosine [B], norms [2, B] (scratch),
- *           rowCounts [4] (u32 min L0, max L0, rows, rows with k̂), rowAcc [8] (Σ‖xn‖, Σ‖x̂‖, Σk̂ with compensations;
- *           min k̂, max k̂)
+ *   encode: f [B, F], xn, x̂ [B, D], k̂ [B]? → l0 [B] (u32), cosine [B], norms [4, B] (scratch),
+ *           rowCounts [5] (u32 min L0, max L0, rows, rows with k̂, rows with ‖xn‖ > 0),
+ *           rowAcc [16] (Σ‖xn‖, Σ‖x̂‖, Σk̂ with compensations; min k̂, max k̂; Σcos, Σ‖x̂‖/‖xn‖,
+ *           Σ⟨xn, x̂⟩, Σ‖x̂‖² with compensations)
  */
 import code from '../../../shaders/evalrows.wgsl?raw';
 import { parseUniformLayout } from '../uniforms';
@@ -14,7 +15,22 @@ const PARAMS = parseUniformLayout(code, 'Params');
 const WG = 64;
 
 /** Entries of the rowAcc accumulator. */
-export const ROW_ACC = { normX: 0, normXHat: 2, kSum: 4, kMin: 6, kMax: 7, length: 8 } as const;
+export const ROW_ACC = {
+  normX: 0,
+  normXHat: 2,
+  kSum: 4,
+  kMin: 6,
+  kMax: 7,
+  cosine: 8,
+  normRatio: 10,
+  dot: 12,
+  normXHatSq: 14,
+  length: 16,
+} as const;
+/** Entries of the rowCounts accumulator (u32). */
+export const ROW_COUNTS = { l0Min: 0, l0Max: 1, rows: 2, kHatRows: 3, nonzeroRows: 4, length: 5 };
+/** Per-row scratch entries (rows of `norms`): ‖xn‖, ‖x̂‖, ⟨xn, x̂⟩, ‖x̂‖². */
+export const ROW_SCRATCH = 4;
 
 export interface RowStatsBuffers {
   f: Buf;
@@ -60,6 +76,12 @@ export class RowStats extends RingKernelBase {
     const rowBindings = { 1: b.f, 2: b.xn, 3: b.xHat, 5: b.l0, 6: b.cosine, 7: b.norms };
     this.runAt(pass, this.e.stats, slot, { ...rowBindings, 8: b.rowCounts }, grid);
     const kHat = b.kHat ?? this.ctx.empty;
-    this.runAt(pass, this.e.totals, slot, { 4: kHat, 7: b.norms, 9: b.rowAcc }, [1, 1]);
+    this.runAt(
+      pass,
+      this.e.totals,
+      slot,
+      { 4: kHat, 6: b.cosine, 7: b.norms, 9: b.rowAcc },
+      [1, 1],
+    );
   }
 }

@@ -25,6 +25,30 @@ const text = (name: string, s: string): ExportedFile => ({
 });
 
 /**
+ * The model's weights in SAELens layout with the input normalisation folded in (see the top of
+ * this file): W_enc' [D, F] = W_encᵀ/n, W_dec' [F, D] = n·W_decᵀ, b_dec' [D] = n·b_dec + s.
+ */
+export function foldedWeights(m: SaeModel): {
+  W_enc: Float32Array;
+  W_dec: Float32Array;
+  b_dec: Float32Array;
+} {
+  const { D, F } = m;
+  const n = m.normFactor;
+  const enc = m.tensors['encoder.weight']; // [F, D]
+  const dec = m.tensors['decoder.weight']; // [D, F]
+  const W_enc = new Float32Array(D * F);
+  const W_dec = new Float32Array(F * D);
+  for (let j = 0; j < F; j++)
+    for (let d = 0; d < D; d++) {
+      W_enc[d * F + j] = enc[j * D + d] / n;
+      W_dec[j * D + d] = n * dec[d * F + j];
+    }
+  const b_dec = Float32Array.from(m.tensors.b_dec, (b, d) => n * b + m.shift[d]);
+  return { W_enc, W_dec, b_dec };
+}
+
+/**
  * The SAELens TopK folder of a SoftSAE (k = round(`meanKHat`)) or a TopK model (its own k).
  * Other architectures are refused: a fixed top-k would silently change them.
  */
@@ -43,16 +67,7 @@ export function saeLensTopK(m: SaeModel, meanKHat?: number): ExportedFile[] {
   }
   const { D, F } = m;
   const n = m.normFactor;
-  const enc = m.tensors['encoder.weight']; // [F, D]
-  const dec = m.tensors['decoder.weight']; // [D, F]
-  const W_enc = new Float32Array(D * F);
-  const W_dec = new Float32Array(F * D);
-  for (let j = 0; j < F; j++)
-    for (let d = 0; d < D; d++) {
-      W_enc[d * F + j] = enc[j * D + d] / n;
-      W_dec[j * D + d] = n * dec[d * F + j];
-    }
-  const b_dec = Float32Array.from(m.tensors.b_dec, (b, d) => n * b + m.shift[d]);
+  const { W_enc, W_dec, b_dec } = foldedWeights(m);
   const note =
     m.arch === 'softsae'
       ? `Exported from a SoftSAE. SoftSAE keeps the top floor(k_hat(x)) features of each input, with k_hat predicted per input by its k-estimator; this TopK SAE keeps a fixed k = ${k} = round(mean k_hat = ${meanKHat!.toFixed(4)}) and has no k-estimator, so its per-input L0 is ${k} where the SoftSAE's varied, and its reconstructions differ wherever floor(k_hat(x)) != ${k}. The input normalisation (shift, norm_factor ${n}) is folded into W_enc, W_dec and b_dec: it reads raw activations.`
