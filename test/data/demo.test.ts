@@ -10,17 +10,14 @@ describe('demo presets', () => {
     expect(Math.max(...q.activeCount)).toBe(6);
   });
 
-  it('demo: D = 64, G = 128 (2·D), 16 384 rows, every concept fires, generated quickly', () => {
-    const t0 = performance.now();
+  // How fast it is generated is a timing: not asserted here (speed lives in benchmarks).
+  it('demo: D = 64, G = 128 (2·D), 16 384 rows, every concept fires', () => {
     const d = demoDataset();
-    const ms = performance.now() - t0;
     expect([d.D, d.G, d.rows]).toEqual([64, 128, 16384]);
     expect(d.G).toBeLessThanOrEqual(2 * d.D); // recoverable: at most 2·D true atoms
     expect(d.correlatedPairs.length).toBe(0);
     expect(d.x.length).toBe(64 * 16384);
     expect(Math.min(...d.featureFrequency)).toBeGreaterThan(0);
     expect(new Set(d.activeCount).size).toBe(12);
-    // Target < 200 ms; the bound is loose so a busy CI machine does not flake.
-    expect(ms).toBeLessThan(2000);
   });
 });
