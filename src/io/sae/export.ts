@@ -65,18 +65,32 @@ export function saeLensTopK(m: SaeModel, meanKHat?: number): ExportedFile[] {
       throw new Error('a SoftSAE needs the mean k̂ of an evaluation to become a TopK SAE');
     k = Math.min(m.F, Math.max(1, Math.round(meanKHat)));
   }
-  const { D, F } = m;
   const n = m.normFactor;
-  const { W_enc, W_dec, b_dec } = foldedWeights(m);
   const note =
     m.arch === 'softsae'
       ? `Exported from a SoftSAE. SoftSAE keeps the top floor(k_hat(x)) features of each input, with k_hat predicted per input by its k-estimator; this TopK SAE keeps a fixed k = ${k} = round(mean k_hat = ${meanKHat!.toFixed(4)}) and has no k-estimator, so its per-input L0 is ${k} where the SoftSAE's varied, and its reconstructions differ wherever floor(k_hat(x)) != ${k}. The input normalisation (shift, norm_factor ${n}) is folded into W_enc, W_dec and b_dec: it reads raw activations.`
       : `Exported from a TopK SAE trained in SoftSAE Explorer (k = ${k}); the input normalisation (norm_factor ${n}) is folded into the weights: it reads raw activations. Nothing is lost.`;
+  return saeLensFiles(m, { architecture: 'topk', k }, 'TopK', note);
+}
+
+/**
+ * The files of a SAELens folder: `cfg.json` (`architecture` and its keys first, then the common
+ * ones), `sae_weights.safetensors` (the weights with the normalisation folded in, plus `extra`
+ * tensors such as JumpReLU's `threshold`) and a README with `note`.
+ */
+export function saeLensFiles(
+  m: SaeModel,
+  architecture: { architecture: string } & Record<string, unknown>,
+  title: string,
+  note: string,
+  extra: { name: string; shape: number[]; data: Float32Array }[] = [],
+): ExportedFile[] {
+  const { D, F } = m;
+  const { W_enc, W_dec, b_dec } = foldedWeights(m);
   const cfg = {
-    architecture: 'topk',
+    ...architecture,
     d_in: D,
     d_sae: F,
-    k,
     dtype: 'float32',
     device: 'cpu',
     apply_b_dec_to_input: m.centerInput !== false,
@@ -85,20 +99,22 @@ export function saeLensTopK(m: SaeModel, meanKHat?: number): ExportedFile[] {
     metadata: { model_name: null, hook_name: null },
     softsae_note: note,
   };
+  const tensors = [
+    { name: 'W_enc', shape: [D, F], data: W_enc },
+    { name: 'b_enc', shape: [F], data: m.tensors['encoder.bias'] },
+    { name: 'W_dec', shape: [F, D], data: W_dec },
+    { name: 'b_dec', shape: [D], data: b_dec },
+    ...extra,
+  ];
   return [
     text('cfg.json', JSON.stringify(cfg, null, 2)),
     {
       name: 'sae_weights.safetensors',
       bytes: writeSafetensors(
-        [
-          { name: 'W_enc', dtype: 'F32', shape: [D, F], data: W_enc },
-          { name: 'b_enc', dtype: 'F32', shape: [F], data: m.tensors['encoder.bias'] },
-          { name: 'W_dec', dtype: 'F32', shape: [F, D], data: W_dec },
-          { name: 'b_dec', dtype: 'F32', shape: [D], data: b_dec },
-        ],
+        tensors.map((t) => ({ ...t, dtype: 'F32' as const })),
         { format: 'pt' },
       ),
     },
-    text('README.md', `# SAELens TopK SAE exported by SoftSAE Explorer\n\n${note}\n`),
+    text('README.md', `# SAELens ${title} SAE exported by SoftSAE Explorer\n\n${note}\n`),
   ];
 }

@@ -10,13 +10,7 @@
  * pre-activations, hence the codes and the threshold, are unchanged by the fold.
  */
 import type { SaeModel } from './modelFile.ts';
-import { writeSafetensors } from '../safetensors-write.ts';
-import { foldedWeights, saeLensTopK, type ExportedFile } from './export.ts';
-
-const text = (name: string, s: string): ExportedFile => ({
-  name,
-  bytes: new TextEncoder().encode(s) as Uint8Array<ArrayBuffer>,
-});
+import { saeLensFiles, saeLensTopK, type ExportedFile } from './export.ts';
 
 /** The SAELens JumpReLU folder of a BatchTopK model (θ_j = θ for every feature). */
 export function saeLensJumpRelu(m: SaeModel): ExportedFile[] {
@@ -29,39 +23,11 @@ export function saeLensJumpRelu(m: SaeModel): ExportedFile[] {
     );
   if (m.centerInput === false && m.shift.some((v) => v !== 0))
     throw new Error('an uncentred model with an input shift has no SAELens JumpReLU form');
-  const { D, F } = m;
-  const { W_enc, W_dec, b_dec } = foldedWeights(m);
-  const threshold = new Float32Array(F).fill(theta);
+  const threshold = new Float32Array(m.F).fill(theta);
   const note = `Exported from a BatchTopK SAE trained in SoftSAE Explorer (k = ${m.k} per row on average during training). Its inference rule f = h * 1[h > theta] with h = ReLU(pre) is JumpReLU with the same threshold theta = ${theta} for every feature: nothing is lost. The input normalisation (norm_factor ${m.normFactor}) is folded into W_enc, W_dec and b_dec: it reads raw activations.`;
-  const cfg = {
-    architecture: 'jumprelu',
-    d_in: D,
-    d_sae: F,
-    dtype: 'float32',
-    device: 'cpu',
-    apply_b_dec_to_input: m.centerInput !== false,
-    normalize_activations: 'none',
-    reshape_activations: 'none',
-    metadata: { model_name: null, hook_name: null },
-    softsae_note: note,
-  };
-  return [
-    text('cfg.json', JSON.stringify(cfg, null, 2)),
-    {
-      name: 'sae_weights.safetensors',
-      bytes: writeSafetensors(
-        [
-          { name: 'W_enc', dtype: 'F32', shape: [D, F], data: W_enc },
-          { name: 'b_enc', dtype: 'F32', shape: [F], data: m.tensors['encoder.bias'] },
-          { name: 'W_dec', dtype: 'F32', shape: [F, D], data: W_dec },
-          { name: 'b_dec', dtype: 'F32', shape: [D], data: b_dec },
-          { name: 'threshold', dtype: 'F32', shape: [F], data: threshold },
-        ],
-        { format: 'pt' },
-      ),
-    },
-    text('README.md', `# SAELens JumpReLU SAE exported by SoftSAE Explorer\n\n${note}\n`),
-  ];
+  return saeLensFiles(m, { architecture: 'jumprelu' }, 'JumpReLU', note, [
+    { name: 'threshold', shape: [m.F], data: threshold },
+  ]);
 }
 
 /**
