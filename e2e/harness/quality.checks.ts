@@ -7,17 +7,11 @@ import type { ParamName } from '../../src/model/params';
 import { runEvalPass } from '../../src/workers/evalPass';
 import { memoryRows } from '../../src/workers/rowSource';
 import type { HarnessCheck } from './env';
+import type { PlainModel } from '../inspect-reference';
 
-export interface QualityPassArg {
+/** A plain model (as e2e/inspect-reference.ts reads one) of any architecture, and rows. */
+export interface QualityPassArg extends Omit<PlainModel, 'arch'> {
   arch: ModelArch;
-  D: number;
-  F: number;
-  k: number;
-  kMax: number;
-  alpha: number;
-  normFactor: number;
-  shift: number[];
-  tensors: Record<string, number[]>;
   threshold?: number;
   /** Raw rows [rows, D]. */
   x: number[];
