@@ -4,6 +4,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import type { PlainReply } from './ingest/main';
+import { fixturePath } from '../test/helpers/fixtures';
 import type { ReferenceStats } from './ingest/expected';
 import {
   ingestFixture,
@@ -149,7 +150,7 @@ test('safetensors with several tensors: the loader asks which, then reads the on
   page,
 }) => {
   await openPage(page);
-  const path = ioFixture('softsae-small/model.safetensors'); // written by Python safetensors
+  const path = fixturePath('softsae-small', 'model.safetensors'); // written by Python safetensors
   const refused = await open(page, [path]);
   expect(refused).toMatchObject({ type: 'error', code: 'safetensors/choose' });
   expect(refused.type === 'error' && refused.message).toMatch(
