@@ -12,9 +12,10 @@ test('the quick demo trains in the worker to the end, with pause and resume', as
   // 300 steps: the preset's schedule rescales with them (presets.ts).
   await page.getByTestId('train.steps').fill('300');
   // Invalid settings are refused in the form, before any GPU work (reliability case 26).
+  const F = await page.getByTestId('train.dict_size').inputValue();
   await page.getByTestId('train.k').fill('500');
   await expect(page.getByTestId('train.errors')).toContainText(
-    'k (500) must not exceed dict_size (128)',
+    `k (500) must not exceed dict_size (${F})`,
   );
   await expect(page.getByTestId('train.start')).toBeDisabled();
   await page.getByTestId('train.k').fill('4');

@@ -33,10 +33,13 @@ describe('train presets', () => {
     });
   }
 
-  it('keeps the dictionary 8× the width for the scaled defaults', () => {
+  it('keeps the dictionary 8× the width as written, 4× for the tuned default', () => {
     const scaled = TRAIN_PRESETS.find((p) => p.id === 'scaled')!;
     expect(scaled.make(64, 1000).dict_size).toBe(512);
     expect(scaled.make(768, 1000).dict_size).toBe(6144);
+    expect(TRAIN_PRESETS[0].id).toBe('tuned');
+    expect(TRAIN_PRESETS[0].make(64, 1000).dict_size).toBe(256);
+    expect(TRAIN_PRESETS[0].make(768, 1000).dict_size).toBe(3072);
   });
 });
 
@@ -65,7 +68,8 @@ describe('formErrors', () => {
 });
 
 describe('the reference recipe (issue 14)', () => {
-  const [scaled, quick] = TRAIN_PRESETS;
+  const byId = (id: string) => TRAIN_PRESETS.find((p) => p.id === id)!;
+  const [tuned, quick, scaled] = ['tuned', 'quick', 'scaled'].map(byId);
 
   it('is the spec §5 recipe scaled to the demo (D = 64, 16 384 rows): values by hand', () => {
     const c = resolveConfig(scaled.make(64, 16384), 64);
@@ -81,8 +85,23 @@ describe('the reference recipe (issue 14)', () => {
     expect(c.dead_feature_threshold).toBe(50 * 256);
   });
 
-  it('quick is the same recipe, shortened, and both say where their values come from', () => {
-    const a = scaled.make(64, 16384);
+  it('the tuned default departs from it in F and the learning rate only: values by hand', () => {
+    const c = resolveConfig(tuned.make(64, 16384), 64);
+    const r = resolveConfig(scaled.make(64, 16384, 3000), 64);
+    // F = 4·64; lr = 2.5 · 2e-4/√(256/16384) = 2.5 · 2e-4 · 8 = 4e-3.
+    expect([c.dict_size, c.lr]).toEqual([256, 4e-3]);
+    expect([c.k, c.k_max, c.soft_topk_alpha, c.alpha_anneal_steps]).toEqual([6, 12, 1e-4, null]);
+    // 3000 steps: warm-up 150, k annealed over 60, decay from 2400, hard phase 450.
+    expect([c.steps, c.warmup_steps, c.k_anneal_steps, c.decay_start, c.hard_topk_steps]).toEqual([
+      3000, 150, 60, 2400, 450,
+    ]);
+    const same = { ...c, dict_size: r.dict_size, lr: r.lr };
+    expect(same).toEqual(r);
+    expect(tuned.note).toMatch(/Reference recipe/);
+  });
+
+  it('quick is the tuned recipe, shortened, and each preset says where its values come from', () => {
+    const a = tuned.make(64, 16384);
     const b = quick.make(64, 16384);
     for (const key of ['dict_size', 'k', 'k_max', 'soft_topk_alpha', 'lr', 'alpha_anneal_steps'])
       expect(b[key], key).toEqual(a[key]);
