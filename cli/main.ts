@@ -232,7 +232,7 @@ window.softsaeCli = {
     console.log(`adapter: ${await session.gpu()}`);
     const datasetId = await session.load(a);
     if (a.dataCheck) await dataCheck(datasetId, Number(a.config.batch_size ?? 256));
-    const mirror = new CheckpointMirror(a.runId);
+    const mirror = new CheckpointMirror(a.runId, '', a.resume ?? []);
     const progress = progressReporter();
     const stopEvalProgress = watchEvalProgress();
     let mirrored: Promise<void> = Promise.resolve();
@@ -326,6 +326,8 @@ window.softsaeCli = {
       },
     };
     const mirrors = new Map<string, CheckpointMirror>();
+    // The run a resumed sweep continues has its checkpoint files on disk already.
+    const resumedRun = a.resume ? currentRun(a.resume.state) : undefined;
     let lastCheckpoint = '';
     let restored: string | null = null;
     const stopProgress = useAppStore.subscribe((s) => {
@@ -339,7 +341,10 @@ window.softsaeCli = {
       if (key === lastCheckpoint) return;
       lastCheckpoint = key;
       let m = mirrors.get(run.runId);
-      if (!m) mirrors.set(run.runId, (m = new CheckpointMirror(run.runId, `${run.name}/`)));
+      if (!m) {
+        const restored = run.runId === resumedRun?.runId ? a.resume!.files : [];
+        mirrors.set(run.runId, (m = new CheckpointMirror(run.runId, `${run.name}/`, restored)));
+      }
       saved = saved.then(() => m.sync()).catch((e: unknown) => void (saveError = e));
     });
     // Each finished run writes its folder before the next starts (the store still holds it).

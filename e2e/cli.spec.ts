@@ -4,7 +4,7 @@
 // (dist-cli/), built here first so the tests run the current sources; its inputs are read by
 // HTTP byte ranges (scripts/cli-server.mjs, test/cli/server.test.ts).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -595,6 +595,12 @@ test('softsae train killed mid-run resumes with --resume and ends with the param
     run('train', '--acts', acts.path, '--config', cfg, '--out', out, ...more);
   const straight = train(join(dir, 'straight'), '--checkpoint-every', '20');
   expect(straight.status, straight.stderr).toBe(0);
+  // 12 checkpoints were committed; the store keeps its last two generations, and the copy on
+  // disk follows it (pruned generations are deleted there too).
+  const generations = (out: string) =>
+    readdirSync(join(out, 'checkpoints')).filter((n) => n.startsWith('gen-'));
+  console.log(`checkpoints on disk after 12 commits: ${generations(join(dir, 'straight'))}`);
+  expect(generations(join(dir, 'straight')).length).toBeLessThanOrEqual(2);
 
   // The same run, killed (SIGKILL: no chance to clean up) once it is past step 100.
   const out = join(dir, 'killed');
@@ -629,6 +635,8 @@ test('softsae train killed mid-run resumes with --resume and ends with the param
 
   const resumed = run('train', '--resume', out);
   expect(resumed.status, resumed.stderr).toBe(0);
+  // The generations restored from disk are pruned there too once the resumed run moves on.
+  expect(generations(out).length).toBeLessThanOrEqual(2);
   const from = Number(/resumed from the checkpoint of step (\d+)/.exec(resumed.stderr)?.[1]);
   console.log(`killed at step ${killedAt}; resumed from the checkpoint of step ${from}`);
   expect(from).toBeGreaterThanOrEqual(80);

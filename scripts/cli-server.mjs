@@ -3,6 +3,7 @@
 //   HEAD /__cli/in/<name>            the file's size (Content-Length), Accept-Ranges: bytes
 //   GET  /__cli/in/<name>            Range: bytes=a-b → 206 with exactly bytes a..b, read from disk
 //   POST /__cli/out/<name>           the request body streamed to the output file
+//   DELETE /__cli/out/<name>         removes that output file (a pruned checkpoint generation)
 // Inputs are never read whole: each request opens the file, checks its size now, and streams the
 // asked range with fs streams (start/end), so a file of any size is served in bounded memory.
 // Outputs go to `<path>.partial` first and are renamed when the body is complete.
@@ -168,9 +169,15 @@ export function cliHandler({ inputs, outputs, root, onWrote }) {
     } else if (pathname.startsWith('/__cli/out/')) {
       const path = lookup(outputs, nameOf(pathname, '/__cli/out/'));
       if (!path) return plain(res, 404, 'not an output of this command');
-      if (req.method !== 'POST' && req.method !== 'PUT')
-        return plain(res, 405, 'outputs are written with POST', { Allow: 'POST, PUT' });
-      void receiveOutput(req, res, path, onWrote);
+      // DELETE: a checkpoint generation the run has pruned (cli/checkpoints.ts).
+      if (req.method === 'DELETE')
+        void rm(path, { force: true }).then(
+          () => plain(res, 200, 'deleted'),
+          (e) => plain(res, 500, String(e)),
+        );
+      else if (req.method !== 'POST' && req.method !== 'PUT')
+        plain(res, 405, 'outputs are written with POST', { Allow: 'POST, PUT, DELETE' });
+      else void receiveOutput(req, res, path, onWrote);
     } else if (top !== undefined && (req.method === 'GET' || req.method === 'HEAD')) {
       serveStatic(req, res, top, pathname);
     } else plain(res, 404, 'not found');

@@ -4,8 +4,10 @@
 // Spearman(k̂, true active count), feature recovery and FVU, per seed and as mean ± spread.
 //   node scripts/lab.mjs [--data demo|quick|lab] [--preset scaled|quick] [--seeds 1,2,3]
 //     [--steps N] [--no-topk] [--topk-at L0] [--out DIR] [--set key=value,…]
+//     [--trainer gpu|reference] [--every N]
 // (`--topk-at L0`: skip SoftSAE and train only TopK at k = round(L0), for a SoftSAE run measured
-// before.)
+// before. `--trainer reference`: the float64 reference trainer in this process instead of
+// `softsae train` in Chromium (scripts/lab-reference.mjs), printing metrics every `--every` steps.)
 // `demo`/`quick` are the built-in corpora (seed s varies only training: the corpus is fixed);
 // `lab` is generateLab with D = 64, G = 128, 16 384 rows, 1–12 active per row, noise 0.02, whose
 // seed s draws both the data and the training.
@@ -13,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runnerImport } from 'vite';
+import { referenceRun } from './lab-reference.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const arg = (name, dflt) => {
@@ -20,7 +23,9 @@ const arg = (name, dflt) => {
   return i >= 0 ? process.argv[i + 1] : dflt;
 };
 const dataKind = arg('--data', 'demo');
-const presetId = arg('--preset', 'scaled');
+const presetId = arg('--preset', 'tuned');
+const trainer = arg('--trainer', 'gpu');
+const every = Number(arg('--every', '0'));
 const seeds = arg('--seeds', '1').split(',').map(Number);
 const steps = arg('--steps') === undefined ? undefined : Number(arg('--steps'));
 const withTopK = !process.argv.includes('--no-topk');
@@ -32,7 +37,7 @@ const overrides = Object.fromEntries(
     .map((kv) => kv.split('='))
     .map(([k, v]) => [k, v === 'null' ? null : Number(v)]),
 );
-const dir = resolve(arg('--out', join(ROOT, 'lab-results', `${dataKind}-${presetId}`)));
+const dir = resolve(arg('--out', join(ROOT, 'lab-results', `${dataKind}-${presetId}-${trainer}`)));
 mkdirSync(dir, { recursive: true });
 
 const load = async (p) =>
@@ -59,6 +64,10 @@ const cli = (...args) => {
 
 /** Trains and evaluates one config; returns the report, recovery and wall seconds. */
 async function run(out, acts, lab, config) {
+  if (trainer === 'reference') {
+    const log = (step, m) => console.log(`${config.arch} step ${step}: ${JSON.stringify(m)}`);
+    return referenceRun(load, lab, config, { every, log });
+  }
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'config.json'), JSON.stringify(config));
   const t0 = performance.now();

@@ -2,7 +2,16 @@
 // layer's `httpSource` reading through it: byte ranges equal slices of the file, out-of-range
 // requests are refused, a file far larger than memory is served by ranges, outputs are written.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +146,23 @@ describe('cli server: outputs', () => {
     expect(res.status).toBe(204);
     expect(readFileSync(outputs.get('out.bin')!).equals(body)).toBe(true);
     expect(written).toEqual([outputs.get('out.bin')]);
+  });
+
+  it('DELETE removes an output file (a pruned checkpoint), and only one of the outputs', async () => {
+    const ckpts = join(dir, 'ckpts');
+    mkdirSync(ckpts);
+    outputs.set('checkpoints/*', ckpts);
+    writeFileSync(join(ckpts, 'gen-1.ckpt'), 'old');
+    writeFileSync(join(ckpts, 'gen-2.ckpt'), 'new');
+    const del = (name: string) => fetch(`${url}/__cli/out/${name}`, { method: 'DELETE' });
+    expect((await del('checkpoints/gen-1.ckpt')).status).toBe(200);
+    expect(readdirSync(ckpts)).toEqual(['gen-2.ckpt']);
+    // Deleting what is already gone is not an error (a retried sync).
+    expect((await del('checkpoints/gen-1.ckpt')).status).toBe(200);
+    // Nothing outside the outputs: an input, a path out of the folder, an unknown name.
+    expect((await del('data.bin')).status).toBe(404);
+    expect((await del('checkpoints%2F..%2Fdata.bin')).status).toBe(404);
+    expect(existsSync(paths['data.bin'])).toBe(true);
   });
 });
 
