@@ -162,7 +162,12 @@ export function PromptPanel({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | und
         <span data-testid="prompt.selected" data-rows={selected.size}>
           {selected.size.toLocaleString('en-US')} tokens selected
         </span>
-        <button type="button" onClick={() => setSelected(new Set())} disabled={!selected.size}>
+        <button
+          type="button"
+          onClick={() => setSelected(new Set())}
+          disabled={!selected.size}
+          data-testid="prompt.clear"
+        >
           Clear
         </button>
         <button
