@@ -106,7 +106,7 @@ export function MatchRuns({
       : [match.runB, match.runA]
     : ['', ''];
   const link = (runId: string, j: number) => (
-    <button type="button" className="linklike" onClick={() => onOpenFeature?.(runId, j)}>
+    <button type="button" className="link" onClick={() => onOpenFeature?.(runId, j)}>
       feature {j}
     </button>
   );

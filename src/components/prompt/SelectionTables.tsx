@@ -16,7 +16,7 @@ const TOP = 20;
 function FeatureButton({ j }: { j: number }) {
   const selectFeature = useAppStore((s) => s.selectFeature);
   return (
-    <button type="button" className="linklike" onClick={() => selectFeature(j)}>
+    <button type="button" className="link" onClick={() => selectFeature(j)}>
       feature {j}
     </button>
   );
@@ -89,8 +89,6 @@ function ContrastTable({
           <th scope="col">count A (of {nA})</th>
           <th scope="col">count B (of {nB})</th>
           <th scope="col">Δ frequency</th>
-          <th scope="col">mean A</th>
-          <th scope="col">mean B</th>
           <th scope="col">Δ mean</th>
         </tr>
       </thead>
@@ -108,9 +106,7 @@ function ContrastTable({
             <td>{r.countA}</td>
             <td>{r.countB}</td>
             <td>{fmt(r.dFreq)}</td>
-            <td>{fmt(r.meanA)}</td>
-            <td>{fmt(r.meanB)}</td>
-            <td>{fmt(r.dMean)}</td>
+            <td title={`mean A ${fmt(r.meanA)}, mean B ${fmt(r.meanB)}`}>{fmt(r.dMean)}</td>
           </tr>
         ))}
       </tbody>
@@ -135,7 +131,7 @@ export function ContrastTables({ a, b }: { a: SelectionSumsLike; b: SelectionSum
           <option value="dMean">difference in mean activation</option>
         </select>
       </label>
-      <div className="split">
+      <div className="contrast">
         <ContrastTable
           rows={moreInA}
           testId="prompt.moreInA"
