@@ -6,6 +6,7 @@ import { benchGemm, type GemmBenchRow } from './gemm';
 import { benchIngest, type IngestBenchOptions, type IngestBenchRow } from './ingest';
 import { benchIngestBig, type IngestBigOptions, type IngestBigReport } from './ingest-big';
 import { benchLargest, type LargestOptions, type LargestReport } from './largest';
+import { benchMatch, type MatchBenchRow } from './match';
 import { benchSparse, type SparseBenchOptions, type SparseBenchReport } from './sparse';
 import { benchSteps, type StepBenchOptions, type StepBenchRow } from './step';
 
@@ -42,6 +43,11 @@ declare global {
     ) => Promise<{ adapter: string; rows: StepBenchRow[] }>;
     /** The plan and two training steps of the largest shape (issue 13). */
     runLargest?: (opts: Omit<LargestOptions, 'log'>) => Promise<LargestReport>;
+    /** Cross-SAE feature matching at each F (src/sae/decoderMatch.ts). */
+    runMatchBench?: (opts: {
+      D: number;
+      Fs: number[];
+    }) => Promise<{ adapter: string; rows: MatchBenchRow[] }>;
   }
 }
 
@@ -66,6 +72,7 @@ window.runStepBench = async (opts) => {
   return { adapter: adapterName(gpu.summary), rows };
 };
 window.runLargest = (opts) => benchLargest({ ...opts, log });
+window.runMatchBench = (opts) => benchMatch({ ...opts, log });
 // The files set on #ingest-files (scripts/bench.mjs uses setInputFiles, a person can pick them).
 window.runIngestBench = (opts) => {
   const input = document.getElementById('ingest-files') as HTMLInputElement;

@@ -22,6 +22,8 @@
 // --big (only when named): a 3 GiB float32 .npy and a 6 GiB float16 dataset in 3 shards through
 // the app — peak JS heaps and RSS (--big-steps N, --big-shape F,k,batch, --big-eval, --big-only f32|f16).
 // Both in scripts/bench-scale.mjs.
+// --match (only when named): cross-SAE feature matching at D = --match-d (64) and each F of
+// --match-f (default 4096,8192,16384), seconds per matching (src/sae/decoderMatch.ts).
 // --responsiveness (only when named): main-thread long tasks while the app trains the Quick preset
 // (--responsiveness-steps N, default 300; scripts/bench-responsiveness.mjs).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -74,6 +76,7 @@ const chosen = [
   '--scale',
   '--big',
   '--largest',
+  '--match',
   '--responsiveness',
 ].filter(flag);
 const onlyWhenNamed = [
@@ -82,6 +85,7 @@ const onlyWhenNamed = [
   '--scale',
   '--big',
   '--largest',
+  '--match',
   '--responsiveness',
 ];
 const runs = (section) =>
@@ -204,6 +208,16 @@ try {
     const t0 = performance.now();
     const report = await page.evaluate((opts) => window.runLargest(opts), { D, F, B, steps });
     printLargest(report, { D, F, B, steps }, (performance.now() - t0) / 1000);
+  }
+  if (runs('--match')) {
+    const D = Number(value('--match-d', 64));
+    const Fs = value('--match-f', quick ? '1024,2048' : '4096,8192,16384')
+      .split(',')
+      .map(Number);
+    const report = await page.evaluate((opts) => window.runMatchBench(opts), { D, Fs });
+    console.log(`\nCross-SAE matching (${report.adapter}): D ${D}, both directions`);
+    for (const r of report.rows)
+      console.log(`  F ${String(r.F).padStart(6)}: ${r.seconds.toFixed(2)} s`);
   }
   if (runs('--ingest-big'))
     await runIngestBig(page, {

@@ -68,8 +68,32 @@ try {
   await shot('inspect');
   await page.getByTestId('inspect.token').first().click();
   await shot('inspect-token');
+  // The prompt view: the tokens containing "dog" as A, "cat" as B.
+  const select = async (query, as) => {
+    await page.getByTestId('prompt.query').fill(query);
+    await page.getByTestId('prompt.search').click();
+    await page.getByTestId('prompt.selectAll').click();
+    await page.getByTestId(as).click();
+  };
+  await page.getByTestId('prompt.panel').scrollIntoViewIfNeeded();
+  await select('dog', 'prompt.setA');
+  await page.getByTestId('prompt.clear').click();
+  await select('cat', 'prompt.setB');
+  await page.getByTestId('prompt.query').scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, -40));
+  await shot('inspect-prompt');
+  await page.getByTestId('prompt.contrastBy').scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, 300));
+  await shot('inspect-contrast');
   await tab('Compare');
   await shot('compare');
+  // The matching view on the one run there is, matched with itself (every cosine 1).
+  await page.getByTestId('compare.match').scrollIntoViewIfNeeded();
+  await page.getByTestId('compare.matchRun').click();
+  await page.getByTestId('compare.matchTable').waitFor({ timeout: 120_000 });
+  await page.getByTestId('compare.matchSummary').scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, 200));
+  await shot('compare-match');
   await tab('GPU');
   await shot('gpu');
 } finally {

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   createAppSession,
   type AppSession,
@@ -27,6 +27,14 @@ export function App() {
       s.dispose();
       session.current = null;
     };
+  }, []);
+
+  // A feature page of any run, from Compare's links: select the run and feature, show Inspect.
+  const openFeature = useCallback((runId: string, feature: number) => {
+    const s = useAppStore.getState();
+    s.selectRun(runId);
+    s.selectFeature(feature);
+    setTab('inspect');
   }, []);
 
   // Run the self-check once, as soon as the engine has a device.
@@ -82,7 +90,11 @@ export function App() {
               label: 'Inspect',
               panel: <InspectPanel send={send} active={tab === 'inspect'} />,
             },
-            { id: 'compare', label: 'Compare', panel: <ComparePanel active={tab === 'compare'} /> },
+            {
+              id: 'compare',
+              label: 'Compare',
+              panel: <ComparePanel active={tab === 'compare'} onOpenFeature={openFeature} />,
+            },
             {
               id: 'gpu',
               label: 'GPU',

@@ -6,6 +6,7 @@ import { histogramChart } from '../charts/histogram';
 import { useAppStore } from '../store';
 import type { RunSummary } from '../store/runsSlice';
 import { equalL0Pairs } from './compare/equalL0';
+import { MatchRuns } from './compare/MatchRuns';
 import { ChartBox } from './inspect/ChartBox';
 import { runLabel } from './runLabel';
 
@@ -15,7 +16,14 @@ const fmt = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toStri
 /** `active`: the tab is shown; hidden, the panel draws nothing (see InspectPanel). */
 const NO_RUNS: readonly never[] = [];
 
-export function ComparePanel({ active = true }: { active?: boolean }) {
+export function ComparePanel({
+  active = true,
+  onOpenFeature,
+}: {
+  active?: boolean;
+  /** Opens a run's feature page (in Inspect). */
+  onOpenFeature?: (runId: string, feature: number) => void;
+}) {
   // Deferred: a new run re-renders this panel in a later task than the Inspect panel's.
   const runs = useDeferredValue(useAppStore((s) => (active ? s.runs : NO_RUNS)));
   const datasets = useMemo(() => [...new Set(runs.map((r) => r.datasetId))], [runs]);
@@ -112,6 +120,8 @@ export function ComparePanel({ active = true }: { active?: boolean }) {
             </tbody>
           </table>
           <EqualL0 runs={runs} datasetId={datasetId} labels={labels} />
+          <h3>Match features across runs</h3>
+          <MatchRuns runs={runs} labels={labels} onOpenFeature={onOpenFeature} />
           <div className="chart-row" data-testid="compare.l0Hists">
             {shown.map(({ r, label }) => (
               <RunL0 key={r.runId} run={r} label={label} maxL0={maxL0} maxCount={maxCount} />

@@ -11,6 +11,7 @@ import { FeatureTable } from './inspect/FeatureTable';
 import { GroundTruth } from './inspect/GroundTruth';
 import { RowDetails } from './inspect/RowDetails';
 import { SaeFiles } from './inspect/SaeFiles';
+import { PromptPanel } from './prompt/PromptPanel';
 import { FeatureDensity, QualityMetrics } from './inspect/QualityMetrics';
 import { SparsityCharts } from './inspect/SparsityCharts';
 import { TokenView } from './inspect/TokenView';
@@ -141,6 +142,8 @@ export function InspectPanel({
               <RowDetails a={a} ds={ds} />
             </div>
           )}
+          <h3>Prompts and contrast</h3>
+          {stage >= 4 && <PromptPanel a={a} ds={ds} />}
           <h3>Features</h3>
           {stage >= 5 && (
             <div className="split">

@@ -195,6 +195,13 @@ export const KERNELS: KernelEntry[] = [
     reference: [`${R}sparse.ts#csrDotRef`, `${R}gemm.ts#gemmRef`],
     tests: ['e2e/train-step.spec.ts'],
   },
+  {
+    // Cross-SAE feature matching: each atom's best partner in another decoder, both ways.
+    shader: 'bestmatch.wgsl',
+    host: [`${K}bestMatch.ts`, 'src/sae/decoderMatch.ts'],
+    reference: [`${R}match.ts#bestMatchReference`],
+    tests: ['e2e/match.spec.ts'],
+  },
 ];
 
 /** The Markdown index at the top of `shaders/README.md`. */

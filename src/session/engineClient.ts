@@ -141,6 +141,8 @@ function route(msg: EngineMessage): void {
     case 'sae-import-result':
     case 'run-export-result':
     case 'run-codes-result':
+    case 'selection-features-result':
+    case 'match-runs-result':
     case 'query-error':
       return resolveQuery(msg);
   }

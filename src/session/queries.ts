@@ -89,3 +89,14 @@ export async function queryExport(runId: string, kind: 'softsae' | 'saelens-topk
 export async function queryCodes(runId: string) {
   return ask({ type: 'run-codes', runId }, 'run-codes-result');
 }
+
+/** Per-feature counts and sums of a run's codes over a set of rows (duplicates once). */
+export async function querySelection(runId: string, rows: Uint32Array) {
+  const m = await ask({ type: 'selection-features', runId, rows }, 'selection-features-result');
+  return { rows: m.rows, features: m.features, counts: m.counts, sums: m.sums };
+}
+
+/** Each feature of run A matched to its best partner in run B by decoder cosine, and back. */
+export async function queryMatch(runA: string, runB: string) {
+  return ask({ type: 'match-runs', runA, runB }, 'match-runs-result');
+}

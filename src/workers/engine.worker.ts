@@ -16,6 +16,7 @@ import {
 import { loadSae } from '../io/sae/load';
 import { blobSource } from '../io/source';
 import { Inspection } from './inspection';
+import { matchRuns } from './matchRuns';
 import { truthOf } from './runEvaluation';
 import { EngineDatasets, summaryOf } from './engineDatasets';
 import { fingerprintMismatch } from '../checkpoint/fingerprint';
@@ -391,7 +392,15 @@ self.onmessage = (ev: MessageEvent<EngineRequest>) => {
     case 'run-model':
     case 'run-export':
     case 'run-codes':
+    case 'selection-features':
       return inspection.handle(req);
+    case 'match-runs':
+      return void matchRuns(
+        inspection,
+        getGpu().then((g) => g?.kernels ?? null),
+        req,
+        post,
+      );
     case 'sae-import':
       return void importSae(req);
     case 'dataset-load':

@@ -6,6 +6,7 @@
 
 import type { GroundTruthSummary } from '../data/groundTruth';
 import type { QualityMetrics } from '../sae/quality';
+import type { SelectionSums } from './sparseCodes';
 
 /** Architectures the engine evaluates (BatchTopK is not trained by the engine yet). */
 export type EvalArch = 'softsae' | 'topk';
@@ -78,7 +79,11 @@ export type InspectRequest =
   /** The kept model as files for other tools. */
   | { type: 'run-export'; reqId: number; runId: string; kind: 'softsae' | 'saelens-topk' }
   /** The kept run's codes (CSR), for the per-token codes file. */
-  | { type: 'run-codes'; reqId: number; runId: string };
+  | { type: 'run-codes'; reqId: number; runId: string }
+  /** Per-feature counts and sums of the codes over a set of rows (the prompt view). */
+  | { type: 'selection-features'; reqId: number; runId: string; rows: Uint32Array }
+  /** Each feature of run A's decoder matched to its best partner in run B's, and back. */
+  | { type: 'match-runs'; reqId: number; runA: string; runB: string };
 
 /** A model as posted to the page (reference state_dict layout, float32). */
 export interface PostedModel {
@@ -151,6 +156,19 @@ export type InspectMessage =
       rowPtr: Uint32Array;
       col: Uint32Array;
       val: Float32Array;
+    }
+  | ({ type: 'selection-features-result'; reqId: number; runId: string } & SelectionSums)
+  | {
+      type: 'match-runs-result';
+      reqId: number;
+      runA: string;
+      runB: string;
+      /** Per feature of A: its best partner in B (−1: none) and their decoder cosine; and back. */
+      aPartner: Int32Array;
+      aCosine: Float32Array;
+      bPartner: Int32Array;
+      bCosine: Float32Array;
+      seconds: number;
     }
   | { type: 'query-error'; reqId: number; message: string };
 

@@ -13,7 +13,13 @@ import { softsaeFiles } from '../io/sae/softsae';
 import { qualityOf, type QualityMetrics } from '../sae/quality';
 import { runEvalPass, type EvalPassData, type EvalPassOutput } from './evalPass';
 import type { EvalResult, InspectMessage, InspectRequest, PostedModel } from './inspectProtocol';
-import { decoderNeighbors, featureColumn, rowFeatures, type Csr } from './sparseCodes';
+import {
+  decoderNeighbors,
+  featureColumn,
+  rowFeatures,
+  selectionSums,
+  type Csr,
+} from './sparseCodes';
 
 export type PostFn = (message: InspectMessage, transfer?: Transferable[]) => void;
 
@@ -124,8 +130,20 @@ export class Inspection {
     this.post({ type: 'eval-result', ...r }, transfer);
   }
 
+  /** The kept model of a run (for queries that need the GPU: src/workers/matchRuns.ts). */
+  model(runId: string): SaeModel {
+    const run = this.runs.get(runId);
+    if (!run) throw new Error(`no model is kept for run ${runId}`);
+    return run.model;
+  }
+
   /** Answers one query; unknown runs and bad arguments come back as `query-error`. */
-  handle(req: Exclude<InspectRequest, { type: 'eval-request' } | { type: 'sae-import' }>): void {
+  handle(
+    req: Exclude<
+      InspectRequest,
+      { type: 'eval-request' } | { type: 'sae-import' } | { type: 'match-runs' }
+    >,
+  ): void {
     try {
       const run = this.runs.get(req.runId);
       if (!run) throw new Error(`no model is kept for run ${req.runId}`);
@@ -196,6 +214,13 @@ export class Inspection {
               val,
             },
             [rowPtr.buffer, col.buffer, val.buffer],
+          );
+        }
+        case 'selection-features': {
+          const sel = selectionSums(codes, model.F, req.rows);
+          return this.post(
+            { type: 'selection-features-result', reqId: req.reqId, runId: req.runId, ...sel },
+            [sel.features.buffer, sel.counts.buffer, sel.sums.buffer],
           );
         }
         case 'run-model':

@@ -163,3 +163,47 @@ export function decoderNeighbors(
     cosines: Float32Array.from(top, (i) => c[i]),
   };
 }
+
+/** Per-feature sums over a set of rows: only features active on at least one of them. */
+export interface SelectionSums {
+  /** Distinct rows in the selection. */
+  rows: number;
+  /** Ascending feature indices. */
+  features: Uint32Array;
+  /** Selected rows where the feature is nonzero. */
+  counts: Uint32Array;
+  /** Σ f_j over the selected rows (float64). */
+  sums: Float64Array;
+}
+
+/**
+ * Sums the codes of the selected rows (duplicates counted once). O(Σ L0 over the selection + F)
+ * time; refuses rows out of range or whose codes were not kept.
+ */
+export function selectionSums(codes: Csr, F: number, rows: ArrayLike<number>): SelectionSums {
+  const seen = new Set<number>();
+  const count = new Uint32Array(F);
+  const sum = new Float64Array(F);
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k];
+    if (!(Number.isInteger(r) && r >= 0 && r < codes.rows))
+      throw new Error(`row ${r} is outside 0…${codes.rows - 1}`);
+    refuseUnkept(codes, r);
+    if (seen.has(r)) continue;
+    seen.add(r);
+    for (let e = codes.rowPtr[r]; e < codes.rowPtr[r + 1]; e++) {
+      const v = codes.val[e];
+      if (v === 0) continue;
+      count[codes.col[e]]++;
+      sum[codes.col[e]] += v;
+    }
+  }
+  const features: number[] = [];
+  for (let j = 0; j < F; j++) if (count[j] > 0) features.push(j);
+  return {
+    rows: seen.size,
+    features: Uint32Array.from(features),
+    counts: Uint32Array.from(features, (j) => count[j]),
+    sums: Float64Array.from(features, (j) => sum[j]),
+  };
+}
