@@ -7,6 +7,7 @@
  * a single quote prepended (`'=SUM(A1)`), which spreadsheets show literally; numbers are written
  * as numbers and never prefixed (−0.5 stays −0.5). Token text is user data, so this matters.
  */
+import type { FeatureLabels } from '../io/labels';
 import { meanActivation, type RunAnalysis } from '../session/analyses';
 
 export type CsvValue = string | number | null;
@@ -42,11 +43,22 @@ export function rowAnalysisCsv(a: RunAnalysis, tokens: readonly string[] | null)
   return toCsv(['row', 'token', 'k_hat', 'l0', 'sq_err'], rows());
 }
 
-/** Feature table: feature, count (rows where it fired), frequency = count/rows, mean (when firing), max. */
-export function featureTableCsv(a: RunAnalysis): string {
+/**
+ * Feature table: feature, count (rows where it fired), frequency = count/rows, mean (when
+ * firing), max, and the label and note a person gave it (empty when none).
+ */
+export function featureTableCsv(a: RunAnalysis, labels: FeatureLabels = {}): string {
   function* rows(): Generator<CsvValue[]> {
     for (let j = 0; j < a.F; j++)
-      yield [j, a.fireCount[j], a.fireCount[j] / a.rows, meanActivation(a, j), a.actMax[j]];
+      yield [
+        j,
+        a.fireCount[j],
+        a.fireCount[j] / a.rows,
+        meanActivation(a, j),
+        a.actMax[j],
+        labels[j]?.label ?? '',
+        labels[j]?.note ?? '',
+      ];
   }
-  return toCsv(['feature', 'count', 'frequency', 'mean', 'max'], rows());
+  return toCsv(['feature', 'count', 'frequency', 'mean', 'max', 'label', 'note'], rows());
 }
