@@ -7,7 +7,6 @@
  * a single quote prepended (`'=SUM(A1)`), which spreadsheets show literally; numbers are written
  * as numbers and never prefixed (−0.5 stays −0.5). Token text is user data, so this matters.
  */
-import type { FeatureLabels } from '../io/labels';
 import { meanActivation, type RunAnalysis } from '../session/analyses';
 
 export type CsvValue = string | number | null;
@@ -47,7 +46,10 @@ export function rowAnalysisCsv(a: RunAnalysis, tokens: readonly string[] | null)
  * Feature table: feature, count (rows where it fired), frequency = count/rows, mean (when
  * firing), max, and the label and note a person gave it (empty when none).
  */
-export function featureTableCsv(a: RunAnalysis, labels: FeatureLabels = {}): string {
+export function featureTableCsv(
+  a: RunAnalysis,
+  labels: Readonly<Record<number, { label: string; note: string }>> = {},
+): string {
   function* rows(): Generator<CsvValue[]> {
     for (let j = 0; j < a.F; j++)
       yield [
