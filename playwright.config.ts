@@ -7,7 +7,7 @@ const port = Number(process.env.PW_PORT ?? 5173);
 // Kernel and engine specs (GPU vs the float64 references, no UI): `npm run test:fast` runs these;
 // `npm test` runs both projects.
 const KERNELS =
-  /(^|[/\\])(kernels|small-kernels|sae-kernels|sparse|train-step|sae-fixture|optim|batchtopk|jumprelu|eval|runtime|match)\.spec\.ts$/;
+  /(^|[/\\])(kernels|small-kernels|sae-kernels|sparse|train-step|sae-fixture|optim|batchtopk|jumprelu|eval|runtime|match|cooccur)\.spec\.ts$/;
 
 export default defineConfig({
   testDir: 'e2e',

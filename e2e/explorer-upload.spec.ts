@@ -177,7 +177,7 @@ test('upload .npy + tokens → train → both CSV exports equal a float64 refere
 
   // The feature table: count, frequency, mean (over the rows where it fires) and max.
   const features = parseCsv(await inspect.downloadText('inspect.exportFeatures'));
-  expect(features[0]).toEqual(['feature', 'count', 'frequency', 'mean', 'max']);
+  expect(features[0]).toEqual(['feature', 'count', 'frequency', 'mean', 'max', 'label', 'note']);
   expect(features).toHaveLength(CONFIG.dict_size + 1);
   const want = referenceFeatureStats(ref, CONFIG.dict_size);
   const featureBad: string[] = [];

@@ -68,6 +68,20 @@ try {
   await shot('inspect');
   await page.getByTestId('inspect.token').first().click();
   await shot('inspect-token');
+  // The most frequent feature's page, with a label typed in: its top, then its bands and the
+  // features that fire with it.
+  await page.getByTestId('inspect.featureRow').first().getByRole('button').click();
+  await page.getByTestId('inspect.featureLabel').fill('start of a phrase');
+  await page.getByTestId('inspect.featureNote').fill('fires with its co-occurring features below');
+  await page.getByTestId('inspect.cooccurRow').first().waitFor({ timeout: 120_000 });
+  await page.evaluate(() =>
+    document.querySelector('[data-testid="inspect.feature"]').scrollIntoView({ block: 'start' }),
+  );
+  await shot('inspect-feature');
+  await page.evaluate(() =>
+    document.querySelector('[data-testid="inspect.cooccur"]').scrollIntoView({ block: 'center' }),
+  );
+  await shot('inspect-feature-bands');
   // The prompt view: the tokens containing "dog" as A, "cat" as B.
   const select = async (query, as) => {
     await page.getByTestId('prompt.query').fill(query);

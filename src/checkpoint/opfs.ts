@@ -11,6 +11,7 @@
  * returns (the tab is then closed by the test: a write cut short by the page dying).
  */
 import type { CheckpointDir } from './store.ts';
+import { LABELS_DIR, labelsFileName } from '../io/labels.ts';
 
 export interface StorageFaults {
   quotaBytes?: number;
@@ -41,9 +42,15 @@ export async function listRunDirs(): Promise<string[]> {
   return ids.sort();
 }
 
-/** Deletes a run's directory and everything in it. */
+/** Deletes a run's directory and everything in it, and its feature labels (src/io/labels.ts). */
 export async function removeRunDir(runId: string): Promise<void> {
   await (await rootDir()).removeEntry(runId, { recursive: true });
+  try {
+    const opfs = await navigator.storage.getDirectory();
+    await (await opfs.getDirectoryHandle(LABELS_DIR)).removeEntry(labelsFileName(runId));
+  } catch (e) {
+    if (!(e instanceof DOMException && e.name === 'NotFoundError')) throw e;
+  }
 }
 
 export class OpfsDir implements CheckpointDir {

@@ -102,7 +102,11 @@ export function InspectPanel({
               type="button"
               data-testid="inspect.exportFeatures"
               onClick={() =>
-                downloadText(featureTableCsv(a), `${a.runId}-features.csv`, 'text/csv')
+                downloadText(
+                  featureTableCsv(a, useAppStore.getState().labels[a.runId]),
+                  `${a.runId}-features.csv`,
+                  'text/csv',
+                )
               }
             >
               Feature table CSV

@@ -42,11 +42,25 @@ export function rowAnalysisCsv(a: RunAnalysis, tokens: readonly string[] | null)
   return toCsv(['row', 'token', 'k_hat', 'l0', 'sq_err'], rows());
 }
 
-/** Feature table: feature, count (rows where it fired), frequency = count/rows, mean (when firing), max. */
-export function featureTableCsv(a: RunAnalysis): string {
+/**
+ * Feature table: feature, count (rows where it fired), frequency = count/rows, mean (when
+ * firing), max, and the label and note a person gave it (empty when none).
+ */
+export function featureTableCsv(
+  a: RunAnalysis,
+  labels: Readonly<Record<number, { label: string; note: string }>> = {},
+): string {
   function* rows(): Generator<CsvValue[]> {
     for (let j = 0; j < a.F; j++)
-      yield [j, a.fireCount[j], a.fireCount[j] / a.rows, meanActivation(a, j), a.actMax[j]];
+      yield [
+        j,
+        a.fireCount[j],
+        a.fireCount[j] / a.rows,
+        meanActivation(a, j),
+        a.actMax[j],
+        labels[j]?.label ?? '',
+        labels[j]?.note ?? '',
+      ];
   }
-  return toCsv(['feature', 'count', 'frequency', 'mean', 'max'], rows());
+  return toCsv(['feature', 'count', 'frequency', 'mean', 'max', 'label', 'note'], rows());
 }

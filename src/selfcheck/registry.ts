@@ -188,6 +188,13 @@ export const KERNELS: KernelEntry[] = [
     tests: ['e2e/sparse.spec.ts'],
   },
   {
+    // Co-occurrence of one feature with every other over the kept codes (feature pages).
+    shader: 'cooccur.wgsl',
+    host: [`${K}cooccur.ts`, 'src/sae/cooccurrence.ts'],
+    reference: [`${R}cooccur.ts#cooccurRef`],
+    tests: ['e2e/cooccur.spec.ts', 'test/sae/cooccur.test.ts'],
+  },
+  {
     // A dispatch gate (indirect arguments from a GPU flag): the sparse/dense choice of a step,
     // checked by training steps on both routes against the same reference trainer.
     shader: 'gate.wgsl',

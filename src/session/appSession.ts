@@ -11,6 +11,7 @@ import { EngineClient } from './engineClient';
 import type { BuiltinDataset, EngineRequest } from '../workers/protocol';
 import { putDataset } from './datasets';
 import { IngestClient } from './ingestClient';
+import { LabelsPersistence, opfsLabelsStorage } from './labels';
 import { DatasetLoader } from './loader';
 import { builtinEntries } from './summaries';
 import { localSweepStorage } from './sweep';
@@ -38,6 +39,12 @@ export function createAppSession(): AppSession {
   // A sweep the last page load left running shows as interrupted, ready to continue.
   const sweeps = new SweepRunner((r) => engine.send(r), localSweepStorage);
   sweeps.restore();
+  // Feature labels: read with each run, written back after each edit (src/session/labels.ts).
+  const labels = new LabelsPersistence(
+    typeof navigator !== 'undefined' && 'getDirectory' in (navigator.storage ?? {})
+      ? opfsLabelsStorage
+      : null,
+  );
   let disposed = false;
 
   if (typeof navigator === 'undefined' || !navigator.gpu) {
@@ -55,7 +62,10 @@ export function createAppSession(): AppSession {
   // Saved runs for the resume offer; a checkpoint whenever the page is hidden or closed (the
   // worker dies with the page, so the write may not finish: the previous generation stays).
   engine.send({ type: 'checkpoint-list' });
-  const saveNow = () => engine.send({ type: 'checkpoint-now' });
+  const saveNow = () => {
+    engine.send({ type: 'checkpoint-now' });
+    void labels.flush();
+  };
   const onVisibility = () => document.visibilityState === 'hidden' && saveNow();
   window.addEventListener('pagehide', saveNow);
   document.addEventListener('visibilitychange', onVisibility);
@@ -87,6 +97,7 @@ export function createAppSession(): AppSession {
       document.removeEventListener('visibilitychange', onVisibility);
       loader.cancel();
       sweeps.dispose();
+      labels.dispose();
       engine.terminate();
       ingest.terminate();
     },

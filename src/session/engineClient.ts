@@ -137,6 +137,8 @@ function route(msg: EngineMessage): void {
     case 'row-features-result':
     case 'feature-acts-result':
     case 'feature-neighbors-result':
+    case 'feature-bands-result':
+    case 'feature-cooccur-result':
     case 'run-model-result':
     case 'sae-import-result':
     case 'run-export-result':

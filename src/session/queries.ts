@@ -5,6 +5,7 @@
  */
 import type { EngineRequest } from '../workers/protocol';
 import type { PostedModel, QueryResult } from '../workers/inspectProtocol';
+import type { FeatureLabels } from '../io/labels';
 import { getFeatureActs, putFeatureActs } from './analyses';
 
 type Send = (r: EngineRequest) => void;
@@ -80,9 +81,30 @@ export async function importSae(files: File[], datasetId: string, runId: string,
   return ask({ type: 'sae-import', files, datasetId, runId, batch }, 'sae-import-result');
 }
 
-/** The kept model as files for other tools (SoftSAE files or a SAELens TopK folder). */
-export async function queryExport(runId: string, kind: 'softsae' | 'saelens-topk') {
-  return (await ask({ type: 'run-export', runId, kind }, 'run-export-result')).files;
+/**
+ * The kept model as files for other tools (SoftSAE files or a SAELens TopK folder; with
+ * `labels`, the SAELens folder gets a `labels.json`).
+ */
+export async function queryExport(
+  runId: string,
+  kind: 'softsae' | 'saelens-topk',
+  labels?: FeatureLabels,
+) {
+  return (await ask({ type: 'run-export', runId, kind, labels }, 'run-export-result')).files;
+}
+
+/** Feature j's top activations and quantile bands (src/workers/featureBands.ts). */
+export function queryFeatureBands(
+  runId: string,
+  feature: number,
+  o: { top: number; bands: number; perBand: number },
+) {
+  return ask({ type: 'feature-bands', runId, feature, ...o }, 'feature-bands-result');
+}
+
+/** The n features firing together with feature j most often (Jaccard), counted on the GPU. */
+export function queryCooccurrence(runId: string, feature: number, n: number) {
+  return ask({ type: 'feature-cooccur', runId, feature, n }, 'feature-cooccur-result');
 }
 
 /** The kept run's codes (CSR). */

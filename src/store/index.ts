@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
 import { createGpuSlice, type GpuSlice } from './gpuSlice';
 import { createInspectSlice, type InspectSlice } from './inspectSlice';
+import { createLabelsSlice, type LabelsSlice } from './labelsSlice';
 import { createRunsSlice, type RunsSlice } from './runsSlice';
 import { createSelfCheckSlice, type SelfCheckSlice } from './selfCheckSlice';
 import { createSweepSlice, type SweepSlice } from './sweepSlice';
@@ -14,7 +15,8 @@ export type AppState = GpuSlice &
   DatasetSlice &
   RunsSlice &
   InspectSlice &
-  SweepSlice;
+  SweepSlice &
+  LabelsSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createGpuSlice(...a),
@@ -24,4 +26,5 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createInspectSlice(...a),
   ...createDatasetSlice(...a),
   ...createSweepSlice(...a),
+  ...createLabelsSlice(...a),
 }));

@@ -36,7 +36,7 @@ function post(message: EngineMessage, transfer: Transferable[] = []): void {
 }
 
 /** Kept models and their evaluations, by runId (outlives the training run that made them). */
-const inspection = new Inspection(post);
+const inspection = new Inspection(post, async () => (await getGpu())?.kernels ?? null);
 const datasets = new EngineDatasets();
 
 /** Generates a built-in corpus and sends its summary and tokens (once per request). */
@@ -389,6 +389,8 @@ self.onmessage = (ev: MessageEvent<EngineRequest>) => {
     case 'row-features':
     case 'feature-acts':
     case 'feature-neighbors':
+    case 'feature-bands':
+    case 'feature-cooccur':
     case 'run-model':
     case 'run-export':
     case 'run-codes':

@@ -5,6 +5,9 @@
  */
 
 import type { GroundTruthSummary } from '../data/groundTruth';
+import type { FeatureLabels } from '../io/labels';
+import type { Cooccurring } from '../sae/cooccurMath';
+import type { ActivationBand } from './featureBands';
 import type { QualityMetrics } from '../sae/quality';
 import type { SelectionSums } from './sparseCodes';
 
@@ -60,6 +63,18 @@ export type InspectRequest =
   | { type: 'row-features'; reqId: number; runId: string; row: number }
   | { type: 'feature-acts'; reqId: number; runId: string; feature: number }
   | { type: 'feature-neighbors'; reqId: number; runId: string; feature: number; n: number }
+  /** The feature page's activation bands (src/workers/featureBands.ts). */
+  | {
+      type: 'feature-bands';
+      reqId: number;
+      runId: string;
+      feature: number;
+      top: number;
+      bands: number;
+      perBand: number;
+    }
+  /** The `n` features that fire together with `feature` most (Jaccard), counted on the GPU. */
+  | { type: 'feature-cooccur'; reqId: number; runId: string; feature: number; n: number }
   /** The kept model's parameters (reference layout), for export and for tests' references. */
   | { type: 'run-model'; reqId: number; runId: string }
   /**
@@ -77,7 +92,14 @@ export type InspectRequest =
       batch?: number;
     }
   /** The kept model as files for other tools. */
-  | { type: 'run-export'; reqId: number; runId: string; kind: 'softsae' | 'saelens-topk' }
+  | {
+      type: 'run-export';
+      reqId: number;
+      runId: string;
+      kind: 'softsae' | 'saelens-topk';
+      /** The run's feature labels: a SAELens folder gets them as `labels.json`. */
+      labels?: FeatureLabels;
+    }
   /** The kept run's codes (CSR), for the per-token codes file. */
   | { type: 'run-codes'; reqId: number; runId: string }
   /** Per-feature counts and sums of the codes over a set of rows (the prompt view). */
@@ -139,6 +161,25 @@ export type InspectMessage =
       feature: number;
       neighbors: Uint32Array;
       cosines: Float32Array;
+    }
+  | {
+      type: 'feature-bands-result';
+      reqId: number;
+      runId: string;
+      feature: number;
+      /** Rows where the feature fires, of `rows` (the kept codes' rows). */
+      fired: number;
+      rows: number;
+      bands: ActivationBand[];
+    }
+  | {
+      type: 'feature-cooccur-result';
+      reqId: number;
+      runId: string;
+      feature: number;
+      rows: number;
+      fires: number;
+      list: Cooccurring[];
     }
   | { type: 'run-model-result'; reqId: number; runId: string; model: PostedModel }
   | { type: 'sae-import-result'; reqId: number; runId: string; source: string }

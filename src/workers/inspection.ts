@@ -20,6 +20,7 @@ import {
   selectionSums,
   type Csr,
 } from './sparseCodes';
+import { FeatureQueries } from './featureQueries';
 
 export type PostFn = (message: InspectMessage, transfer?: Transferable[]) => void;
 
@@ -49,8 +50,15 @@ export interface EvaluateArgs {
 
 export class Inspection {
   private readonly runs = new Map<string, KeptRun>();
+  private readonly features: FeatureQueries;
 
-  constructor(private readonly post: PostFn) {}
+  /** `kernels`: the engine's GPU (co-occurrence is counted there). */
+  constructor(
+    private readonly post: PostFn,
+    kernels: () => Promise<KernelContext | null> = async () => null,
+  ) {
+    this.features = new FeatureQueries(kernels);
+  }
 
   /** Runs the evaluation pass and keeps the model; the caller posts the result with `publish`. */
   async evaluate(
@@ -66,6 +74,7 @@ export class Inspection {
       this.post({ type: 'eval-progress', runId: a.runId, done, total });
     };
     const pass = await runEvalPass(ctx, a.model, a.data, a.batchSize, undefined, progress);
+    if (this.runs.has(a.runId)) this.features.release();
     this.runs.delete(a.runId);
     this.runs.set(a.runId, {
       model: a.model,
@@ -191,9 +200,32 @@ export class Inspection {
             [nb.neighbors.buffer, nb.cosines.buffer],
           );
         }
+        case 'feature-bands': {
+          checkFeature(req.feature, model.F);
+          const o = { top: req.top, bands: req.bands, perBand: req.perBand };
+          const b = this.features.bands(codes, req.feature, o);
+          const { reqId, runId, feature } = req;
+          return this.post({ type: 'feature-bands-result', reqId, runId, feature, ...b });
+        }
+        case 'feature-cooccur': {
+          checkFeature(req.feature, model.F);
+          const { reqId, runId, feature } = req;
+          return void this.features.cooccur(codes, model.F, feature, req.n).then(
+            (r) => this.post({ type: 'feature-cooccur-result', reqId, runId, feature, ...r }),
+            (e: unknown) =>
+              this.post({
+                type: 'query-error',
+                reqId,
+                message: e instanceof Error ? e.message : String(e),
+              }),
+          );
+        }
         case 'run-export': {
+          const labels = req.labels ? { runId: req.runId, labels: req.labels } : undefined;
           const files =
-            req.kind === 'softsae' ? softsaeFiles(model) : saeLensFolder(model, run.kHatMean);
+            req.kind === 'softsae'
+              ? softsaeFiles(model)
+              : saeLensFolder(model, run.kHatMean, labels);
           return this.post(
             { type: 'run-export-result', reqId: req.reqId, runId: req.runId, files },
             files.map((f) => f.bytes.buffer),

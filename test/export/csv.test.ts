@@ -112,8 +112,17 @@ describe('analysis CSVs', () => {
 
   it('feature CSV: frequency = count / rows, mean over firing rows', () => {
     const rows = parseCsv(featureTableCsv(a));
-    expect(rows[0]).toEqual(['feature', 'count', 'frequency', 'mean', 'max']);
-    expect(rows[1].map(Number)).toEqual([0, 2, 2 / 3, 1.5, 2]);
-    expect(rows[2].map(Number)).toEqual([1, 0, 0, 0, 0]);
+    expect(rows[0]).toEqual(['feature', 'count', 'frequency', 'mean', 'max', 'label', 'note']);
+    expect(rows[1].slice(0, 5).map(Number)).toEqual([0, 2, 2 / 3, 1.5, 2]);
+    expect(rows[2].slice(0, 5).map(Number)).toEqual([1, 0, 0, 0, 0]);
+    expect(rows[1].slice(5)).toEqual(['', '']);
+  });
+
+  it('feature CSV carries each feature’s label and note, as text (formulas defused)', () => {
+    const rows = parseCsv(
+      featureTableCsv(a, { 1: { label: 'quote "x", comma', note: '=cmd()\nline 2' } }),
+    );
+    expect(rows[1].slice(5)).toEqual(['', '']);
+    expect(rows[2].slice(5)).toEqual(['quote "x", comma', "'=cmd()\nline 2"]);
   });
 });

@@ -122,6 +122,42 @@ describe('SAELens TopK export', () => {
   });
 });
 
+describe('labels beside the exports', () => {
+  const labels = { runId: 'run-7', labels: { 4: { label: 'a "quoted" label', note: '' } } };
+
+  it('a SAELens folder gets labels.json with the run’s labels', () => {
+    const files = saeLensTopK(randomTopK(4, 10, 2, 3), undefined, labels);
+    expect(files.map((f) => f.name)).toEqual([
+      'cfg.json',
+      'sae_weights.safetensors',
+      'README.md',
+      'labels.json',
+    ]);
+    expect(JSON.parse(new TextDecoder().decode(files[3].bytes))).toEqual({
+      format: 'softsae-labels',
+      version: 1,
+      run_id: 'run-7',
+      features: [{ feature: 4, label: 'a "quoted" label', note: '' }],
+    });
+  });
+
+  it('the codes file carries them in its metadata', () => {
+    const bytes = writeCodes({
+      rows: 1,
+      F: 10,
+      rowPtr: [0, 1],
+      col: [4],
+      val: [0.5],
+      labels,
+    });
+    const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+    expect(JSON.parse(header.__metadata__.feature_labels).features).toEqual([
+      { feature: 4, label: 'a "quoted" label', note: '' },
+    ]);
+  });
+});
+
 describe('per-token codes file', () => {
   it('locations (sequence, position, feature), activations and UTF-8 tokens read back', () => {
     const bytes = writeCodes({

@@ -1,19 +1,24 @@
-import { useCallback, useEffect, useState } from 'react';
-import { histogramChart } from '../../charts/histogram';
+import { useCallback } from 'react';
+import { logHistogramChart } from '../../charts/logHistogram';
 import { meanActivation, type RunAnalysis } from '../../session/analyses';
 import type { LoadedDataset } from '../../session/datasets';
 import { queryNeighbors } from '../../session/queries';
 import { useAppStore } from '../../store';
 import { ChartBox } from './ChartBox';
-import { tokenLabel } from './TokenView';
-import { contextRows } from './tokenLayout';
+import { CONTEXT, ContextLine, fmt } from './ContextLine';
+import { Cooccurrence } from './Cooccurrence';
+import { FeatureBands } from './FeatureBands';
+import { FeatureLabelEditor } from './FeatureLabelEditor';
 import { useFeatureActs } from './useFeatureActs';
+import { useQuery } from './useQuery';
 
-const CONTEXT = 5;
 const NEIGHBORS = 8;
-const fmt = (v: number) => Number(v.toPrecision(4)).toString();
 
-/** One feature: its statistics, activation histogram, top tokens in context and nearest features. */
+/**
+ * One feature, as a researcher reads it: its label and note, statistics, activation density (log
+ * scale), top activations and quantile bands below them with their contexts, the features that
+ * fire with it, and the nearest features by decoder direction.
+ */
 export function FeaturePage({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undefined }) {
   const j = useAppStore((s) => s.inspect.feature);
   const selectFeature = useAppStore((s) => s.selectFeature);
@@ -23,7 +28,7 @@ export function FeaturePage({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | und
     const bins = a.bins;
     const f = j ?? 0;
     const hi = a.histHi[f];
-    return histogramChart(
+    return logHistogramChart(
       {
         edges: Array.from({ length: bins + 1 }, (_, i) => (hi * i) / bins),
         counts: Array.from(a.hist.subarray(f * bins, (f + 1) * bins)),
@@ -31,9 +36,9 @@ export function FeaturePage({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | und
       {
         width: 360,
         height: 180,
-        title: `Activations of feature ${f} (inputs where it fires)`,
+        title: `Activation density of feature ${f} (inputs where it fires, log scale)`,
         xLabel: 'activation',
-        yLabel: 'inputs',
+        yLabel: 'inputs (log scale)',
         colour: '#5b8c3a',
       },
     );
@@ -49,6 +54,7 @@ export function FeaturePage({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | und
   return (
     <section aria-labelledby="feature-title" data-testid="inspect.feature" data-feature={j}>
       <h3 id="feature-title">Feature {j}</h3>
+      <FeatureLabelEditor key={`${a.runId}:${j}`} runId={a.runId} feature={j} />
       <dl className="facts" data-testid="inspect.featureStats">
         <dt>fires on</dt>
         <dd>
@@ -64,38 +70,36 @@ export function FeaturePage({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | und
       {a.fireCount[j] > 0 ? (
         <ChartBox
           name={`${a.runId}-feature-${j}`}
-          label={`the activation histogram of feature ${j}`}
+          label={`the activation density of feature ${j}`}
           build={hist}
           testId="inspect.featureHist"
         />
       ) : (
         <p>This feature never fired on this dataset.</p>
       )}
-      <h4>Top-activating tokens (±{CONTEXT} tokens of context)</h4>
+      <h4>
+        Top {a.topN} activations (±{CONTEXT} tokens of context)
+      </h4>
       <ol className="top-tokens" data-testid="inspect.topTokens">
         {top.map(({ row, value }) => (
-          <li key={row} data-row={row}>
-            <span className="value">{fmt(value)}</span>{' '}
-            {contextRows(row, a.rows, ds?.seq ?? null, CONTEXT).map((r) =>
-              r === row ? (
-                <button
-                  key={r}
-                  type="button"
-                  className="token top"
-                  onClick={() => selectRow(r)}
-                  aria-label={`row ${r}: ${tokenLabel(ds, r)}, activation ${fmt(value)}: inspect this row`}
-                >
-                  <mark>{tokenLabel(ds, r)}</mark>
-                </button>
-              ) : (
-                <span key={r} className={acts && acts[r] > 0 ? 'ctx active' : 'ctx'}>
-                  {tokenLabel(ds, r)}
-                </span>
-              ),
-            )}
-          </li>
+          <ContextLine
+            key={row}
+            row={row}
+            value={value}
+            rows={a.rows}
+            ds={ds}
+            acts={acts}
+            max={a.actMax[j]}
+            onSelectRow={selectRow}
+          />
         ))}
       </ol>
+      {a.fireCount[j] > 0 && (
+        <>
+          <FeatureBands a={a} ds={ds} feature={j} acts={acts} onSelectRow={selectRow} />
+          <Cooccurrence a={a} feature={j} onSelect={selectFeature} />
+        </>
+      )}
       <Neighbors runId={a.runId} feature={j} onSelect={selectFeature} />
     </section>
   );
@@ -110,17 +114,10 @@ function Neighbors({
   feature: number;
   onSelect: (j: number) => void;
 }) {
-  const key = `${runId}:${feature}`;
-  const [nb, setNb] = useState<{ key: string; list: [number, number][] } | null>(null);
-  useEffect(() => {
-    let live = true;
-    queryNeighbors(runId, feature, NEIGHBORS).then(
-      (r) => live && setNb({ key, list: Array.from(r.neighbors, (n, i) => [n, r.cosines[i]]) }),
-      () => {},
-    );
-    return () => void (live = false);
-  }, [runId, feature, key]);
-  const list = nb?.key === key ? nb.list : null;
+  const { value } = useQuery(`${runId}:${feature}`, () =>
+    queryNeighbors(runId, feature, NEIGHBORS),
+  );
+  const list = value && Array.from(value.neighbors, (n, i) => [n, value.cosines[i]] as const);
   return (
     <>
       <h4>Nearest features (cosine of decoder directions)</h4>

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { labelMatches, MAX_LABEL, type FeatureLabels } from '../../io/labels';
 import { meanActivation, type RunAnalysis } from '../../session/analyses';
 import type { LoadedDataset } from '../../session/datasets';
 import { useAppStore } from '../../store';
@@ -17,20 +18,22 @@ const COLUMNS: [FeatureSortKey, string][] = [
 
 /**
  * Features matching the search: a number matches that feature index; text matches features whose
- * top-activating tokens contain it (case-insensitive).
+ * label or note, or whose top-activating tokens, contain it (case-insensitive).
  */
 export function searchFeatures(
   a: RunAnalysis,
   ds: LoadedDataset | undefined,
   query: string,
+  labels: FeatureLabels = {},
 ): number[] {
   const q = query.trim().toLowerCase();
   const all = Array.from({ length: a.F }, (_, j) => j);
   if (q === '') return all;
   if (/^\d+$/.test(q)) return all.filter((j) => j === Number(q));
   const tokens = ds?.tokens;
-  if (!tokens) return [];
   return all.filter((j) => {
+    if (labelMatches(labels[j], q)) return true;
+    if (!tokens) return false;
     for (let i = 0; i < a.topN; i++) {
       const r = a.topRows[j * a.topN + i];
       if (r >= 0 && tokens[r].toLowerCase().includes(q)) return true;
@@ -45,7 +48,12 @@ function sortValue(a: RunAnalysis, key: FeatureSortKey, j: number): number {
   return key === 'mean' ? meanActivation(a, j) : a.actMax[j];
 }
 
-/** Sortable, searchable table of the features (firing frequency, mean and max activation). */
+const NO_LABELS: FeatureLabels = {};
+
+/**
+ * Sortable, searchable table of the features (firing frequency, mean and max activation), each
+ * with its editable label (kept with the run: src/session/labels.ts).
+ */
 export function FeatureTable({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undefined }) {
   const sort = useAppStore((s) => s.inspect.sort);
   const search = useAppStore((s) => s.inspect.search);
@@ -53,21 +61,23 @@ export function FeatureTable({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | un
   const sortBy = useAppStore((s) => s.sortFeatures);
   const setSearch = useAppStore((s) => s.searchFeatures);
   const selectFeature = useAppStore((s) => s.selectFeature);
+  const labels = useAppStore((s) => s.labels[a.runId]) ?? NO_LABELS;
+  const setLabel = useAppStore((s) => s.setFeatureLabel);
   const [limit, setLimit] = useState(PAGE);
 
   const order = useMemo(() => {
-    const list = searchFeatures(a, ds, search);
+    const list = searchFeatures(a, ds, search, labels);
     const sign = sort.descending ? -1 : 1;
     // Ties keep feature order, so the table is stable.
     return list.sort(
       (i, j) => sign * (sortValue(a, sort.key, i) - sortValue(a, sort.key, j)) || i - j,
     );
-  }, [a, ds, search, sort]);
+  }, [a, ds, search, sort, labels]);
 
   return (
     <div className="feature-table">
       <label>
-        Search features (index or token text){' '}
+        Search features (index, label, note or token text){' '}
         <input
           type="search"
           value={search}
@@ -100,6 +110,7 @@ export function FeatureTable({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | un
                 </button>
               </th>
             ))}
+            <th scope="col">Label</th>
           </tr>
         </thead>
         <tbody>
@@ -119,6 +130,20 @@ export function FeatureTable({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | un
               <td>{fmt(a.fireCount[j] / a.rows)}</td>
               <td>{fmt(meanActivation(a, j))}</td>
               <td>{fmt(a.actMax[j])}</td>
+              <td>
+                <input
+                  type="text"
+                  className="label-cell"
+                  maxLength={MAX_LABEL}
+                  aria-label={`label of feature ${j}`}
+                  value={labels[j]?.label ?? ''}
+                  title={labels[j]?.note || undefined}
+                  onChange={(e) =>
+                    setLabel(a.runId, j, { label: e.target.value, note: labels[j]?.note ?? '' })
+                  }
+                  data-testid="inspect.featureRowLabel"
+                />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -44,7 +44,8 @@ export function SaeFiles({ runId }: { runId: string | null }) {
 
   const exportFiles = (kind: 'softsae' | 'saelens-topk') =>
     act('Preparing files…', async () => {
-      for (const f of await queryExport(runId!, kind)) save(f.bytes, `${runId}-${f.name}`);
+      const labels = useAppStore.getState().labels[runId!] ?? {};
+      for (const f of await queryExport(runId!, kind, labels)) save(f.bytes, `${runId}-${f.name}`);
     });
 
   const exportCodes = () =>
@@ -61,6 +62,7 @@ export function SaeFiles({ runId }: { runId: string | null }) {
         pos: ds?.pos ?? undefined,
         tokens: ds?.tokens ?? undefined,
         about: `run ${runId} on ${ds?.name ?? run?.datasetId}`,
+        labels: { runId: runId!, labels: useAppStore.getState().labels[runId!] ?? {} },
       });
       save(bytes, `${runId}-codes.safetensors`);
     });

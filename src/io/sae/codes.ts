@@ -6,9 +6,11 @@
  *   token_offsets I64 [rows + 1]  row r's text is tokens[token_offsets[r] … token_offsets[r+1])
  * Token strings are stored as bytes plus offsets because safetensors has no string dtype; in
  * Python: `bytes(t["tokens"][o[r]:o[r+1]]).decode()`. Rows without a sequence layout are
- * (sequence = row, position = 0). `__metadata__` records d_sae, rows and this description.
+ * (sequence = row, position = 0). `__metadata__` records d_sae, rows and this description, and
+ * with labels `feature_labels`: the labels document of src/io/labels.ts as a JSON string.
  */
 import { writeSafetensors } from '../safetensors-write.ts';
+import { encodeLabels, type FeatureLabels } from '../labels.ts';
 
 export interface CodesInput {
   rows: number;
@@ -24,6 +26,8 @@ export interface CodesInput {
   tokens?: readonly string[];
   /** Free-form provenance (model source, dataset name). */
   about?: string;
+  /** The run's feature labels and notes. */
+  labels?: { runId: string; labels: FeatureLabels };
 }
 
 export const CODES_DESCRIPTION =
@@ -71,6 +75,7 @@ export function writeCodes(c: CodesInput): Uint8Array<ArrayBuffer> {
       rows: String(c.rows),
       description: CODES_DESCRIPTION,
       ...(c.about ? { about: c.about } : {}),
+      ...(c.labels ? { feature_labels: encodeLabels(c.labels.runId, c.labels.labels) } : {}),
     },
   );
 }

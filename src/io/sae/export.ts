@@ -13,6 +13,7 @@
  */
 import type { SaeModel } from './modelFile.ts';
 import { writeSafetensors } from '../safetensors-write.ts';
+import { encodeLabels, type FeatureLabels } from '../labels.ts';
 
 export interface ExportedFile {
   name: string;
@@ -52,7 +53,11 @@ export function foldedWeights(m: SaeModel): {
  * The SAELens TopK folder of a SoftSAE (k = round(`meanKHat`)) or a TopK model (its own k).
  * Other architectures are refused: a fixed top-k would silently change them.
  */
-export function saeLensTopK(m: SaeModel, meanKHat?: number): ExportedFile[] {
+export function saeLensTopK(
+  m: SaeModel,
+  meanKHat?: number,
+  labels?: { runId: string; labels: FeatureLabels },
+): ExportedFile[] {
   if (m.arch !== 'softsae' && m.arch !== 'topk')
     throw new Error(
       `a ${m.arch} SAE is not a TopK SAE: writing it as SAELens TopK would change what it computes`,
@@ -70,13 +75,14 @@ export function saeLensTopK(m: SaeModel, meanKHat?: number): ExportedFile[] {
     m.arch === 'softsae'
       ? `Exported from a SoftSAE. SoftSAE keeps the top floor(k_hat(x)) features of each input, with k_hat predicted per input by its k-estimator; this TopK SAE keeps a fixed k = ${k} = round(mean k_hat = ${meanKHat!.toFixed(4)}) and has no k-estimator, so its per-input L0 is ${k} where the SoftSAE's varied, and its reconstructions differ wherever floor(k_hat(x)) != ${k}. The input normalisation (shift, norm_factor ${n}) is folded into W_enc, W_dec and b_dec: it reads raw activations.`
       : `Exported from a TopK SAE trained in SoftSAE Explorer (k = ${k}); the input normalisation (norm_factor ${n}) is folded into the weights: it reads raw activations. Nothing is lost.`;
-  return saeLensFiles(m, { architecture: 'topk', k }, 'TopK', note);
+  return saeLensFiles(m, { architecture: 'topk', k }, 'TopK', note, [], labels);
 }
 
 /**
  * The files of a SAELens folder: `cfg.json` (`architecture` and its keys first, then the common
  * ones), `sae_weights.safetensors` (the weights with the normalisation folded in, plus `extra`
- * tensors such as JumpReLU's `threshold`) and a README with `note`.
+ * tensors such as JumpReLU's `threshold`), a README with `note`, and with `labels` the
+ * features' labels and notes as `labels.json` (src/io/labels.ts).
  */
 export function saeLensFiles(
   m: SaeModel,
@@ -84,6 +90,7 @@ export function saeLensFiles(
   title: string,
   note: string,
   extra: { name: string; shape: number[]; data: Float32Array }[] = [],
+  labels?: { runId: string; labels: FeatureLabels },
 ): ExportedFile[] {
   const { D, F } = m;
   const { W_enc, W_dec, b_dec } = foldedWeights(m);
@@ -116,5 +123,6 @@ export function saeLensFiles(
       ),
     },
     text('README.md', `# SAELens ${title} SAE exported by SoftSAE Explorer\n\n${note}\n`),
+    ...(labels ? [text('labels.json', encodeLabels(labels.runId, labels.labels))] : []),
   ];
 }

@@ -11,9 +11,12 @@
  */
 import type { SaeModel } from './modelFile.ts';
 import { saeLensFiles, saeLensTopK, type ExportedFile } from './export.ts';
+import type { FeatureLabels } from '../labels.ts';
+
+type Labels = { runId: string; labels: FeatureLabels };
 
 /** The SAELens JumpReLU folder of a BatchTopK model (θ_j = θ for every feature). */
-export function saeLensJumpRelu(m: SaeModel): ExportedFile[] {
+export function saeLensJumpRelu(m: SaeModel, labels?: Labels): ExportedFile[] {
   if (m.arch !== 'batchtopk')
     throw new Error(`only a BatchTopK SAE becomes a JumpReLU folder (this one is ${m.arch})`);
   const theta = m.threshold;
@@ -25,15 +28,20 @@ export function saeLensJumpRelu(m: SaeModel): ExportedFile[] {
     throw new Error('an uncentred model with an input shift has no SAELens JumpReLU form');
   const threshold = new Float32Array(m.F).fill(theta);
   const note = `Exported from a BatchTopK SAE trained in SoftSAE Explorer (k = ${m.k} per row on average during training). Its inference rule f = h * 1[h > theta] with h = ReLU(pre) is JumpReLU with the same threshold theta = ${theta} for every feature: nothing is lost. The input normalisation (norm_factor ${m.normFactor}) is folded into W_enc, W_dec and b_dec: it reads raw activations.`;
-  return saeLensFiles(m, { architecture: 'jumprelu' }, 'JumpReLU', note, [
-    { name: 'threshold', shape: [m.F], data: threshold },
-  ]);
+  return saeLensFiles(
+    m,
+    { architecture: 'jumprelu' },
+    'JumpReLU',
+    note,
+    [{ name: 'threshold', shape: [m.F], data: threshold }],
+    labels,
+  );
 }
 
 /**
  * The SAELens folder of a trained model: JumpReLU for BatchTopK (exact), TopK otherwise
  * (SoftSAE with k = round(`meanKHat`), see export.ts).
  */
-export function saeLensFolder(m: SaeModel, meanKHat?: number): ExportedFile[] {
-  return m.arch === 'batchtopk' ? saeLensJumpRelu(m) : saeLensTopK(m, meanKHat);
+export function saeLensFolder(m: SaeModel, meanKHat?: number, labels?: Labels): ExportedFile[] {
+  return m.arch === 'batchtopk' ? saeLensJumpRelu(m, labels) : saeLensTopK(m, meanKHat, labels);
 }
