@@ -1,5 +1,5 @@
 // Issue 14's acceptance for the default preset: the demo trained to the end from the Train form
-// (2000 steps × 256 rows), then Spearman(k̂, true count) ≥ 0.85 and feature recovery ≥ 0.9 read
+// (3000 steps × 256 rows, F = 4·D), then Spearman(k̂, true count) ≥ 0.85 and feature recovery ≥ 0.9 read
 // off Inspect; then TopK with k = the SoftSAE run's rounded mean L0, same preset, from the same
 // form, and Compare's equal-L0 table: SoftSAE's FVU ≤ TopK's. About an hour per run on a software
 // adapter, so it is a bench, not part of `npm test`:
