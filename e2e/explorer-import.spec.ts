@@ -211,10 +211,12 @@ test('the softsae-small SoftSAE file imported in the explorer reproduces its exp
     d_sae: 64,
     k: Math.round(mean),
   });
-  await expect.poll(() => downloads.length).toBe(3);
+  // The folder SAELens loads, plus labels.json (the feature labels, empty here: none typed).
+  await expect.poll(() => downloads.length).toBe(4);
   expect(downloads.map((d) => d.replace(/^import-\d+-/, '')).sort()).toEqual([
     'README.md',
     'cfg.json',
+    'labels.json',
     'sae_weights.safetensors',
   ]);
   const saved = mkdtempSync(join(tmpdir(), 'softsae-export-'));
