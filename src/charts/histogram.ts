@@ -5,7 +5,7 @@
  */
 import { max, scaleLinear } from 'd3';
 import type { Binned } from './bins';
-import { axes, createFrame, type FrameOptions } from './frame';
+import { axes, createFrame, type Frame, type FrameOptions } from './frame';
 
 export interface HistogramOptions extends FrameOptions {
   xLabel: string;
@@ -35,23 +35,39 @@ export function histogramChart(data: Binned, opts: HistogramOptions): SVGSVGElem
 
   axes(frame, x, y, { x: opts.xLabel, y: opts.yLabel });
 
+  drawBars(plot, data, x, (count) => y(count), innerHeight, opts.colour, fmt);
+  return frame.svg.node()!;
+}
+
+/**
+ * The bars of a histogram, shared by the linear and the log chart: one rect per bin from its top
+ * (`barTop(count)`, in plot pixels) down to the x axis, with a 1-px gap between bars where they
+ * are wide enough to show it, `data-count` and a `<title>` naming the bin and its count.
+ */
+export function drawBars(
+  plot: Frame['plot'],
+  data: Binned,
+  x: (v: number) => number,
+  barTop: (count: number) => number,
+  innerHeight: number,
+  colour: string | undefined,
+  fmt: (v: number) => string,
+): void {
   const bars = plot
     .append('g')
     .attr('class', 'bars')
-    .attr('fill', opts.colour ?? '#2a6fb0')
+    .attr('fill', colour ?? '#2a6fb0')
     .selectAll('rect')
     .data(data.counts.map((count, i) => ({ count, x0: data.edges[i], x1: data.edges[i + 1] })))
     .join('rect')
     .attr('class', 'bar')
     .attr('data-count', (d) => d.count)
     .attr('x', (d) => x(d.x0))
-    // A 1-px gap between bars where they are wide enough to show it.
     .attr('width', (d) => {
       const w = x(d.x1) - x(d.x0);
       return Math.max(0, w > 3 ? w - 1 : w);
     })
-    .attr('y', (d) => y(d.count))
-    .attr('height', (d) => innerHeight - y(d.count));
+    .attr('y', (d) => barTop(d.count))
+    .attr('height', (d) => innerHeight - barTop(d.count));
   bars.append('title').text((d) => `${fmt(d.x0)} – ${fmt(d.x1)}: ${d.count}`);
-  return frame.svg.node()!;
 }

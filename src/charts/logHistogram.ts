@@ -9,6 +9,7 @@
 import { max, scaleLinear, scaleLog } from 'd3';
 import type { Binned } from './bins';
 import { axes, createFrame, type FrameOptions } from './frame';
+import { drawBars } from './histogram';
 
 /** Where the log axis starts: below 1, so a single count is visible. */
 export const LOG_FLOOR = 0.5;
@@ -38,22 +39,8 @@ export function logHistogramChart(data: Binned, opts: LogHistogramOptions): SVGS
     .select('text')
     .text('');
 
-  const bars = plot
-    .append('g')
-    .attr('class', 'bars')
-    .attr('fill', opts.colour ?? '#2a6fb0')
-    .selectAll('rect')
-    .data(data.counts.map((count, i) => ({ count, x0: data.edges[i], x1: data.edges[i + 1] })))
-    .join('rect')
-    .attr('class', 'bar')
-    .attr('data-count', (d) => d.count)
-    .attr('x', (d) => x(d.x0))
-    .attr('width', (d) => {
-      const w = x(d.x1) - x(d.x0);
-      return Math.max(0, w > 3 ? w - 1 : w);
-    })
-    .attr('y', (d) => (d.count > 0 ? y(d.count) : innerHeight))
-    .attr('height', (d) => (d.count > 0 ? innerHeight - y(d.count) : 0));
-  bars.append('title').text((d) => `${fmt(d.x0)} – ${fmt(d.x1)}: ${d.count}`);
+  // An empty bin has no bar (log 0 is off the axis).
+  const barTop = (count: number) => (count > 0 ? y(count) : innerHeight);
+  drawBars(plot, data, x, barTop, innerHeight, opts.colour, fmt);
   return frame.svg.node()!;
 }
