@@ -1,105 +1,169 @@
-// Benchmark line (not a test): does the page stay responsive while feature pages count their
-// co-occurrences? Trains a small SoftSAE on the built-in quick corpus (through the engine requests
-// the Train panel sends), opens Inspect, then opens --features feature pages one after another
-// (default 12, in the table's order) and waits for each one's co-occurrence table and quantile
-// bands, while a PerformanceObserver records every main-thread long task (> 50 ms). Prints their
-// count, the longest, and whether it stays within 100 ms, with the machine's load average.
-// Usage: node scripts/bench-feature-pages.mjs [--features N] [--steps N]
+// `npm run bench -- --responsiveness` (second part): does the explorer stay responsive while the
+// engine worker answers it? Trains a small SoftSAE on the built-in quick corpus (through the
+// engine requests the Train panel sends), opens Inspect, then
+//   1. opens --feature-pages pages (default 12, in the table's order), waiting for each one's
+//      co-occurrence table (counted on the GPU) and quantile bands (the engine worker);
+//   2. imports a random SAE of F = --match-f features (default 16384, D of the corpus) through
+//      Inspect's file input and matches it against itself in Compare (on the GPU), reading the
+//      time the page reports;
+// while a PerformanceObserver records every main-thread long task (> 50 ms). Prints, per phase,
+// the count, the longest, whether it stays within 100 ms, and the load average.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { resolve } from 'node:path';
-import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
-import { chromiumArgs, findChromium } from './chromium.mjs';
+import { join, resolve } from 'node:path';
+import { runnerImport } from 'vite';
 
-const arg = (name, d) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : d;
-};
-const FEATURES = arg('--features', 12);
-const STEPS = arg('--steps', 100);
 const BUDGET_MS = 100;
 const ROOT = resolve(import.meta.dirname, '..');
 
-const server = await createServer({
-  root: ROOT,
-  server: { port: 0, host: '127.0.0.1', hmr: false, watch: null },
-  logLevel: 'warn',
-});
-await server.listen();
-const { port } = server.httpServer.address();
-const browser = await chromium.launch({
-  executablePath: findChromium(undefined) ?? undefined,
-  args: chromiumArgs(),
-});
-try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.addInitScript(() => {
-    window.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries())
-        window.longTasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
-  await page.goto(`http://127.0.0.1:${port}/`);
-  await page.waitForFunction(() => window.__softsae !== undefined, null, { timeout: 60_000 });
-  await page.evaluate((steps) => {
-    const hook = window.__softsae;
-    hook.send({ type: 'dataset-builtin', id: 'quick' });
-    hook.send({
-      type: 'train-start',
-      dataset: 'quick',
-      config: {
-        arch: 'softsae',
-        dict_size: 96,
-        k: 4,
-        k_max: 16,
-        soft_topk_alpha: 0.01,
-        lr: 3e-3,
-        steps,
-        batch_size: 128,
-        warmup_steps: 10,
-        hard_topk_steps: Math.round(steps / 10),
-        dead_feature_threshold: 1e7,
-        seed: 1,
-      },
-    });
-  }, STEPS);
-  await page.waitForFunction(
-    () => ['done', 'failed', 'stopped'].includes(window.__softsae.state().training.state),
-    null,
-    { timeout: 0, polling: 500 },
-  );
-  const state = await page.evaluate(() => window.__softsae.state().training);
-  if (state.state !== 'done') throw new Error(`training ended in ${JSON.stringify(state)}`);
-  await page.getByRole('tab', { name: 'Inspect', exact: true }).click();
-  await page.getByTestId('inspect.featureRow').first().waitFor({ timeout: 120_000 });
-  const t0 = await page.evaluate(() => performance.now());
-  const rows = page.getByTestId('inspect.featureRow');
-  const n = Math.min(FEATURES, await rows.count());
-  for (let i = 0; i < n; i++) {
-    const j = await rows.nth(i).getAttribute('data-feature');
-    await rows.nth(i).getByRole('button').click();
-    await page.locator(`[data-testid="inspect.feature"][data-feature="${j}"]`).waitFor();
-    await page
-      .locator('[data-testid="inspect.cooccur"], [data-testid="inspect.cooccurEmpty"]')
-      .first()
-      .waitFor({ timeout: 120_000 });
-    await page
-      .locator('[data-testid="inspect.band"], [data-testid="inspect.bandsEmpty"]')
-      .first()
-      .waitFor({ timeout: 120_000 });
-  }
-  const t1 = await page.evaluate(() => performance.now());
-  const tasks = await page.evaluate((t) => window.longTasks.filter((x) => x.start >= t), t0);
+/** A SAELens-free SAE file of the app's own format with seeded random weights. */
+async function randomSaeFile(D, F, dir) {
+  const load = async (p) =>
+    (await runnerImport(join(ROOT, p), { configFile: false, logLevel: 'silent' })).module;
+  const { writeModel } = await load('src/io/sae/modelFile.ts');
+  const { PARAM_NAMES, paramSize } = await load('src/model/params.ts');
+  let s = 12345;
+  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 0.2;
+  const tensors = {};
+  for (const name of PARAM_NAMES)
+    tensors[name] = Float32Array.from({ length: paramSize(name, D, F) }, rand);
+  const file = join(dir, `random-F${F}.safetensors`);
+  const shift = new Float32Array(D);
+  const model = { arch: 'topk', D, F, k: 8, kMax: 16, alpha: 1e-4, normFactor: 1, shift, tensors };
+  writeFileSync(file, writeModel(model));
+  return file;
+}
+
+const watch = () => performance.now();
+const tasksSince = (page, t0) =>
+  page.evaluate((t) => window.longTasks.filter((x) => x.start >= t), t0);
+
+function line(what, seconds, tasks, load0) {
   const worst = Math.max(0, ...tasks.map((t) => t.duration));
-  console.log(`\n## Responsiveness: ${n} feature pages opened (co-occurrence on the GPU, bands)`);
-  console.log('| seconds | long tasks (> 50 ms) | longest ms | ≤ 100 ms | load avg |');
-  console.log('| --: | --: | --: | :-: | --: |');
   console.log(
-    `| ${((t1 - t0) / 1000).toFixed(1)} | ${tasks.length} | ${worst.toFixed(0)} | ` +
-      `${worst <= BUDGET_MS ? 'yes' : 'no'} | ${os.loadavg()[0].toFixed(2)} |`,
+    `| ${what} | ${seconds.toFixed(1)} | ${tasks.length} | ${worst.toFixed(0)} | ` +
+      `${worst <= BUDGET_MS ? 'yes' : 'NO'} | ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)} |`,
   );
-} finally {
-  await browser.close();
-  await server.close();
+}
+
+/** Trains through the test hook, then times feature pages and a matching; prints one table. */
+export async function runExplorerBench(browser, url, { features, steps, matchF, build }) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'softsae-bench-explorer-'));
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    await page.addInitScript(() => {
+      window.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries())
+          window.longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    await page.goto(url);
+    await page.waitForFunction(() => window.__softsae !== undefined, null, { timeout: 60_000 });
+    await page.evaluate((n) => {
+      const hook = window.__softsae;
+      hook.send({ type: 'dataset-builtin', id: 'quick' });
+      hook.send({
+        type: 'train-start',
+        dataset: 'quick',
+        config: {
+          arch: 'softsae',
+          dict_size: 96,
+          k: 4,
+          k_max: 16,
+          soft_topk_alpha: 0.01,
+          lr: 3e-3,
+          steps: n,
+          batch_size: 128,
+          warmup_steps: 10,
+          hard_topk_steps: Math.round(n / 10),
+          dead_feature_threshold: 1e7,
+          seed: 1,
+        },
+      });
+    }, steps);
+    await page.waitForFunction(
+      () => ['done', 'failed', 'stopped'].includes(window.__softsae.state().training.state),
+      null,
+      { timeout: 0, polling: 500 },
+    );
+    const state = await page.evaluate(() => window.__softsae.state().training);
+    if (state.state !== 'done') throw new Error(`training ended in ${JSON.stringify(state)}`);
+    const D = await page.evaluate(() => {
+      const { list, activeId } = window.__softsae.state().dataset;
+      return list.find((d) => d.id === activeId).D;
+    });
+    await page.getByRole('tab', { name: 'Inspect', exact: true }).click();
+    await page.getByTestId('inspect.featureRow').first().waitFor({ timeout: 120_000 });
+
+    console.log(`\n## Responsiveness of the explorer (${build})`);
+    console.log('| phase | seconds | long tasks (> 50 ms) | longest ms | ≤ 100 ms | load avg |');
+    console.log('| --- | --: | --: | --: | :-: | --: |');
+
+    // 1. Feature pages.
+    let load0 = os.loadavg()[0];
+    let t0 = await page.evaluate(watch);
+    const rows = page.getByTestId('inspect.featureRow');
+    const n = Math.min(features, await rows.count());
+    for (let i = 0; i < n; i++) {
+      const j = await rows.nth(i).getAttribute('data-feature');
+      await rows.nth(i).getByRole('button').click();
+      await page.locator(`[data-testid="inspect.feature"][data-feature="${j}"]`).waitFor();
+      await page
+        .locator('[data-testid="inspect.cooccur"], [data-testid="inspect.cooccurEmpty"]')
+        .first()
+        .waitFor({ timeout: 120_000 });
+      await page
+        .locator('[data-testid="inspect.band"], [data-testid="inspect.bandsEmpty"]')
+        .first()
+        .waitFor({ timeout: 120_000 });
+    }
+    let t1 = await page.evaluate(() => performance.now());
+    line(
+      `${n} feature pages (co-occurrence, bands)`,
+      (t1 - t0) / 1000,
+      await tasksSince(page, t0),
+      load0,
+    );
+
+    // 2. Import an SAE of F = matchF, then match it against itself.
+    const file = await randomSaeFile(D, matchF, dir);
+    const runs = page.getByTestId('inspect.run').locator('option');
+    const before = await runs.count();
+    load0 = os.loadavg()[0];
+    t0 = await page.evaluate(watch);
+    await page.getByTestId('inspect.importSae').setInputFiles([file]);
+    await page.waitForFunction(
+      (k) => document.querySelectorAll('[data-testid="inspect.run"] option').length > k,
+      before,
+      { timeout: 0, polling: 250 },
+    );
+    t1 = await page.evaluate(() => performance.now());
+    line(
+      `import and evaluate an SAE, F = ${matchF}`,
+      (t1 - t0) / 1000,
+      await tasksSince(page, t0),
+      load0,
+    );
+    const id = await page.evaluate(() => window.__softsae.state().inspect.runId);
+    await page.getByTestId('nav.compare').click();
+    await page.getByTestId('compare.matchA').selectOption(id);
+    await page.getByTestId('compare.matchB').selectOption(id);
+    load0 = os.loadavg()[0];
+    t0 = await page.evaluate(watch);
+    await page.getByTestId('compare.matchRun').click();
+    await page.getByTestId('compare.matchSummary').waitFor({ timeout: 0 });
+    t1 = await page.evaluate(() => performance.now());
+    const reported = await page.getByTestId('compare.matchSummary').textContent();
+    line(
+      `match F = ${matchF} × ${matchF} (D = ${D}), both ways`,
+      (t1 - t0) / 1000,
+      await tasksSince(page, t0),
+      load0,
+    );
+    console.log(`  the page reports: ${reported.replace(/\s+/g, ' ').trim()}`);
+  } finally {
+    await page.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -25,7 +25,10 @@
 // --match (only when named): cross-SAE feature matching at D = --match-d (64) and each F of
 // --match-f (default 4096,8192,16384), seconds per matching (src/sae/decoderMatch.ts).
 // --responsiveness (only when named): main-thread long tasks while the app trains the Quick preset
-// (--responsiveness-steps N, default 300; scripts/bench-responsiveness.mjs).
+// (--responsiveness-steps N, default 300; scripts/bench-responsiveness.mjs), then while the
+// explorer opens feature pages (--feature-pages N, default 12), imports an SAE of
+// --explorer-match-f features (default 16384) and matches it with itself, in the dev build and the
+// production bundle (scripts/bench-feature-pages.mjs).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +37,7 @@ import { build as viteBuild, createServer, preview } from 'vite';
 import { writeBenchNpy } from './bench-files.mjs';
 import { runIngestBig } from './bench-ingest-big.mjs';
 import { runBigBench, runScaleBench } from './bench-scale.mjs';
+import { runExplorerBench } from './bench-feature-pages.mjs';
 import { runResponsivenessBench } from './bench-responsiveness.mjs';
 import { runTokensBench } from './bench-tokens.mjs';
 import { chromiumArgs, findChromium } from './chromium.mjs';
@@ -227,10 +231,27 @@ try {
       memoryMiB: Number(value('--ingest-big-memory-mib', quick ? 16 : 256)),
       batchSize: Number(value('--ingest-big-batch', 4096)),
     });
-  if (runs('--responsiveness'))
+  if (runs('--responsiveness')) {
     await runResponsivenessBench(browser, `http://127.0.0.1:${port}/`, {
       steps: Number(value('--responsiveness-steps', quick ? 100 : 300)),
     });
+    // The explorer's heavy views, in the dev build `npm start` serves and in the production bundle.
+    const explorer = {
+      features: Number(value('--feature-pages', quick ? 4 : 12)),
+      steps: 100,
+      matchF: Number(value('--explorer-match-f', quick ? 2048 : 16384)),
+    };
+    await runExplorerBench(browser, `http://127.0.0.1:${port}/`, {
+      ...explorer,
+      build: 'Vite dev server, React development build',
+    });
+    await withProductionBuild((url) =>
+      runExplorerBench(browser, `${url}/`, {
+        ...explorer,
+        build: 'production build, vite preview',
+      }),
+    );
+  }
   if (runs('--tokens')) {
     const opts = {
       rows: Number(value('--tokens-rows', quick ? 100_000 : 1_000_000)),

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { LoadedDataset } from '../../session/datasets';
 import { tokenLabel } from './TokenView';
 import { contextRows } from './tokenLayout';
@@ -9,8 +10,10 @@ export const fmt = (v: number) => Number(v.toPrecision(4)).toString();
  * One activating token with ±CONTEXT tokens of its sequence: the token itself (a button that
  * selects its row), its activation, and the feature's activation on every context token where it
  * fires (a subscript; shading by activation / max). Token text is the user's: always text.
+ * Memoised: a feature page re-renders as its queries arrive, and its lines only change with
+ * their own props.
  */
-export function ContextLine({
+export const ContextLine = memo(function ContextLine({
   row,
   value,
   rows,
@@ -65,4 +68,4 @@ export function ContextLine({
       })}
     </li>
   );
-}
+});

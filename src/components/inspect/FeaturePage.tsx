@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useDeferredValue } from 'react';
 import { logHistogramChart } from '../../charts/logHistogram';
 import { meanActivation, type RunAnalysis } from '../../session/analyses';
 import type { LoadedDataset } from '../../session/datasets';
@@ -20,10 +20,14 @@ const NEIGHBORS = 8;
  * fire with it, and the nearest features by decoder direction.
  */
 export function FeaturePage({ a, ds }: { a: RunAnalysis; ds: LoadedDataset | undefined }) {
-  const j = useAppStore((s) => s.inspect.feature);
+  // A page holds hundreds of context tokens. Rendering it at deferred priority lets React split
+  // the work into short, interruptible slices, so the click that selects a feature (and the
+  // table's highlight) is never held behind one long main-thread task; the same for the
+  // activations that shade the contexts when they arrive.
+  const j = useDeferredValue(useAppStore((s) => s.inspect.feature));
   const selectFeature = useAppStore((s) => s.selectFeature);
   const selectRow = useAppStore((s) => s.selectRow);
-  const acts = useFeatureActs(a.runId, a.step, j, j !== null);
+  const acts = useDeferredValue(useFeatureActs(a.runId, a.step, j, j !== null));
   const hist = useCallback(() => {
     const bins = a.bins;
     const f = j ?? 0;
