@@ -27,8 +27,8 @@
 // --responsiveness (only when named): main-thread long tasks while the app trains the Quick preset
 // (--responsiveness-steps N, default 300; scripts/bench-responsiveness.mjs), then while the
 // explorer opens feature pages (--feature-pages N, default 12), imports an SAE of
-// --explorer-match-f features (default 16384) and matches it with itself, in the dev build and the
-// production bundle (scripts/bench-feature-pages.mjs).
+// --explorer-match-f features (default 4096) and matches it with itself, in the dev build and the
+// production bundle (scripts/bench-feature-pages.mjs; `--explorer` runs only this part).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +82,7 @@ const chosen = [
   '--largest',
   '--match',
   '--responsiveness',
+  '--explorer',
 ].filter(flag);
 const onlyWhenNamed = [
   '--ingest-big',
@@ -91,6 +92,7 @@ const onlyWhenNamed = [
   '--largest',
   '--match',
   '--responsiveness',
+  '--explorer',
 ];
 const runs = (section) =>
   chosen.includes(section) || (chosen.length === 0 && !onlyWhenNamed.includes(section));
@@ -231,15 +233,16 @@ try {
       memoryMiB: Number(value('--ingest-big-memory-mib', quick ? 16 : 256)),
       batchSize: Number(value('--ingest-big-batch', 4096)),
     });
-  if (runs('--responsiveness')) {
+  if (runs('--responsiveness'))
     await runResponsivenessBench(browser, `http://127.0.0.1:${port}/`, {
       steps: Number(value('--responsiveness-steps', quick ? 100 : 300)),
     });
+  if (runs('--responsiveness') || runs('--explorer')) {
     // The explorer's heavy views, in the dev build `npm start` serves and in the production bundle.
     const explorer = {
       features: Number(value('--feature-pages', quick ? 4 : 12)),
       steps: 100,
-      matchF: Number(value('--explorer-match-f', quick ? 2048 : 16384)),
+      matchF: Number(value('--explorer-match-f', quick ? 1024 : 4096)),
     };
     await runExplorerBench(browser, `http://127.0.0.1:${port}/`, {
       ...explorer,

@@ -38,28 +38,48 @@ try {
   await shot('data');
   // A small SoftSAE on the quick corpus (D = 16, 2048 tokens), through the same engine requests
   // the Train panel sends.
-  await page.evaluate((n) => {
-    const hook = window.__softsae;
-    hook.send({ type: 'dataset-builtin', id: 'quick' });
-    hook.send({
-      type: 'train-start',
-      dataset: 'quick',
-      config: {
-        arch: 'softsae',
-        dict_size: 96,
-        k: 4,
-        k_max: 16,
-        soft_topk_alpha: 0.01,
-        lr: 3e-3,
-        steps: n,
-        batch_size: 128,
-        warmup_steps: 20,
-        hard_topk_steps: Math.round(n / 10),
-        dead_feature_threshold: 1e7,
-        seed: 1,
+  const train = (n, seed) =>
+    page.evaluate(
+      ([n, seed]) => {
+        const hook = window.__softsae;
+        hook.send({ type: 'dataset-builtin', id: 'quick' });
+        hook.send({
+          type: 'train-start',
+          dataset: 'quick',
+          config: {
+            arch: 'softsae',
+            dict_size: 96,
+            k: 4,
+            k_max: 16,
+            soft_topk_alpha: 0.01,
+            lr: 3e-3,
+            steps: n,
+            batch_size: 128,
+            warmup_steps: 20,
+            hard_topk_steps: Math.round(n / 10),
+            dead_feature_threshold: 1e7,
+            seed,
+          },
+        });
       },
-    });
-  }, steps);
+      [n, seed],
+    );
+  // Waits until `count` runs are listed and training is done (a new run's first state is not).
+  const trained = (count) =>
+    page.waitForFunction(
+      (c) => {
+        const s = window.__softsae.state();
+        return s.runs.runs.length >= c && s.training.state === 'done';
+      },
+      count,
+      { timeout: 900_000, polling: 500 },
+    );
+  // A second run of the same settings with another seed first, for the matching view; then the
+  // run the other views show.
+  await train(steps, 2);
+  await trained(1);
+  await train(steps, 1);
+  await trained(2);
   await tab('Train');
   await page.getByTestId('train.state').filter({ hasText: 'done' }).waitFor({ timeout: 900_000 });
   await shot('train');
@@ -101,8 +121,13 @@ try {
   await shot('inspect-contrast');
   await tab('Compare');
   await shot('compare');
-  // The matching view on the one run there is, matched with itself (every cosine 1).
+  // The matching view: the run against the same settings trained from another seed.
   await page.getByTestId('compare.match').scrollIntoViewIfNeeded();
+  const [seed2, seed1] = await page.evaluate(() =>
+    window.__softsae.state().runs.runs.map((r) => r.runId),
+  );
+  await page.getByTestId('compare.matchA').selectOption(seed1);
+  await page.getByTestId('compare.matchB').selectOption(seed2);
   await page.getByTestId('compare.matchRun').click();
   await page.getByTestId('compare.matchTable').waitFor({ timeout: 120_000 });
   await page.getByTestId('compare.matchSummary').scrollIntoViewIfNeeded();

@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 import { queryFeatureActs } from '../../session/queries';
 
 /**
  * Feature j's activation on every row, fetched from the engine (cached) while `wanted`. `step`
- * tells evaluations of the same run apart (a paused run evaluated again has new codes).
+ * tells evaluations of the same run apart (a paused run evaluated again has new codes). Rendered
+ * as a transition (see useQuery).
  */
 export function useFeatureActs(
   runId: string,
@@ -17,7 +18,7 @@ export function useFeatureActs(
     if (!wanted || feature === null) return;
     let live = true;
     queryFeatureActs(runId, feature).then(
-      (v) => live && setActs({ key, acts: v }),
+      (v) => live && startTransition(() => setActs({ key, acts: v })),
       () => {},
     );
     return () => void (live = false);

@@ -1,8 +1,10 @@
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 
 /**
  * The answer of an engine query for `key` (null while it is asked, or after it failed: then
- * `error` says why). A new key asks again; an answer for an older key is dropped.
+ * `error` says why). A new key asks again; an answer for an older key is dropped. An answer is
+ * rendered as a transition: React renders it in short, interruptible slices, so a view with many
+ * rows (a feature page's contexts) never holds the main thread in one long task.
  */
 export function useQuery<T>(
   key: string | null,
@@ -12,10 +14,11 @@ export function useQuery<T>(
   useEffect(() => {
     if (key === null) return;
     let live = true;
+    const settle = (value: T | null, error: string | null) =>
+      live && startTransition(() => setState({ key, value, error }));
     ask().then(
-      (value) => live && setState({ key, value, error: null }),
-      (e: unknown) =>
-        live && setState({ key, value: null, error: e instanceof Error ? e.message : String(e) }),
+      (value) => settle(value, null),
+      (e: unknown) => settle(null, e instanceof Error ? e.message : String(e)),
     );
     return () => void (live = false);
     // `ask` is recreated every render; the key names what it asks.
