@@ -145,6 +145,11 @@ const ingestChunkMiB = value('--ingest-chunk-mib', '8').split(',').map(Number);
 async function withProductionBuild(fn) {
   const outDir = mkdtempSync(join(tmpdir(), 'softsae-bench-prod-'));
   process.env.VITE_TEST_HOOK = '1';
+  // The dev server started above set NODE_ENV=development for this process, and Vite's build
+  // keeps a NODE_ENV it finds: without this, the "production" bundle would carry React's
+  // development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
   try {
     await viteBuild({ logLevel: 'warn', build: { outDir, emptyOutDir: true } });
     const prod = await preview({
@@ -159,6 +164,8 @@ async function withProductionBuild(fn) {
     }
   } finally {
     delete process.env.VITE_TEST_HOOK;
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
     rmSync(outDir, { recursive: true, force: true });
   }
 }

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { memo, startTransition, useCallback, useMemo, useState, type ReactNode } from 'react';
 import { equalBins } from '../../charts/bins';
 import { matchHistogramChart } from '../../charts/matchHistogram';
 import { getAnalysis } from '../../session/analyses';
@@ -61,10 +61,12 @@ export function MatchRuns({
     setBusy(true);
     setError(null);
     queryMatch(runA, runB).then(
-      (m) => {
-        setMatch(m);
-        setBusy(false);
-      },
+      // A transition: the table's hundreds of rows render in short slices, not one long task.
+      (m) =>
+        startTransition(() => {
+          setMatch(m);
+          setBusy(false);
+        }),
       (e: Error) => {
         setError(e.message);
         setBusy(false);
@@ -96,7 +98,12 @@ export function MatchRuns({
       dir === 'aToB'
         ? [match.aPartner, match.aCosine, match.bPartner]
         : [match.bPartner, match.bCosine, match.aPartner];
-    const rows = Array.from(partner, (p, j) => ({ j, p, cos: cosine[j], mutual: back[p] === j }));
+    const rows: TableRow[] = Array.from(partner, (p, j) => ({
+      j,
+      p,
+      cos: cosine[j],
+      mutual: back[p] === j,
+    }));
     if (sort === 'cosine') rows.sort((x, y) => x.cos - y.cos || x.j - y.j);
     return rows;
   }, [match, dir, sort]);
@@ -105,10 +112,13 @@ export function MatchRuns({
       ? [match.runA, match.runB]
       : [match.runB, match.runA]
     : ['', ''];
-  const link = (runId: string, j: number) => (
-    <button type="button" className="link" onClick={() => onOpenFeature?.(runId, j)}>
-      feature {j}
-    </button>
+  const link = useCallback(
+    (runId: string, j: number) => (
+      <button type="button" className="link" onClick={() => onOpenFeature?.(runId, j)}>
+        feature {j}
+      </button>
+    ),
+    [onOpenFeature],
   );
 
   return (
@@ -199,12 +209,7 @@ export function MatchRuns({
             </thead>
             <tbody>
               {table.slice(0, SHOWN).map((r) => (
-                <tr key={r.j} data-feature={r.j} data-partner={r.p} data-cosine={r.cos}>
-                  <th scope="row">{link(from, r.j)}</th>
-                  <td>{r.p >= 0 ? link(to, r.p) : '—'}</td>
-                  <td>{fmt(r.cos)}</td>
-                  <td>{r.mutual ? 'yes' : ''}</td>
-                </tr>
+                <MatchRow key={r.j} row={r} from={from} to={to} link={link} />
               ))}
             </tbody>
           </table>
@@ -213,3 +218,35 @@ export function MatchRuns({
     </div>
   );
 }
+
+interface TableRow {
+  j: number;
+  p: number;
+  cos: number;
+  mutual: boolean;
+}
+
+/**
+ * One table row, its own component so that React renders the table's hundreds of rows in short
+ * slices (the result arrives as a transition) rather than inside one long render of the view.
+ */
+const MatchRow = memo(function MatchRow({
+  row: r,
+  from,
+  to,
+  link,
+}: {
+  row: TableRow;
+  from: string;
+  to: string;
+  link: (runId: string, j: number) => ReactNode;
+}) {
+  return (
+    <tr data-feature={r.j} data-partner={r.p} data-cosine={r.cos}>
+      <th scope="row">{link(from, r.j)}</th>
+      <td>{r.p >= 0 ? link(to, r.p) : '—'}</td>
+      <td>{fmt(r.cos)}</td>
+      <td>{r.mutual ? 'yes' : ''}</td>
+    </tr>
+  );
+});
