@@ -1,7 +1,8 @@
 // Sparse lists (CSR by compaction, CSC by counting sort) and the sparse products of the SAE step
 // on Chromium's WebGPU, against the float64 references of src/reference/sparse.ts (exact for the
-// lists) and against the dense GEMMs on the same inputs.
-import { expect, test } from '@playwright/test';
+// lists) and against the dense GEMMs on the same inputs. One test per (kernel, case) on one shared
+// harness page (as kernels.spec.ts).
+import { expect, test, type Page } from '@playwright/test';
 import { compareArrays, formatMismatches, type Tolerance } from '../src/reference/compare';
 import { createRng } from '../src/model/rng';
 import {
@@ -19,8 +20,14 @@ import type {
 } from './harness/sparse.checks';
 import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
 
-test.describe.configure({ mode: 'serial' });
-test.afterEach(async ({ page }) => expectNoGpuErrors(page));
+// Not serial: a failing case must not skip the cases after it (the worker restarts instead).
+let page: Page;
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  await openHarness(page);
+});
+test.afterAll(async () => page.close());
+test.afterEach(async () => expectNoGpuErrors(page));
 
 const f32 = (x: number) => Math.fround(x);
 const U = 2 ** -24; // float32 unit roundoff
@@ -151,18 +158,16 @@ function listCases(): ListCase[] {
   return cases;
 }
 
-test('sparse lists (CSR, CSC, status) equal the reference exactly', async ({ page }) => {
-  await openHarness(page);
-  for (const { name, arg } of listCases()) {
+// Sparse lists (CSR, CSC, status) equal the reference exactly.
+for (const { name, arg } of listCases())
+  test(`sparse lists: ${name}`, async () => {
     const out = await runCheck<SparseListsOut>(page, 'sparseLists', arg);
     const ref = csrFromDense(arg.B, arg.F, arg.a, arg.capacity, arg.b);
     expectListsEqual(name, out, ref, arg.B, arg.F);
     console.log(`${name}: status ${out.status.join(', ')}`);
-  }
-});
+  });
 
-test('capacity overflow is reported and the truncated lists stay in bounds', async ({ page }) => {
-  await openHarness(page);
+test('sparse lists: capacity overflow is reported, the truncated lists stay in bounds', async () => {
   const B = 6;
   const F = 50;
   const a = codes({ B, F, active: () => 9, seed: 9 });
@@ -252,9 +257,9 @@ function accumulationTol(n: number, absSums: ArrayLike<number>): Tolerance {
   return { atol: 2 * (n + 1) * U * Math.max(max(absSums), 1e-30), rtol: 0 };
 }
 
-test('sparse products equal the float64 reference and the dense GEMMs', async ({ page }) => {
-  await openHarness(page);
-  for (const { name, arg } of productCases()) {
+// Sparse products equal the float64 reference and the dense GEMMs.
+for (const { name, arg } of productCases())
+  test(`sparse products: ${name}`, async () => {
     const { B, F, D } = arg;
     const out = await runCheck<SparseProductsOut>(page, 'sparseProducts', arg);
     expect(out.errors, `${name}: GPU errors`).toEqual([]);
@@ -319,5 +324,4 @@ test('sparse products equal the float64 reference and the dense GEMMs', async ({
     expect(out.union.dWDecT, `${name}: ∂W_decᵀ from the union lists`).toEqual(s.dWDecT);
     expect(out.union.dWEnc, `${name}: ∂W_enc from the union lists`).toEqual(s.dWEnc);
     expect(out.union.dxc, `${name}: ∂xc from the union lists`).toEqual(s.dxc);
-  }
-});
+  });
