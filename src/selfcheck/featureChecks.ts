@@ -24,13 +24,14 @@ export async function checkCooccur(
     seed: number;
   },
 ): Promise<CheckResult> {
-  // Row r holds r mod (perRow + 1) distinct features (some rows empty), plus feature F − 1 always.
+  // Row r holds r mod (perRow + 1) distinct features, feature F − 1 among them (row 0, 6, …: empty).
   const rng = createRng(c.seed);
   const rowPtr = [0];
   const col: number[] = [];
   for (let r = 0; r < c.rows; r++) {
-    const set = new Set<number>([c.F - 1]);
-    while (set.size < 1 + (r % (c.perRow + 1))) set.add(Math.floor(rng.uniform() * c.F));
+    const n = r % (c.perRow + 1);
+    const set = new Set<number>(n > 0 ? [c.F - 1] : []);
+    while (set.size < n) set.add(Math.floor(rng.uniform() * c.F));
     col.push(...[...set].sort((a, b) => a - b));
     rowPtr.push(col.length);
   }
