@@ -1,7 +1,8 @@
 // The app as a person opens it: served by the README's first command (`npm start`), it shows the
 // WebGPU adapter with its limits (GPU tab) and runs a visible kernel self-check that passes.
 import { expect, test } from '@playwright/test';
-import { SELF_CHECK_CASES } from '../src/selfcheck/cases';
+import { SELF_CHECK_CASES, shadersOf } from '../src/selfcheck/cases';
+import { KERNELS } from '../src/selfcheck/registry';
 
 test('shows the adapter and a passing kernel self-check', async ({ page }) => {
   const pageErrors: string[] = [];
@@ -25,13 +26,15 @@ test('shows the adapter and a passing kernel self-check', async ({ page }) => {
   await expect(adapterText).toContainText(info!.vendor);
   await expect(page.getByTestId('gpu.limits')).toContainText('maxStorageBufferBindingSize');
 
+  // Every kernel family of the registry runs (test/selfcheck/registry.test.ts checks which).
   const total = SELF_CHECK_CASES.length;
+  expect(new Set(SELF_CHECK_CASES.flatMap(shadersOf)).size).toBe(KERNELS.length);
   const summary = page.getByTestId('selfcheck.summary');
   await expect(summary).toContainText(`${total}/${total} passed`, { timeout: 90_000 });
   await expect(summary).not.toContainText('failed');
   const rows = page.getByTestId('selfcheck.row');
   await expect(rows).toHaveCount(total);
   for (let i = 0; i < total; i++) await expect(rows.nth(i)).toHaveAttribute('data-status', 'pass');
-  console.log(`self-check: ${await summary.textContent()}`);
+  console.log(`self-check of ${KERNELS.length} kernel families: ${await summary.textContent()}`);
   expect(pageErrors).toEqual([]);
 });

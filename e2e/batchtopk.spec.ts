@@ -1,19 +1,27 @@
 // BatchTopK on Chromium's WebGPU vs the float64 reference (src/reference/sae/select.ts,
 // train.ts updateThreshold): the whole-batch radix select (exact kept set, ties to the lower flat
 // index, K = min(k·B, #positive)), the θ update, and threshold inference f = h·1[h > θ].
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { createRng } from '../src/model/rng';
 import { encode, forward } from '../src/reference/sae/forward';
 import { reconstructionLoss } from '../src/reference/sae/loss';
-import { initParams, normalizeRows, PARAM_NAMES, type ParamName } from '../src/model/params';
+import { normalizeRows, PARAM_NAMES, type ParamName } from '../src/model/params';
 import { batchTopKMask, thresholdMask } from '../src/reference/sae/select';
-import { updateThreshold } from '../src/reference/sae/train';
+import { thetaReference } from '../src/selfcheck/saeReference';
 import type { EvalReport } from './harness/batchtopk.checks';
 import { loadSoftsaeSmall } from '../test/helpers/softsaeSmall';
 import type { BatchTopKArg, BatchTopKResult, EvaluateArg } from './harness/batchtopk.checks';
 import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
 
-test.afterEach(async ({ page }) => expectNoGpuErrors(page));
+// One test per (kernel, case) on one shared harness page (as kernels.spec.ts). Not serial: a
+// failing case must not skip the cases after it (the worker restarts instead).
+let page: Page;
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  await openHarness(page);
+});
+test.afterAll(async () => page.close());
+test.afterEach(async () => expectNoGpuErrors(page));
 
 const f32 = (x: number) => Math.fround(x);
 
@@ -21,14 +29,6 @@ const f32 = (x: number) => Math.fround(x);
 function reluNormal(n: number, seed: number, sigma = 1): number[] {
   const rng = createRng(seed);
   return Array.from({ length: n }, () => f32(Math.max(0, sigma * rng.normal())));
-}
-
-/** The reference θ after one update from `theta` with codes f (updateThreshold on a model). */
-function thetaRef(theta: number, f: Float64Array): number {
-  const params = initParams({ D: 1, F: 1, k: 1, kMax: 1, alpha: 1, seed: 0 });
-  params.threshold = theta;
-  updateThreshold(params, f);
-  return params.threshold;
 }
 
 const CASES: [string, BatchTopKArg][] = [
@@ -94,11 +94,9 @@ const CASES: [string, BatchTopKArg][] = [
   ],
 ];
 
-test('batch top-k: exact kept set, ties to the lower flat index, θ and threshold inference', async ({
-  page,
-}) => {
-  await openHarness(page);
-  for (const [name, arg] of CASES) {
+// Exact kept set, ties to the lower flat index, θ and threshold inference.
+for (const [name, arg] of CASES)
+  test(`batchtopk: ${name}`, async () => {
     const { B, F, k } = arg;
     const h = Float64Array.from(arg.h);
     const out = await runCheck<BatchTopKResult>(page, 'batchTopK', arg);
@@ -114,7 +112,7 @@ test('batch top-k: exact kept set, ties to the lower flat index, θ and threshol
     const atTau = arg.h.filter((v) => v === tau).length;
     if (name.includes('ties'))
       expect(out.state[2], `${name}: some but not all ties at τ kept`).toBeLessThan(atTau);
-    const want = arg.updateTheta ? thetaRef(arg.theta, fRef) : arg.theta;
+    const want = arg.updateTheta ? thetaReference(arg.theta, fRef) : arg.theta;
     const tol = 1e-6 * Math.abs(want) + 1e-30;
     expect(
       Math.abs(out.theta - want),
@@ -133,12 +131,9 @@ test('batch top-k: exact kept set, ties to the lower flat index, θ and threshol
     console.log(
       `${name}: K ${out.state[3]} exact (${out.state[2]} of ${atTau} ties at τ), θ ${out.theta} (ref ${want}), threshold L0 ${l0.slice(0, 8).join(',')} exact`,
     );
-  }
-});
+  });
 
-test('evaluating a BatchTopK model: threshold inference over softsae-small, in batches', async ({
-  page,
-}) => {
+test('batchtopk-apply: threshold inference over softsae-small, in batches', async () => {
   const fx = await loadSoftsaeSmall();
   const { D, F } = fx.params;
   const params = structuredClone(fx.params);
@@ -184,7 +179,6 @@ test('evaluating a BatchTopK model: threshold inference over softsae-small, in b
     x: [...fx.x],
     batch: 12, // 32 rows: 12, 12 and a short batch of 8
   };
-  await openHarness(page);
   const out = await runCheck<EvalReport>(page, 'evalPass', arg);
   expect(out.rows).toBe(fx.N);
   expect(out.k_hat, 'no k̂ for BatchTopK').toBeUndefined();

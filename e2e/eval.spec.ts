@@ -18,7 +18,7 @@ import type {
 } from './harness/eval.checks';
 import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
 
-test.describe.configure({ mode: 'serial' });
+// One test per case; not serial, so a failing case hides no other.
 test.afterEach(async ({ page }) => expectNoGpuErrors(page));
 
 const f32 = (x: number) => Math.fround(x);
@@ -298,31 +298,24 @@ test('FVU when |mean| ≫ σ: centred moments merged with Chan, 40 batches in on
   expect(c.ok, 'the naive formula would fail this tolerance').toBe(false);
 });
 
-test('top-N at the extremes: N = 32 (MAX_N) and N = 1, B = 300 rows per batch, many ties', async ({
-  page,
-}) => {
-  const F = 3;
-  const D = 2;
-  // Feature 0: coarse values (ties across threads and batches); 1: distinct; 2: fires rarely.
-  const g: Gen = {
-    meanX: 0,
-    code: (rng, row, j) =>
-      j === 0
-        ? Math.floor(rng.uniform() * 6) / 2
-        : j === 1
-          ? rng.uniform()
-          : row % 97 === 5
-            ? 1
-            : 0,
-  };
-  await openHarness(page);
-  for (const topN of [32, 1]) {
+// Top-N at the extremes: N = 32 (MAX_N) and N = 1, B = 300 rows per batch, many ties.
+// Feature 0: coarse values (ties across threads and batches); 1: distinct; 2: fires rarely.
+const TIES: Gen = {
+  meanX: 0,
+  code: (rng, row, j) =>
+    j === 0 ? Math.floor(rng.uniform() * 6) / 2 : j === 1 ? rng.uniform() : row % 97 === 5 ? 1 : 0,
+};
+for (const topN of [32, 1])
+  test(`evaltopn: N = ${topN}, B = 300 rows per batch, many ties`, async ({ page }) => {
+    const F = 3;
+    const D = 2;
+    await openHarness(page);
     const arg: EvalRunArg = {
       F,
       D,
       bins: 2,
       topN,
-      batches: makeBatches(F, D, [300, 7, 300], 53 + topN, g),
+      batches: makeBatches(F, D, [300, 7, 300], 53 + topN, TIES),
       range: 'none',
     };
     const out = await runCheck<EvalRunResult>(page, 'evalRun', arg);
@@ -330,16 +323,14 @@ test('top-N at the extremes: N = 32 (MAX_N) and N = 1, B = 300 rows per batch, m
     expectSummary(`N=${topN}`, out.summary, ref.summary);
     // Feature 0 at N = 32: all 2.5s from batch 0; the tied 2.5s of batch 2 must not displace them.
     if (topN === 32) expect(ref.summary.topValues.slice(0, 32).every((v) => v === 2.5)).toBe(true);
-  }
-});
+  });
 
-test('an evaluation pass over softsae-small streamed through the GPU forward pass (soft, hard)', async ({
-  page,
-}) => {
-  const fx = await loadSoftsaeSmall();
-  const { D, F, tensors } = fx.params;
-  await openHarness(page);
-  for (const mode of ['soft', 'hard'] as const) {
+// An evaluation pass over softsae-small streamed through the GPU forward pass.
+for (const mode of ['soft', 'hard'] as const)
+  test(`eval pass: softsae-small through the ${mode} forward pass`, async ({ page }) => {
+    const fx = await loadSoftsaeSmall();
+    const { D, F, tensors } = fx.params;
+    await openHarness(page);
     const arg: EvalModelArg = {
       D,
       F,
@@ -367,8 +358,7 @@ test('an evaluation pass over softsae-small streamed through the GPU forward pas
     const s = ref.summary();
     expect(s.rows).toBe(fx.N);
     expectSummary(mode, out.summary, s);
-  }
-});
+  });
 
 test('cross-batch sums keep what float32 drops (Neumaier compensation)', async ({ page }) => {
   // 2²⁴ then nine 1s, one row per batch: in float32 2²⁴ + 1 = 2²⁴, so a plain running sum would

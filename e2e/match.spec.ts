@@ -11,8 +11,15 @@ import { bestMatchReference } from '../src/reference/match';
 import type { MatchArg, MatchSide } from './harness/match.checks';
 import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
 
-test.describe.configure({ mode: 'serial' });
-test.afterEach(async ({ page }) => expectNoGpuErrors(page));
+// One test per (kernel, case) on one shared harness page (as kernels.spec.ts). Not serial: a
+// failing case must not skip the cases after it (the worker restarts instead).
+let page: Page;
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  await openHarness(page);
+});
+test.afterAll(async () => page.close());
+test.afterEach(async () => expectNoGpuErrors(page));
 
 /**
  * Cosines of unit atoms as sums of D float32 products: |err| ≲ D·u (u = 2⁻²⁴ ≈ 6e-8) plus the
@@ -93,9 +100,7 @@ async function both(
   return out;
 }
 
-test('best partners both ways equal float64: padded shapes, a zero atom, an exact tie', async ({
-  page,
-}) => {
+test('bestmatch: padded shapes, a zero atom, an exact tie, both ways', async () => {
   const D = 10;
   const FA = 37;
   const FB = 50;
@@ -107,16 +112,17 @@ test('best partners both ways equal float64: padded shapes, a zero atom, an exac
     b[d * FB + 40] = -a[d * FA + 2]; // anti-parallel to atom 2 of A
     a[d * FA + 9] = 3 * b[d * FB + 7] + 1e-3 * Math.sin(d); // nearly parallel to B's 7 and 33
   }
-  await openHarness(page);
   const out = await both(page, 'control', a, FA, b, FB);
   expect(out.aToB.partner[9], 'an exact tie goes to the lower index').toBe(7);
   expect(out.aToB.partner[5], 'a zero atom is matched at cosine 0 to atom 0').toBe(0);
   expect(out.aToB.cosine[5]).toBe(0);
 });
 
-test('one atom each; and many dispatches over two submits', async ({ page }) => {
-  await openHarness(page);
+test('bestmatch: one atom each', async () => {
   await both(page, 'one atom', randomDecoder(7, 1, 21), 1, randomDecoder(7, 1, 22), 1);
+});
+
+test('bestmatch: many dispatches over two submits', async () => {
   // 300 candidates in ranges of 4: 75 dispatches, more than one submit holds (64).
   await both(
     page,
@@ -129,7 +135,7 @@ test('one atom each; and many dispatches over two submits', async ({ page }) => 
   );
 });
 
-test('a permuted, rescaled copy is matched to the permutation at cosine 1', async ({ page }) => {
+test('bestmatch: a permuted, rescaled copy is matched to the permutation at cosine 1', async () => {
   const D = 24;
   const F = 200;
   const a = randomDecoder(D, F, 31);
@@ -145,7 +151,6 @@ test('a permuted, rescaled copy is matched to the permutation at cosine 1', asyn
     const s = 0.5 + rng.uniform();
     for (let d = 0; d < D; d++) b[d * F + perm[j]] = s * a[d * F + j];
   }
-  await openHarness(page);
   const out = await both(page, 'permuted copy', a, F, b, F);
   expect(out.aToB.partner).toEqual(perm);
   const inverse = new Array<number>(F);

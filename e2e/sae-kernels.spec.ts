@@ -1,17 +1,29 @@
 // SAE kernels on Chromium's WebGPU vs the float64 reference: soft top-k (forward and stable
 // backward), hard per-row top-k, and the k-estimator head. Inputs are generated and references
-// computed here in Node; the page only runs the GPU.
-import { expect, test } from '@playwright/test';
+// computed here in Node; the page only runs the GPU. One test per (kernel, case), as in
+// kernels.spec.ts: one harness page serves them all, and a failing case hides no other.
+import { expect, test, type Page } from '@playwright/test';
 import { compareArrays, formatMismatches, type Tolerance } from '../src/reference/compare';
 import { createRng } from '../src/model/rng';
-import { sigmoid } from '../src/reference/sae/forward';
-import { rowTopKMask } from '../src/reference/sae/select';
-import { softTopK, softTopKBackward } from '../src/reference/sae/softtopk';
+import { softTopK } from '../src/reference/sae/softtopk';
+import {
+  gpuThreshold,
+  kEstimateReference,
+  KESTIMATE_TOL,
+  rowTopKReference,
+  softTopKReference,
+} from '../src/selfcheck/saeReference';
 import type { KEstimateArg, RowTopKArg, SoftTopKArg } from './harness/sae.checks';
 import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
 
-test.describe.configure({ mode: 'serial' });
-test.afterEach(async ({ page }) => expectNoGpuErrors(page));
+// Not serial: a failing case must not skip the cases after it (the worker restarts instead).
+let page: Page;
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  await openHarness(page);
+});
+test.afterAll(async () => page.close());
+test.afterEach(async () => expectNoGpuErrors(page));
 
 const f32 = (x: number) => Math.fround(x);
 
@@ -119,56 +131,33 @@ function softCases(): SoftCase[] {
 }
 
 for (const search of ['select', 'newton'] as const)
-  test(`soft top-k forward (${search} search) and backward vs reference`, async ({ page }) => {
-    await openHarness(page);
-    for (const { name: caseName, arg: caseArg, selectOnly } of softCases()) {
-      if (selectOnly && search !== 'select') continue;
+  for (const { name: caseName, arg: caseArg, selectOnly } of softCases()) {
+    if (selectOnly && search !== 'select') continue;
+    test(`softtopk ${search}: ${caseName}`, async () => {
       const name = `${caseName} [${search}]`;
       const arg = { ...caseArg, search };
-      const { B, F, alpha } = arg;
+      const { B } = arg;
       const out = await runCheck<{ t: number[]; f: number[]; dpre: number[]; dkHat: number[] }>(
         page,
         'softTopK',
         arg,
       );
-      const refF = new Float64Array(B * F);
-      const refDpre = new Float64Array(B * F);
-      const refDk = new Float64Array(B);
-      const refT: number[] = [];
-      for (let b = 0; b < B; b++) {
-        const h = arg.h.slice(b * F, (b + 1) * F);
-        const df = arg.df.slice(b * F, (b + 1) * F);
-        const { p, t } = softTopK(h, arg.kHat[b], alpha);
-        refT.push(t);
-        const u = df.map((g, j) => g * h[j]);
-        const vjp = softTopKBackward(h, t, alpha, u);
-        refDk[b] = vjp.dkHat;
-        for (let j = 0; j < F; j++) {
-          refF[b * F + j] = h[j] * p[j];
-          refDpre[b * F + j] = h[j] > 0 ? df[j] * p[j] + vjp.dh[j] : 0;
-        }
-      }
-      // The GPU solves t to float32 resolution: t itself can be off by an ulp or two, and p moves
-      // by up to |Δt|/(2a). The tolerances on values that depend on p therefore scale with
-      // ε_t/a, the float32 resolution of t in units of α (1 for the usual α, large for α = 1e-3
-      // and t ≈ 10, where one ulp of t is 1e-3·α… ).
-      const tMax = Math.max(...refT.filter(Number.isFinite).map(Math.abs), 1);
-      const epsT = 2 * 2 ** (Math.floor(Math.log2(tMax)) - 23);
-      const s = Math.max(1, epsT / alpha / 1e-5);
-      const gpuT = out.t.map((t) => (t <= -1e38 ? -Infinity : t));
+      // The reference and the float32 resolution of t: softTopKReference (src/selfcheck).
+      const ref = softTopKReference(arg);
+      const { t: refT, epsT } = ref;
+      const gpuT = gpuThreshold(out);
       for (let b = 0; b < B; b++) {
         if (refT[b] === -Infinity) expect(gpuT[b], `${name}: row ${b} t`).toBe(-Infinity);
         else
           expect(Math.abs(gpuT[b] - refT[b]), `${name}: row ${b} t`).toBeLessThanOrEqual(4 * epsT);
       }
-      expectClose(`${name}: f`, out.f, refF, { atol: 1e-5 * s, rtol: 1e-4 });
-      expectClose(`${name}: ∂pre`, out.dpre, refDpre, { atol: 1e-4 * s, rtol: 1e-3 });
-      expectClose(`${name}: ∂k̂`, out.dkHat, refDk, { atol: 1e-4 * s, rtol: 1e-3 });
-    }
-  });
+      expectClose(`${name}: f`, out.f, ref.f, ref.tol.f);
+      expectClose(`${name}: ∂pre`, out.dpre, ref.dpre, ref.tol.dpre);
+      expectClose(`${name}: ∂k̂`, out.dkHat, ref.dkHat, ref.tol.dkHat);
+    });
+  }
 
-test('soft top-k weights sum to k̂ on the GPU', async ({ page }) => {
-  await openHarness(page);
+test('softtopk: weights sum to k̂ on the GPU (6×257)', async () => {
   const B = 6;
   const F = 257;
   const h = reluNormal(B * F, 21, 2);
@@ -187,67 +176,50 @@ test('soft top-k weights sum to k̂ on the GPU', async ({ page }) => {
   }
 });
 
-function topkRef(a: RowTopKArg) {
-  const counts = Array.from({ length: a.B }, (_, b) =>
-    a.k !== undefined ? a.k : Math.floor(a.kHat![b]),
-  );
-  const mask = rowTopKMask(Float64Array.from(a.h), a.B, a.F, counts);
-  const f = a.h.map((v, i) => (mask[i] && v > 0 ? v : 0));
-  const l0 = Array.from(
-    { length: a.B },
-    (_, b) => f.slice(b * a.F, (b + 1) * a.F).filter((v) => v !== 0).length,
-  );
-  return { f, l0 };
-}
-
-test('hard top-k per row: exact selection, ties to the lower index, short rows', async ({
-  page,
-}) => {
-  await openHarness(page);
-  const rng = createRng(31);
-  const cases: [string, RowTopKArg][] = [
-    [
-      'control 8×64 k̂',
-      {
-        B: 8,
-        F: 64,
-        h: reluNormal(512, 32),
-        kHat: Array.from({ length: 8 }, () => 1 + 20 * rng.uniform()),
-      },
-    ],
-    ['F=700 > workgroup', { B: 3, F: 700, h: reluNormal(2100, 33), kHat: [1.5, 37.9, 350] }],
-    ['F=5 < workgroup', { B: 4, F: 5, h: reluNormal(20, 34), kHat: [1, 2.9, 4, 5] }],
-    [
-      'ties on a grid',
-      {
-        B: 4,
-        F: 100,
-        h: reluNormal(400, 35).map((v) => Math.round(v * 2) / 2),
-        kHat: [3, 10, 25, 60],
-      },
-    ],
-    [
-      'fewer positives than ⌊k̂⌋',
-      { B: 2, F: 64, h: reluNormal(128, 36).map((v, i) => (i % 10 ? 0 : v + 0.1)), kHat: [20, 64] },
-    ],
-    [
-      'negative zero and all-zero row',
-      { B: 2, F: 8, h: [-0, 0, 0.5, -0, 0.25, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0], kHat: [2, 3] },
-    ],
-    ['constant k (TopK)', { B: 5, F: 130, h: reluNormal(650, 37), k: 7 }],
-  ];
-  for (const [name, arg] of cases) {
+// Hard top-k per row: exact selection, ties to the lower index, short rows.
+const topkRng = createRng(31);
+const TOPK_CASES: [string, RowTopKArg][] = [
+  [
+    'control 8×64 k̂',
+    {
+      B: 8,
+      F: 64,
+      h: reluNormal(512, 32),
+      kHat: Array.from({ length: 8 }, () => 1 + 20 * topkRng.uniform()),
+    },
+  ],
+  ['F=700 > workgroup', { B: 3, F: 700, h: reluNormal(2100, 33), kHat: [1.5, 37.9, 350] }],
+  ['F=5 < workgroup', { B: 4, F: 5, h: reluNormal(20, 34), kHat: [1, 2.9, 4, 5] }],
+  [
+    'ties on a grid',
+    {
+      B: 4,
+      F: 100,
+      h: reluNormal(400, 35).map((v) => Math.round(v * 2) / 2),
+      kHat: [3, 10, 25, 60],
+    },
+  ],
+  [
+    'fewer positives than ⌊k̂⌋',
+    { B: 2, F: 64, h: reluNormal(128, 36).map((v, i) => (i % 10 ? 0 : v + 0.1)), kHat: [20, 64] },
+  ],
+  [
+    'negative zero and all-zero row',
+    { B: 2, F: 8, h: [-0, 0, 0.5, -0, 0.25, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0], kHat: [2, 3] },
+  ],
+  ['constant k (TopK)', { B: 5, F: 130, h: reluNormal(650, 37), k: 7 }],
+];
+for (const [name, arg] of TOPK_CASES)
+  test(`topk: ${name}`, async () => {
     const out = await runCheck<{ f: number[]; l0: number[] }>(page, 'rowTopK', arg);
-    const ref = topkRef(arg);
+    const ref = rowTopKReference(arg);
     expect(out.l0, `${name}: L0`).toEqual(ref.l0);
     const diff = out.f.findIndex((v, i) => v !== Math.fround(ref.f[i]));
     expect(diff, `${name}: first differing code at ${diff}`).toBe(-1);
     console.log(`${name}: L0 ${out.l0.join(',')} exact`);
-  }
-});
+  });
 
-test('k-estimator head forward and backward', async ({ page }) => {
-  await openHarness(page);
+test('kestimate: head forward and backward, 9×300, row 0 clamped at 1', async () => {
   const B = 9;
   const F = 300;
   const rng = createRng(41);
@@ -272,24 +244,10 @@ test('k-estimator head forward and backward', async ({ page }) => {
     'kEstimate',
     arg,
   );
-  const sig: number[] = [];
-  const kHat: number[] = [];
-  const ds: number[] = [];
-  const dz: number[] = [];
-  for (let b = 0; b < B; b++) {
-    let s = arg.b2;
-    for (let j = 0; j < F; j++) s += z[b * F + j] * w2[j];
-    const sg = sigmoid(s);
-    const raw = sg * arg.kMax;
-    sig.push(sg);
-    kHat.push(Math.min(F, Math.max(1, raw)));
-    const d = raw >= 1 && raw <= F ? (arg.dkHat[b] + arg.kLossGrad) * arg.kMax * sg * (1 - sg) : 0;
-    ds.push(d);
-    for (let j = 0; j < F; j++) dz.push(z[b * F + j] > 0 ? d * w2[j] : 0);
-  }
+  const { sig, kHat, ds, dz } = kEstimateReference(arg);
   expect(kHat[0], 'row 0 is clamped at 1').toBe(1);
-  expectClose('σ', out.kSig, sig, { atol: 1e-6, rtol: 1e-5 });
-  expectClose('k̂', out.kHat, kHat, { atol: 1e-5, rtol: 1e-5 });
-  expectClose('∂s', out.ds, ds, { atol: 1e-6, rtol: 1e-4 });
-  expectClose('∂z', out.dz, dz, { atol: 1e-6, rtol: 1e-4 });
+  expectClose('σ', out.kSig, sig, KESTIMATE_TOL.sig);
+  expectClose('k̂', out.kHat, kHat, KESTIMATE_TOL.kHat);
+  expectClose('∂s', out.ds, ds, KESTIMATE_TOL.ds);
+  expectClose('∂z', out.dz, dz, KESTIMATE_TOL.dz);
 });

@@ -1,5 +1,6 @@
-// Elementwise maps, batch loss scalars and dead-feature counters vs their float64 references.
-import { expect, test } from '@playwright/test';
+// Elementwise maps, batch loss scalars and dead-feature counters vs their float64 references, one
+// test per (kernel, case) on one shared harness page (as kernels.spec.ts).
+import { expect, test, type Page } from '@playwright/test';
 import { compareArrays, formatMismatches } from '../src/reference/compare';
 import { batchLossRef, deadRef, elementwiseRef } from '../src/reference/elementwise';
 import { createRng } from '../src/model/rng';
@@ -7,8 +8,14 @@ import type { ElementwiseOp } from '../src/gpu/kernels/elementwise';
 import type { BatchLossArg, DeadArg, ElementwiseArg } from './harness/small.checks';
 import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
 
-test.describe.configure({ mode: 'serial' });
-test.afterEach(async ({ page }) => expectNoGpuErrors(page));
+// Not serial: a failing case must not skip the cases after it (the worker restarts instead).
+let page: Page;
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  await openHarness(page);
+});
+test.afterAll(async () => page.close());
+test.afterEach(async () => expectNoGpuErrors(page));
 
 const EPS32 = 2 ** -24;
 const randoms = (n: number, seed: number) => {
@@ -16,19 +23,19 @@ const randoms = (n: number, seed: number) => {
   return Array.from({ length: n }, () => Math.fround(rng.normal()));
 };
 
-test('elementwise maps on awkward sizes', async ({ page }) => {
-  await openHarness(page);
-  const sizes: [number, number][] = [
-    [1, 1],
-    [3, 5],
-    [37, 53],
-    [256, 1],
-    [130, 17],
-    [1000, 70],
-  ];
-  for (const op of ['subRow', 'subScaled', 'maskNonzero', 'maskNonzeroAdd'] as ElementwiseOp[]) {
-    const masked = op === 'maskNonzero' || op === 'maskNonzeroAdd';
-    for (const [rows, D] of sizes) {
+// Elementwise maps on awkward sizes.
+const SIZES: [number, number][] = [
+  [1, 1],
+  [3, 5],
+  [37, 53],
+  [256, 1],
+  [130, 17],
+  [1000, 70],
+];
+for (const op of ['subRow', 'subScaled', 'maskNonzero', 'maskNonzeroAdd'] as ElementwiseOp[]) {
+  const masked = op === 'maskNonzero' || op === 'maskNonzeroAdd';
+  for (const [rows, D] of SIZES)
+    test(`elementwise: ${op} ${rows}×${D}`, async () => {
       const n = rows * D;
       const x = randoms(n, rows + D);
       // maskNonzero(Add): y mostly zero; the others: a row vector [D] or a full operand [n].
@@ -48,30 +55,35 @@ test('elementwise maps on awkward sizes', async ({ page }) => {
         rtol: 4 * EPS32,
       });
       expect(c.failures, `${op} ${rows}×${D}\n${formatMismatches(c)}`).toBe(0);
-    }
-    console.log(`${op}: ${sizes.length} sizes exact to 2 roundings`);
-  }
-});
+      console.log(`${op} ${rows}×${D}: exact to 2 roundings`);
+    });
+}
 
-test('batch loss scalars and the k-loss gradient', async ({ page }) => {
-  await openHarness(page);
-  const cases: BatchLossArg[] = [
-    { sqErr: [2.5], kHat: [3.25], k: 4, kLossWeight: 1 },
+// Batch loss scalars and the k-loss gradient.
+const LOSS_CASES: [string, BatchLossArg][] = [
+  ['B=1', { sqErr: [2.5], kHat: [3.25], k: 4, kLossWeight: 1 }],
+  [
+    'B=300, k̂ near k',
     {
       sqErr: randoms(300, 1).map(Math.abs),
       kHat: randoms(300, 2).map((v) => 5 + 2 * v),
       k: 4,
       kLossWeight: 1,
     },
+  ],
+  [
+    'B=77, k̂ ≫ k, weight 0.5',
     {
       sqErr: randoms(77, 3).map(Math.abs),
       kHat: randoms(77, 4).map((v) => 40 + v),
       k: 4,
       kLossWeight: 0.5,
     },
-    { sqErr: randoms(64, 5).map(Math.abs), kHat: null, k: 4, kLossWeight: 1 },
-  ];
-  for (const c of cases) {
+  ],
+  ['B=64, no k̂ (TopK)', { sqErr: randoms(64, 5).map(Math.abs), kHat: null, k: 4, kLossWeight: 1 }],
+];
+for (const [name, c] of LOSS_CASES)
+  test(`loss: ${name}`, async () => {
     const got = await runCheck<{ scalars: number[]; kLossGrad: number }>(page, 'batchLoss', c);
     const want = batchLossRef(c.sqErr, c.kHat, c.k, c.kLossWeight);
     const cmp = compareArrays([...got.scalars, got.kLossGrad], [...want.scalars, want.kLossGrad], {
@@ -79,11 +91,9 @@ test('batch loss scalars and the k-loss gradient', async ({ page }) => {
       rtol: 1e-5,
     });
     expect(cmp.failures, `B=${c.sqErr.length}\n${formatMismatches(cmp)}`).toBe(0);
-  }
-});
+  });
 
-test('dead-feature counters over several batches', async ({ page }) => {
-  await openHarness(page);
+test('dead: counters over 4 batches, 5×70, features ≥ 60 never fire', async () => {
   const B = 5;
   const F = 70;
   const rng = createRng(11);

@@ -1,16 +1,16 @@
 // Sparse lists (CSR by compaction, CSC by counting sort) and the sparse products of the SAE step
 // on Chromium's WebGPU, against the float64 references of src/reference/sparse.ts (exact for the
-// lists) and against the dense GEMMs on the same inputs.
-import { expect, test } from '@playwright/test';
+// lists) and against the dense GEMMs on the same inputs. One test per (kernel, case) on one shared
+// harness page (as kernels.spec.ts).
+import { expect, test, type Page } from '@playwright/test';
 import { compareArrays, formatMismatches, type Tolerance } from '../src/reference/compare';
-import { createRng } from '../src/model/rng';
+import { csrFromDense, cscFromCsr, type CsrRef } from '../src/reference/sparse';
 import {
-  csrDotRef,
-  csrFromDense,
-  cscFromCsr,
-  segmentGatherRef,
-  type CsrRef,
-} from '../src/reference/sparse';
+  codes,
+  productArg,
+  sparseProductReference,
+  type CodeSpec,
+} from '../src/selfcheck/sparseReference';
 import type {
   SparseListsArg,
   SparseListsOut,
@@ -19,43 +19,14 @@ import type {
 } from './harness/sparse.checks';
 import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
 
-test.describe.configure({ mode: 'serial' });
-test.afterEach(async ({ page }) => expectNoGpuErrors(page));
-
-const f32 = (x: number) => Math.fround(x);
-const U = 2 ** -24; // float32 unit roundoff
-
-interface CodeSpec {
-  B: number;
-  F: number;
-  /** Active entries of row b (clamped to F); 'all' for every column. */
-  active: (b: number) => number;
-  /** A feature forced active in every row. */
-  everyRow?: number;
-  seed: number;
-}
-
-/** [B, F] codes: `active(b)` random columns per row with nonzero float32 values, zeros elsewhere. */
-function codes(s: CodeSpec): number[] {
-  const rng = createRng(s.seed);
-  const out = new Array<number>(s.B * s.F).fill(0);
-  for (let b = 0; b < s.B; b++) {
-    const n = Math.min(s.F, s.active(b));
-    const cols = Array.from({ length: s.F }, (_, j) => j);
-    for (let i = 0; i < n; i++) {
-      const r = i + Math.floor(rng.uniform() * (s.F - i));
-      [cols[i], cols[r]] = [cols[r], cols[i]];
-      out[b * s.F + cols[i]] = f32(0.05 + Math.abs(rng.normal()));
-    }
-    if (s.everyRow !== undefined) out[b * s.F + s.everyRow] = f32(0.5 + rng.uniform());
-  }
-  return out;
-}
-
-function normals(n: number, seed: number, scale = 1): number[] {
-  const rng = createRng(seed);
-  return Array.from({ length: n }, () => f32(scale * rng.normal()));
-}
+// Not serial: a failing case must not skip the cases after it (the worker restarts instead).
+let page: Page;
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  await openHarness(page);
+});
+test.afterAll(async () => page.close());
+test.afterEach(async () => expectNoGpuErrors(page));
 
 function expectClose(name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>, tol: Tolerance) {
   const c = compareArrays(gpu, ref, tol);
@@ -151,18 +122,16 @@ function listCases(): ListCase[] {
   return cases;
 }
 
-test('sparse lists (CSR, CSC, status) equal the reference exactly', async ({ page }) => {
-  await openHarness(page);
-  for (const { name, arg } of listCases()) {
+// Sparse lists (CSR, CSC, status) equal the reference exactly.
+for (const { name, arg } of listCases())
+  test(`sparse lists: ${name}`, async () => {
     const out = await runCheck<SparseListsOut>(page, 'sparseLists', arg);
     const ref = csrFromDense(arg.B, arg.F, arg.a, arg.capacity, arg.b);
     expectListsEqual(name, out, ref, arg.B, arg.F);
     console.log(`${name}: status ${out.status.join(', ')}`);
-  }
-});
+  });
 
-test('capacity overflow is reported and the truncated lists stay in bounds', async ({ page }) => {
-  await openHarness(page);
+test('sparse lists: capacity overflow is reported, the truncated lists stay in bounds', async () => {
   const B = 6;
   const F = 50;
   const a = codes({ B, F, active: () => 9, seed: 9 });
@@ -179,27 +148,7 @@ interface ProductCase {
 }
 
 function productCase(name: string, c: CodeSpec & { D: number }): ProductCase {
-  const { B, F, D } = c;
-  const f = codes(c);
-  // ∂pre: mostly f's support with both signs, plus a few entries where f is zero.
-  const rng = createRng(c.seed + 100);
-  const dpre = f.map((v) => (v !== 0 || rng.uniform() < 0.02 ? f32(rng.normal()) : 0));
-  return {
-    name,
-    arg: {
-      B,
-      F,
-      D,
-      capacity: B * F,
-      f,
-      g: normals(B * D, c.seed + 1, 0.1),
-      wDecT: normals(F * D, c.seed + 2, 1 / Math.sqrt(D)),
-      bDec: normals(D, c.seed + 3),
-      dpre,
-      xc: normals(B * D, c.seed + 4),
-      wEnc: normals(F * D, c.seed + 5, 1 / Math.sqrt(D)),
-    },
-  };
+  return { name, arg: productArg(c) };
 }
 
 function productCases(): ProductCase[] {
@@ -238,67 +187,13 @@ function productCases(): ProductCase[] {
   ];
 }
 
-/** Σ |terms| of a sparse product: the scale of its float32 accumulation error. */
-const abs = (xs: ArrayLike<number>) => Array.from(xs, Math.abs);
-const max = (xs: ArrayLike<number>) => Array.from(xs).reduce((m, v) => Math.max(m, v), 0);
-
-/**
- * Sequential float32 accumulation of n terms has |error| ≤ γ_n·Σ|terms|, γ_n ≈ n·u (fma rounds
- * once per step). Two float32 evaluations in different orders (sparse vs dense GEMM) differ by up
- * to twice that; the float64 reference is exact to that scale. So atol = 2·(n + 1)·u·max Σ|terms|
- * (+1 for the bias add), rtol = 0.
- */
-function accumulationTol(n: number, absSums: ArrayLike<number>): Tolerance {
-  return { atol: 2 * (n + 1) * U * Math.max(max(absSums), 1e-30), rtol: 0 };
-}
-
-test('sparse products equal the float64 reference and the dense GEMMs', async ({ page }) => {
-  await openHarness(page);
-  for (const { name, arg } of productCases()) {
-    const { B, F, D } = arg;
+// Sparse products equal the float64 reference and the dense GEMMs.
+for (const { name, arg } of productCases())
+  test(`sparse products: ${name}`, async () => {
     const out = await runCheck<SparseProductsOut>(page, 'sparseProducts', arg);
     expect(out.errors, `${name}: GPU errors`).toEqual([]);
     expect(out.repeatEqual, `${name}: a second run is bit-identical`).toBe(true);
-    const fl = csrFromDense(B, F, arg.f, B * F);
-    const fc = cscFromCsr(B, F, fl.rowPtr, fl.col);
-    const pl = csrFromDense(B, F, arg.dpre, B * F);
-    const pc = cscFromCsr(B, F, pl.rowPtr, pl.col);
-    const rowMax = (l: CsrRef) => l.status[3];
-    const colMax = (c: { colPtr: number[] }) =>
-      Math.max(...c.colPtr.slice(1).map((p, j) => p - c.colPtr[j]));
-
-    const refs = {
-      xHat: segmentGatherRef(B, D, fl.rowPtr, fl.col, fl.valA, arg.wDecT, { bias: arg.bDec }),
-      df: csrDotRef(B, F, D, fl.rowPtr, fl.col, arg.g, arg.wDecT),
-      dWDecT: segmentGatherRef(F, D, fc.colPtr, fc.cscRow, fl.valA, arg.g, { entry: fc.cscEntry }),
-      dWEnc: segmentGatherRef(F, D, pc.colPtr, pc.cscRow, pl.valA, arg.xc, { entry: pc.cscEntry }),
-      dxc: segmentGatherRef(B, D, pl.rowPtr, pl.col, pl.valA, arg.wEnc),
-    };
-    const tols = {
-      xHat: accumulationTol(
-        rowMax(fl),
-        segmentGatherRef(B, D, fl.rowPtr, fl.col, abs(fl.valA), abs(arg.wDecT), {
-          bias: abs(arg.bDec),
-        }),
-      ),
-      df: accumulationTol(D, csrDotRef(B, F, D, fl.rowPtr, fl.col, abs(arg.g), abs(arg.wDecT)).val),
-      dWDecT: accumulationTol(
-        colMax(fc),
-        segmentGatherRef(F, D, fc.colPtr, fc.cscRow, abs(fl.valA), abs(arg.g), {
-          entry: fc.cscEntry,
-        }),
-      ),
-      dWEnc: accumulationTol(
-        colMax(pc),
-        segmentGatherRef(F, D, pc.colPtr, pc.cscRow, abs(pl.valA), abs(arg.xc), {
-          entry: pc.cscEntry,
-        }),
-      ),
-      dxc: accumulationTol(
-        rowMax(pl),
-        segmentGatherRef(B, D, pl.rowPtr, pl.col, abs(pl.valA), abs(arg.wEnc)),
-      ),
-    };
+    const { refs, tols } = sparseProductReference(arg);
     const s = out.sparse;
     const d = out.dense;
     expectClose(`${name}: x̂ vs ref`, s.xHat, refs.xHat, tols.xHat);
@@ -319,5 +214,4 @@ test('sparse products equal the float64 reference and the dense GEMMs', async ({
     expect(out.union.dWDecT, `${name}: ∂W_decᵀ from the union lists`).toEqual(s.dWDecT);
     expect(out.union.dWEnc, `${name}: ∂W_enc from the union lists`).toEqual(s.dWEnc);
     expect(out.union.dxc, `${name}: ∂xc from the union lists`).toEqual(s.dxc);
-  }
-});
+  });

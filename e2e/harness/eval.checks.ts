@@ -1,53 +1,29 @@
 // The evaluation accumulator run over batches sent from the test; the test computes the float64
 // reference in Node (src/reference/eval.ts) and compares. Arrays cross the page as number arrays.
+// The batch runner lives in src/selfcheck/evalKernels.ts (the app's self-check uses it too).
 import { createBuffer, readbackF32, readbackU32, upload } from '../../src/gpu/buffers';
 import { submitPass } from '../../src/gpu/kernels/context';
 import { unpackArena } from '../../src/sae/arena';
 import { SaeBuffers } from '../../src/sae/buffers';
-import { EvalAccumulator, type EvalSummary } from '../../src/sae/eval';
+import { EvalAccumulator } from '../../src/sae/eval';
 import { SaeForward, type GpuForwardMode } from '../../src/sae/forward';
 import { uploadTensors } from '../../src/sae/paramBuffers';
+import {
+  plainSummary,
+  runEval,
+  type EvalBatchArg,
+  type EvalRunArg,
+  type PlainSummary,
+} from '../../src/selfcheck/evalKernels';
 import type { HarnessCheck } from './env';
 import type { ModelPassArg } from './model.checks';
 
-export interface EvalBatchArg {
-  B: number;
-  rowOffset: number;
-  f: number[];
-  xn: number[];
-  xHat: number[];
-  /** k̂ [B] (SoftSAE); omitted for TopK-like runs. */
-  kHat?: number[];
-}
-
-export interface EvalRunArg {
-  F: number;
-  D: number;
-  bins: number;
-  topN: number;
-  batches: EvalBatchArg[];
-  /** Histogram range: per-feature hi set by the host before the pass, or a second pass. */
-  range: { hi: number[] } | 'fromMax' | 'none';
-  /** Encode every batch into one pass and one submit (distinct buffers per batch). */
-  oneSubmit?: boolean;
-  /** Fold these batches in first, then reset: the result must not remember them. */
-  before?: EvalBatchArg[];
-  /** Also read the summary after this many batches (a live view). */
-  readAfter?: number;
-}
-
-/** The summary with its typed arrays as plain arrays. */
-export type PlainSummary = {
-  [K in keyof EvalSummary]: EvalSummary[K] extends ArrayLike<number> ? number[] : EvalSummary[K];
-};
-
-export interface EvalRunResult {
-  summary: PlainSummary;
-  partial?: PlainSummary;
-  /** L0 and cos(xn, x̂) per row of every batch, as written to the caller's buffers. */
-  l0: number[][];
-  cosine: number[][];
-}
+export type {
+  EvalBatchArg,
+  EvalRunArg,
+  EvalRunResult,
+  PlainSummary,
+} from '../../src/selfcheck/evalKernels';
 
 /** A dataset streamed through the forward pass in workspace-sized batches (the last one short). */
 export interface EvalModelArg extends Omit<ModelPassArg, 'B'> {
@@ -62,87 +38,8 @@ export interface EvalModelResult {
   batches: (EvalBatchArg & { kHat: number[]; l0: number[]; cosine: number[]; l0Hard: number[] })[];
 }
 
-function plain(s: EvalSummary): PlainSummary {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(s))
-    out[k] = ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v;
-  return out as PlainSummary;
-}
-
 export const checks: Record<string, HarnessCheck> = {
-  async evalRun(env, a: EvalRunArg): Promise<EvalRunResult> {
-    const dev = env.gpu.device;
-    const acc = await EvalAccumulator.create(
-      env.ctx,
-      { F: a.F, D: a.D, bins: a.bins, topN: a.topN },
-      'Harness.eval',
-    );
-    const all = [...(a.before ?? []), ...a.batches];
-    const maxB = Math.max(1, ...all.map((b) => b.B));
-    const bufs: GPUBuffer[] = [];
-    const alloc = (label: string, n: number) => {
-      const b = createBuffer(dev, `Harness.eval.${label}`, n * 4);
-      bufs.push(b);
-      return b;
-    };
-    // The workspace of a batch: shared by every batch unless they go into one submit.
-    const workspace = () => ({
-      f: alloc('f', maxB * a.F),
-      xn: alloc('xn', maxB * a.D),
-      xHat: alloc('xHat', maxB * a.D),
-      kHat: alloc('kHat', maxB),
-      l0: alloc('l0', maxB),
-      cosine: alloc('cosine', maxB),
-    });
-    const shared = workspace();
-    const load = (b: EvalBatchArg, ws = shared) => {
-      upload(dev, ws.f, Float32Array.from(b.f));
-      upload(dev, ws.xn, Float32Array.from(b.xn));
-      upload(dev, ws.xHat, Float32Array.from(b.xHat));
-      if (b.kHat) upload(dev, ws.kHat, Float32Array.from(b.kHat));
-      return { ...ws, kHat: b.kHat ? ws.kHat : undefined, rowOffset: b.rowOffset, B: b.B };
-    };
-    const l0: number[][] = [];
-    const cosine: number[][] = [];
-    const keepRows = async (ws: { l0: GPUBuffer; cosine: GPUBuffer }, B: number) => {
-      l0.push([...(await readbackU32(dev, ws.l0, B))]);
-      cosine.push([...(await readbackF32(dev, ws.cosine, B))]);
-    };
-    const fold = async (b: EvalBatchArg, keep: boolean) => {
-      const batch = load(b);
-      submitPass(dev, 'Harness.eval', (pass) => acc.encodeBatch(pass, batch));
-      if (keep) await keepRows(shared, b.B);
-    };
-
-    for (const b of a.before ?? []) await fold(b, false);
-    if (a.before) acc.reset();
-    if (typeof a.range === 'object') acc.setHistogramRange(a.range.hi);
-
-    let partial: PlainSummary | undefined;
-    if (a.oneSubmit) {
-      const loaded = a.batches.map((b) => load(b, workspace()));
-      submitPass(dev, 'Harness.eval', (pass) => {
-        for (const b of loaded) acc.encodeBatch(pass, b);
-      });
-      for (let i = 0; i < loaded.length; i++) await keepRows(loaded[i], a.batches[i].B);
-    } else {
-      for (let i = 0; i < a.batches.length; i++) {
-        if (i === a.readAfter) partial = plain(await acc.read());
-        await fold(a.batches[i], true);
-      }
-    }
-    if (a.range === 'fromMax') {
-      submitPass(dev, 'Harness.eval.range', (pass) => acc.encodeRangeFromMax(pass));
-      for (const b of a.batches) {
-        const batch = load(b);
-        submitPass(dev, 'Harness.eval.hist', (pass) => acc.encodeHistogram(pass, batch));
-      }
-    }
-    const summary = plain(await acc.read());
-    acc.destroy();
-    bufs.forEach((b) => b.destroy());
-    return { summary, partial, l0, cosine };
-  },
+  evalRun: ({ ctx }, a: EvalRunArg) => runEval(ctx, a),
 
   async evalModel(env, a: EvalModelArg): Promise<EvalModelResult> {
     const dev = env.gpu.device;
@@ -191,7 +88,7 @@ export const checks: Record<string, HarnessCheck> = {
           l0Hard: a.mode === 'hard' ? await u32(ws.l0, rows) : [],
         });
       }
-      return { summary: plain(await acc.read()), batches };
+      return { summary: plainSummary(await acc.read()), batches };
     } finally {
       acc.destroy();
       fwd.destroy();

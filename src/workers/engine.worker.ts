@@ -5,14 +5,8 @@
  */
 import { acquireGpu, type GpuContext } from '../gpu/device';
 import { createKernelContext, type KernelContext } from '../gpu/kernels/context';
-import { SELF_CHECK_CASES, type SelfCheckCase } from '../selfcheck/cases';
-import {
-  checkAxpy,
-  checkGemm,
-  checkReduce,
-  gemmCaseName,
-  type CheckResult,
-} from '../selfcheck/kernels';
+import { SELF_CHECK_CASES } from '../selfcheck/cases';
+import { runSelfCheckCase, selfCheckCaseName } from '../selfcheck/run';
 import { loadSae } from '../io/sae/load';
 import { blobSource } from '../io/source';
 import { Inspection } from './inspection';
@@ -141,16 +135,6 @@ function getGpu() {
   return acquired;
 }
 
-function runCase(ctx: KernelContext, c: SelfCheckCase): Promise<CheckResult> {
-  if (c.kernel === 'gemm') return checkGemm(ctx, c.spec);
-  if (c.kernel === 'reduce') return checkReduce(ctx, c.spec);
-  return checkAxpy(ctx, c.spec);
-}
-
-function caseName(c: SelfCheckCase): string {
-  return c.kernel === 'gemm' ? gemmCaseName(c.spec) : c.kernel;
-}
-
 async function selfCheck(): Promise<void> {
   const g = await getGpu();
   if (!g) return;
@@ -159,12 +143,12 @@ async function selfCheck(): Promise<void> {
   let passed = 0;
   for (const [index, c] of SELF_CHECK_CASES.entries()) {
     try {
-      const result = await runCase(g.kernels, c);
+      const result = await runSelfCheckCase(g.kernels, c);
       if (result.ok) passed++;
       post({ type: 'selfcheck-result', index, result });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      post({ type: 'selfcheck-error', index, name: caseName(c), message });
+      post({ type: 'selfcheck-error', index, name: selfCheckCaseName(c), message });
     }
   }
   post({

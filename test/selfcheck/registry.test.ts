@@ -1,10 +1,12 @@
 // The kernel registry (src/selfcheck/registry.ts) is the one place that names every part of a
 // kernel: every shader is listed once, every file and reference function it names exists, each
 // shader is loaded by its host, shaders/README.md opens with the registry's table, and each
-// shader's binding table there lists exactly the bindings its WGSL declares.
+// shader's binding table there lists exactly the bindings its WGSL declares; and the app's
+// self-check (src/selfcheck/cases.ts) runs every shader of the registry.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SELF_CHECK_CASES, shadersOf } from '../../src/selfcheck/cases';
 import { kernelIndex, KERNELS } from '../../src/selfcheck/registry';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -74,4 +76,17 @@ describe('kernel registry', () => {
       );
     },
   );
+
+  it("the app's self-check runs every kernel family, and only registry shaders", () => {
+    const covered = new Set(SELF_CHECK_CASES.flatMap(shadersOf));
+    const registered = KERNELS.map((k) => k.shader);
+    expect(
+      registered.filter((s) => !covered.has(s)),
+      'shaders no self-check case runs',
+    ).toEqual([]);
+    expect(
+      [...covered].filter((s) => !registered.includes(s)),
+      'not in the registry',
+    ).toEqual([]);
+  });
 });
