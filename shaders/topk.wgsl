@@ -7,9 +7,12 @@
 // Ties at the threshold go to the lowest column index (as the float64 reference does).
 //
 // Method: for non-negative floats the IEEE bit patterns order like the values, so the kk-th
-// largest value τ is found exactly by a radix search on its bits, MSB first: keep bit i when at
-// least kk positive entries have bits ≥ (τ | 1 << i). Then entries > τ are kept, and of those
-// equal to τ the first (kk − #{> τ}) by index: each thread owns a contiguous chunk of columns,
+// largest positive value τ is found exactly by a radix select on its bits, 8 at a time, MSB
+// first: each pass histograms the next digit of the keys that share the prefix decided so far
+// (256 bins in workgroup memory) and walks the bins from the top to the one holding the rank
+// still wanted. Four passes decide all 32 bits, and the rank left over, r, says that τ is the
+// r-th of the entries equal to it (by column): kk − r entries are > τ. Then entries > τ are kept,
+// and of those equal to τ the first r by index: each thread owns a contiguous chunk of columns,
 // and an exclusive scan of per-chunk tie counts gives each tie its rank.
 
 struct Params {
@@ -32,6 +35,8 @@ override K_SOURCE: u32 = 1u;
 
 var<workgroup> counts: array<u32, WG>;
 var<workgroup> total: u32;
+var<workgroup> hist: array<atomic<u32>, 256>;
+var<workgroup> sel: vec2<u32>;   // (prefix of τ's key decided so far, rank wanted within it)
 
 // Σ counts over the workgroup, returned to every thread as a uniform value (so it may steer
 // control flow that contains barriers).
@@ -71,31 +76,46 @@ fn rowTopK(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index
   counts[lid] = c;
   let positives = sumCounts(lid);
 
-  var tau = 0u;
-  if (positives > kk) {
-    for (var bit = 30; bit >= 0; bit--) {
-      let cand = tau | (1u << u32(bit));
-      var n = 0u;
-      for (var j = j0; j < j1; j++) { n += select(0u, 1u, key(h[base + j], j) >= cand); }
-      counts[lid] = n;
-      if (sumCounts(lid) >= kk) { tau = cand; }
+  // Radix select of τ, the kk-th largest positive key (only when some positive entry is dropped).
+  // Otherwise τ = 1, the smallest positive bit pattern, keeps every positive entry, and kk = 0
+  // (k̂ < 1) a key above every value keeps none.
+  var tau = select(1u, 0xffffffffu, kk == 0u);
+  var need = select(positives, 0u, kk == 0u); // entries equal to τ to keep, in column order
+  if (positives > kk && kk > 0u) {
+    if (lid == 0u) { sel = vec2<u32>(0u, kk); }
+    for (var level = 0u; level < 4u; level++) {
+      for (var i = lid; i < 256u; i += WG) { atomicStore(&hist[i], 0u); }
+      workgroupBarrier();
+      let prefix = sel.x;
+      let shift = 24u - 8u * level;
+      for (var j = j0; j < j1; j++) {
+        let b = key(h[base + j], j);
+        // Level 0: every positive key matches the empty prefix (a shift by 32 would be invalid).
+        let top = select(b >> (shift + 8u), 0u, level == 0u);
+        if (b > 0u && top == prefix) { atomicAdd(&hist[(b >> shift) & 255u], 1u); }
+      }
+      workgroupBarrier();
+      if (lid == 0u) {
+        var want = sel.y;
+        var d = 255u;
+        loop {
+          let c = atomicLoad(&hist[d]);
+          if (c >= want || d == 0u) { break; }
+          want -= c;
+          d -= 1u;
+        }
+        sel = vec2<u32>((prefix << 8u) | d, want);
+      }
+      workgroupBarrier(); // the walk reads hist before the next level clears it
     }
-  } else {
-    tau = 1u; // the smallest positive bit pattern: keeps every positive entry
+    let s = workgroupUniformLoad(&sel);
+    tau = s.x;
+    need = s.y;
   }
 
-  // Ties: how many entries equal to τ may still be kept, and this thread's first rank.
-  var gt = 0u;
+  // Ties: this thread's count of entries equal to τ, then its first rank among them.
   var eq = 0u;
-  for (var j = j0; j < j1; j++) {
-    let b = key(h[base + j], j);
-    gt += select(0u, 1u, b > tau);
-    eq += select(0u, 1u, b == tau);
-  }
-  counts[lid] = gt;
-  let nGreater = sumCounts(lid);
-  var need = 0u;
-  if (positives > kk) { need = kk - nGreater; } else { need = positives - nGreater; }
+  for (var j = j0; j < j1; j++) { eq += select(0u, 1u, key(h[base + j], j) == tau); }
   // Exclusive prefix sum of eq over threads (Hillis–Steele on the counts array).
   counts[lid] = eq;
   workgroupBarrier();
