@@ -208,6 +208,47 @@ const TOPK_CASES: [string, RowTopKArg][] = [
     { B: 2, F: 8, h: [-0, 0, 0.5, -0, 0.25, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0], kHat: [2, 3] },
   ],
   ['constant k (TopK)', { B: 5, F: 130, h: reluNormal(650, 37), k: 7 }],
+  // The radix select decides τ's key 8 bits a pass: rows whose keys share leading bytes, or tie
+  // completely, must still give the exact kk-th largest and the first ties by index.
+  [
+    'all entries equal',
+    { B: 3, F: 300, h: Array.from({ length: 900 }, () => 0.75), kHat: [1, 150.5, 299] },
+  ],
+  [
+    'keys sharing their top 3 bytes (1 + i·2⁻²³)',
+    {
+      B: 2,
+      F: 200,
+      h: Array.from({ length: 400 }, (_, i) => 1 + ((i * 37) % 200) * 2 ** -23),
+      kHat: [17, 199],
+    },
+  ],
+  [
+    'tiny (near the smallest normal float32) and huge values',
+    {
+      B: 2,
+      F: 12,
+      // Float32-exact values: no two distinct here round to one float32. No subnormals: WGSL
+      // allows a GPU to flush them to zero.
+      h: [1.2e-38, 2.4e-38, 1e-37, 1e-30, 2e-38, 1, 3e38, 1e30, 1.2e-38, 0, 5, 2.4e-38]
+        .concat([1.2e-38, 1.2e-38, 1.2e-38, 2.4e-38, 2.4e-38, 0, 0, 7, 7, 7, 1.2e-38, 2.4e-38])
+        .map(Math.fround),
+      kHat: [7, 6],
+    },
+  ],
+  [
+    'k̂ below 1 keeps nothing; k̂ at F − 1 and F',
+    { B: 3, F: 70, h: reluNormal(210, 38).map((v) => v + 0.01), kHat: [0.5, 69, 70] },
+  ],
+  [
+    'TopK k = 1 with the maximum tied',
+    {
+      B: 2,
+      F: 40,
+      h: reluNormal(80, 39).map((v, i) => (i % 40 === 5 || i % 40 === 30 ? 9 : v)),
+      k: 1,
+    },
+  ],
 ];
 for (const [name, arg] of TOPK_CASES)
   test(`topk: ${name}`, async () => {

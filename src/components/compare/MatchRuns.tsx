@@ -8,7 +8,7 @@ import { ChartBox } from '../inspect/ChartBox';
 
 const fmt = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : '—');
 /** Table rows shown at most (sorted first, so the worst or best matches are always there). */
-const SHOWN = 500;
+const SHOWN = 200;
 const BIN = 0.05;
 
 type Match = Awaited<ReturnType<typeof queryMatch>>;
