@@ -67,6 +67,19 @@ export async function referenceRun(load, lab, config, { every = 0, log = () => {
       }
     }
     const q = qualityReference({ rows: N, D, F: p.F, xn, xHat, active });
+    // Per true active count: rows, mean k̂, mean L0 and mean squared error ‖x_n − x̂‖².
+    const byCount = {};
+    for (let r = 0; r < N; r++) {
+      const c = (byCount[lab.activeCount[r]] ??= { rows: 0, kHat: 0, l0: 0, sqErr: 0 });
+      let e = 0;
+      for (let d = 0; d < D; d++) e += (xn[r * D + d] - xHat[r * D + d]) ** 2;
+      c.rows++;
+      c.kHat += kHat[r];
+      c.l0 += l0[r];
+      c.sqErr += e;
+    }
+    for (const c of Object.values(byCount))
+      for (const key of ['kHat', 'l0', 'sqErr']) c[key] = Number((c[key] / c.rows).toFixed(4));
     const decoder = Float64Array.from(p.tensors['decoder.weight']);
     const rec = data.featureRecovery(lab.dictionary, decoder, D, p.F);
     return {
@@ -75,6 +88,7 @@ export async function referenceRun(load, lab, config, { every = 0, log = () => {
       recovery: rec.meanBestCosine,
       spearmanKHat: arch === 'softsae' ? data.spearman(kHat, lab.activeCount) : null,
       spearmanL0: data.spearman(l0, lab.activeCount),
+      byCount,
     };
   };
 

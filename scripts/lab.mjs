@@ -7,7 +7,9 @@
 //     [--trainer gpu|reference] [--every N]
 // (`--topk-at L0`: skip SoftSAE and train only TopK at k = round(L0), for a SoftSAE run measured
 // before. `--trainer reference`: the float64 reference trainer in this process instead of
-// `softsae train` in Chromium (scripts/lab-reference.mjs), printing metrics every `--every` steps.)
+// `softsae train` in Chromium (scripts/lab-reference.mjs), printing metrics every `--every` steps,
+// and summary.md gains a table per true active count: SoftSAE's mean k̂ and L0, and the mean
+// ‖x − x̂‖² of both models.)
 // `demo`/`quick` are the built-in corpora (seed s varies only training: the corpus is fixed);
 // `lab` is generateLab with D = 64, G = 128, 16 384 rows, 1–12 active per row, noise 0.02, whose
 // seed s draws both the data and the training.
@@ -65,7 +67,8 @@ const cli = (...args) => {
 /** Trains and evaluates one config; returns the report, recovery and wall seconds. */
 async function run(out, acts, lab, config) {
   if (trainer === 'reference') {
-    const log = (step, m) => console.log(`${config.arch} step ${step}: ${JSON.stringify(m)}`);
+    const log = (step, m) =>
+      console.log(`${config.arch} step ${step}: ${JSON.stringify({ ...m, byCount: undefined })}`);
     return referenceRun(load, lab, config, { every, log });
   }
   mkdirSync(out, { recursive: true });
@@ -131,5 +134,24 @@ if (withTopK)
   lines.push(
     `| TopK (k = ${results.map((r) => r.topk.k).join('/')}) | ${col('topk', 'meanL0')} | ${col('topk', 'fvu')} | ${col('topk', 'recovery')} | — | ${col('topk', 'spearmanL0')} | ${col('topk', 'trainSeconds')} |`,
   );
+// Per true active count (reference trainer): mean k̂ and L0 of SoftSAE, mean squared error of both.
+if (results[0].softsae.byCount) {
+  const avg = (arch, c, key) =>
+    results.reduce((a, r) => a + (r[arch]?.byCount?.[c]?.[key] ?? NaN), 0) / results.length;
+  const counts = Object.keys(results[0].softsae.byCount).map(Number);
+  lines.push(
+    '',
+    '| true count | rows | SoftSAE k̂ | SoftSAE L0 | SoftSAE ‖x − x̂‖² | TopK ‖x − x̂‖² |',
+    '|---|---|---|---|---|---|',
+    ...counts
+      .map((c) =>
+        [c, avg('softsae', c, 'rows'), avg('softsae', c, 'kHat'), avg('softsae', c, 'l0')]
+          .concat([avg('softsae', c, 'sqErr'), withTopK ? avg('topk', c, 'sqErr') : NaN])
+          .map((v, i) => (i < 2 ? String(Math.round(v)) : v.toFixed(i < 4 ? 2 : 4)))
+          .join(' | '),
+      )
+      .map((row) => `| ${row} |`),
+  );
+}
 writeFileSync(join(dir, 'summary.md'), lines.join('\n') + '\n');
 console.log(lines.join('\n'));

@@ -85,17 +85,18 @@ describe('the reference recipe (issue 14)', () => {
     expect(c.dead_feature_threshold).toBe(50 * 256);
   });
 
-  it('the tuned default departs from it in F and the learning rate only: values by hand', () => {
+  it('the tuned default departs from it in F, the learning rate and α only: values by hand', () => {
     const c = resolveConfig(tuned.make(64, 16384), 64);
     const r = resolveConfig(scaled.make(64, 16384, 3000), 64);
-    // F = 4·64; lr = 2.5 · 2e-4/√(256/16384) = 2.5 · 2e-4 · 8 = 4e-3.
-    expect([c.dict_size, c.lr]).toEqual([256, 4e-3]);
-    expect([c.k, c.k_max, c.soft_topk_alpha, c.alpha_anneal_steps]).toEqual([6, 12, 1e-4, null]);
+    // F = 4·64; lr = 2.5 · 2e-4/√(256/16384) = 2.5 · 2e-4 · 8 = 4e-3; α = 1e-2 against 1e-4.
+    expect([c.dict_size, c.lr, c.soft_topk_alpha]).toEqual([256, 4e-3, 0.01]);
+    expect(r.soft_topk_alpha).toBe(0.0001);
+    expect([c.k, c.k_max, c.alpha_anneal_steps]).toEqual([6, 12, null]);
     // 3000 steps: warm-up 150, k annealed over 60, decay from 2400, hard phase 450.
     expect([c.steps, c.warmup_steps, c.k_anneal_steps, c.decay_start, c.hard_topk_steps]).toEqual([
       3000, 150, 60, 2400, 450,
     ]);
-    const same = { ...c, dict_size: r.dict_size, lr: r.lr };
+    const same = { ...c, dict_size: r.dict_size, lr: r.lr, soft_topk_alpha: r.soft_topk_alpha };
     expect(same).toEqual(r);
     expect(tuned.note).toMatch(/Reference recipe/);
   });
