@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { runnerImport } from 'vite';
+import { pickQuickCorpus, trainSmall, trained, watchLongTasks } from './app-page.mjs';
 
 const BUDGET_MS = 100;
 const ROOT = resolve(import.meta.dirname, '..');
@@ -95,45 +96,13 @@ export async function runExplorerBench(browser, url, { features, steps, matchF, 
   const dir = mkdtempSync(join(os.tmpdir(), 'softsae-bench-explorer-'));
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   try {
-    await page.addInitScript(() => {
-      window.longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries())
-          window.longTasks.push({ start: e.startTime, duration: e.duration });
-      }).observe({ type: 'longtask', buffered: true });
-    });
+    await watchLongTasks(page);
     await page.goto(url);
     await page.waitForFunction(() => window.__softsae !== undefined, null, { timeout: 60_000 });
     // The quick corpus, picked in the Data panel: training, Inspect and an imported SAE use it.
-    await page.getByTestId('data.summary.name').getByText('Demo').waitFor({ timeout: 60_000 });
-    await page.getByTestId('data.item').filter({ hasText: 'Quick' }).getByRole('radio').check();
-    await page.getByTestId('data.summary.name').getByText('Quick').waitFor();
-    await page.evaluate((n) => {
-      const hook = window.__softsae;
-      hook.send({
-        type: 'train-start',
-        dataset: 'quick',
-        config: {
-          arch: 'softsae',
-          dict_size: 96,
-          k: 4,
-          k_max: 16,
-          soft_topk_alpha: 0.01,
-          lr: 3e-3,
-          steps: n,
-          batch_size: 128,
-          warmup_steps: 10,
-          hard_topk_steps: Math.round(n / 10),
-          dead_feature_threshold: 1e7,
-          seed: 1,
-        },
-      });
-    }, steps);
-    await page.waitForFunction(
-      () => ['done', 'failed', 'stopped'].includes(window.__softsae.state().training.state),
-      null,
-      { timeout: 0, polling: 500 },
-    );
+    await pickQuickCorpus(page);
+    await trainSmall(page, { steps });
+    await trained(page, 1, 0);
     const state = await page.evaluate(() => window.__softsae.state().training);
     if (state.state !== 'done') throw new Error(`training ended in ${JSON.stringify(state)}`);
     const D = await page.evaluate(() => {

@@ -5,6 +5,7 @@
 // longest, and whether it stays within 100 ms (the budget for a page that feels responsive).
 // A timing on a shared, loaded machine says little: the line reports the load average beside it.
 import os from 'node:os';
+import { pickQuickCorpus, watchLongTasks } from './app-page.mjs';
 
 const BUDGET_MS = 100;
 
@@ -12,17 +13,9 @@ const BUDGET_MS = 100;
 async function trainAndWatch(browser, url, steps) {
   const page = await browser.newPage();
   try {
-    await page.addInitScript(() => {
-      window.longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries())
-          window.longTasks.push({ start: e.startTime, duration: e.duration });
-      }).observe({ type: 'longtask', buffered: true });
-    });
+    await watchLongTasks(page);
     await page.goto(url);
-    await page.getByTestId('data.summary.name').getByText('Demo').waitFor({ timeout: 60_000 });
-    await page.getByTestId('data.item').filter({ hasText: 'Quick' }).getByRole('radio').check();
-    await page.getByTestId('data.summary.name').getByText('Quick').waitFor();
+    await pickQuickCorpus(page);
     await page.getByTestId('gpu.badge').getByText('WebGPU ready').waitFor({ timeout: 60_000 });
     await page.getByTestId('nav.train').click();
     await page.getByTestId('train.preset').selectOption('quick');

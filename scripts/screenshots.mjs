@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
+import { trainSmall, trained } from './app-page.mjs';
 import { chromiumArgs, findChromium } from './chromium.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -36,50 +37,12 @@ try {
   };
   const tab = (name) => page.getByRole('tab', { name, exact: true }).click();
   await shot('data');
-  // A small SoftSAE on the quick corpus (D = 16, 2048 tokens), through the same engine requests
-  // the Train panel sends.
-  const train = (n, seed) =>
-    page.evaluate(
-      ([n, seed]) => {
-        const hook = window.__softsae;
-        hook.send({ type: 'dataset-builtin', id: 'quick' });
-        hook.send({
-          type: 'train-start',
-          dataset: 'quick',
-          config: {
-            arch: 'softsae',
-            dict_size: 96,
-            k: 4,
-            k_max: 16,
-            soft_topk_alpha: 0.01,
-            lr: 3e-3,
-            steps: n,
-            batch_size: 128,
-            warmup_steps: 20,
-            hard_topk_steps: Math.round(n / 10),
-            dead_feature_threshold: 1e7,
-            seed,
-          },
-        });
-      },
-      [n, seed],
-    );
-  // Waits until `count` runs are listed and training is done (a new run's first state is not).
-  const trained = (count) =>
-    page.waitForFunction(
-      (c) => {
-        const s = window.__softsae.state();
-        return s.runs.runs.length >= c && s.training.state === 'done';
-      },
-      count,
-      { timeout: 900_000, polling: 500 },
-    );
-  // A second run of the same settings with another seed first, for the matching view; then the
-  // run the other views show.
-  await train(steps, 2);
-  await trained(1);
-  await train(steps, 1);
-  await trained(2);
+  // Small SoftSAEs on the quick corpus (D = 16, 2048 tokens), through the engine requests the
+  // Train panel sends: seed 2 first, for the matching view, then seed 1, which the views show.
+  await trainSmall(page, { steps, seed: 2, warmup: 20 });
+  await trained(page, 1);
+  await trainSmall(page, { steps, seed: 1, warmup: 20 });
+  await trained(page, 2);
   await tab('Train');
   await page.getByTestId('train.state').filter({ hasText: 'done' }).waitFor({ timeout: 900_000 });
   await shot('train');
