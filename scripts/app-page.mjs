@@ -60,7 +60,7 @@ export function trained(page, count, timeout = 900_000) {
     (c) => {
       const s = window.__softsae.state();
       if (['failed', 'stopped'].includes(s.training.state)) return true;
-      return s.runs.runs.length >= c && s.training.state === 'done';
+      return s.runs.length >= c && s.training.state === 'done';
     },
     count,
     { timeout, polling: 500 },

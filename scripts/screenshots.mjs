@@ -87,7 +87,7 @@ try {
   // The matching view: the run against the same settings trained from another seed.
   await page.getByTestId('compare.match').scrollIntoViewIfNeeded();
   const [seed2, seed1] = await page.evaluate(() =>
-    window.__softsae.state().runs.runs.map((r) => r.runId),
+    window.__softsae.state().runs.map((r) => r.runId),
   );
   await page.getByTestId('compare.matchA').selectOption(seed1);
   await page.getByTestId('compare.matchB').selectOption(seed2);
