@@ -28,7 +28,8 @@
 // (--responsiveness-steps N, default 300; scripts/bench-responsiveness.mjs), then while the
 // explorer opens feature pages (--feature-pages N, default 12), imports an SAE of
 // --explorer-match-f features (default 4096) and matches it with itself, in the dev build and the
-// production bundle (scripts/bench-feature-pages.mjs; `--explorer` runs only this part).
+// production bundle (scripts/bench-feature-pages.mjs; `--explorer` runs only this part,
+// `--explorer-builds dev|prod` one build).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -251,16 +252,19 @@ try {
       steps: 100,
       matchF: Number(value('--explorer-match-f', quick ? 1024 : 4096)),
     };
-    await runExplorerBench(browser, `http://127.0.0.1:${port}/`, {
-      ...explorer,
-      build: 'Vite dev server, React development build',
-    });
-    await withProductionBuild((url) =>
-      runExplorerBench(browser, `${url}/`, {
+    const builds = value('--explorer-builds', 'dev,prod').split(',');
+    if (builds.includes('dev'))
+      await runExplorerBench(browser, `http://127.0.0.1:${port}/`, {
         ...explorer,
-        build: 'production build, vite preview',
-      }),
-    );
+        build: 'Vite dev server, React development build',
+      });
+    if (builds.includes('prod'))
+      await withProductionBuild((url) =>
+        runExplorerBench(browser, `${url}/`, {
+          ...explorer,
+          build: 'production build, vite preview',
+        }),
+      );
   }
   if (runs('--tokens')) {
     const opts = {
