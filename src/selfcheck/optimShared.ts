@@ -4,12 +4,11 @@
  * stores them, and exact comparisons.
  */
 import { createBufferFrom, readbackF32 } from '../gpu/buffers';
-import { compareArrays, type Tolerance } from '../reference/compare';
 import { createRng } from '../model/rng';
 import { PARAM_NAMES, type ParamName } from '../model/params';
 import { packArena, unpackArena, type ArenaLayout } from '../sae/arena';
 import type { TensorSet } from '../sae/paramBuffers';
-import type { CheckResult } from './kernels';
+import { compared } from './result';
 
 /** float32 unit roundoff. */
 export const EPS32 = 2 ** -24;
@@ -139,15 +138,8 @@ export function bitDiffsOutside(
   return n;
 }
 
-export function check(
-  name: string,
-  gpu: ArrayLike<number>,
-  ref: ArrayLike<number>,
-  tolerance: Tolerance,
-): CheckResult {
-  const comparison = compareArrays(gpu, ref, tolerance);
-  return { name, ok: comparison.ok, comparison, tolerance };
-}
+/** A named GPU-vs-reference comparison (the selfcheck's common one). */
+export const check = compared;
 
 export function maxAbs(x: ArrayLike<number>): number {
   let m = 0;
