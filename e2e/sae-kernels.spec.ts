@@ -125,14 +125,27 @@ function softCases(): SoftCase[] {
   );
   added.push(softCase('α=1e-6', 3, 300, 1e-6, reluNormal(3 * 300, 19), [1, 5.5, 40], 20));
   added.push(softCase('α=1, F=1500', 2, 1500, 1, reluNormal(2 * 1500, 21), [3.5, 200], 22));
+  // α = 1e-2 (the presets') at k̂ in the hundreds: hundreds of candidates, refined by the
+  // whole workgroup from the list in workgroup memory, not by one thread.
+  added.push(
+    softCase(
+      'hundreds of candidates, F=2048 α=1e-2',
+      2,
+      2048,
+      1e-2,
+      reluNormal(2 * 2048, 25),
+      [300.5, 120],
+      26,
+    ),
+  );
   const grid = reluNormal(2 * 1200, 23, 4).map((v) => Math.round(v * 64) / 64);
   added.push(softCase('ties across buckets, F=1200', 2, 1200, 0.05, grid, [9, 100.5], 24));
   return [...cases, ...added.map((c) => ({ ...c, selectOnly: true }))];
 }
 
-for (const search of ['select', 'newton'] as const)
+for (const search of ['select', 'select-shared', 'newton'] as const)
   for (const { name: caseName, arg: caseArg, selectOnly } of softCases()) {
-    if (selectOnly && search !== 'select') continue;
+    if (selectOnly && search === 'newton') continue;
     test(`softtopk ${search}: ${caseName}`, async () => {
       const name = `${caseName} [${search}]`;
       const arg = { ...caseArg, search };

@@ -91,12 +91,23 @@ fn isNonFinite(v: f32) -> bool {
   return (bitcast<u32>(v) & 0x7f800000u) == 0x7f800000u;
 }
 
+// Folds tree[0 … WG) into tree[0] in two fan-in-16 levels: thread i < WG/16 combines
+// tree[16i … 16i + 15] into tree[16i], then thread 0 combines those. Three barriers instead of
+// log₂ WG + 1; the combine count is the same.
 fn reduceTree(lid: u32) {
   workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (lid < stride) { tree[lid] = combine(tree[lid], tree[lid + stride]); }
-    workgroupBarrier();
+  if (lid < WG / 16u) {
+    var p = tree[lid * 16u];
+    for (var i = 1u; i < 16u; i++) { p = combine(p, tree[lid * 16u + i]); }
+    tree[lid * 16u] = p;
   }
+  workgroupBarrier();
+  if (lid == 0u) {
+    var p = tree[0];
+    for (var b = 16u; b < WG; b += 16u) { p = combine(p, tree[b]); }
+    tree[0] = p;
+  }
+  workgroupBarrier();
 }
 
 @compute @workgroup_size(WG)

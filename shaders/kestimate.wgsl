@@ -40,13 +40,18 @@ fn kForward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_inde
   var s = 0.0;
   for (var j = lid; j < params.F; j += WG) { s = fma(z[base + j], w2[j], s); }
   partial[lid] = s;
+  // The row's sum in two fan-in-16 levels (three barriers, not log₂ WG + 1).
   workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (lid < stride) { partial[lid] += partial[lid + stride]; }
-    workgroupBarrier();
+  if (lid < WG / 16u) {
+    var p = 0.0;
+    for (var i = 0u; i < 16u; i++) { p += partial[lid * 16u + i]; }
+    partial[lid * 16u] = p;
   }
+  workgroupBarrier();
   if (lid == 0u) {
-    let sig = 1.0 / (1.0 + exp(-(partial[0] + b2[0])));
+    var dot = 0.0;
+    for (var b = 0u; b < WG; b += 16u) { dot += partial[b]; }
+    let sig = 1.0 / (1.0 + exp(-(dot + b2[0])));
     kSig[row] = sig;
     kHat[row] = clamp(sig * params.kMax, 1.0, f32(params.F));
   }

@@ -32,6 +32,8 @@ struct Params {
 override WG: u32 = 256;
 override MAX_ITERS: u32 = 64u;
 override CAP: u32 = 1024u;
+// At most this many candidates: one thread refines alone (no barrier per Newton iteration).
+override SERIAL_MAX: u32 = 64u;
 const T_FULL: f32 = -3.0e38;
 const BAND: f32 = 40.0;
 const NARROW: f32 = 16.0;
@@ -70,27 +72,44 @@ fn unkey(k: u32) -> f32 {
   return bitcast<f32>(select(~k, k ^ 0x80000000u, (k >> 31u) == 1u));
 }
 
+// Sums r0, r1, r2 (reduce3), or the max of r0 and min of r1 (reduceMaxMin), over the
+// workgroup into element 0, in two fan-in-FAN levels: thread i < WG/FAN folds
+// r[i·FAN … i·FAN + FAN − 1] into r[i·FAN], then thread 0 folds those into r[0]. Three barriers
+// against log₂ WG + 1 for a binary tree: a row kernel waits on barriers, not on the adds.
+// All threads must call them.
+const FAN: u32 = 16u;
+
 fn reduce3(lid: u32) {
   workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (lid < stride) {
-      r0[lid] += r0[lid + stride];
-      r1[lid] += r1[lid + stride];
-      r2[lid] += r2[lid + stride];
-    }
-    workgroupBarrier();
+  if (lid < WG / FAN) {
+    let b = lid * FAN;
+    var s = vec3<f32>(r0[b], r1[b], r2[b]);
+    for (var i = 1u; i < FAN; i++) { s += vec3<f32>(r0[b + i], r1[b + i], r2[b + i]); }
+    r0[b] = s.x;
+    r1[b] = s.y;
+    r2[b] = s.z;
   }
+  workgroupBarrier();
+  if (lid == 0u) {
+    for (var b = FAN; b < WG; b += FAN) { r0[0] += r0[b]; r1[0] += r1[b]; r2[0] += r2[b]; }
+  }
+  workgroupBarrier();
 }
 
 fn reduceMaxMin(lid: u32) {
   workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (lid < stride) {
-      r0[lid] = max(r0[lid], r0[lid + stride]);
-      r1[lid] = min(r1[lid], r1[lid + stride]);
-    }
-    workgroupBarrier();
+  if (lid < WG / FAN) {
+    let b = lid * FAN;
+    var s = vec2<f32>(r0[b], r1[b]);
+    for (var i = 1u; i < FAN; i++) { s = vec2<f32>(max(s.x, r0[b + i]), min(s.y, r1[b + i])); }
+    r0[b] = s.x;
+    r1[b] = s.y;
   }
+  workgroupBarrier();
+  if (lid == 0u) {
+    for (var b = FAN; b < WG; b += FAN) { r0[0] = max(r0[0], r0[b]); r1[0] = min(r1[0], r1[b]); }
+  }
+  workgroupBarrier();
 }
 
 // Walks histogram `which` from the top digit down to the bucket holding rank `need` (1-based,
@@ -103,6 +122,104 @@ fn pickDigit(which: u32, need: u32) -> vec2<u32> {
     above += c;
   }
   return vec2<u32>(0u, 1u); // unreachable: need ≤ row length
+}
+
+// Candidates or the whole row: entry j of what the refinement works on.
+fn entry(j: u32, onList: bool, base: u32) -> f32 {
+  if (onList) { return cand[j]; }
+  return h[base + j];
+}
+
+// Over entries j = first, first + step, … < n at threshold tc: (count above tc, ½Σ_{above}
+// e^{−(v−tc)/a}, ½Σ_{below} e^{(v−tc)/a}); S(tc) = above + x − y + z, S′(tc) = −(y + z)/a.
+fn rowSums(tc: f32, first: u32, step: u32, n: u32, onList: bool, base: u32, a: f32) -> vec3<f32> {
+  var acc = vec3<f32>(0.0);
+  for (var j = first; j < n; j += step) {
+    let d = entry(j, onList, base) - tc;
+    if (d > 0.0) { acc += vec3<f32>(1.0, 0.5 * exp(-d / a), 0.0); } else { acc.z += 0.5 * exp(d / a); }
+  }
+  return acc;
+}
+
+// Safeguarded Newton on S(t) = k̂ inside [lo, hi] (softtopk.wgsl), keeping the best t seen.
+struct Newton {
+  lo: f32,
+  hi: f32,
+  bestT: f32,
+  bestR: f32,
+  done: bool,
+}
+
+fn newtonStep(st: ptr<function, Newton>, tc: f32, sums: vec3<f32>, above: f32, k: f32, a: f32) -> f32 {
+  let s = above + sums.x - sums.y + sums.z;
+  if (abs(s - k) < (*st).bestR) { (*st).bestR = abs(s - k); (*st).bestT = tc; }
+  if (s > k) { (*st).lo = tc; } else { (*st).hi = tc; }
+  let slope = (sums.y + sums.z) / a;
+  var next = tc + (s - k) / slope;
+  if (!(next > (*st).lo && next < (*st).hi)) { next = 0.5 * ((*st).lo + (*st).hi); }
+  let ulp = 1.2e-7 * max(abs(tc), a);
+  (*st).done = s == k || abs(next - tc) <= ulp || next == (*st).lo || next == (*st).hi;
+  return next;
+}
+
+// The entries nearest t_n on either side: (largest ≤ t_n, smallest > t_n).
+fn segment(tn: f32, first: u32, step: u32, n: u32, onList: bool, base: u32) -> vec2<f32> {
+  var seg = vec2<f32>(-3.4e38, 3.4e38);
+  for (var j = first; j < n; j += step) {
+    let v = entry(j, onList, base);
+    if (v > tn) { seg.y = min(seg.y, v); } else { seg.x = max(seg.x, v); }
+  }
+  return seg;
+}
+
+// 4. Polish in closed form (the float64 reference's method): inside the segment between the
+//    nearest entries around t_n, with w = e^{(t − t_n)/a}, S = n₊ − A·w + B/w where
+//    A = ½Σ_{h>t_n} e^{−(h−t_n)/a}, B = ½Σ_{h≤t_n} e^{(h−t_n)/a}, kept as logarithms. Where every
+//    entry is ≫ 87a from t (k̂ an integer, a wide gap) S is flat in float32 and Newton stops
+//    anywhere in the gap, yet the backward's softmax depends on t.
+//    polishSums: (n₊, Σ_{above} e^{(t_n−h)/a − xA}, Σ_{below} e^{(h−t_n)/a − xB}), with xA, xB the
+//    largest exponents on each side.
+fn polishSums(tn: f32, seg: vec2<f32>, first: u32, step: u32, n: u32, onList: bool, base: u32, a: f32) -> vec3<f32> {
+  let xA = (tn - seg.y) / a;
+  let xB = (seg.x - tn) / a;
+  var acc = vec3<f32>(0.0);
+  for (var j = first; j < n; j += step) {
+    let v = entry(j, onList, base);
+    if (v > tn) { acc += vec3<f32>(1.0, exp((tn - v) / a - xA), 0.0); } else { acc.z += exp((v - tn) / a - xB); }
+  }
+  return acc;
+}
+
+fn polish(tn: f32, seg: vec2<f32>, sums: vec3<f32>, above: f32, k: f32, a: f32) -> f32 {
+  if (!(sums.y > 0.0 && sums.z > 0.0)) { return tn; }
+  let logA = (tn - seg.y) / a + log(0.5 * sums.y);
+  let logB = (seg.x - tn) / a + log(0.5 * sums.z);
+  // Positive root of A·w² − b·w − B = 0, b = n₊ − k̂, without cancellation.
+  let b = above + sums.x - k;
+  let q = log(4.0) + logA + logB;
+  var root = 0.5 * q;
+  if (b != 0.0) {
+    let lb = log(abs(b));
+    let r = q - 2.0 * lb;
+    root = select(lb + log(1.0 + sqrt(1.0 + exp(r))), lb + 0.5 * r + log(1.0 + exp(-0.5 * r)), r > 80.0);
+  }
+  let logW = select(log(2.0) + logB - root, root - log(2.0) - logA, b >= 0.0);
+  let tp = clamp(tn + a * logW, seg.x, seg.y);
+  if (tp == tp && abs(tp) < 3.0e38) { return tp; }
+  return tn;
+}
+
+// Steps 3–4 by one thread over the candidates in workgroup memory.
+fn solveAlone(n: u32, above: f32, k: f32, a: f32, lo: f32, hi: f32) -> f32 {
+  var st = Newton(lo, hi, 0.5 * (lo + hi), 3.4e38, false);
+  var tc = st.bestT;
+  for (var it = 0u; it < MAX_ITERS; it++) {
+    tc = newtonStep(&st, tc, rowSums(tc, 0u, 1u, n, true, 0u, a), above, k, a);
+    if (st.done) { break; }
+  }
+  let tn = st.bestT;
+  let seg = segment(tn, 0u, 1u, n, true, 0u);
+  return polish(tn, seg, polishSums(tn, seg, 0u, 1u, n, true, 0u, a), above, k, a);
 }
 
 @compute @workgroup_size(WG)
@@ -205,90 +322,41 @@ fn softTopKForward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocati
   let above = select(0.0, f32(sel[1]), onList);
   let n = select(F, nc, onList);
 
-  // 3. Safeguarded Newton from the tight bracket (softtopk.wgsl), over the candidates.
-  var bestT = 0.5 * (lo + hi);
-  var bestR = 3.4e38;
-  if (lid == 0u) { tShared = bestT; done = select(0u, 1u, mode == 1u); }
-  if (workgroupUniformLoad(&done) == 0u) {
+  // 3–4. Few candidates (the usual case once codes are sparse): thread 0 solves alone, with no
+  // barrier per Newton iteration. Otherwise every thread takes a share and the sums are reduced.
+  if (lid == 0u) { tShared = 0.5 * (lo + hi); }
+  if (mode != 1u && onList && nc <= SERIAL_MAX) {
+    if (lid == 0u) { tShared = solveAlone(nc, above, k, a, lo, hi); }
+  } else if (mode != 1u) {
+    var st = Newton(lo, hi, 0.5 * (lo + hi), 3.4e38, false);
+    if (lid == 0u) { done = 0u; }
+    workgroupBarrier();
     for (var it = 0u; it < MAX_ITERS; it++) {
-      let tc = tShared;
-      var np = 0.0;
-      var ea = 0.0;
-      var eb = 0.0;
-      for (var j = lid; j < n; j += WG) {
-        var v: f32;
-        if (onList) { v = cand[j]; } else { v = h[base + j]; }
-        let d = v - tc;
-        if (d > 0.0) { np += 1.0; ea += 0.5 * exp(-d / a); } else { eb += 0.5 * exp(d / a); }
-      }
-      r0[lid] = np;
-      r1[lid] = ea;
-      r2[lid] = eb;
+      let sums = rowSums(tShared, lid, WG, n, onList, base, a);
+      r0[lid] = sums.x;
+      r1[lid] = sums.y;
+      r2[lid] = sums.z;
       reduce3(lid);
       if (lid == 0u) {
-        let s = above + r0[0] - r1[0] + r2[0];
-        if (abs(s - k) < bestR) { bestR = abs(s - k); bestT = tc; }
-        if (s > k) { lo = tc; } else { hi = tc; }
-        let slope = (r1[0] + r2[0]) / a;
-        var next = tc + (s - k) / slope;
-        if (!(next > lo && next < hi)) { next = 0.5 * (lo + hi); }
-        let ulp = 1.2e-7 * max(abs(tc), a);
-        if (s == k || abs(next - tc) <= ulp || next == lo || next == hi) { done = 1u; }
-        tShared = next;
+        tShared = newtonStep(&st, tShared, vec3<f32>(r0[0], r1[0], r2[0]), above, k, a);
+        done = select(0u, 1u, st.done);
       }
       if (workgroupUniformLoad(&done) != 0u) { break; }
     }
-    if (lid == 0u) { tShared = bestT; }
+    if (lid == 0u) { tShared = st.bestT; }
     let tn = workgroupUniformLoad(&tShared);
-
-    // 4. Polish in closed form (the float64 reference's method): inside the segment between
-    //    the nearest entries around t_n, with w = e^{(t − t_n)/a}, S = n₊ − A·w + B/w where
-    //    A = ½Σ_{h>t_n} e^{−(h−t_n)/a}, B = ½Σ_{h≤t_n} e^{(h−t_n)/a}, kept as logarithms. Where
-    //    every entry is ≫ 87a from t (k̂ an integer, a wide gap) S is flat in float32 and Newton
-    //    stops anywhere in the gap, yet the backward's softmax depends on t.
-    var segLo = -3.4e38;
-    var segHi = 3.4e38;
-    for (var j = lid; j < n; j += WG) {
-      var v: f32;
-      if (onList) { v = cand[j]; } else { v = h[base + j]; }
-      if (v > tn) { segHi = min(segHi, v); } else { segLo = max(segLo, v); }
-    }
-    r0[lid] = segLo;
-    r1[lid] = segHi;
+    let seg0 = segment(tn, lid, WG, n, onList, base);
+    r0[lid] = seg0.x;
+    r1[lid] = seg0.y;
     reduceMaxMin(lid);
-    segLo = r0[0];
-    segHi = r1[0];
+    let seg = vec2<f32>(r0[0], r1[0]);
     workgroupBarrier();
-    let xA = (tn - segHi) / a;   // largest exponent above (−(h − t_n)/a)
-    let xB = (segLo - tn) / a;   // largest exponent below
-    var np = 0.0;
-    var za = 0.0;
-    var zb = 0.0;
-    for (var j = lid; j < n; j += WG) {
-      var v: f32;
-      if (onList) { v = cand[j]; } else { v = h[base + j]; }
-      if (v > tn) { np += 1.0; za += exp((tn - v) / a - xA); } else { zb += exp((v - tn) / a - xB); }
-    }
-    r0[lid] = np;
-    r1[lid] = za;
-    r2[lid] = zb;
+    let ps = polishSums(tn, seg, lid, WG, n, onList, base, a);
+    r0[lid] = ps.x;
+    r1[lid] = ps.y;
+    r2[lid] = ps.z;
     reduce3(lid);
-    if (lid == 0u && r1[0] > 0.0 && r2[0] > 0.0) {
-      let logA = xA + log(0.5 * r1[0]);
-      let logB = xB + log(0.5 * r2[0]);
-      // Positive root of A·w² − b·w − B = 0, b = n₊ − k̂, without cancellation.
-      let b = above + r0[0] - k;
-      let q = log(4.0) + logA + logB;
-      var root = 0.5 * q;
-      if (b != 0.0) {
-        let lb = log(abs(b));
-        let r = q - 2.0 * lb;
-        root = select(lb + log(1.0 + sqrt(1.0 + exp(r))), lb + 0.5 * r + log(1.0 + exp(-0.5 * r)), r > 80.0);
-      }
-      let logW = select(log(2.0) + logB - root, root - log(2.0) - logA, b >= 0.0);
-      let tp = clamp(tn + a * logW, segLo, segHi);
-      if (tp == tp && abs(tp) < 3.0e38) { tShared = tp; }
-    }
+    if (lid == 0u) { tShared = polish(tn, seg, vec3<f32>(r0[0], r1[0], r2[0]), above, k, a); }
   }
   workgroupBarrier();
   let full = mode == 1u;

@@ -49,29 +49,44 @@ fn laplaceCdf(u: f32) -> f32 {
   return 1.0 - 0.5 * exp(-u);
 }
 
-// Sums r0, r1, r2 over the workgroup into element 0 (all threads must call it).
+// Sums r0, r1, r2 (reduce3), or the max of r0 and min of r1 (reduceMaxMin), over the
+// workgroup into element 0, in two fan-in-FAN levels: thread i < WG/FAN folds
+// r[i·FAN … i·FAN + FAN − 1] into r[i·FAN], then thread 0 folds those into r[0]. Three barriers
+// against log₂ WG + 1 for a binary tree: a row kernel waits on barriers, not on the adds.
+// All threads must call them.
+const FAN: u32 = 16u;
+
 fn reduce3(lid: u32) {
   workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (lid < stride) {
-      r0[lid] += r0[lid + stride];
-      r1[lid] += r1[lid + stride];
-      r2[lid] += r2[lid + stride];
-    }
-    workgroupBarrier();
+  if (lid < WG / FAN) {
+    let b = lid * FAN;
+    var s = vec3<f32>(r0[b], r1[b], r2[b]);
+    for (var i = 1u; i < FAN; i++) { s += vec3<f32>(r0[b + i], r1[b + i], r2[b + i]); }
+    r0[b] = s.x;
+    r1[b] = s.y;
+    r2[b] = s.z;
   }
+  workgroupBarrier();
+  if (lid == 0u) {
+    for (var b = FAN; b < WG; b += FAN) { r0[0] += r0[b]; r1[0] += r1[b]; r2[0] += r2[b]; }
+  }
+  workgroupBarrier();
 }
 
-// Max of r0 and min of r1 over the workgroup into element 0.
 fn reduceMaxMin(lid: u32) {
   workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (lid < stride) {
-      r0[lid] = max(r0[lid], r0[lid + stride]);
-      r1[lid] = min(r1[lid], r1[lid + stride]);
-    }
-    workgroupBarrier();
+  if (lid < WG / FAN) {
+    let b = lid * FAN;
+    var s = vec2<f32>(r0[b], r1[b]);
+    for (var i = 1u; i < FAN; i++) { s = vec2<f32>(max(s.x, r0[b + i]), min(s.y, r1[b + i])); }
+    r0[b] = s.x;
+    r1[b] = s.y;
   }
+  workgroupBarrier();
+  if (lid == 0u) {
+    for (var b = FAN; b < WG; b += FAN) { r0[0] = max(r0[0], r0[b]); r1[0] = min(r1[0], r1[b]); }
+  }
+  workgroupBarrier();
 }
 
 @compute @workgroup_size(WG)

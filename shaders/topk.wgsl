@@ -35,19 +35,55 @@ override K_SOURCE: u32 = 1u;
 
 var<workgroup> counts: array<u32, WG>;
 var<workgroup> total: u32;
+var<workgroup> blockTotal: array<u32, 16>;   // WG / FAN ≤ 16 block sums of scanCounts
 var<workgroup> hist: array<atomic<u32>, 256>;
 var<workgroup> sel: vec2<u32>;   // (prefix of τ's key decided so far, rank wanted within it)
 
 // Σ counts over the workgroup, returned to every thread as a uniform value (so it may steer
-// control flow that contains barriers).
+// control flow that contains barriers). Two fan-in-FAN levels: thread i < WG/FAN adds
+// counts[i·FAN …] into counts[i·FAN], thread 0 adds those: three barriers, not log₂ WG + 1.
+const FAN: u32 = 16u;
+
 fn sumCounts(lid: u32) -> u32 {
   workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (lid < stride) { counts[lid] += counts[lid + stride]; }
-    workgroupBarrier();
+  if (lid < WG / FAN) {
+    var c = 0u;
+    for (var i = 0u; i < FAN; i++) { c += counts[lid * FAN + i]; }
+    counts[lid * FAN] = c;
   }
-  if (lid == 0u) { total = counts[0]; }
+  workgroupBarrier();
+  if (lid == 0u) {
+    var c = 0u;
+    for (var b = 0u; b < WG; b += FAN) { c += counts[b]; }
+    total = c;
+  }
   return workgroupUniformLoad(&total);
+}
+
+// Exclusive prefix sum of counts over threads (thread order = column order), in place, in the
+// same two levels: each block of FAN scanned by its own thread, then the block totals by thread 0.
+fn scanCounts(lid: u32) {
+  workgroupBarrier();
+  if (lid < WG / FAN) {
+    var run = 0u;
+    for (var i = 0u; i < FAN; i++) {
+      let c = counts[lid * FAN + i];
+      counts[lid * FAN + i] = run;
+      run += c;
+    }
+    blockTotal[lid] = run;
+  }
+  workgroupBarrier();
+  if (lid == 0u) {
+    var run = 0u;
+    for (var b = 0u; b < WG / FAN; b++) {
+      let c = blockTotal[b];
+      blockTotal[b] = run;
+      run += c;
+    }
+  }
+  workgroupBarrier();
+  counts[lid] += blockTotal[lid / FAN];
 }
 
 // Sort key of column j: the bit pattern of a positive value; 0 (never selected) for everything
@@ -116,17 +152,9 @@ fn rowTopK(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index
   // Ties: this thread's count of entries equal to τ, then its first rank among them.
   var eq = 0u;
   for (var j = j0; j < j1; j++) { eq += select(0u, 1u, key(h[base + j], j) == tau); }
-  // Exclusive prefix sum of eq over threads (Hillis–Steele on the counts array).
   counts[lid] = eq;
-  workgroupBarrier();
-  for (var off = 1u; off < WG; off *= 2u) {
-    var v = 0u;
-    if (lid >= off) { v = counts[lid - off]; }
-    workgroupBarrier();
-    counts[lid] += v;
-    workgroupBarrier();
-  }
-  var rank = counts[lid] - eq;
+  scanCounts(lid);
+  var rank = counts[lid];
   var kept = 0u;
   for (var j = j0; j < j1; j++) {
     let hv = h[base + j];

@@ -5,7 +5,10 @@
  *   encodeBackward: h, t, ∂ℒ/∂f → ∂ℒ/∂pre [B, F] (ReLU mask applied), ∂ℒ/∂k̂ [B]
  * The forward's threshold search is `select` (default: radix-select bracket, then Newton on the
  * few entries near it; softtopk-search.wgsl) or `newton` (Newton over the whole row from the
- * min/max bracket; softtopk.wgsl), kept for comparison in the benchmarks.
+ * min/max bracket; softtopk.wgsl), kept for comparison in the benchmarks. `select` refines
+ * on one thread when at most SERIAL_MAX entries are candidates and on the whole workgroup
+ * otherwise; `select-shared` always takes the workgroup route, so that tests cover both on
+ * the same rows.
  */
 import code from '../../../shaders/softtopk.wgsl?raw';
 import searchCode from '../../../shaders/softtopk-search.wgsl?raw';
@@ -19,7 +22,7 @@ if (JSON.stringify(parseUniformLayout(searchCode, 'Params')) !== JSON.stringify(
   throw new Error('softtopk-search.wgsl and softtopk.wgsl disagree on Params');
 
 /** How the forward finds each row's threshold (see the module comment). */
-export type ThresholdSearch = 'select' | 'newton';
+export type ThresholdSearch = 'select' | 'select-shared' | 'newton';
 
 /** The stored threshold of a row whose k̂ ≥ F (t = −∞, every p = 1); T_FULL in the WGSL. */
 export const SOFT_TOPK_T_FULL = -3.0e38;
@@ -44,11 +47,14 @@ export class SoftTopK extends RowKernelBase {
   ): Promise<SoftTopK> {
     const label = o.label ?? 'SoftTopK';
     const WG = rowWorkgroupSize(o.F);
-    const newton = o.search === 'newton';
+    const search = o.search ?? 'select';
+    // SERIAL_MAX = 0: never refine on one thread.
+    const select: Record<string, number> =
+      search === 'select-shared' ? { WG, SERIAL_MAX: 0 } : { WG };
     const [fwd, bwd] = await Promise.all([
-      newton
+      search === 'newton'
         ? RowKernelBase.entry(ctx, 'SoftTopK', code, 'softTopKForward', { WG }, label)
-        : RowKernelBase.entry(ctx, 'SoftTopKSearch', searchCode, 'softTopKForward', { WG }, label),
+        : RowKernelBase.entry(ctx, 'SoftTopKSearch', searchCode, 'softTopKForward', select, label),
       RowKernelBase.entry(ctx, 'SoftTopK', code, 'softTopKBackward', { WG }, label),
     ]);
     return new SoftTopK(ctx, fwd, bwd, o.F, o.B, o.alpha, label);
