@@ -11,17 +11,12 @@ import { thetaReference } from '../src/selfcheck/saeReference';
 import type { EvalReport } from './harness/batchtopk.checks';
 import { loadSoftsaeSmall } from '../test/helpers/softsaeSmall';
 import type { BatchTopKArg, BatchTopKResult, EvaluateArg } from './harness/batchtopk.checks';
-import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
+import { runCheck, sharedHarness } from './gpu';
 
 // One test per (kernel, case) on one shared harness page (as kernels.spec.ts). Not serial: a
 // failing case must not skip the cases after it (the worker restarts instead).
 let page: Page;
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
-  await openHarness(page);
-});
-test.afterAll(async () => page.close());
-test.afterEach(async () => expectNoGpuErrors(page));
+sharedHarness((p) => (page = p));
 
 const f32 = (x: number) => Math.fround(x);
 

@@ -1,5 +1,5 @@
 // Playwright helpers for GPU tests: open the kernel harness and fail loudly without an adapter.
-import { expect, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type { CheckResult } from '../src/selfcheck/kernels';
 import { formatMismatches } from '../src/reference/compare';
 
@@ -11,6 +11,23 @@ export async function openHarness(page: Page): Promise<void> {
   const error = await page.evaluate(() => window.harnessError);
   // A missing adapter is a failure, never a skip: CI must run every GPU test.
   expect(error, 'WebGPU adapter and device must be available').toBeUndefined();
+}
+
+/**
+ * One harness page for every test of a spec file (opened once, closed at the end), checked for
+ * device errors after each test; `set` receives it before the first test runs.
+ */
+export function sharedHarness(set: (page: Page) => void): void {
+  let page: Page | undefined;
+  test.beforeAll(async ({ browser }) => {
+    page = await browser.newPage();
+    await openHarness(page);
+    set(page);
+  });
+  test.afterAll(async () => page?.close());
+  test.afterEach(async () => {
+    if (page) await expectNoGpuErrors(page);
+  });
 }
 
 /** Runs a named check from e2e/harness/*.checks.ts in the page. */

@@ -3,17 +3,12 @@
 import { expect, test, type Page } from '@playwright/test';
 import { jumpRelu } from '../src/reference/sae/jumprelu';
 import { jumpReluInputs } from '../src/selfcheck/saeReference';
-import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
+import { runCheck, sharedHarness } from './gpu';
 
 // One test per (kernel, case) on one shared harness page (as kernels.spec.ts). Not serial: a
 // failing case must not skip the cases after it (the worker restarts instead).
 let page: Page;
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
-  await openHarness(page);
-});
-test.afterAll(async () => page.close());
-test.afterEach(async () => expectNoGpuErrors(page));
+sharedHarness((p) => (page = p));
 
 // JumpReLU and ReLU kernels equal the float64 reference (1 row, F not a multiple of the
 // workgroup, ties at θ, all-zero rows, negative θ).

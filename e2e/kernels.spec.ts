@@ -5,17 +5,12 @@
 // live: the registry at the top of shaders/README.md (src/selfcheck/registry.ts).
 import { test, type Page } from '@playwright/test';
 import type { AxpyCase, GemmCase, ReduceCase } from '../src/selfcheck/kernels';
-import { expectCheck, expectNoGpuErrors, openHarness, runCheck } from './gpu';
+import { expectCheck, runCheck, sharedHarness } from './gpu';
 
 // Not serial: a failing case must not skip the cases after it (the worker restarts instead).
-let page: Page;
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
-  await openHarness(page);
-});
-test.afterAll(async () => page.close());
 // A kernel that "passes" while the device reported a validation error would be a false pass.
-test.afterEach(async () => expectNoGpuErrors(page));
+let page: Page;
+sharedHarness((p) => (page = p));
 
 /** One test per case: `kernel: case name`. */
 function cases<T>(kernel: string, list: [string, T][]) {

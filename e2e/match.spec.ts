@@ -9,17 +9,12 @@ import { expect, test, type Page } from '@playwright/test';
 import { createRng } from '../src/model/rng';
 import { bestMatchReference } from '../src/reference/match';
 import type { MatchArg, MatchSide } from './harness/match.checks';
-import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
+import { runCheck, sharedHarness } from './gpu';
 
 // One test per (kernel, case) on one shared harness page (as kernels.spec.ts). Not serial: a
 // failing case must not skip the cases after it (the worker restarts instead).
 let page: Page;
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
-  await openHarness(page);
-});
-test.afterAll(async () => page.close());
-test.afterEach(async () => expectNoGpuErrors(page));
+sharedHarness((p) => (page = p));
 
 /**
  * Cosines of unit atoms as sums of D float32 products: |err| ≲ D·u (u = 2⁻²⁴ ≈ 6e-8) plus the

@@ -16,17 +16,12 @@ import type {
   GradNormResult,
 } from '../src/selfcheck/optimKernels';
 import type { OptimStepCase, OptimStepResult } from '../src/selfcheck/optimStep';
-import { expectCheck, expectNoGpuErrors, openHarness, runCheck } from './gpu';
+import { expectCheck, runCheck, sharedHarness } from './gpu';
 
 // One test per (kernel, case) on one shared harness page (as kernels.spec.ts). Not serial: a
 // failing case must not skip the cases after it (the worker restarts instead).
 let page: Page;
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
-  await openHarness(page);
-});
-test.afterAll(async () => page.close());
-test.afterEach(async () => expectNoGpuErrors(page));
+sharedHarness((p) => (page = p));
 
 const ALL = PARAM_NAMES;
 /** TopK/BatchTopK and SoftSAE's hard phase: the k-estimator gets no gradient. */

@@ -14,16 +14,11 @@ import {
   softTopKReference,
 } from '../src/selfcheck/saeReference';
 import type { KEstimateArg, RowTopKArg, SoftTopKArg } from './harness/sae.checks';
-import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
+import { runCheck, sharedHarness } from './gpu';
 
 // Not serial: a failing case must not skip the cases after it (the worker restarts instead).
 let page: Page;
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
-  await openHarness(page);
-});
-test.afterAll(async () => page.close());
-test.afterEach(async () => expectNoGpuErrors(page));
+sharedHarness((p) => (page = p));
 
 const f32 = (x: number) => Math.fround(x);
 

@@ -6,16 +6,11 @@ import { batchLossRef, deadRef, elementwiseRef } from '../src/reference/elementw
 import { createRng } from '../src/model/rng';
 import type { ElementwiseOp } from '../src/gpu/kernels/elementwise';
 import type { BatchLossArg, DeadArg, ElementwiseArg } from './harness/small.checks';
-import { expectNoGpuErrors, openHarness, runCheck } from './gpu';
+import { runCheck, sharedHarness } from './gpu';
 
 // Not serial: a failing case must not skip the cases after it (the worker restarts instead).
 let page: Page;
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
-  await openHarness(page);
-});
-test.afterAll(async () => page.close());
-test.afterEach(async () => expectNoGpuErrors(page));
+sharedHarness((p) => (page = p));
 
 const EPS32 = 2 ** -24;
 const randoms = (n: number, seed: number) => {

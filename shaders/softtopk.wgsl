@@ -89,6 +89,36 @@ fn reduceMaxMin(lid: u32) {
   workgroupBarrier();
 }
 
+// Merges per-thread (max logit, Z, U) triples held in (r0, r1, r2) into element 0 in the same
+// two fan-in-FAN levels: (m₁, Z₁, U₁) ⊕ (m₂, Z₂, U₂) = (m, Z₁e^{m₁−m} + Z₂e^{m₂−m}, …), m = max.
+fn mergeSoftmax(x: vec3<f32>, y: vec3<f32>) -> vec3<f32> {
+  let m = max(x.x, y.x);
+  let sx = exp(x.x - m);
+  let sy = exp(y.x - m);
+  return vec3<f32>(m, x.y * sx + y.y * sy, x.z * sx + y.z * sy);
+}
+
+fn reduceSoftmax(lid: u32) {
+  workgroupBarrier();
+  if (lid < WG / FAN) {
+    let b = lid * FAN;
+    var acc = vec3<f32>(r0[b], r1[b], r2[b]);
+    for (var i = 1u; i < FAN; i++) { acc = mergeSoftmax(acc, vec3<f32>(r0[b + i], r1[b + i], r2[b + i])); }
+    r0[b] = acc.x;
+    r1[b] = acc.y;
+    r2[b] = acc.z;
+  }
+  workgroupBarrier();
+  if (lid == 0u) {
+    var acc = vec3<f32>(r0[0], r1[0], r2[0]);
+    for (var b = FAN; b < WG; b += FAN) { acc = mergeSoftmax(acc, vec3<f32>(r0[b], r1[b], r2[b])); }
+    r0[0] = acc.x;
+    r1[0] = acc.y;
+    r2[0] = acc.z;
+  }
+  workgroupBarrier();
+}
+
 @compute @workgroup_size(WG)
 fn softTopKForward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let row = wg.y * params.gridX + wg.x;
@@ -167,32 +197,30 @@ fn softTopKBackward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocat
   let tr = t[row];
   let full = tr <= T_FULL;
 
-  // Softmax logits: −|h − t|/a, or −h/a in the t = −∞ limit. Pass 1: their max.
+  // Softmax logits: −|h − t|/a, or −h/a in the t = −∞ limit. One pass (online softmax): each
+  // thread keeps its largest logit m and Z = Σ e^{logit − m}, U = Σ u·e^{logit − m}, rescaled
+  // when m grows; reduceSoftmax merges the threads' triples. ū = U / Z.
   var m = -3.4e38;
-  for (var j = lid; j < F; j += WG) {
-    let hv = h[base + j];
-    m = max(m, select(-abs(hv - tr) / a, -hv / a, full));
-  }
-  r0[lid] = m;
-  r1[lid] = 0.0;
-  reduceMaxMin(lid);
-  let mx = r0[0];
-  workgroupBarrier();
-
-  // Pass 2: Z = Σ e^{logit − max}, U = Σ u·e^{logit − max}; ū = U / Z.
   var z = 0.0;
   var uz = 0.0;
   for (var j = lid; j < F; j += WG) {
     let hv = h[base + j];
-    let w = exp(select(-abs(hv - tr) / a, -hv / a, full) - mx);
+    let l = select(-abs(hv - tr) / a, -hv / a, full);
+    if (l > m) {
+      let s = exp(m - l);
+      z *= s;
+      uz *= s;
+      m = l;
+    }
+    let w = exp(l - m);
     z += w;
     uz += df[base + j] * hv * w;
   }
-  r0[lid] = z;
-  r1[lid] = uz;
-  r2[lid] = 0.0;
-  reduce3(lid);
-  let ubar = r1[0] / r0[0];
+  r0[lid] = m;
+  r1[lid] = z;
+  r2[lid] = uz;
+  reduceSoftmax(lid);
+  let ubar = r2[0] / r1[0];
   if (lid == 0u) { dkHat[row] = ubar; }
 
   // Pass 3: ∂pre = (∂f·p + (g/a)(u − ū))·1[h > 0]; for t = −∞, p = 1 and g = 0.
