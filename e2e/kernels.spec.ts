@@ -55,6 +55,12 @@ for (const layout of LAYOUTS) {
       `${layout} tiles ${tiles.wgX}×${tiles.wgY}, tk ${tiles.tk}`,
       { layout, M: 45, K: 70, N: 99, tiles, bias: true, seed: 5 },
     ]);
+  // At most 4 rows: the row-vector tiles (ROW_GEMM_TILES), chosen by the kernel itself.
+  for (const M of [1, 3])
+    list.push([
+      `${layout} ${M} row${M > 1 ? 's' : ''} (row-vector tiles)`,
+      { layout, M, K: 70, N: 300, bias: true, beta: 1, alpha: -1, seed: 6 + M },
+    ]);
   cases('gemm', list);
 }
 

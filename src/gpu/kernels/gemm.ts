@@ -25,6 +25,12 @@ export interface GemmTiles {
 }
 
 export const DEFAULT_GEMM_TILES: GemmTiles = { wgX: 8, wgY: 8, tk: 32 };
+/**
+ * At most 4 rows (a row vector times a matrix, e.g. ∂w₂ = ∂sᵀ·z or ∂b_enc·W_enc): a block one
+ * thread tall and 256 columns wide, so that a 32-row block does not compute 31 rows of nothing.
+ * tk = 8 keeps the staged B tile at 8 KiB.
+ */
+export const ROW_GEMM_TILES: GemmTiles = { wgX: 64, wgY: 1, tk: 8 };
 /** Register block per thread (consts TM, TN in the WGSL). */
 export const GEMM_THREAD_BLOCK = 4;
 
@@ -71,7 +77,7 @@ export class Gemm extends SingleKernel {
       beta: opts.beta ?? 0,
       bias: opts.bias ?? false,
       relu: opts.relu ?? false,
-      tiles: opts.tiles ?? DEFAULT_GEMM_TILES,
+      tiles: opts.tiles ?? (opts.M <= GEMM_THREAD_BLOCK ? ROW_GEMM_TILES : DEFAULT_GEMM_TILES),
     };
     const label = opts.label ?? `Gemm.${opts.layout}`;
     const t = options.tiles;
