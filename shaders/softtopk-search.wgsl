@@ -47,7 +47,7 @@ const NARROW: f32 = 16.0;
 var<workgroup> r0: array<f32, WG>;
 var<workgroup> r1: array<f32, WG>;
 var<workgroup> r2: array<f32, WG>;
-var<workgroup> hist: array<atomic<u32>, 1024>;  // [2 levels’ parity, 2 ranks m₁ m₂, 256 digits]
+var<workgroup> hist: array<atomic<u32>, 512>;   // [2, 256]: digits of ranks m₁, m₂
 var<workgroup> cand: array<f32, CAP>;
 var<workgroup> nCand: atomic<u32>;
 var<workgroup> nAbove: atomic<u32>;
@@ -112,12 +112,12 @@ fn reduceMaxMin(lid: u32) {
   workgroupBarrier();
 }
 
-// Walks the histogram starting at hist[first] from the top digit down to the bucket holding
-// rank `need` (1-based, counted from the largest); returns (digit, rank within that bucket).
-fn pickDigit(first: u32, need: u32) -> vec2<u32> {
+// Walks histogram `which` from the top digit down to the bucket holding rank `need` (1-based,
+// counted from the largest); returns (digit, rank within that bucket).
+fn pickDigit(which: u32, need: u32) -> vec2<u32> {
   var above = 0u;
   for (var d = 255i; d >= 0i; d--) {
-    let c = atomicLoad(&hist[first + u32(d)]);
+    let c = atomicLoad(&hist[which * 256u + u32(d)]);
     if (above + c >= need) { return vec2<u32>(u32(d), need - above); }
     above += c;
   }
@@ -253,12 +253,9 @@ fn softTopKForward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocati
 
   // 1. Radix select of the m₁-th and m₂-th largest keys, MSB first, until the buckets are narrow.
   if (mode == 0u) {
-    // Two sets of histograms, alternating by level: while a level fills one, the threads clear
-    // the other (read by the previous level's walk, ordered before by that level's last barrier).
-    for (var i = lid; i < 1024u; i += WG) { atomicStore(&hist[i], 0u); }
-    workgroupBarrier();
     for (var level = 0u; level < 4u; level++) {
-      let cur = (level & 1u) * 512u;
+      for (var i = lid; i < 512u; i += WG) { atomicStore(&hist[i], 0u); }
+      workgroupBarrier();
       let bits = sel[4];
       let p1 = sel[0];
       let p2 = sel[2];
@@ -269,16 +266,13 @@ fn softTopKForward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocati
         let d = (kk >> shift) & 255u;
         // bits = 0: every key matches the empty prefix (a shift by 32 would be invalid).
         let top = select(kk >> (32u - max(bits, 1u)), 0u, bits == 0u);
-        if (top == p1) { atomicAdd(&hist[cur + d], 1u); }
-        if (!same && top == p2) { atomicAdd(&hist[cur + 256u + d], 1u); }
-      }
-      if (level > 0u) {
-        for (var i = lid; i < 512u; i += WG) { atomicStore(&hist[512u - cur + i], 0u); }
+        if (top == p1) { atomicAdd(&hist[d], 1u); }
+        if (!same && top == p2) { atomicAdd(&hist[256u + d], 1u); }
       }
       workgroupBarrier();
       if (lid == 0u) {
-        let d1 = pickDigit(cur, sel[1]);
-        let d2 = pickDigit(cur + select(256u, 0u, same), sel[3]);
+        let d1 = pickDigit(0u, sel[1]);
+        let d2 = pickDigit(select(1u, 0u, same), sel[3]);
         let q1 = (p1 << 8u) | d1.x;
         let q2 = (p2 << 8u) | d2.x;
         let sh = shift;   // bits left undecided after this pass

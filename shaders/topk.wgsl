@@ -36,7 +36,7 @@ override K_SOURCE: u32 = 1u;
 var<workgroup> counts: array<u32, WG>;
 var<workgroup> total: u32;
 var<workgroup> blockTotal: array<u32, 16>;   // WG / FAN ≤ 16 block sums of scanCounts
-var<workgroup> hist: array<atomic<u32>, 512>;   // two 256-bin histograms, by level parity
+var<workgroup> hist: array<atomic<u32>, 256>;
 var<workgroup> sel: vec2<u32>;   // (prefix of τ's key decided so far, rank wanted within it)
 
 // Σ counts over the workgroup, returned to every thread as a uniform value (so it may steer
@@ -119,37 +119,30 @@ fn rowTopK(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index
   var need = select(positives, 0u, kk == 0u); // entries equal to τ to keep, in column order
   if (positives > kk && kk > 0u) {
     if (lid == 0u) { sel = vec2<u32>(0u, kk); }
-    // Two histograms, alternating by level: while a level fills one, the threads clear the other
-    // (read by the previous level's walk, which the barrier closing that level ordered first),
-    // so a level needs two barriers, not three.
-    for (var i = lid; i < 512u; i += WG) { atomicStore(&hist[i], 0u); }
-    workgroupBarrier();
     for (var level = 0u; level < 4u; level++) {
-      let cur = (level & 1u) * 256u;
+      for (var i = lid; i < 256u; i += WG) { atomicStore(&hist[i], 0u); }
+      workgroupBarrier();
       let prefix = sel.x;
       let shift = 24u - 8u * level;
       for (var j = j0; j < j1; j++) {
         let b = key(h[base + j], j);
         // Level 0: every positive key matches the empty prefix (a shift by 32 would be invalid).
         let top = select(b >> (shift + 8u), 0u, level == 0u);
-        if (b > 0u && top == prefix) { atomicAdd(&hist[cur + ((b >> shift) & 255u)], 1u); }
-      }
-      if (level > 0u) {
-        for (var i = lid; i < 256u; i += WG) { atomicStore(&hist[256u - cur + i], 0u); }
+        if (b > 0u && top == prefix) { atomicAdd(&hist[(b >> shift) & 255u], 1u); }
       }
       workgroupBarrier();
       if (lid == 0u) {
         var want = sel.y;
         var d = 255u;
         loop {
-          let c = atomicLoad(&hist[cur + d]);
+          let c = atomicLoad(&hist[d]);
           if (c >= want || d == 0u) { break; }
           want -= c;
           d -= 1u;
         }
         sel = vec2<u32>((prefix << 8u) | d, want);
       }
-      workgroupBarrier(); // sel is read by every thread at the next level
+      workgroupBarrier(); // the walk reads hist before the next level clears it
     }
     let s = workgroupUniformLoad(&sel);
     tau = s.x;
