@@ -95,7 +95,7 @@ function softCases(): SoftCase[] {
   // Gaps ≫ 87α: every g_i underflows in float32, the softmax form must still be right.
   const gapped = Array.from({ length: 2 * 32 }, (_, i) => f32(((i * 7) % 32) * 0.5 + 0.25));
   cases.push(softCase('gaps ≫ 87α (α=1e-3)', 2, 32, 1e-3, gapped, [4.5, 10.3], 13));
-  // The bracket's awkward rows (softtopk-search.wgsl): all-equal rows (one all zero), k̂ at 1
+  // The bracket's awkward rows (softTopKSearchForward): all-equal rows (one all zero), k̂ at 1
   // and at k_max in a row wider than the candidate list, k̂ of the first annealing steps (far
   // above the positives: t inside the tied zeros), α from 1e-6 to 1 (α = 1: every entry is a
   // candidate, more than the list holds), ties across radix buckets.

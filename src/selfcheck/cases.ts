@@ -69,10 +69,7 @@ export type SelfCheckCase =
 export function shadersOf(c: SelfCheckCase): string[] {
   switch (c.kernel) {
     case 'softtopk':
-      // The backward is in softtopk.wgsl; the default forward search in softtopk-search.wgsl.
-      return c.spec.search === 'select'
-        ? ['softtopk-search.wgsl', 'softtopk.wgsl']
-        : ['softtopk.wgsl'];
+      return ['softtopk.wgsl'];
     case 'batchtopk':
       return ['batchtopk.wgsl', 'batchtopk-apply.wgsl'];
     case 'eval':

@@ -40,26 +40,22 @@ export const KERNELS: KernelEntry[] = [
     tests: ['e2e/kernels.spec.ts'],
   },
   {
+    // The default forward (softTopKSearchForward): a radix-select bracket, then Newton on the
+    // candidates near it; the whole-row Newton forward stays selectable.
     shader: 'softtopk.wgsl',
     host: [`${K}softtopk.ts`],
     reference: [
       `${R}sae/softtopk.ts#solveThreshold`,
       `${R}sae/softtopk.ts#softTopK`,
       `${R}sae/softtopk.ts#softTopKBackward`,
-    ],
-    tests: ['e2e/sae-kernels.spec.ts', 'e2e/sae-fixture.spec.ts'],
-  },
-  {
-    // The default threshold search of the soft top-k forward: a radix-select bracket, then
-    // Newton on the candidates near it (softtopk.wgsl's whole-row search stays selectable).
-    shader: 'softtopk-search.wgsl',
-    host: [`${K}softtopk.ts`],
-    reference: [
       `${R}sae/softtopkSearch.ts#thresholdBracket`,
       `${R}sae/softtopkSearch.ts#thresholdCandidates`,
-      `${R}sae/softtopk.ts#solveThreshold`,
     ],
-    tests: ['e2e/sae-kernels.spec.ts', 'test/reference/softtopkSearch.test.ts'],
+    tests: [
+      'e2e/sae-kernels.spec.ts',
+      'e2e/sae-fixture.spec.ts',
+      'test/reference/softtopkSearch.test.ts',
+    ],
   },
   {
     shader: 'topk.wgsl',

@@ -56,7 +56,7 @@ export async function checkSoftTopK(ctx: KernelContext, c: SoftTopKCase): Promis
   // −∞ (k̂ = F: every p = 1) must be −∞ on both sides; otherwise within 4 float32 ulps of t.
   const both = (t: number[], r: number) =>
     t.map((v, b) => (v === -Infinity && ref.t[b] === -Infinity ? r : v));
-  const name = `${c.search === 'select' ? 'softtopk-search' : 'softtopk'} ${c.B}×${c.F} α=${c.alpha}`;
+  const name = `softtopk ${c.search} ${c.B}×${c.F} α=${c.alpha}`;
   return combine(name, [
     compared('t', both(gpuT, 0), both(ref.t, 0), { atol: 4 * ref.epsT, rtol: 0 }),
     compared('f', out.f, ref.f, ref.tol.f),

@@ -1,25 +1,21 @@
 /**
- * Host class for shaders/softtopk.wgsl and softtopk-search.wgsl: the Laplace-CDF soft top-k of
+ * Host class for shaders/softtopk.wgsl: the Laplace-CDF soft top-k of
  * each row of h [B, F].
  *   encodeForward:  h, k̂ → t [B], f = h ⊙ p [B, F]
  *   encodeBackward: h, t, ∂ℒ/∂f → ∂ℒ/∂pre [B, F] (ReLU mask applied), ∂ℒ/∂k̂ [B]
  * The forward's threshold search is `select` (default: radix-select bracket, then Newton on the
- * few entries near it; softtopk-search.wgsl) or `newton` (Newton over the whole row from the
- * min/max bracket; softtopk.wgsl), kept for comparison in the benchmarks. `select` refines
+ * few entries near it; softTopKSearchForward) or `newton` (Newton over the whole row from the
+ * min/max bracket; softTopKForward), kept for comparison in the benchmarks. `select` refines
  * on one thread when at most SERIAL_MAX entries are candidates and on the whole workgroup
  * otherwise; `select-shared` always takes the workgroup route, so that tests cover both on
  * the same rows.
  */
 import code from '../../../shaders/softtopk.wgsl?raw';
-import searchCode from '../../../shaders/softtopk-search.wgsl?raw';
 import { parseUniformLayout } from '../uniforms';
 import type { Buf, KernelContext } from './context';
 import { RowKernelBase, rowWorkgroupSize, type EntryPoint } from './rowKernel';
 
 const PARAMS = parseUniformLayout(code, 'Params');
-// Both forwards read the one uniform buffer, so their Params must agree.
-if (JSON.stringify(parseUniformLayout(searchCode, 'Params')) !== JSON.stringify(PARAMS))
-  throw new Error('softtopk-search.wgsl and softtopk.wgsl disagree on Params');
 
 /** How the forward finds each row's threshold (see the module comment). */
 export type ThresholdSearch = 'select' | 'select-shared' | 'newton';
@@ -54,7 +50,7 @@ export class SoftTopK extends RowKernelBase {
     const [fwd, bwd] = await Promise.all([
       search === 'newton'
         ? RowKernelBase.entry(ctx, 'SoftTopK', code, 'softTopKForward', { WG }, label)
-        : RowKernelBase.entry(ctx, 'SoftTopKSearch', searchCode, 'softTopKForward', select, label),
+        : RowKernelBase.entry(ctx, 'SoftTopK', code, 'softTopKSearchForward', select, label),
       RowKernelBase.entry(ctx, 'SoftTopK', code, 'softTopKBackward', { WG }, label),
     ]);
     return new SoftTopK(ctx, fwd, bwd, o.F, o.B, o.alpha, label);

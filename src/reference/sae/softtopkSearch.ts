@@ -1,6 +1,7 @@
 /**
- * Float64 reference of the threshold bracket that shaders/softtopk-search.wgsl builds before its
- * Newton refinement (spec §3 soft top-k), so the bracket's claim can be checked on the CPU:
+ * Float64 reference of the threshold bracket that softTopKSearchForward (shaders/softtopk.wgsl)
+ * builds before its Newton refinement (spec §3 soft top-k), so the bracket's claim can be checked
+ * on the CPU:
  * with m₁ = ⌊k̂⌋, m₂ = m₁ + 1 (≤ F), any U ≥ the m₁-th largest value and any L ≤ the m₂-th largest,
  *   t ∈ [L − c_lo·a, U + c_hi·a],  c_hi = ln((F − m₁ + 1)/2),  c_lo = ln(m₂ / (2(m₂ − k̂)))
  * (each floored at 0; the kernel adds 1 to each for rounding). Above U + c_hi·a at most m₁ − 1
