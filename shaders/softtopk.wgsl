@@ -301,6 +301,24 @@ fn sharedNewton(lid: u32, st: ptr<function, Newton>, n: u32, onList: bool, base:
   if (lid == 0u) { tShared = (*st).bestT; }
 }
 
+// The closed-form polish of t_n = tShared with every thread taking a share of the n entries;
+// thread 0 leaves the result in tShared. All threads must call it.
+fn sharedPolish(lid: u32, n: u32, onList: bool, base: u32, above: f32, k: f32, a: f32) {
+  let tn = workgroupUniformLoad(&tShared);
+  let seg0 = segment(tn, lid, WG, n, onList, base);
+  r0[lid] = seg0.x;
+  r1[lid] = seg0.y;
+  reduceMaxMin(lid);
+  let seg = vec2<f32>(r0[0], r1[0]);
+  workgroupBarrier();
+  let ps = polishSums(tn, seg, lid, WG, n, onList, base, a);
+  r0[lid] = ps.x;
+  r1[lid] = ps.y;
+  r2[lid] = ps.z;
+  reduce3(lid);
+  if (lid == 0u) { tShared = polish(tn, seg, vec3<f32>(r0[0], r1[0], r2[0]), above, k, a); }
+}
+
 // t[row] = tf and f = h·L((h − tf)/a) (f = h for tf = T_FULL: k̂ ≥ F).
 fn writeSoft(lid: u32, row: u32, base: u32, F: u32, tf: f32, a: f32) {
   let full = tf <= T_FULL;
@@ -427,19 +445,7 @@ fn softTopKSearchForward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_in
   } else if (mode != 1u) {
     var st = Newton(lo, hi, 0.5 * (lo + hi), 3.4e38, false);
     sharedNewton(lid, &st, n, onList, base, above, k, a);
-    let tn = workgroupUniformLoad(&tShared);
-    let seg0 = segment(tn, lid, WG, n, onList, base);
-    r0[lid] = seg0.x;
-    r1[lid] = seg0.y;
-    reduceMaxMin(lid);
-    let seg = vec2<f32>(r0[0], r1[0]);
-    workgroupBarrier();
-    let ps = polishSums(tn, seg, lid, WG, n, onList, base, a);
-    r0[lid] = ps.x;
-    r1[lid] = ps.y;
-    r2[lid] = ps.z;
-    reduce3(lid);
-    if (lid == 0u) { tShared = polish(tn, seg, vec3<f32>(r0[0], r1[0], r2[0]), above, k, a); }
+    sharedPolish(lid, n, onList, base, above, k, a);
   }
   workgroupBarrier();
   writeSoft(lid, row, base, F, select(tShared, T_FULL, mode == 1u), a);
