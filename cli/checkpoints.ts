@@ -7,6 +7,7 @@
 // so a long run's folder stays at two generations. `--resume` copies them back.
 
 import { entriesOf } from '../src/checkpoint/opfs';
+import { decodePointer } from '../src/checkpoint/store';
 
 /** The run's folder in the Origin Private File System. */
 async function runDir(runId: string): Promise<FileSystemDirectoryHandle> {
@@ -20,7 +21,36 @@ async function runDir(runId: string): Promise<FileSystemDirectoryHandle> {
 
 const isPointer = (name: string) => name.startsWith('pointer');
 
-/** Mirrors the run's checkpoint folder to the Node side, one commit after another. */
+/** The pointer slots' bytes as they are now (a missing slot is absent). */
+async function readPointers(
+  dir: FileSystemDirectoryHandle,
+): Promise<Map<string, Uint8Array<ArrayBuffer>>> {
+  const out = new Map<string, Uint8Array<ArrayBuffer>>();
+  for await (const [name, h] of entriesOf(dir))
+    if (h.kind === 'file' && isPointer(name))
+      try {
+        const file = await (h as FileSystemFileHandle).getFile();
+        out.set(name, new Uint8Array(await file.arrayBuffer()));
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+  return out;
+}
+
+const isNotFound = (e: unknown) => e instanceof DOMException && e.name === 'NotFoundError';
+const sameBytes = (a: Map<string, Uint8Array>, b: Map<string, Uint8Array>) =>
+  a.size === b.size &&
+  [...a].every(([k, v]) => {
+    const w = b.get(k);
+    return w !== undefined && w.length === v.length && w.every((x, i) => x === v[i]);
+  });
+
+/**
+ * Mirrors the run's checkpoint folder to the Node side, one commit after another. Training goes
+ * on while a copy runs, so the store may commit (and prune) meanwhile: a copy takes the pointer
+ * records first, copies only the generations they name (committed and verified, so never
+ * half-written), and starts again if the records changed before it wrote them.
+ */
 export class CheckpointMirror {
   /** Generation files on disk: copied there (they never change once committed) or restored. */
   private readonly onDisk = new Set<string>();
@@ -46,24 +76,46 @@ export class CheckpointMirror {
 
   private async copy(): Promise<void> {
     const dir = await runDir(this.runId);
-    const names: string[] = [];
-    for await (const [name, h] of entriesOf(dir)) if (h.kind === 'file') names.push(name);
-    // Generations first: a pointer on disk never names a file that is not there yet.
-    const order = [...names.filter((n) => !isPointer(n)), ...names.filter(isPointer)];
-    for (const name of order) {
-      if (!isPointer(name) && this.onDisk.has(name)) continue;
-      const file = await (await dir.getFileHandle(name)).getFile();
-      const res = await fetch(this.url(name), { method: 'POST', body: file });
-      if (!res.ok) throw new Error(`cannot write the checkpoint file ${name}: ${await res.text()}`);
-      if (!isPointer(name)) this.onDisk.add(name);
+    for (let attempt = 1; ; attempt++) {
+      const pointers = await readPointers(dir);
+      const named = [...pointers.values()].flatMap((b) => decodePointer(b)?.file ?? []);
+      // A torn record (a commit writing it now) or a named generation pruned since (a later
+      // commit): the store has moved on; read it again (a stuck torn slot is copied as it is,
+      // and loading skips it there as here).
+      let moved = named.length < pointers.size;
+      for (const name of named) {
+        if (moved) break;
+        if (this.onDisk.has(name)) continue;
+        try {
+          await this.post(name, await (await dir.getFileHandle(name)).getFile());
+          this.onDisk.add(name);
+        } catch (e) {
+          if (!isNotFound(e)) throw e;
+          moved = true;
+        }
+      }
+      if (!moved) moved = !sameBytes(pointers, await readPointers(dir));
+      if (moved && attempt < 20) {
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
+      // Generations first, then the records that name them: a pointer on disk never names a
+      // file that is not there. Then generations no record names any more are deleted.
+      for (const [name, bytes] of pointers) await this.post(name, new Blob([bytes]));
+      for (const name of [...this.onDisk]) {
+        if (named.includes(name)) continue;
+        const res = await fetch(this.url(name), { method: 'DELETE' });
+        if (!res.ok)
+          throw new Error(`cannot delete the old checkpoint ${name}: ${await res.text()}`);
+        this.onDisk.delete(name);
+      }
+      return;
     }
-    // After the pointers: neither pointer on disk names a generation the store has pruned.
-    for (const name of [...this.onDisk]) {
-      if (names.includes(name)) continue;
-      const res = await fetch(this.url(name), { method: 'DELETE' });
-      if (!res.ok) throw new Error(`cannot delete the old checkpoint ${name}: ${await res.text()}`);
-      this.onDisk.delete(name);
-    }
+  }
+
+  private async post(name: string, body: Blob): Promise<void> {
+    const res = await fetch(this.url(name), { method: 'POST', body });
+    if (!res.ok) throw new Error(`cannot write the checkpoint file ${name}: ${await res.text()}`);
   }
 
   private url(name: string): string {
