@@ -18,6 +18,11 @@ test('shows the adapter and a passing kernel self-check', async ({ page }) => {
   });
   expect(info, 'WebGPU adapter must be available (it fails, never skips, in CI)').not.toBeNull();
 
+  // The self-check waits for its tab: with the device ready and two seconds gone, none of it has
+  // started while the user is on another tab.
+  await page.waitForFunction(() => window.__softsae?.state().gpuStatus === 'ready');
+  await page.waitForTimeout(2000);
+  expect(await page.evaluate(() => window.__softsae?.state().selfCheck.state)).toBe('idle');
   await page.getByTestId('nav.gpu').click();
   await expect(page.getByTestId('gpu.panel')).toBeVisible();
   await expect(page.getByTestId('gpu.status')).toHaveText('Ready');

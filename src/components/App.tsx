@@ -37,14 +37,15 @@ export function App() {
     setTab('inspect');
   }, []);
 
-  // Run the self-check once, as soon as the engine has a device.
+  // The self-check runs once, the first time the GPU tab (where it shows) is open with a device:
+  // not at start, where compiling its pipelines would delay a first training's own.
   const ranOnce = useRef(false);
   useEffect(() => {
-    if (gpuStatus === 'ready' && !ranOnce.current) {
+    if (tab === 'gpu' && gpuStatus === 'ready' && !ranOnce.current) {
       ranOnce.current = true;
       session.current?.send({ type: 'selfcheck' });
     }
-  }, [gpuStatus]);
+  }, [tab, gpuStatus]);
 
   // Stable callbacks into the session (which lives outside React, see appSession.ts).
   const send: AppSession['send'] = (r) => session.current?.send(r);
