@@ -3,7 +3,7 @@
 // JSON lines, and bad input exits non-zero with the reason. The command serves the prebuilt page
 // (dist-cli/), built here first so the tests run the current sources; its inputs are read by
 // HTTP byte ranges (scripts/cli-server.mjs, test/cli/server.test.ts).
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,37 +17,23 @@ import { readModel } from '../src/io/sae/modelFile';
 import { writeSanityFixture } from './sanityFixture';
 import { fixturePath } from '../test/helpers/fixtures';
 import { epochChecksum } from './epochChecksum';
+import { fastCompileEnv } from '../scripts/chromium.mjs';
 import { readSafetensorsRaw } from './sae-reference';
 import { loadSoftsaeSmall } from '../test/helpers/softsaeSmall';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'bin', 'softsae.mjs');
+// Every command's Chromium compiles shaders the suite's way (FAST_COMPILE_ARGS).
+const env = fastCompileEnv();
 const run = (...args: string[]) =>
-  spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
+  spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 240_000, env });
 /** A command of several runs (a sweep), given more time on a loaded machine. */
 const runLong = (...args: string[]) =>
-  spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 800_000 });
+  spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 800_000, env });
 
-test.describe.configure({ mode: 'serial', timeout: 300_000 });
-
-test.beforeAll(() => {
-  // `npm run build:cli` (about 2 s): the page bundle the command serves.
-  execFileSync(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'build',
-      '--mode',
-      'cli',
-      '--logLevel',
-      'warn',
-    ],
-    {
-      cwd: ROOT,
-      stdio: 'inherit',
-    },
-  );
-});
+// Each test has its own folder: they spread over the workers. The commands serve dist-cli/, built
+// from the current sources once for the run by e2e/global-setup.ts.
+test.describe.configure({ mode: 'parallel', timeout: 300_000 });
 
 /**
  * `softsae eval` of a trained run's model on `acts`: its FVU and mean L0 equal the run's final
@@ -406,6 +392,7 @@ test('softsae sweep: 3 k × 3 architectures, one folder per run, sweep.json equa
   const r = spawnSync('node', [CLI, ...args, '--arch', 'softsae,topk,batchtopk'], {
     encoding: 'utf8',
     timeout: 840_000,
+    env,
   });
   expect(r.status, r.stderr).toBe(0);
   expect(r.stderr).toContain('swept 9 of 9 runs');
@@ -608,9 +595,7 @@ test('softsae train killed mid-run resumes with --resume and ends with the param
   const victim = spawn(
     'node',
     [CLI, 'train', '--acts', acts.path, '--config', cfg, '--out', out, ...args],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
+    { stdio: ['ignore', 'ignore', 'pipe'], env },
   );
   let killedAt = -1;
   await new Promise<void>((resolve) => {
@@ -681,7 +666,10 @@ test('softsae sweep killed in its second run resumes with --resume: the same swe
 
   // Killed (SIGKILL) past step 30 of its second run (topk-k2).
   const out = join(dir, 'killed');
-  const victim = spawn('node', [CLI, ...sweepArgs(out)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const victim = spawn('node', [CLI, ...sweepArgs(out)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env,
+  });
   let killedAt = -1;
   await new Promise<void>((resolve) => {
     let text = '';

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { compareArrays, formatMismatches } from '../src/reference/compare';
 import { fixturePath } from '../test/helpers/fixtures';
+import { fastCompileEnv } from '../scripts/chromium.mjs';
 import { loadSoftsaeSmall } from '../test/helpers/softsaeSmall';
 import {
   fixtureSae,
@@ -22,7 +23,7 @@ import {
 
 const CLI = join(import.meta.dirname, '..', 'bin', 'softsae.mjs');
 const run = (...args: string[]) =>
-  spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
+  spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 240_000, env: fastCompileEnv() });
 
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
 

@@ -15,7 +15,26 @@ export function chromiumArgs() {
     '--no-first-run',
   ];
   if (typeof process.getuid === 'function' && process.getuid() === 0) args.push('--no-sandbox');
+  // $SOFTSAE_CHROMIUM_ARGS: extra flags, space-separated (the tests set FAST_COMPILE_ARGS there).
+  const extra = process.env.SOFTSAE_CHROMIUM_ARGS?.trim();
+  if (extra) args.push(...extra.split(/\s+/));
   return args;
+}
+
+/**
+ * Flags the test suite adds (playwright.config.ts), never the app's defaults. WGSL zero-fills
+ * `var<workgroup>` memory, and Dawn does it with code it adds at the top of every entry point. On
+ * SwiftShader that code makes compiling a pipeline about 8× slower (the soft top-k and GEMM
+ * pipelines: 15 s → 2 s), and compilation is most of the suite's time. The flag changes no result
+ * there: SwiftShader hands each workgroup zeroed memory either way (checked by the `shipped`
+ * project, which runs every kernel's self-check with the browser's defaults), and every kernel
+ * writes its workgroup memory before reading it.
+ */
+export const FAST_COMPILE_ARGS = ['--enable-dawn-features=disable_workgroup_init'];
+
+/** The environment for a test's `softsae` command: this process's, with FAST_COMPILE_ARGS. */
+export function fastCompileEnv() {
+  return { ...process.env, SOFTSAE_CHROMIUM_ARGS: FAST_COMPILE_ARGS.join(' ') };
 }
 
 /**

@@ -1,0 +1,13 @@
+// Once before any test: `npm run build:cli` (a few seconds), so that every `softsae` command the
+// specs run (cli.spec.ts, sae-import.spec.ts) serves a page bundle of the current sources.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+export default function globalSetup(): void {
+  const root = join(import.meta.dirname, '..');
+  const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  execFileSync(process.execPath, [vite, 'build', '--mode', 'cli', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+}
