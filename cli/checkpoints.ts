@@ -21,23 +21,32 @@ async function runDir(runId: string): Promise<FileSystemDirectoryHandle> {
 
 const isPointer = (name: string) => name.startsWith('pointer');
 
-/** The pointer slots' bytes as they are now (a missing slot is absent). */
+/**
+ * A file's bytes, read at once; null when the store removed or replaced it meanwhile (a File
+ * object goes stale once its file changes: reading it later fails, so a copy never posts one).
+ */
+async function readNow(dir: FileSystemDirectoryHandle, name: string) {
+  try {
+    const file = await (await dir.getFileHandle(name)).getFile();
+    return new Uint8Array(await file.arrayBuffer());
+  } catch (e) {
+    if (e instanceof DOMException && (e.name === 'NotFoundError' || e.name === 'NotReadableError'))
+      return null;
+    throw e;
+  }
+}
+
+/** The pointer slots' bytes as they are now (empty while one is being replaced). */
 async function readPointers(
   dir: FileSystemDirectoryHandle,
 ): Promise<Map<string, Uint8Array<ArrayBuffer>>> {
   const out = new Map<string, Uint8Array<ArrayBuffer>>();
   for await (const [name, h] of entriesOf(dir))
     if (h.kind === 'file' && isPointer(name))
-      try {
-        const file = await (h as FileSystemFileHandle).getFile();
-        out.set(name, new Uint8Array(await file.arrayBuffer()));
-      } catch (e) {
-        if (!isNotFound(e)) throw e;
-      }
+      out.set(name, (await readNow(dir, name)) ?? new Uint8Array());
   return out;
 }
 
-const isNotFound = (e: unknown) => e instanceof DOMException && e.name === 'NotFoundError';
 const sameBytes = (a: Map<string, Uint8Array>, b: Map<string, Uint8Array>) =>
   a.size === b.size &&
   [...a].every(([k, v]) => {
@@ -84,14 +93,12 @@ export class CheckpointMirror {
       // and loading skips it there as here).
       let moved = named.length < pointers.size;
       for (const name of named) {
-        if (moved) break;
-        if (this.onDisk.has(name)) continue;
-        try {
-          await this.post(name, await (await dir.getFileHandle(name)).getFile());
+        if (moved || this.onDisk.has(name)) continue;
+        const bytes = await readNow(dir, name);
+        if (!bytes) moved = true;
+        else {
+          await this.post(name, new Blob([bytes]));
           this.onDisk.add(name);
-        } catch (e) {
-          if (!isNotFound(e)) throw e;
-          moved = true;
         }
       }
       if (!moved) moved = !sameBytes(pointers, await readPointers(dir));

@@ -28,10 +28,17 @@ class FakeDir {
   private handle(name: string) {
     return {
       kind: 'file' as const,
+      // As in browsers, a File goes stale once its file is replaced or removed.
       getFile: async () => {
         const bytes = this.files.get(name);
         if (!bytes) throw new DOMException(`${name} is gone`, 'NotFoundError');
-        return new Blob([bytes]);
+        const stale = () => this.files.get(name) !== bytes;
+        return {
+          arrayBuffer: async () => {
+            if (stale()) throw new DOMException(`${name} changed`, 'NotReadableError');
+            return bytes.slice().buffer;
+          },
+        };
       },
     };
   }
@@ -57,9 +64,8 @@ function fakeDisk(during: (posts: number) => void) {
   vi.stubGlobal('fetch', async (url: string, init: { method: string; body?: Blob }) => {
     const name = decodeURIComponent(url.split('/').at(-1)!);
     if (init.method === 'POST') {
-      const bytes = new Uint8Array(await init.body!.arrayBuffer());
-      during(++posts);
-      disk.set(name, bytes);
+      during(++posts); // the body is read as it is sent
+      disk.set(name, new Uint8Array(await init.body!.arrayBuffer()));
     } else disk.delete(name);
     return new Response('ok');
   });
@@ -111,7 +117,7 @@ describe('CheckpointMirror while the store commits', () => {
     expect(disk.has('gen-1.ckpt'), 'pruned there too').toBe(false);
   });
 
-  it('two commits during the first copy prune a listed generation: no NotFoundError', async () => {
+  it('two commits during the first copy prune the generation being sent: no error', async () => {
     const { disk } = await mirrorWith((run, posts) => {
       if (posts === 1) {
         commit(run, 3);
