@@ -1,8 +1,8 @@
 // A command-line run's checkpoints on disk. The engine worker writes them to the Origin Private
 // File System (`checkpoints/<runId>/`: generation files and two pointer records, see
-// src/checkpoint/store.ts), exactly as in the app; after each commit this copies the run's folder
-// to `--out/checkpoints/` (each file written whole, then renamed, by the Node side), generations
-// before pointers, so the copy on disk is always a committed state. The store keeps only its
+// src/checkpoint/store.ts), exactly as in the app; after each commit this copies the generations
+// the pointer records name, then the records, to `--out/checkpoints/` (each file written whole,
+// then renamed, by the Node side), so the copy on disk is always a committed state. The store keeps only its
 // last generations; once a pointer on disk no longer names a pruned one, it is deleted there too,
 // so a long run's folder stays at two generations. `--resume` copies them back.
 

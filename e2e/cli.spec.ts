@@ -1,8 +1,8 @@
 // The headless runner as a user calls it: `softsae eval` reproduces the softsae-small fixture,
 // `softsae train` writes a model and metrics that `softsae eval` agrees with, progress comes as
 // JSON lines, and bad input exits non-zero with the reason. The command serves the prebuilt page
-// (dist-cli/), built here first so the tests run the current sources; its inputs are read by
-// HTTP byte ranges (scripts/cli-server.mjs, test/cli/server.test.ts).
+// (dist-cli/), built once for the run by e2e/global-setup.ts so the tests run the current
+// sources; its inputs are read by HTTP byte ranges (scripts/cli-server.mjs, test/cli/server.test.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,8 +31,7 @@ const run = (...args: string[]) =>
 const runLong = (...args: string[]) =>
   spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 800_000, env });
 
-// Each test has its own folder: they spread over the workers. The commands serve dist-cli/, built
-// from the current sources once for the run by e2e/global-setup.ts.
+// Each test has its own folder: they spread over the workers.
 test.describe.configure({ mode: 'parallel', timeout: 300_000 });
 
 /**

@@ -4,10 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export default function globalSetup(): void {
-  const root = join(import.meta.dirname, '..');
-  const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-  execFileSync(process.execPath, [vite, 'build', '--mode', 'cli', '--logLevel', 'warn'], {
-    cwd: root,
+  execFileSync('npm', ['run', '--silent', 'build:cli', '--', '--logLevel', 'warn'], {
+    cwd: join(import.meta.dirname, '..'),
     stdio: 'inherit',
   });
 }
