@@ -4,15 +4,17 @@
 // never count. Which tensors have a gradient may depend on the GPU's
 // own state: the tensors of condMask have one only when cond[condIndex] ≠ 0 (the hard phase's
 // encoder, which learns only while the aux-k term is active, i.e. some feature is dead — decided
-// without a readback; adam.wgsl applies the same rule). Three stages, no CPU readback:
+// without a readback; adam.wgsl applies the same rule). Two stages, no CPU readback:
 //   partialSums: one dispatch per tensor (each tensor is its own buffer, so that no binding has to
 //             hold them all: maxStorageBufferBindingSize). NP·WG threads; thread k takes elements
 //             k, k + NP·WG, … of the enabled tensors laid end to end, carrying its running sum
 //             from one tensor's dispatch to the next in lanes[k] — the same sequence of operations
 //             per thread as one walk over all tensors.
-//   reduceLanes: NP workgroups fold the lanes into partials[NP] and reset the lanes to empty.
-//   finalize: one workgroup folds the partials and writes OptimStatus, which Adam and the
-//             renormalisation read; it also advances the per-tensor Adam step counts.
+//   finalize: one workgroup folds the NP·WG lanes (thread j: lanes j, j + WG, …, NP of them),
+//             resets them to empty for the next step, then folds its WG threads' sums in a tree
+//             and writes OptimStatus, which Adam and the renormalisation read; it also advances
+//             the per-tensor Adam step counts. (A separate pass of NP workgroups used to fold the
+//             lanes: on a software adapter its barriers cost as much as the sums themselves.)
 //
 // Overflow-safe accumulation: a sum of squares is kept as (e, s) meaning 2^(2e)·s, with every
 // value scaled by the exact power of two 2^(−e) of the largest exponent seen, so |g| up to
@@ -27,7 +29,7 @@
 struct Params {
   gradMask: u32,    // bit s: tensor s has a gradient this step
   numTensors: u32,
-  numPartials: u32, // NP (finalize folds any number, WG lanes at a time)
+  numPartials: u32, // NP: partialSums runs NP·WG threads, one lane each
   maxNorm: f32,
   hasLoss: u32,
   lossIndex: u32,   // float index of the loss scalar in `loss`
@@ -56,7 +58,6 @@ override WG: u32 = 256;
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> segments: array<Segment>;
 @group(0) @binding(2) var<storage, read> grads: array<f32>;  // the gradient of tensor pick.tensor
-@group(0) @binding(3) var<storage, read_write> partials: array<Partial>;
 @group(0) @binding(4) var<storage, read_write> status: OptimStatus;
 @group(0) @binding(5) var<storage, read> loss: array<f32>;
 @group(0) @binding(6) var<storage, read> cond: array<u32>;
@@ -149,18 +150,12 @@ fn partialSums(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
 }
 
 @compute @workgroup_size(WG)
-fn reduceLanes(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let k = wg.x * WG + lid;
-  tree[lid] = lanes[k];
-  lanes[k] = Partial(-127, 0.0, 0u, 0u);  // empty again for the next step
-  reduceTree(lid);
-  if (lid == 0u) { partials[wg.x] = tree[0]; }
-}
-
-@compute @workgroup_size(WG)
 fn finalize(@builtin(local_invocation_index) lid: u32) {
   var p = Partial(-127, 0.0, 0u, 0u);
-  for (var i = lid; i < params.numPartials; i += WG) { p = combine(p, partials[i]); }
+  for (var k = lid; k < params.numPartials * WG; k += WG) {
+    p = combine(p, lanes[k]);
+    lanes[k] = Partial(-127, 0.0, 0u, 0u);  // empty again for the next step
+  }
   tree[lid] = p;
   reduceTree(lid);
   if (lid != 0u) { return; }

@@ -210,10 +210,12 @@ export async function checkGradNorm(ctx: KernelContext, c: GradNormCase): Promis
       const flat = (f: (name: ParamName) => ArrayLike<number>) =>
         hasGrad.flatMap((name) => Array.from(f(name)));
       const n = flat((name) => g[name]).length;
-      // A sum of n positive terms along a path of depth ≤ ⌈n/65536⌉ + 20 (terms per thread, 8
-      // tree levels, ≤ 4 partials per finalize lane, 8 more levels) errs by depth·ε relative;
-      // the norm halves that, the clip coefficient adds two roundings. Margin ×2.
-      const tol = { atol: 1e-300, rtol: 2 * (Math.ceil(n / 65536) + 20) * EPS32 };
+      // A sum of n positive terms along a path of depth ≤ ⌈n/(NP·256)⌉ + NP + 30 (terms per
+      // lane, NP = ⌈n/4096⌉ ≤ 1024 lanes per finalize thread, two fan-in-16 tree levels) errs by
+      // depth·ε relative; the norm halves that, the clip coefficient adds two roundings. Margin ×2.
+      const np = Math.min(1024, Math.max(1, Math.ceil(n / 4096)));
+      const depth = Math.ceil(n / (np * 256)) + np + 30;
+      const tol = { atol: 1e-300, rtol: 2 * depth * EPS32 };
       const name = `${c.D}×${c.F} scale ${c.zero ? 0 : c.scale} ${hasGrad.length}/${PARAM_NAMES.length} tensors`;
       results.push(check(`norm ${name}`, [st.norm], [norm], tol));
       // The coefficient as Adam applies it: scale·g vs the reference's clipped gradients.

@@ -1,7 +1,7 @@
 /**
  * Host class for shaders/gradnorm.wgsl: the global gradient norm over a set of tensors (segments),
  * each in its own buffer, and the clip coefficient: one `partialSums` dispatch per tensor with a
- * gradient, then `reduceLanes` and `finalize`, which leave their result in a small status buffer
+ * gradient, then `finalize` (one workgroup), which leaves its result in a small status buffer
  * on the GPU — Adam and the renormalisation read it there; the host reads it back
  * only when it wants to, pipelined (see {@link decodeStatus}).
  *
@@ -20,11 +20,11 @@ export const STATUS_LAYOUT = parseUniformLayout(code, 'OptimStatus');
 export const SEGMENT_LAYOUT = parseUniformLayout(code, 'Segment');
 const PICK = parseUniformLayout(code, 'Pick');
 const PARTIAL_BYTES = parseUniformLayout(code, 'Partial').size;
-/** Threads per workgroup, in both passes. */
+/** Threads per workgroup, in both stages. */
 const WG = 256;
 /**
- * Workgroups of the first stage: 1024 × 256 threads keep a large GPU's memory system busy, and
- * the single finalize workgroup folds 4 partials per lane.
+ * Workgroups of the first stage: 1024 × 256 threads keep a large GPU's memory system busy; the
+ * single finalize workgroup then folds at most 1024 lanes per thread.
  */
 const MAX_PARTIALS = 1024;
 /** gradMask is a u32 bit set. */
@@ -137,11 +137,9 @@ export class GradNorm {
   private readonly uniform: Uniform;
   /** Per segment: a uniform naming it to its partialSums dispatch (written once). */
   private readonly picks: Uniform[];
-  private readonly partials: GPUBuffer;
   /** Running sums of the partialSums threads [numPartials·WG], empty between steps. */
   private readonly lanes: GPUBuffer;
   private readonly partialGroups: BindGroupCache[];
-  private readonly laneGroups = new BindGroupCache();
   private readonly finalGroups = new BindGroupCache();
   readonly numPartials: number;
   /** Segments that may have a gradient this step (gradMask | condMask), from {@link setStep}. */
@@ -150,7 +148,6 @@ export class GradNorm {
   private constructor(
     private readonly ctx: KernelContext,
     private readonly partialPipeline: GPUComputePipeline,
-    private readonly lanePipeline: GPUComputePipeline,
     private readonly finalPipeline: GPUComputePipeline,
     readonly options: GradNormOptions,
     readonly label: string,
@@ -166,12 +163,7 @@ export class GradNorm {
       return u;
     });
     this.partialGroups = options.segments.map(() => new BindGroupCache());
-    this.partials = device.createBuffer({
-      label: `${label}.partials`,
-      size: this.numPartials * PARTIAL_BYTES,
-      usage: GPUBufferUsage.STORAGE,
-    });
-    // Empty partials: e = −127, s = 0 (the WGSL `Partial(-127, 0.0, 0u, 0u)`).
+    // Empty lanes: e = −127, s = 0 (the WGSL `Partial(-127, 0.0, 0u, 0u)`).
     const empty = new Int32Array((this.numPartials * WG * PARTIAL_BYTES) / 4);
     for (let i = 0; i < empty.length; i += PARTIAL_BYTES / 4) empty[i] = -127;
     this.lanes = createBufferFrom(
@@ -185,13 +177,12 @@ export class GradNorm {
 
   static async create(ctx: KernelContext, options: GradNormOptions): Promise<GradNorm> {
     if (options.segments.length > MAX_SEGMENTS) throw new Error('GradNorm: too many segments');
-    const [partialPipeline, lanePipeline, finalPipeline] = await Promise.all([
+    const [partialPipeline, finalPipeline] = await Promise.all([
       ctx.pipelines.get('GradNorm.partials', code, 'partialSums', { WG }),
-      ctx.pipelines.get('GradNorm.lanes', code, 'reduceLanes', { WG }),
       ctx.pipelines.get('GradNorm.finalize', code, 'finalize', { WG }),
     ]);
     const label = options.label ?? 'GradNorm';
-    return new GradNorm(ctx, partialPipeline, lanePipeline, finalPipeline, options, label);
+    return new GradNorm(ctx, partialPipeline, finalPipeline, options, label);
   }
 
   /**
@@ -235,28 +226,19 @@ export class GradNorm {
       );
       dispatch(pass, this.partialPipeline, group, [this.numPartials, 1]);
     }
-    const laneGroup = this.laneGroups.get(
-      device,
-      `${this.label}.lanes.bindGroup`,
-      this.lanePipeline.getBindGroupLayout(0),
-      [this.partials, this.lanes],
-      [3, 7],
-    );
     const finalGroup = this.finalGroups.get(
       device,
       `${this.label}.finalize.bindGroup`,
       this.finalPipeline.getBindGroupLayout(0),
-      [u, buffers.segments, this.partials, buffers.status, buffers.loss ?? this.ctx.empty, cond],
-      [0, 1, 3, 4, 5, 6],
+      [u, buffers.segments, buffers.status, buffers.loss ?? this.ctx.empty, cond, this.lanes],
+      [0, 1, 4, 5, 6, 7],
     );
-    dispatch(pass, this.lanePipeline, laneGroup, [this.numPartials, 1]);
     dispatch(pass, this.finalPipeline, finalGroup, [1, 1]);
   }
 
   destroy(): void {
     this.uniform.destroy();
     for (const p of this.picks) p.destroy();
-    this.partials.destroy();
     this.lanes.destroy();
   }
 }
