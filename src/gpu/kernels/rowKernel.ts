@@ -7,13 +7,16 @@ import { Uniform, type UniformLayout } from '../uniforms';
 import { BindGroupCache, dispatch, dispatch2d, type Buf, type KernelContext } from './context';
 
 /**
- * Threads per workgroup for a kernel that reduces rows of length n: a power of two with about 8
- * elements per thread, between 32 and 256. Short rows get small workgroups: every idle thread
- * still pays for each barrier of the tree reductions (on CPU adapters such as SwiftShader, each
- * barrier switches between all of the workgroup's fibres).
+ * Threads per workgroup for a kernel that reduces rows of length n: a power of two with about 64
+ * elements per thread, between 32 and 256 (F = 2048 → 32 threads, 16 384 → 256). Every thread pays
+ * for each barrier of the tree reductions and radix passes, and on CPU adapters (SwiftShader) a
+ * barrier switches between all of the workgroup's fibres: at (D, F, rows) = (128, 2048, 256) the
+ * soft top-k search took 2.13 GEMM-eq of a step with 8 elements per thread, 0.56 with 32 and 0.33
+ * with 64 (`npm run bench -- --profile`). Consecutive threads still read consecutive entries, so
+ * the loads stay coalesced on a GPU; no real GPU has been measured.
  */
 export function rowWorkgroupSize(n: number): number {
-  const want = Math.ceil(n / 8);
+  const want = Math.ceil(n / 64);
   let wg = 32;
   while (wg < want && wg < 256) wg *= 2;
   return wg;
