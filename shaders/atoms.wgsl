@@ -1,6 +1,6 @@
 // Per-atom operations on the decoder, stored transposed on the device: W [F, D] in its own buffer,
 // so dictionary atom j (decoder column j) is the contiguous row w_j = W[j, :]. Its gradient G
-// [F, D] is another buffer of the same shape. One workgroup per atom.
+// [F, D] is another buffer of the same shape.
 //
 //   projectGrad:  g_j ← g_j − (g_j·ŵ_j) ŵ_j,  ŵ_j = w_j / (‖w_j‖ + PROJ_EPS)
 //                 (spec §5.4: the step cannot change an atom's norm to first order)
@@ -8,13 +8,20 @@
 //                 flagged this step's gradients as non-finite, so a skipped step leaves every bit
 //                 of the parameters unchanged.
 // The epsilons are the reference's (src/reference/sae/optim.ts, src/model/schedules.ts), set by the host.
-// Reductions are a balanced tree over WG lanes in f32.
+//
+// One thread per atom, WG atoms per workgroup, no workgroup memory and no barrier: a thread walks
+// its atom's D entries alone. A dot product over D entries is summed in blocks of BLOCK (an
+// inner f32 sum per block, then the block sums), so its rounding depth is BLOCK + ⌈D/BLOCK⌉
+// rather than D. Threads of a workgroup read atoms D floats apart; each cache line they touch
+// serves the next entries of the same thread, so a GPU's caches absorb the stride. (One workgroup
+// per atom with a tree reduction paid log₂ WG + 1 barriers per atom: on CPU adapters such as
+// SwiftShader each of those switches between all of the workgroup's fibres.)
 
 struct Params {
   D: u32,
   F: u32,
-  // Atoms handled per row of the 2-D dispatch grid (F > 65535).
-  rowsPerGridRow: u32,
+  // Workgroups per row of the 2-D dispatch grid (more than 65535 workgroups).
+  groupsPerGridRow: u32,
 }
 
 // Same layout as OptimStatus in gradnorm.wgsl (a unit test checks it); only nonFinite is read.
@@ -28,66 +35,67 @@ struct OptimStatus {
 override WG: u32 = 64;
 override PROJ_EPS: f32 = 1e-6;
 override RENORM_EPS: f32 = 1.1920929e-7;
+const BLOCK: u32 = 32u;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> w: array<f32>;  // W [F, D]
 @group(0) @binding(2) var<storage, read_write> g: array<f32>;  // G [F, D] (projectGrad)
 @group(0) @binding(3) var<storage, read> status: OptimStatus;  // (renormalize)
 
-var<workgroup> sumA: array<f32, WG>;
-var<workgroup> sumB: array<f32, WG>;
+// This thread's atom, or F when it has none.
+fn atomIndex(wg: vec3<u32>, lid: u32) -> u32 {
+  let j = (wg.y * params.groupsPerGridRow + wg.x) * WG + lid;
+  return min(j, params.F);
+}
 
-fn treeSum(lid: u32) {
-  workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (lid < stride) {
-      sumA[lid] += sumA[lid + stride];
-      sumB[lid] += sumB[lid + stride];
+// (‖w_j‖², g_j·w_j) of the atom at `base`, blockwise.
+fn projectSums(base: u32) -> vec2<f32> {
+  let D = params.D;
+  var total = vec2<f32>(0.0);
+  for (var d0 = 0u; d0 < D; d0 += BLOCK) {
+    var acc = vec2<f32>(0.0);
+    for (var d = d0; d < min(d0 + BLOCK, D); d++) {
+      let wv = w[base + d];
+      acc = fma(vec2<f32>(wv, g[base + d]), vec2<f32>(wv), acc);
     }
-    workgroupBarrier();
+    total += acc;
   }
+  return total;
+}
+
+// ‖w_j‖² of the atom at `base`, blockwise (renormalize binds no G: it must not name g).
+fn normSq(base: u32) -> f32 {
+  let D = params.D;
+  var total = 0.0;
+  for (var d0 = 0u; d0 < D; d0 += BLOCK) {
+    var acc = 0.0;
+    for (var d = d0; d < min(d0 + BLOCK, D); d++) { acc = fma(w[base + d], w[base + d], acc); }
+    total += acc;
+  }
+  return total;
 }
 
 @compute @workgroup_size(WG)
 fn projectGrad(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let j = wg.y * params.rowsPerGridRow + wg.x;
-  let valid = j < params.F;  // no early return before the barriers
+  let j = atomIndex(wg, lid);
+  if (j >= params.F) { return; }
   let base = j * params.D;
-  var ww = 0.0;
-  var gw = 0.0;
-  if (valid) {
-    for (var d = lid; d < params.D; d += WG) {
-      ww = fma(w[base + d], w[base + d], ww);
-      gw = fma(g[base + d], w[base + d], gw);
-    }
-  }
-  sumA[lid] = ww;
-  sumB[lid] = gw;
-  treeSum(lid);
-  if (!valid) { return; }
+  let sums = projectSums(base);
   // (g·ŵ) ŵ = (g·w) w / (‖w‖ + ε)²: one coefficient per atom.
-  let inv = 1.0 / (sqrt(sumA[0]) + PROJ_EPS);
-  let c = sumB[0] * inv * inv;
-  for (var d = lid; d < params.D; d += WG) {
+  let inv = 1.0 / (sqrt(sums.x) + PROJ_EPS);
+  let c = sums.y * inv * inv;
+  for (var d = 0u; d < params.D; d++) {
     g[base + d] = fma(-c, w[base + d], g[base + d]);
   }
 }
 
 @compute @workgroup_size(WG)
 fn renormalize(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  // Uniform across the dispatch: every invocation skips together, before any barrier.
+  // A step flagged non-finite writes nothing.
   if (status.nonFinite != 0u) { return; }
-  let j = wg.y * params.rowsPerGridRow + wg.x;
-  let valid = j < params.F;
+  let j = atomIndex(wg, lid);
+  if (j >= params.F) { return; }
   let base = j * params.D;
-  var ww = 0.0;
-  if (valid) {
-    for (var d = lid; d < params.D; d += WG) { ww = fma(w[base + d], w[base + d], ww); }
-  }
-  sumA[lid] = ww;
-  sumB[lid] = 0.0;
-  treeSum(lid);
-  if (!valid) { return; }
-  let scale = 1.0 / (sqrt(sumA[0]) + RENORM_EPS);
-  for (var d = lid; d < params.D; d += WG) { w[base + d] *= scale; }
+  let scale = 1.0 / (sqrt(normSq(base)) + RENORM_EPS);
+  for (var d = 0u; d < params.D; d++) { w[base + d] *= scale; }
 }

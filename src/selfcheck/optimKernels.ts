@@ -110,16 +110,16 @@ export async function checkAtoms(ctx: KernelContext, c: AtomCase): Promise<AtomR
     const wRef = Float64Array.from(w[DEC]);
     if (!c.skip) normalizeDecoderColumns(wRef, D, F, RENORM_EPS);
 
-    // Each lane sums ⌈D/64⌉ products, then a 6-level tree: a dot product errs by about
-    // (⌈D/64⌉ + 6)·ε relative to Σ|g_d w_d| ≤ ‖g_j‖‖w_j‖, and the removed part c·w_d inherits
-    // that bound scaled by |w_d|/‖w_j‖ ≤ 1. Margin ×2 plus a few roundings.
+    // One thread sums each atom in blocks of 32 products, then the ⌈D/32⌉ block sums: a dot
+    // product errs by about (32 + ⌈D/32⌉)·ε relative to Σ|g_d w_d| ≤ ‖g_j‖‖w_j‖, and the removed
+    // part c·w_d inherits that bound scaled by |w_d|/‖w_j‖ ≤ 1. Margin ×2 plus a few roundings.
     let gNorm = 0;
     for (let j = 0; j < F; j++) {
       let s = 0;
       for (let d = 0; d < D; d++) s += g[DEC][d * F + j] ** 2;
       gNorm = Math.max(gNorm, Math.sqrt(s));
     }
-    const depth = Math.ceil(D / 64) + 10;
+    const depth = Math.min(D, 32) + Math.ceil(D / 32) + 4;
     const projTol = { atol: 2 * depth * EPS32 * gNorm, rtol: 4 * EPS32 };
     // w_d/(‖w‖+ε): relative error ≲ (depth + 3)·ε per element.
     const renormTol = { atol: 1e-30, rtol: 2 * depth * EPS32 };

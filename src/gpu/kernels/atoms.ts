@@ -5,12 +5,12 @@
  *  - {@link AtomRenorm}: w_j ← w_j/(‖w_j‖ + eps), skipped when an optimizer status says so
  */
 import code from '../../../shaders/atoms.wgsl?raw';
-import { rowWorkgroupSize } from './rowKernel';
 import { parseUniformLayout, Uniform } from '../uniforms';
 import { BindGroupCache, dispatch, dispatch2d, type KernelContext } from './context';
 
 const PARAMS = parseUniformLayout(code, 'Params');
-/** Lanes per atom (power of two). */
+/** Atoms per workgroup (one thread each). */
+const WG = 64;
 
 export interface AtomOptions {
   D: number;
@@ -32,9 +32,9 @@ class AtomKernel {
     readonly label: string,
   ) {
     this.uniform = new Uniform(ctx.device, PARAMS, `${label}.params`);
-    this.grid = dispatch2d(options.F);
+    this.grid = dispatch2d(Math.ceil(options.F / WG));
     const { D, F } = options;
-    this.uniform.write({ D, F, rowsPerGridRow: this.grid[0] });
+    this.uniform.write({ D, F, groupsPerGridRow: this.grid[0] });
   }
 
   /** Binds the uniform at 0 and `buffers` at `bindings`. */
@@ -62,7 +62,7 @@ class AtomKernel {
 export class AtomProjection extends AtomKernel {
   static async create(ctx: KernelContext, options: AtomOptions): Promise<AtomProjection> {
     const pipeline = await ctx.pipelines.get('AtomProjection', code, 'projectGrad', {
-      WG: rowWorkgroupSize(options.D),
+      WG,
       PROJ_EPS: options.eps,
     });
     return new AtomProjection(ctx, pipeline, options, options.label ?? 'AtomProjection');
@@ -78,7 +78,7 @@ export class AtomProjection extends AtomKernel {
 export class AtomRenorm extends AtomKernel {
   static async create(ctx: KernelContext, options: AtomOptions): Promise<AtomRenorm> {
     const pipeline = await ctx.pipelines.get('AtomRenorm', code, 'renormalize', {
-      WG: rowWorkgroupSize(options.D),
+      WG,
       RENORM_EPS: options.eps,
     });
     return new AtomRenorm(ctx, pipeline, options, options.label ?? 'AtomRenorm');
