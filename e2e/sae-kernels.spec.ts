@@ -133,6 +133,14 @@ function softCases(): SoftCase[] {
       26,
     ),
   );
+  // Rows of 4096 and 8192 entries: 64 and 128 threads per row (rowWorkgroupSize), the sizes
+  // between the 32 of the rows above and the 256 of the largest.
+  added.push(
+    softCase('F=4096 (64 threads a row)', 2, 4096, 1e-2, reluNormal(2 * 4096, 27), [8.5, 40], 28),
+  );
+  added.push(
+    softCase('F=8192 (128 threads a row)', 2, 8192, 1e-4, reluNormal(2 * 8192, 29), [1.5, 64], 30),
+  );
   const grid = reluNormal(2 * 1200, 23, 4).map((v) => Math.round(v * 64) / 64);
   added.push(softCase('ties across buckets, F=1200', 2, 1200, 0.05, grid, [9, 100.5], 24));
   return [...cases, ...added.map((c) => ({ ...c, selectOnly: true }))];
@@ -248,6 +256,8 @@ const TOPK_CASES: [string, RowTopKArg][] = [
     'k̂ below 1 keeps nothing; k̂ at F − 1 and F',
     { B: 3, F: 70, h: reluNormal(210, 38).map((v) => v + 0.01), kHat: [0.5, 69, 70] },
   ],
+  ['F=4096: 64 threads a row', { B: 2, F: 4096, h: reluNormal(8192, 40), kHat: [9, 300.5] }],
+  ['F=8192: 128 threads a row', { B: 2, F: 8192, h: reluNormal(16384, 41), kHat: [1, 64] }],
   [
     'TopK k = 1 with the maximum tied',
     {

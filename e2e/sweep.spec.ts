@@ -11,7 +11,9 @@ const BASE = {
   dict_size: 32,
   k: 4,
   k_max: 8,
-  steps: 40,
+  // Long enough that the pause below cannot arrive after the end of the run it pauses: it is
+  // clicked once that run has committed its step-20 checkpoint, 180 steps before its last.
+  steps: 200,
   batch_size: 64,
   warmup_steps: 5,
   hard_topk_steps: 5,
