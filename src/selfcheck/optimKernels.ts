@@ -211,9 +211,10 @@ export async function checkGradNorm(ctx: KernelContext, c: GradNormCase): Promis
         hasGrad.flatMap((name) => Array.from(f(name)));
       const n = flat((name) => g[name]).length;
       // A sum of n positive terms along a path of depth ≤ ⌈n/(NP·256)⌉ + NP + 30 (terms per
-      // lane, NP = ⌈n/4096⌉ ≤ 1024 lanes per finalize thread, two fan-in-16 tree levels) errs by
-      // depth·ε relative; the norm halves that, the clip coefficient adds two roundings. Margin ×2.
-      const np = Math.min(1024, Math.max(1, Math.ceil(n / 4096)));
+      // lane, NP = the kernel's numPartials lanes per finalize thread, two fan-in-16 tree levels)
+      // errs by depth·ε relative; the norm halves that, the clip coefficient adds two roundings.
+      // Margin ×2.
+      const np = kernel.numPartials;
       const depth = Math.ceil(n / (np * 256)) + np + 30;
       const tol = { atol: 1e-300, rtol: 2 * depth * EPS32 };
       const name = `${c.D}×${c.F} scale ${c.zero ? 0 : c.scale} ${hasGrad.length}/${PARAM_NAMES.length} tensors`;
