@@ -42,101 +42,27 @@ import { runExplorerBench } from './bench-feature-pages.mjs';
 import { runResponsivenessBench } from './bench-responsiveness.mjs';
 import { runTokensBench } from './bench-tokens.mjs';
 import { chromiumArgs, findChromium } from './chromium.mjs';
+import { benchArgs, gemmRequest, stepRequest } from './bench-args.mjs';
+import { printGemm, printProfile, printSparse, printSteps, table } from './bench-print.mjs';
 
-const argv = process.argv.slice(2);
-const flag = (name) => argv.includes(name);
-const value = (name, dflt) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : dflt;
-};
-
-const quick = flag('--quick');
-const shapesArg = value('--shapes', undefined); // e.g. "256,64,512;1024,256,2048"
-const shapes = shapesArg
-  ? shapesArg.split(';').map((s) => s.split(',').map(Number))
-  : quick
-    ? [[64, 32, 128]]
-    : [
-        [256, 64, 512],
-        [256, 128, 1024],
-        [1024, 256, 2048],
-      ];
-const reps = Number(value('--reps', quick ? 3 : 7));
-const warmup = Number(value('--warmup', 2));
-const tilesArg = value('--tiles', undefined);
-const tiles = tilesArg
-  ? Object.fromEntries(tilesArg.split(',').map((v, i) => [['wgX', 'wgY', 'tk'][i], Number(v)]))
-  : undefined;
-
-// Sections: --gemm, --steps, --sparse, --ingest, --tokens, --profile select some; none selected runs all
-// but --profile and --ingest-big (which writes gigabytes): those run only when named.
-const chosen = [
-  '--gemm',
-  '--ingest',
-  '--steps',
-  '--sparse',
-  '--profile',
-  '--ingest-big',
-  '--tokens',
-  '--scale',
-  '--big',
-  '--largest',
-  '--match',
-  '--responsiveness',
-  '--explorer',
-].filter(flag);
-const onlyWhenNamed = [
-  '--ingest-big',
-  '--profile',
-  '--scale',
-  '--big',
-  '--largest',
-  '--match',
-  '--responsiveness',
-  '--explorer',
-];
-const runs = (section) =>
-  chosen.includes(section) || (chosen.length === 0 && !onlyWhenNamed.includes(section));
-const sparseShapesArg = value('--sparse-shapes', undefined);
-const sparseShapes = sparseShapesArg
-  ? sparseShapesArg.split(';').map((s) => s.split(',').map(Number))
-  : quick
-    ? [[32, 128, 64]]
-    : [
-        [64, 512, 256],
-        [128, 1024, 256],
-        [128, 2048, 256],
-        [128, 1024, 1024],
-      ];
-const ks = value('--ks', quick ? '4,16' : '8,32,128')
-  .split(',')
-  .map(Number);
-const sparseReps = Math.max(reps, quick ? 3 : 5);
-const stepReps = Number(value('--step-reps', 3));
-const stepShapes = shapesArg
-  ? shapesArg.split(';').map((t) => {
-      const [rows, D, F] = t.split(',').map(Number);
-      return [D, F, rows];
-    })
-  : quick
-    ? [[16, 64, 64]]
-    : [
-        [128, 2048, 256],
-        [256, 4096, 512],
-      ];
-// The step bench trains with the reference recipe on lab data: k (k_max = 2k), the recipe's run
-// length (its k annealing takes 2 % of it) and the untimed steps between the two timed phases.
-const stepK = Number(value('--step-k', quick ? 4 : 8));
-const recipeSteps = Number(value('--recipe-steps', quick ? 200 : 1000));
-const trainSteps = Number(value('--train-steps', quick ? 8 : 30));
-// softsae:newton = SoftSAE with the previous threshold search (Newton over the whole row).
-const stepArchs = value('--archs', 'softsae,softsae:newton,topk,batchtopk').split(',');
-const [f32MB, f16MB] = value('--ingest-mb', quick ? '16,8' : '512,256')
-  .split(',')
-  .map(Number);
-const ingestReps = Number(value('--ingest-reps', quick ? 1 : 2));
-const ingestWidth = Number(value('--ingest-width', 2304));
-const ingestChunkMiB = value('--ingest-chunk-mib', '8').split(',').map(Number);
+const args = benchArgs(process.argv.slice(2));
+const {
+  flag,
+  value,
+  quick,
+  reps,
+  warmup,
+  runs,
+  sparseReps,
+  stepReps,
+  recipeSteps,
+  trainSteps,
+  f32MB,
+  f16MB,
+  ingestReps,
+  ingestWidth,
+  ingestChunkMiB,
+} = args;
 
 /**
  * Builds the app for production into a temporary folder with the test hook compiled in
@@ -191,29 +117,14 @@ try {
   await page.goto(`http://127.0.0.1:${port}/bench/index.html`);
   await page.waitForFunction(() => typeof window.runBench === 'function');
   if (runs('--gemm') || runs('--sparse')) {
-    const report = await page.evaluate((opts) => window.runBench(opts), {
-      shapes,
-      reps,
-      warmup,
-      tiles,
-      skipGemm: !runs('--gemm'),
-      sparse: runs('--sparse') ? { shapes: sparseShapes, ks, reps: sparseReps, warmup } : undefined,
-    });
-    if (runs('--gemm')) printGemm(report);
-    if (runs('--sparse')) printSparse(report);
+    const report = await page.evaluate((opts) => window.runBench(opts), gemmRequest(args));
+    if (runs('--gemm')) printGemm(report, { reps, warmup });
+    if (runs('--sparse')) printSparse(report, { sparseReps, warmup });
   }
   if (runs('--steps') || runs('--profile')) {
     const t0 = performance.now();
-    const steps = await page.evaluate((opts) => window.runStepBench(opts), {
-      shapes: stepShapes,
-      archs: stepArchs,
-      k: stepK,
-      recipeSteps,
-      trainSteps,
-      reps: stepReps,
-      profileReps: runs('--profile') ? (quick ? 2 : 3) : 0,
-    });
-    printSteps(steps, (performance.now() - t0) / 1000);
+    const steps = await page.evaluate((opts) => window.runStepBench(opts), stepRequest(args));
+    printSteps(steps, (performance.now() - t0) / 1000, { recipeSteps, stepReps, trainSteps });
     if (runs('--profile')) printProfile(steps);
   }
   if (runs('--largest')) {
@@ -380,287 +291,6 @@ function printLargest(r, { D, F, B, steps }, seconds) {
   console.log(`wall time of this section: ${seconds.toFixed(0)} s`);
 }
 
-function printSteps(report, seconds) {
-  const c = report.rows[0]?.config;
-  console.log(
-    `\nTraining steps in two phases of a run, vs the same SoftSAE step in TensorFlow.js — ${report.adapter}`,
-  );
-  console.log(
-    `Each architecture trains with the reference recipe (presets.ts: ${recipeSteps}-step run, k annealed from D to\n` +
-      `k = ${c?.k} over ${c?.kAnnealSteps} steps, k_max = ${c?.kMax}, α = ${c?.alpha}, warm-up 5 %) on lab data (4·D true atoms, 1…12\n` +
-      `active per row; src/data/synthetic.ts), batch = rows. first: steps 1…${stepReps} from initialisation (k ≈ D);\n` +
-      `steady: ${stepReps} steps after ${trainSteps} more of training. ms = median wall time submit→done of the phase's\n` +
-      `steps; GEMM-eq = step ms / ms of one dense rows×D×F GEMM (ours, x·W_encᵀ), measured before and after;\n` +
-      'route = steps whose decoder products and ∂W_enc ran over the sparse lists (s) or dense GEMMs (d);\n' +
-      'active/row = nonzero codes per row (median over the steps); k̂ = mean k̂ (SoftSAE).\n',
-  );
-  const head = [
-    '(D, F, rows)',
-    'GEMM ms',
-    'arch',
-    'phase',
-    'steps',
-    'k',
-    'ms',
-    'GEMM-eq',
-    'route',
-    'active/row',
-    'k̂',
-    'TF.js / ours',
-  ];
-  const rows = [];
-  for (const r of report.rows) {
-    rows.push([
-      `(${r.D}, ${r.F}, ${r.rows})`,
-      r.gemmMs.toFixed(2),
-      'TF.js softsae',
-      'any',
-      '',
-      String(r.config.k),
-      r.tfjsMs.toFixed(0),
-      (r.tfjsMs / r.gemmMs).toFixed(1),
-      'd',
-      String(r.F),
-      '',
-      '1.00',
-    ]);
-    for (const a of r.archs)
-      for (const [name, p] of [
-        ['first', a.first],
-        ['steady', a.steady],
-      ]) {
-        const route =
-          p.sparseSteps === p.steps.length
-            ? 's'
-            : p.sparseSteps === 0
-              ? 'd'
-              : `${p.sparseSteps}s/${p.steps.length - p.sparseSteps}d`;
-        const ks = [...new Set(p.k)];
-        rows.push([
-          '',
-          '',
-          a.arch,
-          name,
-          `${p.steps[0]}…${p.steps[p.steps.length - 1]}`,
-          ks.length > 1 ? `${ks[0]}…${ks[ks.length - 1]}` : String(ks[0]),
-          p.ms.toFixed(0),
-          (p.ms / r.gemmMs).toFixed(1),
-          route,
-          p.activePerRow.toFixed(1),
-          a.arch.startsWith('softsae') ? p.kHat.toFixed(2) : '',
-          (r.tfjsMs / p.ms).toFixed(2),
-        ]);
-      }
-  }
-  table(head, rows);
-  const train = report.rows.flatMap((r) =>
-    r.archs.map((a) => `${a.arch} (${r.D}, ${r.F}, ${r.rows}) ${a.trainSeconds.toFixed(0)} s`),
-  );
-  const ab = report.rows.flatMap((r) =>
-    r.archs
-      .filter((a) => a.first.search)
-      .map((a) => [
-        `(${r.D}, ${r.F}, ${r.rows})`,
-        a.arch,
-        ...[a.first, a.steady].flatMap((p) => [
-          p.search.newton.toFixed(0),
-          p.search.select.toFixed(0),
-          (p.search.newton / p.search.select).toFixed(2),
-          (p.search.select / r.gemmMs).toFixed(2),
-        ]),
-      ]),
-  );
-  if (ab.length) {
-    console.log(
-      "\nSoft top-k forward alone on each phase's h and k̂ (the buffers of that SoftSAE run), the two threshold\n" +
-        `searches interleaved, median of ${stepReps} after 1 warm-up, ms; × = newton / select; GEMM-eq of select\n`,
-    );
-    table(
-      [
-        '(D, F, rows)',
-        'buffers of',
-        'first newton',
-        'first select',
-        '×',
-        'GEMM-eq',
-        'steady newton',
-        'steady select',
-        '×',
-        'GEMM-eq',
-      ],
-      ab,
-    );
-  }
-  console.log(
-    `\nuntimed training between the phases: ${train.join(', ')}; section wall time ${seconds.toFixed(0)} s`,
-  );
-}
-
-function printProfile(report) {
-  console.log(`\nWhere a training step's time goes, per phase — ${report.adapter}`);
-  console.log(
-    'one more step of each phase recorded, each dispatch replayed alone (median of reps, timestamp\n' +
-      'queries when available), summed per label; GEMM-eq = ms / ms of the encoder GEMM dispatch (rows×D×F).\n' +
-      'Replays run on the buffers the step left behind (so Adam updates again: the run goes on slightly perturbed)\n',
-  );
-  for (const r of report.rows)
-    for (const a of r.archs) {
-      const phases = [
-        ['first', a.first.profile],
-        ['steady', a.steady.profile],
-      ];
-      const unit = Object.fromEntries(
-        phases.map(([n, p]) => [n, p.find((x) => x.label.startsWith('Sae.encoder'))?.ms ?? NaN]),
-      );
-      const total = Object.fromEntries(
-        phases.map(([n, p]) => [n, p.reduce((s, x) => s + x.ms, 0)]),
-      );
-      console.log(
-        `${a.arch} (D, F, rows) = (${r.D}, ${r.F}, ${r.rows}): first ${total.first.toFixed(0)} ms = ${(total.first / unit.first).toFixed(2)} GEMM-eq, ` +
-          `steady ${total.steady.toFixed(0)} ms = ${(total.steady / unit.steady).toFixed(2)} GEMM-eq`,
-      );
-      const labels = [...new Set(phases.flatMap(([, p]) => p.map((x) => x.label)))];
-      const at = (n, label) => phases.find(([m]) => m === n)[1].find((x) => x.label === label);
-      // Labels under 1 % of the step in both phases are summed into one row.
-      const big = (label) =>
-        ['first', 'steady'].some((n) => (at(n, label)?.ms ?? 0) >= 0.01 * total[n]);
-      const cellsOf = (label, xs) => {
-        const cells = [label];
-        for (const n of ['first', 'steady']) {
-          const got = xs(n);
-          const ms = got.reduce((s, x) => s + x.ms, 0);
-          const count = got.reduce((s, x) => s + x.dispatches, 0);
-          cells.push(
-            got.length ? String(count) : '',
-            got.length ? (ms / unit[n]).toFixed(2) : '',
-            got.length ? `${((100 * ms) / total[n]).toFixed(1)}%` : '',
-          );
-        }
-        return cells;
-      };
-      const rows = labels
-        .filter(big)
-        .map((label) =>
-          cellsOf(label.replace(/\.bindGroup\d*$/, ''), (n) => [at(n, label)].filter(Boolean)),
-        );
-      rows.sort((p, q) => parseFloat(q[6] || '0') - parseFloat(p[6] || '0'));
-      const small = labels.filter((l) => !big(l));
-      if (small.length)
-        rows.push(
-          cellsOf(`(${small.length} others, each < 1 %)`, (n) =>
-            small.map((l) => at(n, l)).filter(Boolean),
-          ),
-        );
-      table(['label', 'first n', 'GEMM-eq', 'share', 'steady n', 'GEMM-eq', 'share'], rows);
-      console.log('');
-    }
-}
-
-function printSparse(report) {
-  const { emptyMs, rows: data } = report.sparse;
-  console.log(`\nSparse vs dense decoder (k active codes per row) — ${report.adapter}`);
-  console.log(
-    `median of ${sparseReps} timed reps after ${warmup} warm-up, wall time submit→done per ` +
-      `kernel, same device; an empty submit takes ${emptyMs.toFixed(2)} ms (included in each)\n`,
-  );
-  const head = [
-    '(D, F, rows)',
-    'k',
-    'dense fwd',
-    'sparse fwd',
-    'CSR',
-    'fwd ×',
-    'fwd × w/ CSR',
-    'dense ∂W',
-    'sparse ∂W',
-    'CSC',
-    '∂W ×',
-    '∂W × w/ CSC',
-    'max|Δ|',
-  ];
-  const x = (a, b) => (a / b).toFixed(1);
-  const rows = data.map((r) => [
-    `(${r.D}, ${r.F}, ${r.rows})`,
-    String(r.k),
-    r.denseFwdMs.toFixed(2),
-    r.sparseFwdMs.toFixed(2),
-    r.csrMs.toFixed(2),
-    x(r.denseFwdMs, r.sparseFwdMs),
-    x(r.denseFwdMs, r.sparseFwdMs + r.csrMs),
-    r.denseDWMs.toFixed(2),
-    r.sparseDWMs.toFixed(2),
-    r.cscMs.toFixed(2),
-    x(r.denseDWMs, r.sparseDWMs),
-    x(r.denseDWMs, r.sparseDWMs + r.cscMs),
-    r.maxAbsDiff.toExponential(1),
-  ]);
-  table(head, rows);
-  console.log(
-    '\ntimes in ms; × = dense ms / sparse ms. fwd: x̂ = f·W_decᵀ + b_dec (dense: GEMM nn); ' +
-      '∂W: ∂W_decᵀ = fᵀ·g (dense: GEMM tn).\nCSR = dense codes → row lists (built once per ' +
-      'step, shared by x̂, ∂f and the CSC); CSC = row lists → feature lists (for ∂W).',
-  );
-  // Growth: pairs of rows that differ in one of F, k, rows only.
-  const cols = [
-    ['sparse fwd', 'sparseFwdMs'],
-    ['CSR', 'csrMs'],
-    ['sparse ∂W', 'sparseDWMs'],
-    ['CSC', 'cscMs'],
-    ['dense fwd', 'denseFwdMs'],
-    ['dense ∂W', 'denseDWMs'],
-  ];
-  const lines = [];
-  for (const attr of ['F', 'k', 'rows']) {
-    const others = ['D', 'F', 'k', 'rows'].filter((a) => a !== attr);
-    const groups = new Map();
-    for (const r of data) {
-      const key = others.map((a) => `${a}=${r[a]}`).join(', ');
-      groups.set(key, [...(groups.get(key) ?? []), r]);
-    }
-    for (const [key, g] of groups) {
-      if (g.length < 2) continue;
-      g.sort((a, b) => a[attr] - b[attr]);
-      const [lo, hi] = [g[0], g[g.length - 1]];
-      const growth = cols.map(([n, c]) => `${n} ×${(hi[c] / lo[c]).toFixed(2)}`).join(', ');
-      lines.push(
-        `  ${attr} ${lo[attr]}→${hi[attr]} (×${hi[attr] / lo[attr]}) at ${key}: ${growth}`,
-      );
-    }
-  }
-  if (lines.length) console.log(`\nhow the cost grows:\n${lines.join('\n')}`);
-}
-
-function printGemm(report) {
-  console.log(`\nGEMM: ours vs TensorFlow.js WebGPU tf.matMul — ${report.adapter}`);
-  console.log(
-    `median of ${reps} timed reps after ${warmup} warm-up, wall time submit→done, same device\n`,
-  );
-  const head = [
-    '(rows, D, F)',
-    'layout',
-    'M×K×N',
-    'ours ms',
-    'TF.js ms',
-    'ours GFLOP/s',
-    'TF.js GFLOP/s',
-    'ratio',
-    'max|Δ|',
-  ];
-  const rows = report.gemm.map((r) => [
-    `(${r.rows}, ${r.D}, ${r.F})`,
-    r.layout.toUpperCase(),
-    `${r.M}×${r.K}×${r.N}`,
-    r.oursMs.toFixed(2),
-    r.tfjsMs.toFixed(2),
-    r.oursGflops.toFixed(2),
-    r.tfjsGflops.toFixed(2),
-    r.ratio.toFixed(2),
-    r.maxAbsDiff.toExponential(1),
-  ]);
-  table(head, rows);
-  console.log('\nratio = TF.js ms / ours ms (≥ 1 means ours is at least as fast)');
-}
-
 function printIngest(rows, writeSeconds, seconds) {
   console.log(
     `\nIngestion: streaming loader vs plain Blob.slice().arrayBuffer(), same bytes, same chunks`,
@@ -713,12 +343,4 @@ function printIngest(rows, writeSeconds, seconds) {
       'worker = the same pass in the ingestion worker (open + stats requests), timed from the page.\n' +
       `ingestion section: files written in ${writeSeconds.toFixed(1)} s, measured in ${seconds.toFixed(1)} s`,
   );
-}
-
-function table(head, rows) {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells) => '| ' + cells.map((c, i) => c.padStart(widths[i])).join(' | ') + ' |';
-  console.log(line(head));
-  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
-  for (const r of rows) console.log(line(r));
 }

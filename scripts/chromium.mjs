@@ -1,5 +1,6 @@
 // Where Chromium is and how to launch it for WebGPU, shared by Playwright, the bench and the CLI.
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /**
  * Flags for headless Chromium with WebGPU. SwiftShader provides a software adapter when there is
@@ -35,6 +36,25 @@ export const FAST_COMPILE_ARGS = ['--enable-dawn-features=disable_workgroup_init
 /** The environment for a test's `softsae` command: this process's, with FAST_COMPILE_ARGS. */
 export function fastCompileEnv() {
   return { ...process.env, SOFTSAE_CHROMIUM_ARGS: FAST_COMPILE_ARGS.join(' ') };
+}
+
+/**
+ * The environment under which Dawn outside the browser (the `webgpu` package in Node) finds the
+ * software Vulkan driver (SwiftShader) that Chromium ships beside its binary — its Vulkan loader
+ * and the driver's manifest — or null when this Chromium has none (Debian's keeps them in
+ * /usr/lib/chromium).
+ */
+export function swiftShaderVulkanEnv() {
+  const binary = findChromium(undefined);
+  const dirs = ['/usr/lib/chromium'];
+  if (binary) dirs.push(dirname(realpathSync(binary)));
+  const dir = dirs.find((d) => existsSync(join(d, 'vk_swiftshader_icd.json')));
+  if (!dir) return null;
+  const ld = process.env.LD_LIBRARY_PATH;
+  return {
+    LD_LIBRARY_PATH: ld ? `${dir}:${ld}` : dir,
+    VK_ICD_FILENAMES: join(dir, 'vk_swiftshader_icd.json'),
+  };
 }
 
 /**
