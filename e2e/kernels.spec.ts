@@ -55,6 +55,15 @@ for (const layout of LAYOUTS) {
       `${layout} tiles ${tiles.wgX}×${tiles.wgY}, tk ${tiles.tk}`,
       { layout, M: 45, K: 70, N: 99, tiles, bias: true, seed: 5 },
     ]);
+  // Pairs (SoftSAE's encoder and k-estimator hidden layer): both products of one dispatch.
+  list.push([
+    `${layout} pair, bias, relu`,
+    { layout, M: 37, K: 53, N: 129, bias: true, relu: true, pair: true, seed: 11 },
+  ]);
+  list.push([
+    `${layout} pair, beta 1, alpha −0.5, F ≫ D`,
+    { layout, M: 5, K: 3, N: 700, beta: 1, alpha: -0.5, pair: true, seed: 12 },
+  ]);
   // At most 4 rows: the row-vector tiles (ROW_GEMM_TILES), chosen by the kernel itself.
   for (const M of [1, 3])
     list.push([

@@ -12,17 +12,25 @@ export function benchArgs(argv) {
     return i >= 0 ? argv[i + 1] : dflt;
   };
 
+  // 'a,b,c;d,e,f' → [[a, b, c], [d, e, f]]; the default list when the flag is absent.
+  const shapeList = (name, dflt) =>
+    value(name, undefined)
+      ?.split(';')
+      .map((t) => t.split(',').map(Number)) ?? dflt;
+
   const quick = flag('--quick');
-  const shapesArg = value('--shapes', undefined); // e.g. "256,64,512;1024,256,2048"
-  const shapes = shapesArg
-    ? shapesArg.split(';').map((s) => s.split(',').map(Number))
-    : quick
+  // e.g. "256,64,512;1024,256,2048": (rows, D, F) of the GEMMs and of the training steps.
+  const shapesArg = value('--shapes', undefined);
+  const shapes = shapeList(
+    '--shapes',
+    quick
       ? [[64, 32, 128]]
       : [
           [256, 64, 512],
           [256, 128, 1024],
           [1024, 256, 2048],
-        ];
+        ],
+  );
   const reps = Number(value('--reps', quick ? 3 : 7));
   const warmup = Number(value('--warmup', 2));
   const tilesArg = value('--tiles', undefined);
@@ -59,27 +67,25 @@ export function benchArgs(argv) {
   ];
   const runs = (section) =>
     chosen.includes(section) || (chosen.length === 0 && !onlyWhenNamed.includes(section));
-  const sparseShapesArg = value('--sparse-shapes', undefined);
-  const sparseShapes = sparseShapesArg
-    ? sparseShapesArg.split(';').map((s) => s.split(',').map(Number))
-    : quick
+  const sparseShapes = shapeList(
+    '--sparse-shapes',
+    quick
       ? [[32, 128, 64]]
       : [
           [64, 512, 256],
           [128, 1024, 256],
           [128, 2048, 256],
           [128, 1024, 1024],
-        ];
+        ],
+  );
   const ks = value('--ks', quick ? '4,16' : '8,32,128')
     .split(',')
     .map(Number);
   const sparseReps = Math.max(reps, quick ? 3 : 5);
   const stepReps = Number(value('--step-reps', 3));
+  // The same --shapes, as (D, F, rows).
   const stepShapes = shapesArg
-    ? shapesArg.split(';').map((t) => {
-        const [rows, D, F] = t.split(',').map(Number);
-        return [D, F, rows];
-      })
+    ? shapes.map(([rows, D, F]) => [D, F, rows])
     : quick
       ? [[16, 64, 64]]
       : [

@@ -170,7 +170,8 @@ export function printProfile(report) {
   console.log(`\nWhere a training step's time goes, per phase — ${report.adapter}`);
   console.log(
     'one more step of each phase recorded, each dispatch replayed alone (median of reps, timestamp\n' +
-      'queries when available), summed per label; GEMM-eq = ms / ms of the encoder GEMM dispatch (rows×D×F).\n' +
+      'queries when available), summed per label; GEMM-eq = ms / ms of the encoder GEMM dispatch (rows×D×F;\n' +
+      "SoftSAE's computes the k-estimator hidden layer too: half of it).\n" +
       'Replays run on the buffers the step left behind (so Adam updates again: the run goes on slightly perturbed)\n',
   );
   for (const r of report.rows)
@@ -179,9 +180,13 @@ export function printProfile(report) {
         ['first', a.first.profile],
         ['steady', a.steady.profile],
       ];
-      const unit = Object.fromEntries(
-        phases.map(([n, p]) => [n, p.find((x) => x.label.startsWith('Sae.encoder'))?.ms ?? NaN]),
-      );
+      // The unit: one rows×D×F GEMM. SoftSAE's encoder dispatch is a pair (the encoder and the
+      // k-estimator hidden layer, `Sae.encoder+kHidden`): two of them.
+      const unitOf = (p) => {
+        const e = p.find((x) => x.label.startsWith('Sae.encoder'));
+        return e ? e.ms / (e.label.includes('+kHidden') ? 2 : 1) : NaN;
+      };
+      const unit = Object.fromEntries(phases.map(([n, p]) => [n, unitOf(p)]));
       const total = Object.fromEntries(
         phases.map(([n, p]) => [n, p.reduce((s, x) => s + x.ms, 0)]),
       );

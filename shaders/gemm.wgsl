@@ -17,6 +17,14 @@
 // Each thread owns a 4×4 block of C (rows 4·ty.., columns 4·tx..) held as four vec4 rows, so
 // every 4 steps of k cost it 4 A loads + 4 B loads for 16 vec4 FMAs (64 multiply-adds).
 // Global loads are scalar and bounds-checked (zero outside), so no shape needs padding.
+//
+// Pair (PAIR): two products that share A and every size and epilogue, in one dispatch — the
+// grid holds twice the column blocks, and the right half computes C2 = alpha·op(A)·op(B2)
+// (+ beta·C2_old) (+ bias2) (ReLU) with the same tiles. SoftSAE's encoder and k-estimator hidden
+// layer both read the centred input x_c: h = ReLU(x_c·W_encᵀ + b_enc), z = ReLU(x_c·W₁ᵀ + b₁).
+// Each output element is the same sum in the same order as in two separate dispatches. Without
+// PAIR, `second` is constant false and the branches on it fold away; the host still binds 5–7
+// (B again, a scratch output, the bias again), since the layout names them.
 
 struct Params {
   M: u32,
@@ -33,12 +41,16 @@ override RELU: bool = false;
 override WG_X: u32 = 8;
 override WG_Y: u32 = 8;
 override TK: u32 = 32;
+override PAIR: bool = false;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
+@group(0) @binding(5) var<storage, read> b2: array<f32>;
+@group(0) @binding(6) var<storage, read_write> c2: array<f32>;
+@group(0) @binding(7) var<storage, read> bias2: array<f32>;
 
 // As[mm·(TK/4) + q] = op(A)[m0+mm, k0+4q .. k0+4q+3]
 var<workgroup> As: array<vec4<f32>, WG_Y * TK>;
@@ -52,11 +64,13 @@ fn loadA(m: u32, k: u32) -> f32 {
   return a[m * params.K + k];
 }
 
-// op(B)[k, n], zero outside the matrix.
-fn loadB(k: u32, n: u32) -> f32 {
+// op(B)[k, n] (op(B2) in the pair's second half), zero outside the matrix.
+fn loadB(k: u32, n: u32, second: bool) -> f32 {
   if (k >= params.K || n >= params.N) { return 0.0; }
-  if (TRANS_B) { return b[n * params.K + k]; }
-  return b[k * params.N + n];
+  var i = k * params.N + n;
+  if (TRANS_B) { i = n * params.K + k; }
+  if (second) { return b2[i]; }
+  return b[i];
 }
 
 @compute @workgroup_size(WG_X, WG_Y, 1)
@@ -66,7 +80,10 @@ fn gemm(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let threads = WG_X * WG_Y;
   let tid = lid.y * WG_X + lid.x;
   let m0 = wg.y * BM;
-  let n0 = wg.x * 4u * WG_X;
+  let BN = 4u * WG_X;
+  let blocksN = (params.N + BN - 1u) / BN;
+  let second = PAIR && wg.x >= blocksN;
+  let n0 = (wg.x - select(0u, blocksN, second)) * BN;
 
   var acc: array<vec4<f32>, 4>;
   for (var k0 = 0u; k0 < params.K; k0 += TK) {
@@ -84,7 +101,9 @@ fn gemm(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
       if (TRANS_B) { kk = idx % TK; cq = idx / TK; } else { kk = idx / WG_X; cq = idx % WG_X; }
       let k = k0 + kk;
       let n = n0 + 4u * cq;
-      Bs[kk * WG_X + cq] = vec4(loadB(k, n), loadB(k, n + 1u), loadB(k, n + 2u), loadB(k, n + 3u));
+      Bs[kk * WG_X + cq] = vec4(
+        loadB(k, n, second), loadB(k, n + 1u, second), loadB(k, n + 2u, second), loadB(k, n + 3u, second)
+      );
     }
     workgroupBarrier();
 
@@ -114,10 +133,14 @@ fn gemm(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
       if (n >= params.N) { break; }
       let o = m * params.N + n;
       var v = params.alpha * acc[i][j];
-      if (params.beta != 0.0) { v += params.beta * c[o]; }
-      if (HAS_BIAS) { v += bias[n]; }
+      if (params.beta != 0.0) {
+        if (second) { v += params.beta * c2[o]; } else { v += params.beta * c[o]; }
+      }
+      if (HAS_BIAS) {
+        if (second) { v += bias2[n]; } else { v += bias[n]; }
+      }
       if (RELU) { v = max(v, 0.0); }
-      c[o] = v;
+      if (second) { c2[o] = v; } else { c[o] = v; }
     }
   }
 }

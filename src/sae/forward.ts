@@ -62,7 +62,6 @@ export interface ForwardSettings {
 }
 
 interface SoftSaeKernels {
-  kHidden: Gemm;
   kHead: KEstimate;
   soft: SoftTopK;
   hard: RowTopK;
@@ -111,6 +110,8 @@ export class SaeForward {
     const [normalize, center, encoder, decoder, resid, sqErr, loss] = await Promise.all([
       Elementwise.create(ctx, 'subRow', B * D, D, 1 / s.normFactor, 'Sae.normalize'),
       Elementwise.create(ctx, 'subRow', B * D, D, 1, 'Sae.center'),
+      // SoftSAE: the k-estimator's hidden layer z = ReLU(x_c·W₁ᵀ + b₁) has the encoder's shape
+      // and input, so one dispatch computes both (a GEMM pair).
       Gemm.create(ctx, {
         layout: 'nt',
         M: B,
@@ -118,7 +119,8 @@ export class SaeForward {
         K: D,
         bias: true,
         relu: true,
-        label: 'Sae.encoder',
+        pair: isSoft,
+        label: isSoft ? 'Sae.encoder+kHidden' : 'Sae.encoder',
       }),
       Gemm.create(ctx, { layout: 'nn', M: B, N: D, K: F, bias: true, label: 'Sae.decoder' }),
       Elementwise.create(ctx, 'subScaled', B * D, D, 1, 'Sae.resid'),
@@ -148,16 +150,7 @@ export class SaeForward {
       const topk = await RowTopK.create(ctx, { B, F, mode, label: 'Sae.topK' });
       return new SaeForward(bufs, common, null, topk, sparse);
     }
-    const [kHidden, kHead, soft, hard] = await Promise.all([
-      Gemm.create(ctx, {
-        layout: 'nt',
-        M: B,
-        N: F,
-        K: D,
-        bias: true,
-        relu: true,
-        label: 'Sae.kHidden',
-      }),
+    const [kHead, soft, hard] = await Promise.all([
       KEstimate.create(ctx, { B, F, kMax: s.kMax, label: 'Sae.kHead' }),
       SoftTopK.create(ctx, {
         B,
@@ -168,7 +161,7 @@ export class SaeForward {
       }),
       RowTopK.create(ctx, { B, F, mode: { kind: 'kHat' }, label: 'Sae.hardTopK' }),
     ]);
-    return new SaeForward(bufs, common, { kHidden, kHead, soft, hard }, null, sparse);
+    return new SaeForward(bufs, common, { kHead, soft, hard }, null, sparse);
   }
 
   private get softKernels(): SoftSaeKernels {
@@ -212,7 +205,17 @@ export class SaeForward {
     const k = this.k;
     k.normalize.encode(pass, { x: w.x, y: b.shift, out: w.xn });
     k.center.encode(pass, { x: w.xn, y: this.centerInput ? p('b_dec') : b.zerosD, out: w.xc });
-    k.encoder.encode(pass, { a: w.xc, b: p('encoder.weight'), c: w.h, bias: p('encoder.bias') });
+    // SoftSAE: the same dispatch writes the k-estimator's hidden layer z.
+    const kHidden = this.soft
+      ? { b2: p('k_estimator.0.weight'), c2: w.z, bias2: p('k_estimator.0.bias') }
+      : {};
+    k.encoder.encode(pass, {
+      a: w.xc,
+      b: p('encoder.weight'),
+      c: w.h,
+      bias: p('encoder.bias'),
+      ...kHidden,
+    });
     if (mode === 'topk') {
       if (!this.topk) throw new Error('SaeForward: TopK mode on another architecture');
       this.topk.encode(pass, { h: w.h, f: w.f, l0: w.l0 });
@@ -225,12 +228,6 @@ export class SaeForward {
       this.batchKernel.encodeThreshold(pass, { h: w.h, theta: b.threshold, f: w.f, l0: w.l0 });
     } else {
       const s = this.softKernels;
-      s.kHidden.encode(pass, {
-        a: w.xc,
-        b: p('k_estimator.0.weight'),
-        c: w.z,
-        bias: p('k_estimator.0.bias'),
-      });
       s.kHead.encodeForward(pass, {
         z: w.z,
         w2: p('k_estimator.2.weight'),

@@ -34,6 +34,8 @@ export interface GemmCase {
   /** All-zero A and B. */
   zero?: boolean;
   tiles?: GemmTiles;
+  /** A pair: a second B, C and bias in the same dispatch (both halves checked). */
+  pair?: boolean;
   seed?: number;
 }
 
@@ -44,6 +46,7 @@ export function gemmCaseName(c: GemmCase): string {
     c.alpha !== undefined && c.alpha !== 1 && `α=${c.alpha}`,
     c.beta && `β=${c.beta}`,
     c.zero && 'zeros',
+    c.pair && 'pair',
   ].filter(Boolean);
   return `gemm ${c.layout} ${c.M}×${c.K}×${c.N}${epi.length ? ' +' + epi.join('+') : ''}`;
 }
@@ -59,37 +62,55 @@ function gemmTolerance(K: number): Tolerance {
 export async function checkGemm(ctx: KernelContext, c: GemmCase): Promise<CheckResult> {
   const { device } = ctx;
   const seed = c.seed ?? 1;
-  const aLen = c.M * c.K;
-  const bLen = c.K * c.N;
-  const a = c.zero ? new Float32Array(aLen) : randomFloat32(aLen, seed);
-  const b = c.zero ? new Float32Array(bLen) : randomFloat32(bLen, seed + 1);
-  const c0 = randomFloat32(c.M * c.N, seed + 2);
-  const bias = randomFloat32(c.N, seed + 3);
+  // One product's inputs (a pair's second half: its own B, old C and bias, drawn from seed + 10).
+  const operands = (s: number) => ({
+    b: c.zero ? new Float32Array(c.K * c.N) : randomFloat32(c.K * c.N, s + 1),
+    c0: randomFloat32(c.M * c.N, s + 2),
+    bias: randomFloat32(c.N, s + 3),
+  });
+  const a = c.zero ? new Float32Array(c.M * c.K) : randomFloat32(c.M * c.K, seed);
+  const halves = c.pair ? [operands(seed), operands(seed + 10)] : [operands(seed)];
   const gemm = await Gemm.create(ctx, { ...c, label: 'SelfCheck.gemm' });
-  const bufs = {
-    a: createBufferFrom(device, 'SelfCheck.a', a),
-    b: createBufferFrom(device, 'SelfCheck.b', b),
-    c: createBufferFrom(device, 'SelfCheck.c', c0),
-    bias: createBufferFrom(device, 'SelfCheck.bias', bias),
-  };
+  const upload = (name: string, x: Float32Array) =>
+    createBufferFrom(device, `SelfCheck.${name}`, x);
+  const bufs = halves.map((h, i) => ({
+    b: upload(`b${i}`, h.b),
+    c: upload(`c${i}`, h.c0),
+    bias: upload(`bias${i}`, h.bias),
+  }));
+  const aBuf = upload('a', a);
   try {
+    const [first, second] = bufs;
     submitPass(device, 'SelfCheck.gemm', (pass) =>
-      gemm.encode(pass, c.bias ? bufs : { ...bufs, bias: undefined }),
+      gemm.encode(pass, {
+        a: aBuf,
+        b: first.b,
+        c: first.c,
+        bias: c.bias ? first.bias : undefined,
+        ...(second && { b2: second.b, c2: second.c, bias2: c.bias ? second.bias : undefined }),
+      }),
     );
-    const got = await readbackF32(device, bufs.c, c.M * c.N);
-    const ref = gemmRef(c.layout, c.M, c.N, c.K, a, b, {
-      alpha: c.alpha,
-      beta: c.beta,
-      c: c0,
-      bias: c.bias ? bias : undefined,
-      relu: c.relu,
-    });
+    const n = c.M * c.N;
+    const got = new Float32Array(n * halves.length);
+    const ref = new Float64Array(n * halves.length);
+    for (const [i, h] of halves.entries()) {
+      got.set(await readbackF32(device, bufs[i].c, n), i * n);
+      const want = gemmRef(c.layout, c.M, c.N, c.K, a, h.b, {
+        alpha: c.alpha,
+        beta: c.beta,
+        c: h.c0,
+        bias: c.bias ? h.bias : undefined,
+        relu: c.relu,
+      });
+      ref.set(want, i * n);
+    }
     const tolerance = gemmTolerance(c.K);
     const comparison = compareArrays(got, ref, tolerance);
     return { name: gemmCaseName(c), ok: comparison.ok, comparison, tolerance };
   } finally {
     gemm.destroy();
-    for (const buf of Object.values(bufs)) buf.destroy();
+    aBuf.destroy();
+    for (const h of bufs) for (const buf of Object.values(h)) buf.destroy();
   }
 }
 

@@ -1,4 +1,4 @@
-/** What every kernel host class needs: the device, the shared pipeline cache, a dummy buffer. */
+/** What every kernel host class needs: the device, the shared pipeline cache, dummy buffers. */
 import { PipelineCache } from '../pipelines';
 
 export interface KernelContext {
@@ -6,6 +6,8 @@ export interface KernelContext {
   pipelines: PipelineCache;
   /** A 16-byte storage buffer bound where a kernel's optional input is absent. */
   empty: GPUBuffer;
+  /** A 16-byte storage buffer bound read-write where a kernel's optional output is absent. */
+  scratch: GPUBuffer;
 }
 
 export function createKernelContext(device: GPUDevice): KernelContext {
@@ -14,6 +16,11 @@ export function createKernelContext(device: GPUDevice): KernelContext {
     pipelines: new PipelineCache(device),
     empty: device.createBuffer({
       label: 'KernelContext.empty',
+      size: 16,
+      usage: GPUBufferUsage.STORAGE,
+    }),
+    scratch: device.createBuffer({
+      label: 'KernelContext.scratch',
       size: 16,
       usage: GPUBufferUsage.STORAGE,
     }),

@@ -6,6 +6,8 @@
  *  - `nt`: C[M,N] = A[M,K] · B[N,K]ᵀ
  *  - `tn`: C[M,N] = A[K,M]ᵀ · B[K,N]
  * Epilogue: C = alpha·(op(A)·op(B)) + beta·C_old + bias[n], then ReLU if asked.
+ * `pair`: one dispatch also computes C2 from the same A with B2 and bias2 (same sizes, layout and
+ * epilogue), e.g. SoftSAE's encoder and k-estimator hidden layer on the centred input.
  */
 import code from '../../../shaders/gemm.wgsl?raw';
 import type { GemmLayout } from '../../model/kernelOps';
@@ -44,6 +46,8 @@ export interface GemmOptions {
   bias?: boolean;
   relu?: boolean;
   tiles?: GemmTiles;
+  /** Two products sharing A in one dispatch (encode then needs b2, c2 and, with bias, bias2). */
+  pair?: boolean;
   label?: string;
 }
 
@@ -52,6 +56,10 @@ export interface GemmBuffers {
   b: Buf;
   c: Buf;
   bias?: Buf;
+  /** The pair's second product: C2 = alpha·op(A)·op(B2) + beta·C2_old + bias2. */
+  b2?: Buf;
+  c2?: Buf;
+  bias2?: Buf;
 }
 
 const PARAMS = parseUniformLayout(code, 'Params');
@@ -77,6 +85,7 @@ export class Gemm extends SingleKernel {
       beta: opts.beta ?? 0,
       bias: opts.bias ?? false,
       relu: opts.relu ?? false,
+      pair: opts.pair ?? false,
       tiles: opts.tiles ?? (opts.M <= GEMM_THREAD_BLOCK ? ROW_GEMM_TILES : DEFAULT_GEMM_TILES),
     };
     const label = opts.label ?? `Gemm.${opts.layout}`;
@@ -89,6 +98,7 @@ export class Gemm extends SingleKernel {
       WG_X: t.wgX,
       WG_Y: t.wgY,
       TK: t.tk,
+      PAIR: options.pair ? 1 : 0,
     });
     return new Gemm(ctx, pipeline, options, label);
   }
@@ -99,21 +109,29 @@ export class Gemm extends SingleKernel {
     this.uniform.write({ M, N, K, alpha, beta });
   }
 
-  /** Floating-point operations of one call (2·M·N·K). */
+  /** Floating-point operations of one call (2·M·N·K, twice that for a pair). */
   get flops(): number {
-    const { M, N, K } = this.options;
-    return 2 * M * N * K;
+    const { M, N, K, pair } = this.options;
+    return 2 * M * N * K * (pair ? 2 : 1);
   }
 
   encode(pass: GPUComputePassEncoder, buffers: GemmBuffers): void {
-    const { M, N, tiles } = this.options;
+    const { M, N, tiles, pair } = this.options;
+    const bias = buffers.bias ?? this.ctx.empty;
+    let second: Buf[];
+    if (pair) {
+      if (!buffers.b2 || !buffers.c2) throw new Error(`${this.label}: a pair needs b2 and c2`);
+      second = [buffers.b2, buffers.c2, buffers.bias2 ?? this.ctx.empty];
+    } else {
+      // Bound but never read or written: B and the bias again (read-only bindings may repeat),
+      // and a scratch output (writable bindings may not alias C).
+      second = [buffers.b, this.ctx.scratch, bias];
+    }
+    const blocksN = Math.ceil(N / (tiles.wgX * GEMM_THREAD_BLOCK));
     this.bindAndDispatch(
       pass,
-      [buffers.a, buffers.b, buffers.c, buffers.bias ?? this.ctx.empty],
-      [
-        Math.ceil(N / (tiles.wgX * GEMM_THREAD_BLOCK)),
-        Math.ceil(M / (tiles.wgY * GEMM_THREAD_BLOCK)),
-      ],
+      [buffers.a, buffers.b, buffers.c, bias, ...second],
+      [blocksN * (pair ? 2 : 1), Math.ceil(M / (tiles.wgY * GEMM_THREAD_BLOCK))],
     );
   }
 }
