@@ -120,8 +120,10 @@ export class Gemm extends SingleKernel {
     const bias = buffers.bias ?? this.ctx.empty;
     let second: Buf[];
     if (pair) {
-      if (!buffers.b2 || !buffers.c2) throw new Error(`${this.label}: a pair needs b2 and c2`);
-      second = [buffers.b2, buffers.c2, buffers.bias2 ?? this.ctx.empty];
+      const { b2, c2, bias2 } = buffers;
+      if (!b2 || !c2 || (this.options.bias && !bias2))
+        throw new Error(`${this.label}: a pair needs b2, c2 and, with a bias, bias2`);
+      second = [b2, c2, bias2 ?? this.ctx.empty];
     } else {
       // Bound but never read or written: B and the bias again (read-only bindings may repeat),
       // and a scratch output (writable bindings may not alias C).
